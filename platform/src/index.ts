@@ -1,0 +1,7 @@
+// Shared runtime of every Mutirões process: config, logging with request ids, errors, ordered shutdown.
+export { defineConfig, ConfigError, type ConfigSchema } from './config.js';
+export { createLogger, logger, type Logger, type LoggerOptions } from './logger.js';
+export { requestContext, currentRequestId, runWithRequestId, newRequestId, type RequestContext } from './request-context.js';
+export { AppError, type ErrorLevel } from './app-error.js';
+export { Lifecycle, type ShutdownStep } from './lifecycle.js';
+export { sleep, waitFor, type WaitForOptions } from './timing.js';
