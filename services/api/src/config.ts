@@ -1,0 +1,54 @@
+// The API's one config schema: every environment variable the service reads, parsed once at boot.
+import { z } from 'zod';
+import { defineConfig } from '@mutiroes/platform';
+
+const schema = z
+  .object({
+    /** development | test | production; production forbids dev-only defaults. */
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Interface to listen on (the mesh uses loopback only). */
+    HOST: z.string().default('127.0.0.1'),
+    /** TCP port; 0 picks a free one (tests). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** Name under which instances register in Consul. */
+    SERVICE_NAME: z.string().default('api'),
+    /** Consul service ID of this instance, e.g. api-2; generated from host:port when absent. */
+    INSTANCE_ID: z.string().optional(),
+    /** Comma-separated Consul HTTP addresses, the local agent first. */
+    CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+    DB_NAME: z.string().default('mutiroes'),
+    DB_USER: z.string().default('mutiroes'),
+    DB_PASSWORD: z.string().optional(),
+    /** Sentinel master name; the Sentinels themselves are found in Consul. */
+    REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
+    /** HMAC secret of the JWTs. No default: the launcher generates one per run dir. */
+    JWT_SECRET: z.string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' }).min(16, 'JWT_SECRET must be at least 16 characters'),
+    /** Access token lifetime, seconds (60 min). */
+    JWT_ACCESS_TTL_S: z.coerce.number().int().positive().default(3600),
+    /** Refresh token lifetime, seconds (7 days). */
+    JWT_REFRESH_TTL_S: z.coerce.number().int().positive().default(7 * 24 * 3600),
+    /** Where uploaded media live; served under /media. */
+    MEDIA_DIR: z.string().default('/var/tmp/mutiroes/media'),
+    /** Maximum JSON body size accepted by express.json. */
+    BODY_LIMIT: z.string().default('256kb'),
+    /** Seconds a user's reads go to the primary after that user wrote (read-your-writes window). */
+    READ_YOUR_WRITES_S: z.coerce.number().int().min(0).default(5),
+    /** Seconds between the Consul deregistration and closing the listener (in-flight routing drains). */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(1500),
+    /** Outbox relay poll interval, ms. */
+    OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
+    /** scrypt cost parameter N (power of two); lowered only by tests that hash many passwords. */
+    PASSWORD_SCRYPT_N: z.coerce.number().int().min(1024).default(32768),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.DB_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['DB_PASSWORD'], message: 'DB_PASSWORD is required in production' });
+    }
+  });
+
+export type ApiConfig = Readonly<z.infer<typeof schema>>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  return defineConfig(schema as unknown as z.ZodObject<z.ZodRawShape>, env) as ApiConfig;
+}
