@@ -1,0 +1,178 @@
+// Builds the process spec of every component of a profile, rendering its config on first use.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ComponentKind, ProcessSpec } from './process-spec.js';
+import type { Profile } from './profile.js';
+import { dirs, postgresUser, render, repoRoot, type MeshSecrets } from './run-dir.js';
+
+const APP_WORKSPACES: Record<string, string> = {
+  api: 'services/api',
+  worker: 'services/worker',
+  beat: 'services/beat',
+  gateway: 'gateway',
+};
+
+export function appExists(kind: string): boolean {
+  const ws = APP_WORKSPACES[kind];
+  return ws !== undefined && fs.existsSync(path.join(repoRoot, ws, 'src', 'main.ts'));
+}
+
+function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
+  const env: Record<string, string> = {};
+  for (const k of keep) if (process.env[k]) env[k] = process.env[k]!;
+  return env;
+}
+
+export function consulAddrs(profile: Profile): string[] {
+  return profile.ports.consul.map((c) => `127.0.0.1:${c.http}`);
+}
+
+/** The environment an app instance gets: the Consul address list (its own agent first) and secrets; nothing else. */
+export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 0): Record<string, string> {
+  const addrs = consulAddrs(profile);
+  const rotated = [...addrs.slice(agentIndex % 3), ...addrs.slice(0, agentIndex % 3)];
+  const d = dirs(profile);
+  return {
+    MESH_PROFILE: profile.name,
+    MESH_PORT_BASE: String(profile.base),
+    MESH_RUN_DIR: profile.runDir,
+    CONSUL_HTTP_ADDR: rotated.join(','),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env['LOG_LEVEL'] || 'info',
+    DB_NAME: 'mutiroes',
+    DB_USER: 'mutiroes',
+    DB_PASSWORD: secrets.dbPassword,
+    DB_SUPERUSER: 'postgres',
+    DB_SUPERUSER_PASSWORD: secrets.pgSuperuserPassword,
+    REDIS_SENTINEL_MASTER: 'mutiroes',
+    JWT_SECRET: secrets.jwtSecret,
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(profile.ports.smtp),
+    SMTP_SINK_URL: `http://127.0.0.1:${profile.ports.smtpHttp}`,
+    MEDIA_DIR: d.media,
+    GATEWAY_URL: `http://127.0.0.1:${profile.ports.gateway(1)}`,
+  };
+}
+
+export function consulSpec(profile: Profile, i: number): ProcessSpec {
+  const d = dirs(profile);
+  const p = profile.ports.consul[i - 1]!;
+  const conf = path.join(d.conf, `consul-${i}.hcl`);
+  fs.mkdirSync(d.consulData(i), { recursive: true });
+  fs.writeFileSync(
+    conf,
+    render('consul/server.hcl.tmpl', {
+      NODE_NAME: `${profile.name}-c${i}`,
+      DATA_DIR: d.consulData(i),
+      RETRY_JOIN: profile.ports.consul.map((c) => `"127.0.0.1:${c.serfLan}"`).join(', '),
+      HTTP: p.http, DNS: p.dns, SERF_LAN: p.serfLan, SERF_WAN: p.serfWan, SERVER: p.server, GRPC: p.grpc,
+    }),
+  );
+  return {
+    name: `consul-${i}`, kind: 'consul', command: 'consul', args: ['agent', `-config-file=${conf}`],
+    env: baseEnv(), cwd: d.root, port: p.http, logFile: path.join(d.logs, `consul-${i}.log`), stopTimeoutMs: 10_000,
+  };
+}
+
+export function redisSpec(profile: Profile, i: number): ProcessSpec {
+  const d = dirs(profile);
+  const port = profile.ports.redis[i - 1]!;
+  const conf = path.join(d.conf, `redis-${i}.conf`);
+  fs.mkdirSync(d.redisData(i), { recursive: true });
+  // Sentinel rewrites replicaof in this file after failovers: render it only once.
+  if (!fs.existsSync(conf)) {
+    fs.writeFileSync(
+      conf,
+      render('redis-sentinel/redis.conf.tmpl', {
+        PORT: port,
+        DIR: d.redisData(i),
+        REPLICAOF: i === 1 ? '' : `replicaof 127.0.0.1 ${profile.ports.redis[0]}`,
+      }),
+    );
+  }
+  return {
+    name: `redis-${i}`, kind: 'redis', command: 'redis-server', args: [conf], env: baseEnv(), cwd: d.root, port,
+    logFile: path.join(d.logs, `redis-${i}.log`), stopTimeoutMs: 10_000,
+  };
+}
+
+export function sentinelSpec(profile: Profile, i: number): ProcessSpec {
+  const d = dirs(profile);
+  const port = profile.ports.sentinel[i - 1]!;
+  const conf = path.join(d.conf, `sentinel-${i}.conf`);
+  fs.mkdirSync(d.sentinelData(i), { recursive: true });
+  if (!fs.existsSync(conf)) {
+    fs.writeFileSync(conf, render('redis-sentinel/sentinel.conf.tmpl', { PORT: port, DIR: d.sentinelData(i), MASTER_PORT: profile.ports.redis[0]! }));
+  }
+  return {
+    name: `sentinel-${i}`, kind: 'sentinel', command: 'redis-sentinel', args: [conf], env: baseEnv(), cwd: d.root, port,
+    logFile: path.join(d.logs, `sentinel-${i}.log`), stopTimeoutMs: 10_000,
+  };
+}
+
+export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): ProcessSpec {
+  const d = dirs(profile);
+  const p = profile.ports.pg[i - 1]!;
+  const user = postgresUser();
+  const conf = path.join(d.conf, `patroni-${i}.yml`);
+  const home = d.pgHome(i);
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const pgpass = path.join(home, 'pgpass');
+  fs.writeFileSync(
+    conf,
+    render('postgres/patroni.yml.tmpl', {
+      NAME: `pg${i}`,
+      REST_PORT: p.rest,
+      // Each Patroni talks to "its" Consul agent, as on separate hosts.
+      CONSUL_HTTP: profile.ports.consul[i - 1]!.http,
+      PG_PORT: p.postgres,
+      DATA_DIR: d.pgData(i),
+      PGPASS: pgpass,
+      SUPERUSER_PASSWORD: secrets.pgSuperuserPassword,
+      REPLICATION_PASSWORD: secrets.pgReplicationPassword,
+      REWIND_PASSWORD: secrets.pgRewindPassword,
+      SOCKET_DIR: d.pgSocket,
+    }),
+    { mode: 0o600 },
+  );
+  if (user) {
+    for (const f of [d.pgRoot, d.pgSocket, home, conf]) fs.chownSync(f, user.uid, user.gid);
+    if (fs.existsSync(d.pgData(i))) fs.chownSync(d.pgData(i), user.uid, user.gid);
+  }
+  return {
+    name: `pg-${i}`, kind: 'pg', command: '/usr/bin/patroni', args: [conf],
+    env: { ...baseEnv(), HOME: home }, cwd: home, port: p.postgres, logFile: path.join(d.logs, `pg-${i}.log`),
+    ...(user ? { user } : {}),
+    companionPidFile: path.join(d.pgData(i), 'postmaster.pid'),
+    stopTimeoutMs: 30_000,
+  };
+}
+
+export function smtpSpec(profile: Profile): ProcessSpec {
+  const d = dirs(profile);
+  return {
+    name: 'smtp', kind: 'smtp', command: process.execPath,
+    args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'mesh', 'src', 'smtp-sink.main.ts')],
+    env: { ...baseEnv(), SMTP_PORT: String(profile.ports.smtp), SMTP_HTTP_PORT: String(profile.ports.smtpHttp) },
+    cwd: repoRoot, port: profile.ports.smtp, logFile: path.join(d.logs, 'smtp.log'), stopTimeoutMs: 5_000,
+  };
+}
+
+export function appSpec(profile: Profile, secrets: MeshSecrets, kind: ComponentKind, n: number, extraEnv: Record<string, string> = {}): ProcessSpec {
+  const d = dirs(profile);
+  const ws = APP_WORKSPACES[kind];
+  if (!ws) throw new Error(`not an app service: ${kind}`);
+  const portOf = { api: profile.ports.api, worker: profile.ports.worker, beat: profile.ports.beat, gateway: profile.ports.gateway }[
+    kind as 'api' | 'worker' | 'beat' | 'gateway'
+  ];
+  const port = portOf(n);
+  const name = `${kind}-${n}`;
+  return {
+    name, kind, command: process.execPath,
+    args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, ws, 'src', 'main.ts')],
+    env: { ...baseEnv(), ...serviceEnv(profile, secrets, n - 1), SERVICE_NAME: kind, INSTANCE_ID: name, PORT: String(port), ...extraEnv },
+    cwd: repoRoot, port, logFile: path.join(d.logs, `${name}.log`), stopTimeoutMs: 20_000,
+  };
+}

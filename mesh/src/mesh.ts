@@ -1,0 +1,402 @@
+// The local mesh: brings the whole system up as real processes on loopback, and operates it.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { sleep, waitFor } from '@mutiroes/platform';
+import {
+  appExists, appSpec, consulAddrs, consulSpec, pgSpec, redisSpec, sentinelSpec, serviceEnv, smtpSpec,
+} from './components.js';
+import { consulHealth, consulService, liveConsul, patroniHealth, pgMemberName, sentinelHealth } from './infra-health.js';
+import { APP_KINDS, type ComponentKind, type ComponentStatus } from './process-spec.js';
+import { resolveProfile, type MeshPorts, type Profile } from './profile.js';
+import { dirs, loadSecrets, prepareRunDir, repoRoot, type MeshSecrets } from './run-dir.js';
+import { SupervisorClient } from './supervisor-client.js';
+
+export type Progress = (line: string) => void;
+
+export interface UpOptions { infraOnly?: boolean; progress?: Progress }
+
+export class Mesh {
+  readonly supervisor: SupervisorClient;
+
+  constructor(readonly profile: Profile = resolveProfile()) {
+    this.supervisor = new SupervisorClient(profile.ports.supervisor);
+  }
+
+  get ports(): MeshPorts {
+    return this.profile.ports;
+  }
+  get consulHttpAddrs(): string[] {
+    return consulAddrs(this.profile);
+  }
+  get secrets(): MeshSecrets {
+    const s = loadSecrets(this.profile);
+    if (!s) throw new Error(`no mesh at ${this.profile.runDir}: run "up" first`);
+    return s;
+  }
+  /** The environment an app instance (or a test process) gets. */
+  get env(): Record<string, string> {
+    return serviceEnv(this.profile, this.secrets, 0);
+  }
+
+  // ---------------------------------------------------------------- up / down
+
+  async up(opts: UpOptions = {}): Promise<{ ok: boolean; seconds: number }> {
+    const say = opts.progress ?? (() => {});
+    const t0 = Date.now();
+    const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+      const s = Date.now();
+      say(`… ${label}`);
+      const r = await fn();
+      say(`✔ ${label} (${((Date.now() - s) / 1000).toFixed(1)} s)`);
+      return r;
+    };
+    const secrets = prepareRunDir(this.profile);
+    await step(`supervisor on :${this.ports.supervisor}`, () => this.ensureSupervisor());
+    const running = new Set((await this.supervisor.status()).filter((c) => c.running).map((c) => c.name));
+    const start = async (spec: { name: string }) => {
+      if (!running.has(spec.name)) await this.supervisor.startSpec(spec as never);
+    };
+
+    await step('consul: 3 servers, leader elected', async () => {
+      for (const i of [1, 2, 3]) await start(consulSpec(this.profile, i));
+      await waitFor(async () => {
+        const h = await consulHealth(this.profile);
+        return h.leader && h.voters === 3 && h.reachable === 3;
+      }, { timeoutMs: 60_000, intervalMs: 250, description: 'a Consul leader with 3 voters' });
+    });
+    await step('redis master + replica, 3 sentinels (master "mutiroes")', async () => {
+      for (const i of [1, 2]) await start(redisSpec(this.profile, i));
+      for (const i of [1, 2, 3]) await start(sentinelSpec(this.profile, i));
+      await this.registerSentinels();
+      await waitFor(async () => {
+        const h = await sentinelHealth(this.profile);
+        return h.master && h.replicasOnline >= 1 && h.sentinelsAnswering === 3;
+      }, { timeoutMs: 60_000, intervalMs: 250, description: 'Sentinel master with an online replica' });
+    });
+    await step('patroni: 2 postgres nodes, sync replication, pgha in Consul', async () => {
+      for (const i of [1, 2]) await start(pgSpec(this.profile, secrets, i));
+      await waitFor(async () => {
+        const h = await patroniHealth(this.profile, secrets);
+        return h.primaries === 1 && h.replicas.length === 1 && h.syncStreaming;
+      }, { timeoutMs: 120_000, intervalMs: 500, description: 'one passing pgha primary and a sync streaming replica' });
+    });
+    await step('database "mutiroes", role and extensions', () => this.bootstrapDatabase(secrets));
+    await step(`smtp sink on :${this.ports.smtp}`, async () => {
+      await start(smtpSpec(this.profile));
+      await waitFor(() => portOpen(this.ports.smtpHttp), { timeoutMs: 30_000, description: 'smtp sink http' });
+    });
+
+    let ok = true;
+    if (!opts.infraOnly) {
+      for (const kind of APP_KINDS) {
+        if (!appExists(kind)) {
+          say(`· ${kind}: no ${kind} service in this checkout yet, skipped`);
+          continue;
+        }
+        const n = this.profile.scale[kind as keyof Profile['scale']];
+        if (n === 0) continue;
+        const healthy = await step(`${kind}: ${n} instance(s) registered and passing in Consul`, async () => {
+          for (let i = 1; i <= n; i++) await start(appSpec(this.profile, secrets, kind, i));
+          return this.waitPassing(kind, Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`), 90_000).then(
+            () => true,
+            (e: unknown) => {
+              say(`✘ ${kind}: ${e instanceof Error ? e.message : String(e)} (see ${dirs(this.profile).logs}/${kind}-*.log)`);
+              return false;
+            },
+          );
+        });
+        ok &&= healthy;
+      }
+    }
+    return { ok, seconds: (Date.now() - t0) / 1000 };
+  }
+
+  async down(progress: Progress = () => {}): Promise<void> {
+    if (await this.supervisor.reachable()) {
+      progress('stopping components in reverse order (apps, smtp, patroni, sentinels, redis, consul)…');
+      await this.supervisor.shutdown();
+      await waitFor(async () => !(await this.supervisor.reachable()), { timeoutMs: 10_000, description: 'supervisor exit' });
+    }
+    // Whatever the supervisor could not stop (e.g. it was killed): by recorded pid only.
+    const pidDir = dirs(this.profile).pids;
+    if (fs.existsSync(pidDir)) {
+      for (const f of fs.readdirSync(pidDir)) {
+        const pid = Number(fs.readFileSync(path.join(pidDir, f), 'utf8'));
+        if (pid > 1 && isAlive(pid)) {
+          progress(`stopping leftover ${f.replace(/\.pid$/, '')} (pid ${pid})`);
+          await terminate(pid);
+        }
+        fs.rmSync(path.join(pidDir, f), { force: true });
+      }
+    }
+    for (const i of [1, 2]) {
+      const pm = path.join(dirs(this.profile).pgData(i), 'postmaster.pid');
+      if (fs.existsSync(pm)) {
+        const pid = Number(fs.readFileSync(pm, 'utf8').split('\n')[0]);
+        if (pid > 1 && isAlive(pid)) {
+          progress(`stopping leftover postmaster of pg-${i} (pid ${pid})`);
+          await terminate(pid);
+        }
+      }
+    }
+    const open = await this.listeningPorts();
+    if (open.length > 0) throw new Error(`ports still listening after down: ${open.join(', ')}`);
+  }
+
+  /** Every port of this profile that still accepts connections. */
+  async listeningPorts(): Promise<number[]> {
+    const p = this.ports;
+    const all = [
+      ...p.consul.flatMap((c) => [c.http, c.serfLan, c.server]),
+      ...p.redis, ...p.sentinel, ...p.pg.flatMap((x) => [x.postgres, x.rest]), p.smtp, p.smtpHttp, p.supervisor,
+      ...Array.from({ length: 10 }, (_, i) => [p.api(i + 1), p.worker(i + 1), p.beat(i + 1), p.gateway(i + 1)]).flat(),
+    ];
+    const open: number[] = [];
+    await Promise.all(all.map(async (port) => { if (await portOpen(port)) open.push(port); }));
+    return open.sort((a, b) => a - b);
+  }
+
+  async ensureSupervisor(): Promise<void> {
+    if (await this.supervisor.reachable()) return;
+    const logFile = path.join(dirs(this.profile).logs, 'supervisor.log');
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'mesh', 'src', 'supervisor.main.ts')], {
+      cwd: repoRoot,
+      env: { ...process.env, MESH_PROFILE: this.profile.name, MESH_PORT_BASE: String(this.profile.base), MESH_RUN_ROOT: path.dirname(this.profile.runDir) },
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
+    child.unref();
+    fs.closeSync(out);
+    await waitFor(() => this.supervisor.reachable(), { timeoutMs: 20_000, intervalMs: 100, description: `the supervisor (log: ${logFile})` });
+  }
+
+  private async registerSentinels(): Promise<void> {
+    await Promise.all(
+      this.ports.sentinel.map(async (port, i) => {
+        const agent = this.ports.consul[i]!.http;
+        const body = {
+          ID: `redis-sentinel-${i + 1}`,
+          Name: 'redis-sentinel',
+          Address: '127.0.0.1',
+          Port: port,
+          Meta: { master_name: 'mutiroes' },
+          Check: { CheckID: `redis-sentinel-${i + 1}-tcp`, TCP: `127.0.0.1:${port}`, Interval: '2s', Timeout: '1s' },
+        };
+        await waitFor(async () => {
+          const res = await fetch(`http://127.0.0.1:${agent}/v1/agent/service/register`, { method: 'PUT', body: JSON.stringify(body) });
+          return res.ok;
+        }, { timeoutMs: 20_000, description: `registering sentinel ${i + 1} in Consul` });
+      }),
+    );
+    await waitFor(async () => (await consulService(this.profile, 'redis-sentinel')).length === 3, {
+      timeoutMs: 20_000, intervalMs: 250, description: '3 passing redis-sentinel instances in Consul',
+    });
+  }
+
+  private async bootstrapDatabase(secrets: MeshSecrets): Promise<void> {
+    const primary = await this.pgPrimary();
+    const connect = async (database: string) => {
+      const c = new pg.Client({ host: '127.0.0.1', port: primary.port, user: 'postgres', password: secrets.pgSuperuserPassword, database });
+      await c.connect();
+      return c;
+    };
+    const admin = await connect('postgres');
+    try {
+      const role = await admin.query('select 1 from pg_roles where rolname = $1', ['mutiroes']);
+      const pw = secrets.dbPassword.replace(/'/g, "''");
+      await admin.query(role.rowCount ? `alter role mutiroes with login password '${pw}'` : `create role mutiroes login password '${pw}'`);
+      const db = await admin.query('select 1 from pg_database where datname = $1', ['mutiroes']);
+      if (!db.rowCount) await admin.query('create database mutiroes owner mutiroes');
+    } finally {
+      await admin.end();
+    }
+    const app = await connect('mutiroes');
+    try {
+      // Extensions need a superuser; the API's migrations may then rely on them.
+      for (const ext of ['cube', 'earthdistance', 'pg_trgm']) await app.query(`create extension if not exists ${ext}`);
+      await app.query('grant all on schema public to mutiroes');
+    } finally {
+      await app.end();
+    }
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  async status(): Promise<ComponentStatus[]> {
+    return this.supervisor.status();
+  }
+
+  /** Consul's view of each component: check status by service id / node. */
+  async consulView(): Promise<Map<string, string>> {
+    const view = new Map<string, string>();
+    try {
+      const base = await liveConsul(this.profile);
+      const checks = (await (await fetch(`${base}/v1/health/state/any`, { signal: AbortSignal.timeout(2000) })).json()) as {
+        Node: string; CheckID: string; ServiceID: string; ServiceName: string; ServiceTags: string[] | null; Status: string;
+      }[];
+      const worst = (a: string | undefined, b: string) => (a === 'critical' || b === 'critical' ? 'critical' : a === 'warning' || b === 'warning' ? 'warning' : 'passing');
+      for (const c of checks) {
+        if (c.CheckID === 'serfHealth') {
+          const m = /-c(\d)$/.exec(c.Node);
+          if (m) view.set(`consul-${m[1]}`, c.Status);
+          continue;
+        }
+        let name = c.ServiceID;
+        const sentinel = /^redis-sentinel-(\d)$/.exec(name);
+        if (sentinel) name = `sentinel-${sentinel[1]}`;
+        const pgm = /^pgha\/pg(\d)$/.exec(name);
+        if (pgm) {
+          name = `pg-${pgm[1]}`;
+          const role = c.ServiceTags?.includes('primary') ? 'primary' : 'replica';
+          view.set(name, `${c.Status === 'passing' ? 'passing' : c.Status} (${role})`);
+          continue;
+        }
+        if (name) view.set(name, worst(view.get(name), c.Status));
+      }
+    } catch {
+      /* Consul down: empty view */
+    }
+    return view;
+  }
+
+  async kill(name: string, opts: { signal?: NodeJS.Signals; restart?: boolean; restartDelayMs?: number } = {}): Promise<number | null> {
+    const r = await this.supervisor.kill(name, opts.signal ?? 'SIGKILL', opts.restart ?? true, opts.restartDelayMs ?? 1000);
+    return r.pid;
+  }
+  async start(name: string): Promise<void> {
+    await this.supervisor.start(name);
+  }
+  async stop(name: string): Promise<void> {
+    await this.supervisor.stop(name);
+  }
+
+  /** Starts one more instance of an app service; returns its name. */
+  async startInstance(kind: ComponentKind, opts: { env?: Record<string, string> } = {}): Promise<string> {
+    const existing = (await this.status()).filter((c) => c.kind === kind).map((c) => Number(c.name.split('-')[1]));
+    const n = existing.length ? Math.max(...existing) + 1 : 1;
+    const spec = appSpec(this.profile, this.secrets, kind, n, opts.env ?? {});
+    await this.supervisor.startSpec(spec);
+    return spec.name;
+  }
+
+  /** Scales an app service to n instances (new ones waited for until passing; extra ones stopped gracefully). */
+  async scale(kind: ComponentKind, n: number, progress: Progress = () => {}): Promise<void> {
+    if (!APP_KINDS.includes(kind)) throw new Error(`only app services scale: ${APP_KINDS.join(', ')}`);
+    if (!appExists(kind)) throw new Error(`no ${kind} service in this checkout`);
+    const current = (await this.status()).filter((c) => c.kind === kind).map((c) => c.name).sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
+    for (let i = 1; i <= n; i++) {
+      const name = `${kind}-${i}`;
+      if (!current.includes(name)) {
+        await this.supervisor.startSpec(appSpec(this.profile, this.secrets, kind, i));
+        progress(`started ${name}`);
+      } else {
+        await this.supervisor.start(name);
+      }
+    }
+    await this.waitPassing(kind, Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`), 90_000);
+    for (const name of current) {
+      if (Number(name.split('-')[1]) > n) {
+        await this.supervisor.remove(name);
+        progress(`stopped ${name}`);
+      }
+    }
+  }
+
+  async waitPassing(service: string, ids: string[], timeoutMs: number): Promise<void> {
+    await waitFor(async () => {
+      const passing = new Set((await consulService(this.profile, service)).map((e) => e.Service.ID));
+      return ids.every((id) => passing.has(id));
+    }, { timeoutMs, intervalMs: 250, description: `${ids.join(', ')} passing in Consul` });
+  }
+
+  async redisMaster(): Promise<{ name: string; port: number }> {
+    const h = await sentinelHealth(this.profile);
+    if (!h.master) throw new Error('no Redis master known to the Sentinels');
+    const i = this.ports.redis.indexOf(h.master.port);
+    return { name: `redis-${i + 1}`, port: h.master.port };
+  }
+
+  async pgPrimary(): Promise<{ name: string; port: number }> {
+    const entries = (await consulService(this.profile, 'pgha')).filter((e) => e.Service.Tags?.includes('primary'));
+    if (entries.length !== 1) throw new Error(`Consul lists ${entries.length} passing pgha primaries`);
+    const port = entries[0]!.Service.Port;
+    return { name: pgMemberName(this.profile, port), port };
+  }
+
+  /** Infra healthy again: Consul leader + 3 voters, Sentinel master with an online replica, Patroni primary + sync replica. */
+  async waitHealthy(opts: { timeoutMs?: number } = {}): Promise<void> {
+    const secrets = this.secrets;
+    await waitFor(async () => (await this.healthReport(secrets)).healthy, {
+      timeoutMs: opts.timeoutMs ?? 120_000, intervalMs: 500, description: 'a healthy mesh',
+    });
+  }
+
+  async healthReport(secrets = this.secrets): Promise<{ healthy: boolean; lines: [string, boolean, string][] }> {
+    const lines: [string, boolean, string][] = [];
+    const c = await consulHealth(this.profile);
+    lines.push(['consul', !!c.leader && c.voters === 3 && c.reachable === 3, `leader ${c.leader ?? 'none'}, ${c.voters} voters, ${c.reachable}/3 servers answering`]);
+    const s = await sentinelHealth(this.profile);
+    lines.push(['redis', !!s.master && s.replicasOnline >= 1 && s.sentinelsAnswering === 3,
+      `master ${s.master ? `${s.master.host}:${s.master.port}` : 'none'}, ${s.replicasOnline} replica(s) online, ${s.sentinelsAnswering}/3 sentinels`]);
+    let p: Awaited<ReturnType<typeof patroniHealth>> | null = null;
+    try {
+      p = await patroniHealth(this.profile, secrets);
+    } catch {
+      /* Consul down */
+    }
+    lines.push(['postgres', !!p && p.primaries === 1 && p.replicas.length === 1 && p.syncStreaming,
+      p ? `${p.primaries} primary (${p.primary ? `:${p.primary.Service.Port}` : '-'}), ${p.replicas.length} replica(s), sync streaming: ${p.syncStreaming}` : 'unknown (Consul unreachable)']);
+    return { healthy: lines.every((l) => l[1]), lines };
+  }
+
+  /** Redis connection to the current master (for tests and drills that look inside). */
+  async redisMasterClient(): Promise<Redis> {
+    const m = await this.redisMaster();
+    return new Redis({ host: '127.0.0.1', port: m.port });
+  }
+
+  logFile(name: string): string {
+    return path.join(dirs(this.profile).logs, `${name}.log`);
+  }
+}
+
+export async function connectMesh(env: NodeJS.ProcessEnv = process.env): Promise<Mesh> {
+  const mesh = new Mesh(resolveProfile(env));
+  if (!(await mesh.supervisor.reachable())) throw new Error(`mesh "${mesh.profile.name}" is not running (no supervisor on :${mesh.ports.supervisor})`);
+  return mesh;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function terminate(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.setTimeout(500);
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('timeout', () => { s.destroy(); resolve(false); });
+    s.once('error', () => resolve(false));
+  });
+}

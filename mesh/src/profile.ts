@@ -1,0 +1,72 @@
+// A mesh profile: its name, port block and run folder. Every port of the mesh derives from one base.
+import path from 'node:path';
+
+export interface ConsulPorts { http: number; dns: number; serfLan: number; serfWan: number; server: number; grpc: number }
+export interface PgPorts { postgres: number; rest: number }
+
+export interface MeshPorts {
+  consul: ConsulPorts[];
+  redis: number[];
+  sentinel: number[];
+  pg: PgPorts[];
+  smtp: number;
+  smtpHttp: number;
+  supervisor: number;
+  api: (n: number) => number;
+  worker: (n: number) => number;
+  beat: (n: number) => number;
+  gateway: (n: number) => number;
+}
+
+export interface Profile {
+  name: string;
+  base: number;
+  runDir: string;
+  ports: MeshPorts;
+  /** Instances started by `up` for each app service. */
+  scale: { api: number; worker: number; beat: number; gateway: number };
+}
+
+const KNOWN_BASES: Record<string, number> = { dev: 8500, test: 18500 };
+
+export function portsFor(base: number): MeshPorts {
+  const consul = [0, 1, 2].map((i) => {
+    const b = base + 10 * i;
+    return { http: b, dns: b + 1, serfLan: b + 2, serfWan: b + 3, server: b + 4, grpc: b + 5 };
+  });
+  return {
+    consul,
+    redis: [base + 100, base + 101],
+    sentinel: [base + 110, base + 111, base + 112],
+    pg: [0, 1].map((i) => ({ postgres: base + 200 + i, rest: base + 210 + i })),
+    smtp: base + 300,
+    smtpHttp: base + 301,
+    supervisor: base + 350,
+    api: (n) => base + 400 + n - 1,
+    worker: (n) => base + 450 + n - 1,
+    beat: (n) => base + 480 + n - 1,
+    gateway: (n) => base - 420 + n - 1,
+  };
+}
+
+/** Resolves the profile from MESH_PROFILE / MESH_PORT_BASE / MESH_RUN_ROOT (defaults: dev, 8500, /var/tmp/mutiroes). */
+export function resolveProfile(env: NodeJS.ProcessEnv = process.env): Profile {
+  const name = env['MESH_PROFILE'] || 'dev';
+  if (!/^[a-z0-9-]{1,32}$/.test(name)) throw new Error(`MESH_PROFILE must be [a-z0-9-]{1,32}, got "${name}"`);
+  const baseRaw = env['MESH_PORT_BASE'] || KNOWN_BASES[name];
+  if (baseRaw === undefined) throw new Error(`MESH_PORT_BASE is required for profile "${name}" (known: dev=8500, test=18500)`);
+  const base = Number(baseRaw);
+  if (!Number.isInteger(base) || base < 1500 || base > 32000) throw new Error(`MESH_PORT_BASE must be an integer in 1500..32000, got "${baseRaw}"`);
+  const root = env['MESH_RUN_ROOT'] || '/var/tmp/mutiroes';
+  const n = (k: string, d: number) => {
+    const v = env[k];
+    return v === undefined || v === '' ? d : Math.max(0, Math.min(40, Number(v) | 0));
+  };
+  return {
+    name,
+    base,
+    runDir: path.join(root, name),
+    ports: portsFor(base),
+    scale: { api: n('MESH_API', 3), worker: n('MESH_WORKERS', 2), beat: n('MESH_BEATS', 2), gateway: n('MESH_GATEWAYS', 1) },
+  };
+}

@@ -1,0 +1,74 @@
+// The run folder of a profile: configs, data, logs, pids and the secrets generated for it.
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Profile } from './profile.js';
+
+export interface MeshSecrets {
+  pgSuperuserPassword: string;
+  pgReplicationPassword: string;
+  pgRewindPassword: string;
+  dbPassword: string;
+  jwtSecret: string;
+}
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+export function dirs(profile: Profile) {
+  const r = profile.runDir;
+  return {
+    root: r,
+    conf: path.join(r, 'conf'),
+    logs: path.join(r, 'logs'),
+    pids: path.join(r, 'pids'),
+    consulData: (i: number) => path.join(r, 'consul', `c${i}`),
+    redisData: (i: number) => path.join(r, 'redis', `r${i}`),
+    sentinelData: (i: number) => path.join(r, 'redis', `s${i}`),
+    pgRoot: path.join(r, 'pg'),
+    pgData: (i: number) => path.join(r, 'pg', `pg${i}`, 'data'),
+    pgHome: (i: number) => path.join(r, 'pg', `pg${i}`),
+    pgSocket: path.join(r, 'pg', 'sock'),
+    media: path.join(r, 'media'),
+    secrets: path.join(r, 'secrets.json'),
+  };
+}
+
+/** The postgres system user when running as root (Postgres refuses to run as root). */
+export function postgresUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
+export function prepareRunDir(profile: Profile): MeshSecrets {
+  const d = dirs(profile);
+  for (const p of [d.conf, d.logs, d.pids, d.media, d.pgSocket]) fs.mkdirSync(p, { recursive: true });
+  fs.chmodSync(profile.runDir, 0o755);
+  return loadSecrets(profile, true)!;
+}
+
+export function loadSecrets(profile: Profile, create = false): MeshSecrets | undefined {
+  const file = dirs(profile).secrets;
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as MeshSecrets;
+  if (!create) return undefined;
+  const gen = () => randomBytes(18).toString('base64url');
+  const secrets: MeshSecrets = {
+    pgSuperuserPassword: gen(),
+    pgReplicationPassword: gen(),
+    pgRewindPassword: gen(),
+    dbPassword: gen(),
+    jwtSecret: randomBytes(32).toString('base64url'),
+  };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function render(template: string, vars: Record<string, string | number>): string {
+  const text = fs.readFileSync(path.join(repoRoot, template), 'utf8');
+  return text.replace(/\{\{([A-Z_]+)\}\}/g, (_, k: string) => {
+    if (!(k in vars)) throw new Error(`template ${template}: no value for {{${k}}}`);
+    return String(vars[k]);
+  });
+}

@@ -1,0 +1,2 @@
+// Entry point of the detached mesh supervisor process.
+import './supervisor.js';

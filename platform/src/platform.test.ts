@@ -1,0 +1,71 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { z } from 'zod';
+import { ConfigError, defineConfig } from './config.js';
+import { Lifecycle } from './lifecycle.js';
+import { createLogger } from './logger.js';
+import { currentRequestId, runWithRequestId } from './request-context.js';
+import { waitFor } from './timing.js';
+
+const quiet = createLogger({ service: 'test', level: 'error' });
+
+describe('defineConfig', () => {
+  const schema = z.object({ PORT: z.coerce.number().int().min(1), SECRET: z.string().min(8), MODE: z.enum(['a', 'b']).default('a') });
+
+  test('when every variable is valid then a frozen typed object is returned', () => {
+    const c = defineConfig(schema, { PORT: '8080', SECRET: 'longenough' });
+    assert.deepEqual(c, { PORT: 8080, SECRET: 'longenough', MODE: 'a' });
+    assert.ok(Object.isFrozen(c));
+  });
+
+  test('when variables are missing or bad then the error names each of them', () => {
+    assert.throws(
+      () => defineConfig(schema, { PORT: 'x', MODE: 'c', SECRET: '' }),
+      (e: unknown) => e instanceof ConfigError && e.issues.length === 3 && /PORT/.test(e.message) && /SECRET/.test(e.message) && /MODE/.test(e.message),
+    );
+  });
+});
+
+describe('Lifecycle', () => {
+  test('when shutting down then steps run by descending priority and a failing step does not stop the rest', async () => {
+    const ran: string[] = [];
+    const lc = new Lifecycle(quiet, 5000)
+      .onShutdown('close-db', 10, () => void ran.push('close-db'))
+      .onShutdown('deregister', 100, () => void ran.push('deregister'))
+      .onShutdown('drain', 50, async () => {
+        ran.push('drain');
+        throw new Error('boom');
+      });
+    await assert.rejects(lc.shutdown(), /shutdown steps failed/);
+    assert.deepEqual(ran, ['deregister', 'drain', 'close-db']);
+  });
+
+  test('when shutdown is called twice then steps run once', async () => {
+    let n = 0;
+    const lc = new Lifecycle(quiet).onShutdown('x', 1, () => void n++);
+    await Promise.all([lc.shutdown(), lc.shutdown()]);
+    assert.equal(n, 1);
+  });
+});
+
+describe('request context', () => {
+  test('when code runs with a request id then awaited code still sees it', async () => {
+    const seen = await runWithRequestId('req-1', async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      return currentRequestId();
+    });
+    assert.equal(seen, 'req-1');
+    assert.equal(currentRequestId(), undefined);
+  });
+});
+
+describe('waitFor', () => {
+  test('when the condition becomes true then its value is returned', async () => {
+    let i = 0;
+    assert.equal(await waitFor(() => (++i >= 3 ? 'done' : false), { timeoutMs: 1000, intervalMs: 1 }), 'done');
+  });
+
+  test('when the deadline passes then it fails naming what it waited for', async () => {
+    await assert.rejects(waitFor(() => false, { timeoutMs: 30, intervalMs: 5, description: 'the moon' }), /the moon/);
+  });
+});
