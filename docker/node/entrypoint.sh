@@ -1,0 +1,15 @@
+#!/bin/sh
+# Container start of a Mutirões service: derive the per-container part of the service env, then run
+# `node <workspace>/dist/main.js` in its place (exec; `init: true` in compose reaps and forwards signals).
+set -eu
+: "${WORKSPACE:?}" "${SERVICE_NAME:?}"
+# HOST is the address the instance listens on and registers in Consul: the container's own IP on the
+# compose network, so the gateway and the Consul servers' HTTP checks can reach it. Replicas made by
+# --scale differ by IP and by hostname (the container id).
+if [ -z "${HOST:-}" ]; then
+  HOST="$(node /usr/local/lib/mutiroes/container-address.mjs)"
+  export HOST
+fi
+INSTANCE_ID="${INSTANCE_ID:-${SERVICE_NAME}-${HOSTNAME:-$(cat /etc/hostname)}}"
+export INSTANCE_ID
+exec node "/app/${WORKSPACE}/dist/main.js" "$@"

@@ -1,0 +1,11 @@
+#!/bin/bash
+# Patroni post_bootstrap hook (runs once, on the node that initialises the cluster; $1 = superuser conninfo):
+# creates the application role and database from DB_USER / DB_PASSWORD / DB_NAME. Idempotent.
+set -euo pipefail
+: "${DB_USER:?}" "${DB_PASSWORD:?}" "${DB_NAME:?}"
+psql "$1" -v ON_ERROR_STOP=1 -v app_user="$DB_USER" -v app_password="$DB_PASSWORD" -v app_db="$DB_NAME" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'app_user', :'app_password')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'app_user') \gexec
+SELECT format('CREATE DATABASE %I OWNER %I', :'app_db', :'app_user')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'app_db') \gexec
+SQL
