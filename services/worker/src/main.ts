@@ -1,0 +1,16 @@
+// Worker process: config → logger → startWorker → signal handlers.
+import { createLogger } from '@mutiroes/platform';
+import { loadConfig } from './config.js';
+import { startWorker } from './start-worker.js';
+
+const config = loadConfig();
+const log = createLogger({ service: config.SERVICE_NAME, ...(config.INSTANCE_ID ? { instance: config.INSTANCE_ID } : {}), level: config.LOG_LEVEL });
+process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) }));
+
+try {
+  const worker = await startWorker(config, log);
+  worker.lifecycle.installSignalHandlers();
+} catch (e) {
+  log.error('worker failed to start', { error: e instanceof Error ? e.stack : String(e) });
+  process.exit(1);
+}
