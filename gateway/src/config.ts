@@ -1,0 +1,97 @@
+// The gateway's one config schema: parsed once at boot from the environment, frozen.
+import { z } from 'zod';
+import { defineConfig } from '@mutiroes/platform';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+
+const onOff = (def: boolean) => z.stringbool().optional().transform((v) => v ?? def);
+
+export const gatewayConfigSchema = z.object({
+  /** Comma list of Consul HTTP addresses (local agent first). The only upstream address the gateway knows. */
+  CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+  SERVICE_NAME: z.string().default('gateway'),
+  INSTANCE_ID: z.string().default('gateway-1'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.string().default('info'),
+  NODE_ENV: z.string().default('development'),
+  /** Sentinel master name of the shared Redis (rate limits). */
+  REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
+
+  /** Self-registration in Consul as service `gateway` (off only for benchmarks without a Consul agent of their own). */
+  GATEWAY_REGISTER: onOff(true),
+  /** Processes serving the port (node:cluster); 1 = no cluster. */
+  GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+
+  /** Upstream connect timeout (nginx proxy_connect_timeout). */
+  GATEWAY_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Time allowed for the upstream's response headers (nginx proxy_read_timeout before the first byte). */
+  GATEWAY_RESPONSE_HEADER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Idle time between body chunks; 0 = none (SSE streams may be silent for long). */
+  GATEWAY_BODY_TIMEOUT_MS: z.coerce.number().int().min(0).default(0),
+  /** Idle keep-alive time of upstream connections; keep it below the upstream servers' own (Node: 5 s). */
+  GATEWAY_UPSTREAM_KEEPALIVE_MS: z.coerce.number().int().positive().default(4000),
+  /** Max connections per upstream instance. */
+  GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(128),
+  /** Client keep-alive idle timeout. */
+  GATEWAY_CLIENT_KEEPALIVE_MS: z.coerce.number().int().positive().default(65_000),
+
+  /** Tries per request on different instances (nginx proxy_next_upstream_tries). */
+  GATEWAY_RETRY_TRIES: z.coerce.number().int().min(1).max(10).default(3),
+  /** No new try starts once this much time has passed since the request arrived (proxy_next_upstream_timeout). */
+  GATEWAY_RETRY_BUDGET_MS: z.coerce.number().int().positive().default(10_000),
+  /** Also try the next instance on a 502/503/504 answer (idempotent methods only). */
+  GATEWAY_RETRY_ON_5XX: onOff(true),
+
+  /** Passive ejection: consecutive failures that eject an instance (a refused connect ejects at once). */
+  GATEWAY_EJECT_AFTER_FAILURES: z.coerce.number().int().positive().default(3),
+  GATEWAY_EJECT_BASE_MS: z.coerce.number().int().positive().default(10_000),
+  GATEWAY_EJECT_MAX_MS: z.coerce.number().int().positive().default(30_000),
+  /** At most this fraction of a service's instances is ejected at once. */
+  GATEWAY_EJECT_MAX_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
+
+  /** opossum breakers (per instance and per service). */
+  GATEWAY_BREAKER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  GATEWAY_BREAKER_VOLUME: z.coerce.number().int().positive().default(20),
+  GATEWAY_BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
+  GATEWAY_BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+
+  /** Request body size limit (bodies are buffered so that idempotent requests can be retried). */
+  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+
+  /** Per-client-IP limits, shared through Redis; `false` disables them (benchmarks). */
+  GATEWAY_RATE_LIMIT: onOff(true),
+  /** API: rate per second and burst (nginx limit_req semantics, nodelay: bucket capacity = burst + 1). */
+  GATEWAY_API_RATE_PER_S: z.coerce.number().positive().default(100),
+  GATEWAY_API_BURST: z.coerce.number().int().min(0).default(50),
+  /** Auth endpoints: rate per minute and burst. */
+  GATEWAY_AUTH_RATE_PER_MIN: z.coerce.number().positive().default(10),
+  GATEWAY_AUTH_BURST: z.coerce.number().int().min(0).default(10),
+  GATEWAY_AUTH_PATHS: csv.transform((l) => (l.length ? l : ['/api/token/', '/api/users/register/'])),
+  /** Concurrent requests per client IP (nginx limit_conn); 0 = unlimited. */
+  GATEWAY_CONCURRENCY_PER_IP: z.coerce.number().int().min(0).default(50),
+  /** Give up on Redis for one decision after this long and decide locally. */
+  GATEWAY_REDIS_TIMEOUT_MS: z.coerce.number().int().positive().default(100),
+  /** Peers whose X-Forwarded-For / X-Forwarded-Proto are trusted (exact IPs). */
+  GATEWAY_TRUSTED_PROXIES: csv,
+
+  /** CORS: allowed origins (`*` = any); empty = no CORS headers. */
+  GATEWAY_CORS_ORIGINS: csv,
+  GATEWAY_CORS_CREDENTIALS: onOff(true),
+  GATEWAY_CORS_MAX_AGE_S: z.coerce.number().int().min(0).default(600),
+
+  /** One JSON access log line per proxied request. */
+  GATEWAY_ACCESS_LOG: onOff(true),
+  /** Grace between deregistering and closing the listener on SIGTERM. */
+  GATEWAY_DRAIN_GRACE_MS: z.coerce.number().int().min(0).default(2000),
+  GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;
+
+export function loadConfig(env?: Record<string, string | undefined>): GatewayConfig {
+  return defineConfig(gatewayConfigSchema, env);
+}

@@ -1,0 +1,134 @@
+// Express app for the gateway's own pages: /health, /ready, /status (HTML or JSON), /metrics. Not on the proxy hot path.
+import express, { type Request, type Response } from 'express';
+import type { RoutingState } from '../domain/routing-state.js';
+import { breakerAdmits, type BreakerGate } from '../domain/upstream.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { ProxyStats } from './proxy-handler.js';
+
+export interface AdminDeps {
+  instanceId: string;
+  state: RoutingState;
+  metrics: GatewayMetrics;
+  stats: ProxyStats;
+  rateLimitShared: () => boolean | null;
+  viewAgeSeconds: () => number;
+  draining: () => boolean;
+}
+
+/** Exact paths the gateway answers itself (a service may still route `/health/…` subpaths). */
+export const ADMIN_PATHS = new Set(['/health', '/ready', '/status', '/metrics']);
+
+export function isAdminPath(url: string): boolean {
+  if (url.startsWith('/_gateway/')) return true;
+  const q = url.indexOf('?');
+  return ADMIN_PATHS.has(q < 0 ? url : url.slice(0, q));
+}
+
+function breakerName(b: BreakerGate | null): string {
+  if (!b) return 'none';
+  if (b.opened) return 'open';
+  if (b.halfOpen) return 'half-open';
+  return 'closed';
+}
+
+export function statusSnapshot(d: AdminDeps) {
+  const now = Date.now();
+  return {
+    gateway: d.instanceId,
+    ready: d.state.loaded && !d.draining(),
+    draining: d.draining(),
+    consul_view_age_s: Math.round(d.viewAgeSeconds() * 10) / 10,
+    table_loaded_at: d.state.loadedAt ? new Date(d.state.loadedAt).toISOString() : null,
+    table_updated_at: d.state.updatedAt ? new Date(d.state.updatedAt).toISOString() : null,
+    rate_limits: d.rateLimitShared() === null ? 'off' : d.rateLimitShared() ? 'shared (redis)' : 'per-process (redis unavailable)',
+    in_flight: d.stats.inFlight,
+    requests: d.stats.requests,
+    retries: d.stats.retries,
+    routes: d.state.table.routes.map((r) => {
+      const pool = d.state.pools.get(r.service);
+      return {
+        prefix: r.prefix,
+        service: r.service,
+        breaker: breakerName(pool?.breaker ?? null),
+        instances: (pool?.upstreams ?? []).map((u) => ({
+          id: u.id,
+          address: u.instance.address,
+          port: u.instance.port,
+          node: u.instance.node ?? '',
+          outstanding: u.outstanding,
+          available: u.available,
+          ejected: u.ejected,
+          ejected_for_s: u.ejected ? Math.max(0, Math.round((u.ejectedUntil - now) / 100) / 10) : 0,
+          ejections: u.ejections,
+          breaker: breakerName(u.breaker),
+          admits: breakerAdmits(u.breaker),
+        })),
+      };
+    }),
+    conflicts: d.state.table.conflicts.map((c) => ({ prefix: c.prefix, services: c.services })),
+  };
+}
+
+const esc = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function statusHtml(s: ReturnType<typeof statusSnapshot>): string {
+  const rows = s.routes
+    .map((r) => {
+      const inst = r.instances.length
+        ? r.instances
+            .map(
+              (i) =>
+                `<tr class="${i.available ? 'ok' : 'bad'}"><td>${esc(i.id)}</td><td>${esc(i.address)}:${esc(i.port)}</td><td>${esc(i.node)}</td><td>${i.outstanding}</td><td>${
+                  i.ejected ? `ejected ${i.ejected_for_s}s` : 'in'
+                }</td><td>${i.ejections}</td><td>${esc(i.breaker)}</td></tr>`,
+            )
+            .join('')
+        : '<tr class="bad"><td colspan="7">no passing instance (503)</td></tr>';
+      return `<h2><code>${esc(r.prefix)}</code> → ${esc(r.service)} <small>breaker ${esc(r.breaker)}</small></h2>
+<table><tr><th>instance</th><th>address</th><th>node</th><th>in flight</th><th>state</th><th>ejections</th><th>breaker</th></tr>${inst}</table>`;
+    })
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gateway ${esc(s.gateway)} — routing table</title>
+<meta http-equiv="refresh" content="5">
+<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
+tr.bad td{background:#fdd}tr.ok td{background:#efe}small{color:#666;font-weight:normal}</style></head><body>
+<h1>Gateway ${esc(s.gateway)}</h1>
+<p>${s.ready ? 'ready' : 'not ready'}${s.draining ? ' (draining)' : ''} · Consul view age ${s.consul_view_age_s}s · table updated ${esc(s.table_updated_at)} ·
+rate limits ${esc(s.rate_limits)} · in flight ${s.in_flight} · requests ${s.requests} · retries ${s.retries}</p>
+${rows || '<p>No routes: no service in Consul declares a <code>route</code> meta.</p>'}
+${s.conflicts.length ? `<p>Conflicting route claims: ${s.conflicts.map((c) => `${esc(c.prefix)} (${c.services.map(esc).join(', ')})`).join('; ')}</p>` : ''}
+<p><a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a></p></body></html>`;
+}
+
+export function createAdminApp(d: AdminDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const health = (_req: Request, res: Response) => {
+    res.json({ status: 'ok', gateway: d.instanceId });
+  };
+  const ready = (_req: Request, res: Response) => {
+    const ok = d.state.loaded && !d.draining();
+    res.status(ok ? 200 : 503).json({ ready: ok, routes: d.state.table.routes.length, draining: d.draining() });
+  };
+  const status = (req: Request, res: Response) => {
+    const s = statusSnapshot(d);
+    const wantsJson = req.query['format'] === 'json' || (req.query['format'] !== 'html' && req.accepts(['html', 'json']) === 'json');
+    if (wantsJson) res.json(s);
+    else res.type('html').send(statusHtml(s));
+  };
+  const metrics = async (_req: Request, res: Response) => {
+    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  };
+  for (const base of ['', '/_gateway']) {
+    app.get(`${base}/health`, health);
+    app.get(`${base}/ready`, ready);
+    app.get(`${base}/status`, status);
+    app.get(`${base}/metrics`, metrics);
+  }
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'unknown gateway page' } });
+  });
+  return app;
+}

@@ -1,0 +1,491 @@
+// The hot path: one raw node:http request → rate limit → pick instance → undici dispatch → stream back, with retries.
+// Written against node:http and undici's dispatcher handler directly (no express, no streams per request):
+// see docs/adr/0001-gateway-proxy-path.md for why and for the measured cost.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '@mutiroes/platform';
+import type { Route } from '../domain/route-table.js';
+import type { RoutingState, ServicePool } from '../domain/routing-state.js';
+import { breakerAdmits, type Upstream } from '../domain/upstream.js';
+import { pickUpstream } from '../domain/balancer.js';
+import type { EjectionPolicy } from '../domain/ejection-policy.js';
+import { classifyError, shouldRetry, type RetryOptions, type TryFailure } from '../domain/retry-policy.js';
+import type { RateLimiter, Verdict } from '../domain/rate-limiter.js';
+import { clientIp, forwardedFor, normalizeIp } from '../domain/client-address.js';
+import { SECURITY_HEADERS, type CorsPolicy } from '../domain/edge-headers.js';
+import type { GatewayMetrics, RouteInstanceMetrics } from './metrics.js';
+
+export interface ProxyDeps {
+  state: RoutingState;
+  retry: RetryOptions;
+  ejection: EjectionPolicy;
+  metrics: GatewayMetrics;
+  log: Logger;
+  limiter: RateLimiter | null;
+  cors: CorsPolicy;
+  trustedProxies: ReadonlySet<string>;
+  maxBodyBytes: number;
+  accessLog: boolean;
+  /** Set while draining: responses carry `Connection: close`. */
+  draining: () => boolean;
+}
+
+/** Counters the tests and the bench read. */
+export interface ProxyStats {
+  inFlight: number;
+  requests: number;
+  retries: number;
+}
+
+const REQUEST_ID_RE = /^[\w\-.:/+=@]{1,128}$/;
+const swallow = (): void => {};
+
+// Request headers not forwarded (hop-by-hop, or set by the gateway itself).
+const DROP_REQUEST = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+  'x-request-id',
+  'content-length',
+]);
+const DROP_REQUEST_LENGTHS = new Set([...DROP_REQUEST].map((h) => h.length));
+
+// Response headers not forwarded (hop-by-hop).
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const DROP_RESPONSE_LENGTHS = new Set([...DROP_RESPONSE].map((h) => h.length));
+const SECURITY_LOWER = SECURITY_HEADERS.map(([k]) => k.toLowerCase());
+const SECURITY_LENGTHS = new Set(SECURITY_LOWER.map((h) => h.length));
+
+export class ProxyHandler {
+  readonly stats: ProxyStats = { inFlight: 0, requests: 0, retries: 0 };
+
+  constructor(readonly d: ProxyDeps) {}
+
+  handle(req: IncomingMessage, res: ServerResponse, route: Route): void {
+    this.stats.requests++;
+    new Exchange(this, req, res, route).start();
+  }
+
+  /** Answers a request the gateway cannot route (no prefix matches). */
+  notFound(req: IncomingMessage, res: ServerResponse): void {
+    this.d.metrics.rejected.labels('no_route').inc();
+    const id = requestIdOf(req);
+    sendError(res, 404, 'no_route', `no service declares a route for ${pathOf(req.url ?? '/')}`, id, []);
+  }
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+export function requestIdOf(req: IncomingMessage): string {
+  const v = req.headers['x-request-id'];
+  return typeof v === 'string' && REQUEST_ID_RE.test(v) ? v : randomUUID();
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, requestId: string, extra: string[]): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message, request_id: requestId } });
+  const h = ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'X-Request-ID', requestId, ...extra];
+  for (const [k, v] of SECURITY_HEADERS) h.push(k, v);
+  res.writeHead(status, h);
+  res.end(body);
+}
+
+class Exchange implements Dispatcher.DispatchHandler {
+  private readonly d: ProxyDeps;
+  private readonly t0 = performance.now();
+  private requestId = '';
+  private ip = '';
+  private origin: string | undefined;
+  private body: Buffer | null = null;
+  private upHeaders: string[] = [];
+  private pool: ServicePool | null = null;
+  private up: Upstream | null = null;
+  private tried: Upstream[] | null = null;
+  private tries = 0;
+  private retried: string[] | null = null;
+  private verdict: Verdict | null = null;
+  private abortUpstream: ((err?: Error) => void) | null = null;
+  private resumeUpstream: (() => void) | null = null;
+  private attemptSettle: { resolve: (v?: unknown) => void; reject: (e: unknown) => void } | null = null;
+  private serviceSettle: { resolve: (v?: unknown) => void; reject: (e: unknown) => void } | null = null;
+  /** A retryable 5xx whose body is being discarded before the next try. */
+  private discarding: TryFailure | null = null;
+  private responseStarted = false;
+  private clientGone = false;
+  private finished = false;
+  private status = 0;
+  private bytesOut = 0;
+  private upstreamMs = -1;
+  private attemptT0 = 0;
+  private errorCode: string | null = null;
+
+  constructor(
+    private readonly h: ProxyHandler,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly route: Route,
+  ) {
+    this.d = h.d;
+  }
+
+  start(): void {
+    const { req, res, d } = this;
+    this.h.stats.inFlight++;
+    this.requestId = requestIdOf(req);
+    const peer = req.socket.remoteAddress ?? '';
+    this.ip = d.trustedProxies.size ? clientIp(peer, req.headers['x-forwarded-for'], d.trustedProxies) : normalizeIp(peer);
+    res.on('close', this.onClientClose);
+
+    if (d.cors.enabled) {
+      const origin = req.headers.origin;
+      if (d.cors.allows(origin)) {
+        this.origin = origin;
+        const acrm = req.headers['access-control-request-method'];
+        if (req.method === 'OPTIONS' && typeof acrm === 'string') {
+          const h = d.cors.preflightHeaders(origin, acrm, req.headers['access-control-request-headers'] as string | undefined);
+          h.push('X-Request-ID', this.requestId, 'Content-Length', '0');
+          res.writeHead(204, h);
+          res.end();
+          this.finish(204);
+          return;
+        }
+      }
+    }
+
+    const cl = req.headers['content-length'];
+    if (cl !== undefined && Number(cl) > d.maxBodyBytes) {
+      this.reject(413, 'body_too_large', `request body exceeds ${d.maxBodyBytes} bytes`, 'too_large');
+      return;
+    }
+
+    if (d.limiter) d.limiter.check(this.ip, req.url ?? '/', Date.now(), this.afterLimit);
+    else this.readBody();
+  }
+
+  private readonly afterLimit = (v: Verdict): void => {
+    if (!v.allowed) {
+      this.d.metrics.rejected.labels(v.limit === 'concurrency' ? 'concurrency' : `rate_${v.limit}`).inc();
+      this.reject(429, 'rate_limited', v.limit === 'concurrency' ? 'too many concurrent requests from this address' : `rate limit '${v.limit}' exceeded`, null, [
+        'Retry-After',
+        String(v.retryAfterS),
+      ]);
+      return;
+    }
+    this.verdict = v;
+    if (this.finished) {
+      v.release();
+      return;
+    }
+    this.readBody();
+  };
+
+  private readBody(): void {
+    const req = this.req;
+    const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody) {
+      this.proceed();
+      return;
+    }
+    // Buffered (bounded by maxBodyBytes) so that a failed try can be replayed to another instance.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > this.d.maxBodyBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        this.reject(413, 'body_too_large', `request body exceeds ${this.d.maxBodyBytes} bytes`, 'too_large');
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (this.finished) return;
+      this.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      this.proceed();
+    });
+    req.on('error', swallow);
+  }
+
+  private proceed(): void {
+    if (this.finished) return;
+    const pool = this.d.state.pools.get(this.route.service);
+    if (!pool || pool.upstreams.length === 0) {
+      this.reject(503, 'no_upstream', `no passing instance of service '${this.route.service}'`, 'no_upstream');
+      return;
+    }
+    if (!breakerAdmits(pool.breaker)) {
+      this.reject(503, 'breaker_open', `service '${this.route.service}' is failing; circuit open`, 'breaker_open');
+      return;
+    }
+    this.pool = pool;
+    this.buildUpstreamHeaders();
+    const outcome = new Promise((resolve, reject) => {
+      this.serviceSettle = { resolve, reject };
+    });
+    pool.breaker.fire(outcome).catch(this.onServiceBreakerReject);
+    this.tryNext();
+  }
+
+  private readonly onServiceBreakerReject = (err: unknown): void => {
+    if ((err as { code?: string })?.code === 'EOPENBREAKER' && !this.finished && !this.responseStarted) {
+      this.abortUpstream?.();
+    }
+  };
+
+  private buildUpstreamHeaders(): void {
+    const { req } = this;
+    const raw = req.rawHeaders;
+    const out: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (DROP_REQUEST_LENGTHS.has(name.length) && DROP_REQUEST.has(name.toLowerCase())) continue;
+      out.push(name, raw[i + 1]!);
+    }
+    const peer = req.socket.remoteAddress ?? '';
+    const trusted = this.d.trustedProxies;
+    const fromTrusted = trusted.size > 0 && trusted.has(normalizeIp(peer));
+    const proto = fromTrusted && typeof req.headers['x-forwarded-proto'] === 'string' ? req.headers['x-forwarded-proto'] : 'http';
+    out.push(
+      'x-forwarded-for',
+      forwardedFor(peer, req.headers['x-forwarded-for'], trusted),
+      'x-forwarded-proto',
+      proto,
+      'x-real-ip',
+      this.ip,
+      'x-request-id',
+      this.requestId,
+    );
+    const host = req.headers.host;
+    if (host) out.push('x-forwarded-host', host);
+    if (this.body) out.push('content-length', String(this.body.length));
+    this.upHeaders = out;
+  }
+
+  private tryNext(): void {
+    const pool = this.pool!;
+    const up = pickUpstream(pool.upstreams, this.tried);
+    if (!up) {
+      if (this.tries === 0) this.reject(503, 'no_upstream', `no available instance of service '${this.route.service}'`, 'no_upstream');
+      else this.failExchange(502, 'bad_gateway', 'every tried instance failed');
+      return;
+    }
+    this.tries++;
+    (this.tried ??= []).push(up);
+    this.up = up;
+    up.outstanding++;
+    this.discarding = null;
+    this.abortUpstream = null;
+    this.attemptT0 = performance.now();
+    const attempt = new Promise((resolve, reject) => {
+      this.attemptSettle = { resolve, reject };
+    });
+    if (up.breaker) (up.breaker as unknown as { fire(p: unknown): Promise<unknown> }).fire(attempt).catch(swallow);
+    try {
+      (up.transport as unknown as Dispatcher).dispatch(
+        { path: this.req.url ?? '/', method: this.req.method as Dispatcher.HttpMethod, headers: this.upHeaders, body: this.body },
+        this,
+      );
+    } catch (err) {
+      this.onError(err as Error);
+    }
+  }
+
+  // --- undici dispatch handler (legacy callback API, the one undici runs natively) ---
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.clientGone) abort();
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx: informational, wait for the final status
+    this.upstreamMs = performance.now() - this.attemptT0;
+    this.resumeUpstream = resume;
+    if ((statusCode === 502 || statusCode === 503 || statusCode === 504) && this.d.retry.retryOn5xx) {
+      const failure = `status-${statusCode}` as TryFailure;
+      if (
+        shouldRetry({ method: this.req.method ?? 'GET', failure, tries: this.tries, elapsedMs: performance.now() - this.t0, responseStarted: false }, this.d.retry) &&
+        pickUpstream(this.pool!.upstreams, this.tried) !== undefined
+      ) {
+        this.discarding = failure;
+        return true;
+      }
+    }
+    const d = this.d;
+    const out: string[] = [];
+    let seenSecurity = 0;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toString('latin1');
+      const len = name.length;
+      if (DROP_RESPONSE_LENGTHS.has(len) && DROP_RESPONSE.has(name.toLowerCase())) continue;
+      if (SECURITY_LENGTHS.has(len)) {
+        const k = SECURITY_LOWER.indexOf(name.toLowerCase());
+        if (k >= 0) seenSecurity |= 1 << k;
+      }
+      out.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    }
+    for (let k = 0; k < SECURITY_HEADERS.length; k++) if (!(seenSecurity & (1 << k))) out.push(SECURITY_HEADERS[k]![0], SECURITY_HEADERS[k]![1]);
+    out.push('X-Request-ID', this.requestId);
+    if (this.origin) d.cors.responseHeaders(this.origin, out);
+    if (d.draining()) out.push('Connection', 'close');
+    this.status = statusCode;
+    this.responseStarted = true;
+    this.res.writeHead(statusCode, out);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.discarding) return true;
+    this.bytesOut += chunk.length;
+    const ok = this.res.write(chunk);
+    if (!ok) this.res.once('drain', this.onDrain);
+    return ok;
+  }
+
+  private readonly onDrain = (): void => {
+    this.resumeUpstream?.();
+  };
+
+  onComplete(): void {
+    if (this.discarding) {
+      this.attemptFailed(this.discarding, null);
+      return;
+    }
+    this.res.end();
+    const up = this.up!;
+    up.outstanding--;
+    this.d.ejection.recordSuccess(up);
+    this.attemptSettle?.resolve();
+    this.attemptSettle = null;
+    this.serviceSettle?.resolve();
+    this.serviceSettle = null;
+    this.finish(this.status);
+  }
+
+  onError(err: Error): void {
+    if (this.clientGone) {
+      // Our own abort after the client left: not the instance's fault.
+      const up = this.up;
+      if (up) up.outstanding--;
+      this.attemptSettle?.resolve();
+      this.attemptSettle = null;
+      this.serviceSettle?.resolve();
+      this.serviceSettle = null;
+      this.finish(499);
+      return;
+    }
+    this.attemptFailed(classifyError(err), err);
+  }
+
+  // --- outcomes ---
+
+  private attemptFailed(failure: TryFailure, err: Error | null): void {
+    const up = this.up!;
+    up.outstanding--;
+    this.errorCode = (err as { code?: string } | null)?.code ?? failure;
+    const now = Date.now();
+    this.d.ejection.recordFailure(up, this.pool!.upstreams, failure === 'refused' ? 'refused' : 'failure', now, failure);
+    this.attemptSettle?.reject(err ?? new Error(failure));
+    this.attemptSettle = null;
+    if (this.responseStarted) {
+      // Never retried once bytes went out: cut the client connection so it sees a truncated response.
+      this.serviceSettle?.reject(err);
+      this.serviceSettle = null;
+      this.res.destroy();
+      this.finish(this.status);
+      return;
+    }
+    const retry = shouldRetry(
+      { method: this.req.method ?? 'GET', failure, tries: this.tries, elapsedMs: performance.now() - this.t0, responseStarted: false },
+      this.d.retry,
+    );
+    if (retry) {
+      this.h.stats.retries++;
+      (this.retried ??= []).push(`${up.id}:${failure}`);
+      this.d.metrics.retries.labels(this.route.prefix, up.id, failure).inc();
+      this.tryNext();
+      return;
+    }
+    const [status, code] = failure === 'timeout' ? [504, 'upstream_timeout'] : [502, 'bad_gateway'];
+    this.failExchange(status, code, `upstream ${up.id} failed (${failure}) after ${this.tries} ${this.tries === 1 ? 'try' : 'tries'}`);
+  }
+
+  private failExchange(status: number, code: string, message: string): void {
+    this.serviceSettle?.reject(new Error(code));
+    this.serviceSettle = null;
+    this.d.metrics.rejected.labels(code).inc();
+    this.status = status;
+    sendError(this.res, status, code, message, this.requestId, this.origin ? this.corsHeaders() : []);
+    this.finish(status);
+  }
+
+  private reject(status: number, code: string, message: string, metric: string | null, extra: string[] = []): void {
+    if (this.finished) return;
+    if (metric) this.d.metrics.rejected.labels(metric).inc();
+    this.serviceSettle?.resolve(); // not the service's fault
+    this.serviceSettle = null;
+    sendError(this.res, status, code, message, this.requestId, this.origin ? [...extra, ...this.corsHeaders()] : extra);
+    this.finish(status);
+  }
+
+  private corsHeaders(): string[] {
+    const out: string[] = [];
+    this.d.cors.responseHeaders(this.origin!, out);
+    return out;
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.finished) return;
+    this.clientGone = true;
+    if (this.abortUpstream) this.abortUpstream();
+    else if (!this.up) this.finish(499);
+  };
+
+  private finish(status: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.h.stats.inFlight--;
+    this.verdict?.release();
+    const d = this.d;
+    const ms = performance.now() - this.t0;
+    const up = this.up;
+    const m: RouteInstanceMetrics = d.metrics.for(this.route.prefix, up ? up.id : '-');
+    m.duration.observe(ms / 1000);
+    d.metrics.countStatus(m, status);
+    if (d.accessLog) {
+      d.log.info('access', {
+        request_id: this.requestId,
+        method: this.req.method,
+        path: this.req.url,
+        status,
+        route: this.route.prefix,
+        service: this.route.service,
+        upstream: up ? up.id : null,
+        upstream_addr: up ? `${up.instance.address}:${up.instance.port}` : null,
+        tries: this.tries,
+        retried: this.retried,
+        error: this.errorCode,
+        duration_ms: Math.round(ms * 1000) / 1000,
+        upstream_ms: this.upstreamMs >= 0 ? Math.round(this.upstreamMs * 1000) / 1000 : null,
+        bytes_out: this.bytesOut,
+        client_ip: this.ip,
+      });
+    }
+  }
+}

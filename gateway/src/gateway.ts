@@ -1,0 +1,280 @@
+// Composition of one gateway process: routing state fed by the catalog, the raw HTTP server, admin app, WebSocket proxy.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { Logger } from '@mutiroes/platform';
+import type { GatewayConfig } from './config.js';
+import type { Catalog, CatalogSource } from './domain/catalog.js';
+import { RoutingState } from './domain/routing-state.js';
+import { EjectionPolicy } from './domain/ejection-policy.js';
+import { RateLimiter } from './domain/rate-limiter.js';
+import { CorsPolicy } from './domain/edge-headers.js';
+import { pickUpstream } from './domain/balancer.js';
+import { breakerAdmits, type Upstream } from './domain/upstream.js';
+import { clientIp, forwardedFor, normalizeIp } from './domain/client-address.js';
+import { UndiciUpstreamFactory } from './data-access/upstream-factory.js';
+import { RedisRateLimitStore, type RedisScripting } from './data-access/redis-rate-limit.store.js';
+import { GatewayMetrics } from './entry-points/metrics.js';
+import { ProxyHandler, requestIdOf } from './entry-points/proxy-handler.js';
+import { createAdminApp, isAdminPath } from './entry-points/admin-app.js';
+
+export interface GatewayDeps {
+  catalog: CatalogSource;
+  /** Shared Redis for rate limits (the registry's Sentinel-aware client); null = per-process limits only. */
+  redis: RedisScripting | null;
+  log: Logger;
+}
+
+export interface GatewayHandle {
+  readonly server: http.Server;
+  readonly port: number;
+  readonly url: string;
+  readonly state: RoutingState;
+  readonly proxy: ProxyHandler;
+  readonly metrics: GatewayMetrics;
+  readonly limiter: RateLimiter | null;
+  /** Marks the gateway draining (readiness fails, responses carry Connection: close) and stops accepting connections. */
+  stopAccepting(): Promise<void>;
+  /** Waits until no request is in flight (or the timeout). */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Closes remaining connections, upstream pools, breakers and the catalog watch. */
+  close(): Promise<void>;
+}
+
+const kTarget = Symbol('gateway.target');
+type UpgradeReq = IncomingMessage & { [kTarget]?: string };
+
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Promise<GatewayHandle> {
+  const log = deps.log;
+  let draining = false;
+  let lastCatalogAt = 0;
+
+  const upstreamCounts = () => {
+    const out: Array<{ service: string; state: string; n: number }> = [];
+    for (const p of state.pools.values()) {
+      let avail = 0;
+      let ej = 0;
+      let open = 0;
+      for (const u of p.upstreams) {
+        if (u.ejected) ej++;
+        else if (!breakerAdmits(u.breaker)) open++;
+        else avail++;
+      }
+      out.push({ service: p.name, state: 'available', n: avail }, { service: p.name, state: 'ejected', n: ej }, { service: p.name, state: 'breaker_open', n: open });
+    }
+    return out;
+  };
+  const viewAgeSeconds = (): number => {
+    // The registry's watch may report its last answer from Consul; otherwise the last snapshot time.
+    const lc = (deps.catalog as unknown as { lastContact?: number }).lastContact;
+    const t = typeof lc === 'number' && lc > 0 ? lc : lastCatalogAt;
+    return t ? (Date.now() - t) / 1000 : -1;
+  };
+  const metrics = new GatewayMetrics(viewAgeSeconds, upstreamCounts);
+
+  const factory = new UndiciUpstreamFactory(
+    {
+      connectTimeoutMs: config.GATEWAY_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: config.GATEWAY_RESPONSE_HEADER_TIMEOUT_MS,
+      bodyTimeoutMs: config.GATEWAY_BODY_TIMEOUT_MS,
+      keepAliveMs: config.GATEWAY_UPSTREAM_KEEPALIVE_MS,
+      connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
+    },
+    {
+      errorThresholdPercentage: config.GATEWAY_BREAKER_ERROR_PERCENT,
+      volumeThreshold: config.GATEWAY_BREAKER_VOLUME,
+      resetTimeout: config.GATEWAY_BREAKER_RESET_MS,
+      rollingCountTimeout: config.GATEWAY_BREAKER_WINDOW_MS,
+    },
+    log,
+    (scope, name, s) => metrics.breakerState.labels(scope, name).set(s),
+  );
+  const state = new RoutingState(factory);
+  const ejection = new EjectionPolicy(
+    {
+      afterFailures: config.GATEWAY_EJECT_AFTER_FAILURES,
+      baseMs: config.GATEWAY_EJECT_BASE_MS,
+      maxMs: config.GATEWAY_EJECT_MAX_MS,
+      maxFraction: config.GATEWAY_EJECT_MAX_FRACTION,
+    },
+    {
+      ejected: (u, ms, reason) => {
+        log.warn('upstream ejected', { service: u.instance.service, instance: u.id, duration_ms: ms, reason, ejections: u.ejections });
+        metrics.ejections.labels(u.instance.service, u.id, reason).inc();
+        metrics.ejected.labels(u.instance.service, u.id).set(1);
+      },
+      readmitted: (u) => {
+        log.info('upstream re-admitted', { service: u.instance.service, instance: u.id });
+        metrics.ejected.labels(u.instance.service, u.id).set(0);
+      },
+    },
+  );
+
+  const limiter = config.GATEWAY_RATE_LIMIT
+    ? new RateLimiter(
+        {
+          apiRatePerS: config.GATEWAY_API_RATE_PER_S,
+          apiBurst: config.GATEWAY_API_BURST,
+          authRatePerMin: config.GATEWAY_AUTH_RATE_PER_MIN,
+          authBurst: config.GATEWAY_AUTH_BURST,
+          authPaths: config.GATEWAY_AUTH_PATHS,
+          concurrencyPerIp: config.GATEWAY_CONCURRENCY_PER_IP,
+          storeTimeoutMs: config.GATEWAY_REDIS_TIMEOUT_MS,
+          leasePrefix: `${config.INSTANCE_ID}:${process.pid}:${Date.now().toString(36)}`,
+        },
+        deps.redis ? new RedisRateLimitStore(deps.redis) : null,
+        (shared, why) => {
+          metrics.rateLimitShared.set(shared ? 1 : 0);
+          if (shared) log.info('rate limits shared through redis again');
+          else log.warn('redis unavailable: rate limits fall back to per-process buckets', { error: why });
+        },
+      )
+    : null;
+  metrics.rateLimitShared.set(limiter?.isShared ? 1 : 0);
+  if (limiter && !deps.redis) log.warn('no redis client: rate limits are per-process only');
+
+  const trusted = new Set(config.GATEWAY_TRUSTED_PROXIES.map(normalizeIp));
+  const proxy = new ProxyHandler({
+    state,
+    retry: { maxTries: config.GATEWAY_RETRY_TRIES, budgetMs: config.GATEWAY_RETRY_BUDGET_MS, retryOn5xx: config.GATEWAY_RETRY_ON_5XX },
+    ejection,
+    metrics,
+    log,
+    limiter,
+    cors: new CorsPolicy({ origins: config.GATEWAY_CORS_ORIGINS, credentials: config.GATEWAY_CORS_CREDENTIALS, maxAgeS: config.GATEWAY_CORS_MAX_AGE_S }),
+    trustedProxies: trusted,
+    maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+    accessLog: config.GATEWAY_ACCESS_LOG,
+    draining: () => draining,
+  });
+  const admin = createAdminApp({
+    instanceId: config.INSTANCE_ID,
+    state,
+    metrics,
+    stats: proxy.stats,
+    rateLimitShared: () => (limiter ? limiter.isShared : null),
+    viewAgeSeconds,
+    draining: () => draining,
+  });
+
+  const onCatalog = (catalog: Catalog) => {
+    lastCatalogAt = Date.now();
+    const c = state.apply(catalog);
+    if (c.added.length || c.removed.length) {
+      log.info('routing table updated', {
+        routes: state.table.routes.map((r) => `${r.prefix}→${r.service}`),
+        added: c.added.map((u) => u.id),
+        removed: c.removed.map((u) => u.id),
+      });
+    }
+    for (const conflict of state.table.conflicts) log.warn('route claimed by several services', { prefix: conflict.prefix, services: conflict.services });
+  };
+  deps.catalog.on('change', onCatalog);
+
+  const server = http.createServer(
+    { keepAliveTimeout: config.GATEWAY_CLIENT_KEEPALIVE_MS, requestTimeout: 0, headersTimeout: 60_000 },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? '/';
+      const route = state.table.match(url);
+      if (route && !isAdminPath(url)) proxy.handle(req, res, route);
+      else if (isAdminPath(url)) admin(req, res);
+      else proxy.notFound(req, res);
+    },
+  );
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  // WebSocket upgrades go through http-proxy-middleware; the instance is chosen like any request.
+  const wsProxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
+    target: 'http://127.0.0.1:9',
+    router: (req) => (req as UpgradeReq)[kTarget]!,
+    ws: false,
+    xfwd: false,
+    on: {
+      error: (err, _req, target) => {
+        log.warn('websocket proxy error', { error: (err as Error).message });
+        (target as Socket).destroy?.();
+      },
+    },
+  });
+  const upgradeRefuse = (socket: Socket, status: string) => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+  server.on('upgrade', (req: UpgradeReq, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = req.url ?? '/';
+    const route = state.table.match(url);
+    const pool = route ? state.pools.get(route.service) : undefined;
+    if (!route || !pool) return upgradeRefuse(socket, '404 Not Found');
+    const go = () => {
+      const up: Upstream | undefined = pickUpstream(pool.upstreams);
+      if (!up) return upgradeRefuse(socket, '503 Service Unavailable');
+      const peer = req.socket.remoteAddress ?? '';
+      const requestId = requestIdOf(req);
+      req.headers['x-request-id'] = requestId;
+      req.headers['x-forwarded-for'] = forwardedFor(peer, req.headers['x-forwarded-for'], trusted);
+      req.headers['x-forwarded-proto'] = 'http';
+      if (req.headers.host) req.headers['x-forwarded-host'] = req.headers.host;
+      req[kTarget] = up.origin;
+      up.outstanding++;
+      socket.once('close', () => up.outstanding--);
+      log.info('websocket upgrade', { request_id: requestId, path: url, upstream: up.id });
+      void wsProxy.upgrade(req, socket, head);
+    };
+    if (!limiter) return go();
+    const ip = trusted.size ? clientIp(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted) : normalizeIp(req.socket.remoteAddress);
+    limiter.check(ip, url, Date.now(), (v) => {
+      if (!v.allowed) return upgradeRefuse(socket, `429 Too Many Requests\r\nRetry-After: ${v.retryAfterS}`);
+      socket.once('close', v.release);
+      go();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info('gateway listening', { host: config.HOST, port, rate_limits: limiter ? (deps.redis ? 'redis' : 'per-process') : 'off' });
+
+  return {
+    server,
+    port,
+    url: `http://${config.HOST}:${port}`,
+    state,
+    proxy,
+    metrics,
+    limiter,
+    async stopAccepting() {
+      draining = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // server.close() resolves once every connection ended; don't wait for it here.
+        setImmediate(resolve);
+      });
+    },
+    async drain(timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (proxy.stats.inFlight > 0 && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return proxy.stats.inFlight === 0;
+    },
+    async close() {
+      draining = true;
+      server.closeAllConnections();
+      server.close();
+      deps.catalog.close();
+      state.close();
+      metrics.registry.clear();
+    },
+  };
+}
