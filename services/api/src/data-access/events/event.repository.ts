@@ -1,0 +1,281 @@
+// Events and categories: list/detail/nearby queries (with the indexed geographic filter) and writes.
+import { Params, mutate, select, selectOne, type Conn } from './events-db.js';
+
+export type EventStatus = 'draft' | 'published' | 'cancelled' | 'completed';
+
+export interface Category {
+  id: number;
+  name: string;
+  description: string;
+  icon: string;
+  color: string;
+}
+
+/** An event as stored, with its category and organiser name joined in. */
+export interface EventRecord {
+  id: number;
+  title: string;
+  description: string;
+  category: Category;
+  organizer_id: number;
+  organizer_username: string;
+  organizer_name: string;
+  address: string;
+  /** numeric(9,6) as text, exactly as stored (no float rounding). */
+  latitude: string | null;
+  longitude: string | null;
+  city: string;
+  state: string;
+  start_date: Date;
+  end_date: Date;
+  registration_deadline: Date | null;
+  max_participants: number;
+  participants_count: number;
+  min_age: number;
+  max_age: number | null;
+  status: EventStatus;
+  is_public: boolean;
+  requires_approval: boolean;
+  required_tools: string;
+  provided_tools: string;
+  what_to_bring: string;
+  cover_image: string | null;
+  created_at: Date;
+  updated_at: Date;
+  /** Only on geographic queries. */
+  distance_km?: number;
+}
+
+/** The writable columns of an event. */
+export interface EventFields {
+  title: string;
+  description: string;
+  category_id: number;
+  address: string;
+  latitude: number | null;
+  longitude: number | null;
+  city: string;
+  state: string;
+  start_date: Date;
+  end_date: Date;
+  registration_deadline: Date | null;
+  max_participants: number;
+  min_age: number;
+  max_age: number | null;
+  status: EventStatus;
+  is_public: boolean;
+  requires_approval: boolean;
+  required_tools: string;
+  provided_tools: string;
+  what_to_bring: string;
+  cover_image: string | null;
+}
+
+/** The bare row, as locked by `lockById` (no joins: FOR UPDATE locks only the events row). */
+export type EventRow = EventFields & { id: number; organizer_id: number; participants_count: number; created_at: Date; updated_at: Date };
+
+export type EventOrdering = 'start_date' | '-start_date' | 'created_at' | '-created_at' | 'participants_count' | '-participants_count';
+
+export interface GeoFilter {
+  latitude: number;
+  longitude: number;
+  radiusKm: number;
+}
+
+export interface EventListFilter {
+  /** The caller; undefined = anonymous. Drafts are only the organiser's, private events only organiser's and participants'. */
+  viewerId?: number;
+  status?: EventStatus;
+  categoryId?: number;
+  city?: string;
+  state?: string;
+  isPublic?: boolean;
+  startFrom?: Date;
+  startUntil?: Date;
+  search?: string;
+  geo?: GeoFilter;
+  organizerId?: number;
+  /** Events the user takes part in (pending or confirmed). */
+  participantId?: number;
+}
+
+const EVENT_COLUMNS: ReadonlySet<string> = new Set<keyof EventFields>([
+  'title', 'description', 'category_id', 'address', 'latitude', 'longitude', 'city', 'state', 'start_date', 'end_date',
+  'registration_deadline', 'max_participants', 'min_age', 'max_age', 'status', 'is_public', 'requires_approval',
+  'required_tools', 'provided_tools', 'what_to_bring', 'cover_image',
+]);
+
+/** Column names are spliced into SQL: only known ones pass, whatever object the caller built. */
+function columnsOf(f: Partial<EventFields>): Array<keyof EventFields> {
+  return (Object.keys(f) as Array<keyof EventFields>).filter((k) => EVENT_COLUMNS.has(k) && f[k] !== undefined);
+}
+
+const ORDER_SQL: Record<EventOrdering, string> = {
+  start_date: 'e.start_date ASC, e.id ASC',
+  '-start_date': 'e.start_date DESC, e.id DESC',
+  created_at: 'e.created_at ASC, e.id ASC',
+  '-created_at': 'e.created_at DESC, e.id DESC',
+  participants_count: 'e.participants_count ASC, e.id ASC',
+  '-participants_count': 'e.participants_count DESC, e.id DESC',
+};
+
+// The expression of the GiST index events_earth_idx: queries must spell it exactly so the planner uses it.
+const EVENT_EARTH = 'll_to_earth(e.latitude::float8, e.longitude::float8)';
+
+const SELECT_EVENT = `
+SELECT e.id, e.title, e.description,
+       c.id AS c_id, c.name AS c_name, c.description AS c_description, c.icon AS c_icon, c.color AS c_color,
+       e.organizer_id, u.username AS organizer_username,
+       coalesce(nullif(btrim(concat_ws(' ', u.first_name, u.last_name)), ''), u.username) AS organizer_name,
+       e.address, e.latitude, e.longitude, e.city, e.state, e.start_date, e.end_date, e.registration_deadline,
+       e.max_participants, e.participants_count, e.min_age, e.max_age, e.status, e.is_public, e.requires_approval,
+       e.required_tools, e.provided_tools, e.what_to_bring, e.cover_image, e.created_at, e.updated_at`;
+const FROM_EVENT = `
+FROM events e
+JOIN event_categories c ON c.id = e.category_id
+JOIN users u ON u.id = e.organizer_id`;
+
+type JoinedRow = Omit<EventRecord, 'category'> & { c_id: number; c_name: string; c_description: string; c_icon: string; c_color: string };
+
+function toRecord(r: JoinedRow): EventRecord {
+  const { c_id, c_name, c_description, c_icon, c_color, ...rest } = r;
+  const rec: EventRecord = { ...rest, category: { id: c_id, name: c_name, description: c_description, icon: c_icon, color: c_color } };
+  if (rec.distance_km !== undefined && rec.distance_km !== null) rec.distance_km = Number(rec.distance_km);
+  return rec;
+}
+
+function visibility(p: Params, viewerId: number | undefined): string {
+  if (viewerId === undefined) return `(e.status <> 'draft' AND e.is_public)`;
+  const v = p.add(viewerId);
+  return `(e.organizer_id = ${v} OR (e.status <> 'draft' AND (e.is_public OR EXISTS (
+    SELECT 1 FROM event_participants vp WHERE vp.event_id = e.id AND vp.user_id = ${v} AND vp.status IN ('pending','confirmed')))))`;
+}
+
+function geoTerms(p: Params, g: GeoFilter): { where: string; distanceKm: string; knn: string } {
+  const origin = `ll_to_earth(${p.add(g.latitude)}::float8, ${p.add(g.longitude)}::float8)`;
+  const radiusM = p.add(g.radiusKm * 1000);
+  return {
+    // earth_box is a bounding cube (index-assisted, slightly too wide); earth_distance is the exact great-circle cut.
+    where: `e.latitude IS NOT NULL AND earth_box(${origin}, ${radiusM}::float8) @> ${EVENT_EARTH} AND earth_distance(${origin}, ${EVENT_EARTH}) <= ${radiusM}::float8`,
+    distanceKm: `earth_distance(${origin}, ${EVENT_EARTH}) / 1000.0`,
+    // Chord distance between earth cubes orders like the great-circle distance, and the GiST index answers it (KNN).
+    knn: `${EVENT_EARTH} <-> ${origin}`,
+  };
+}
+
+/** Escapes LIKE wildcards so a search term matches literally. */
+function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+function whereClause(p: Params, f: EventListFilter): { where: string; distanceKm?: string; knn?: string } {
+  const terms = [visibility(p, f.viewerId)];
+  if (f.status) terms.push(`e.status = ${p.add(f.status)}`);
+  if (f.categoryId !== undefined) terms.push(`e.category_id = ${p.add(f.categoryId)}`);
+  if (f.city) terms.push(`lower(e.city) = lower(${p.add(f.city)})`);
+  if (f.state) terms.push(`e.state = upper(${p.add(f.state)})`);
+  if (f.isPublic !== undefined) terms.push(`e.is_public = ${p.add(f.isPublic)}`);
+  if (f.startFrom) terms.push(`e.start_date >= ${p.add(f.startFrom)}`);
+  if (f.startUntil) terms.push(`e.start_date <= ${p.add(f.startUntil)}`);
+  if (f.organizerId !== undefined) terms.push(`e.organizer_id = ${p.add(f.organizerId)}`);
+  if (f.participantId !== undefined) {
+    terms.push(`EXISTS (SELECT 1 FROM event_participants pp WHERE pp.event_id = e.id AND pp.user_id = ${p.add(f.participantId)} AND pp.status IN ('pending','confirmed'))`);
+  }
+  if (f.search) {
+    const s = p.add(likePattern(f.search));
+    terms.push(`(e.title ILIKE ${s} OR e.description ILIKE ${s} OR e.address ILIKE ${s} OR e.city ILIKE ${s})`);
+  }
+  let geo: ReturnType<typeof geoTerms> | undefined;
+  if (f.geo) {
+    geo = geoTerms(p, f.geo);
+    terms.push(geo.where);
+  }
+  return { where: terms.join('\n  AND '), ...(geo ? { distanceKm: geo.distanceKm, knn: geo.knn } : {}) };
+}
+
+export class EventRepository {
+  async listCategories(c: Conn): Promise<Category[]> {
+    return select<Category>(c, 'SELECT id, name, description, icon, color FROM event_categories ORDER BY name');
+  }
+
+  async categoryExists(c: Conn, id: number): Promise<boolean> {
+    return (await selectOne(c, 'SELECT 1 AS one FROM event_categories WHERE id = $1', [id])) !== null;
+  }
+
+  async count(c: Conn, f: EventListFilter): Promise<number> {
+    const p = new Params();
+    const { where } = whereClause(p, f);
+    const row = await selectOne<{ n: number }>(c, `SELECT count(*)::int AS n FROM events e WHERE ${where}`, p.values);
+    return row?.n ?? 0;
+  }
+
+  async list(c: Conn, f: EventListFilter, ordering: EventOrdering, limit: number, offset: number): Promise<EventRecord[]> {
+    const p = new Params();
+    const { where, distanceKm } = whereClause(p, f);
+    const sql = `${SELECT_EVENT}${distanceKm ? `, ${distanceKm} AS distance_km` : ''}${FROM_EVENT}
+WHERE ${where}
+ORDER BY ${ORDER_SQL[ordering]}
+LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
+    return (await select<JoinedRow>(c, sql, p.values)).map(toRecord);
+  }
+
+  /** Published events not started yet within the radius, nearest first (GiST KNN). */
+  async nearby(c: Conn, viewerId: number | undefined, geo: GeoFilter, limit: number): Promise<EventRecord[]> {
+    const sql = this.nearbySql(viewerId, geo, limit);
+    return (await select<JoinedRow>(c, sql.text, sql.values)).map(toRecord);
+  }
+
+  /** The nearby query itself (the benchmark prints its EXPLAIN). */
+  nearbySql(viewerId: number | undefined, geo: GeoFilter, limit: number): { text: string; values: unknown[] } {
+    const p = new Params();
+    const { where, distanceKm, knn } = whereClause(p, { viewerId, status: 'published', geo });
+    const text = `${SELECT_EVENT}, ${distanceKm} AS distance_km${FROM_EVENT}
+WHERE ${where}
+  AND e.start_date > now()
+ORDER BY ${knn}
+LIMIT ${p.add(limit)}`;
+    return { text, values: p.values };
+  }
+
+  /** One event if the viewer may see it. */
+  async findVisible(c: Conn, id: number, viewerId: number | undefined): Promise<EventRecord | null> {
+    const p = new Params();
+    const idp = p.add(id);
+    const row = await selectOne<JoinedRow>(c, `${SELECT_EVENT}${FROM_EVENT} WHERE e.id = ${idp} AND ${visibility(p, viewerId)}`, p.values);
+    return row ? toRecord(row) : null;
+  }
+
+  async findById(c: Conn, id: number): Promise<EventRecord | null> {
+    const row = await selectOne<JoinedRow>(c, `${SELECT_EVENT}${FROM_EVENT} WHERE e.id = $1`, [id]);
+    return row ? toRecord(row) : null;
+  }
+
+  /** Locks the event row until the transaction ends: serialises joins, approvals and capacity changes. */
+  async lockById(c: Conn, id: number): Promise<EventRow | null> {
+    return selectOne<EventRow>(c, 'SELECT * FROM events WHERE id = $1 FOR UPDATE', [id]);
+  }
+
+  async insert(c: Conn, organizerId: number, f: EventFields): Promise<number> {
+    const cols = columnsOf(f);
+    const p = new Params();
+    const values = cols.map((k) => p.add(f[k]));
+    const rows = await mutate<{ id: number }>(
+      c,
+      `INSERT INTO events (organizer_id, ${cols.join(', ')}) VALUES (${p.add(organizerId)}, ${values.join(', ')}) RETURNING id`,
+      p.values,
+    );
+    return rows[0]!.id;
+  }
+
+  async update(c: Conn, id: number, changes: Partial<EventFields>): Promise<void> {
+    const cols = columnsOf(changes);
+    const p = new Params();
+    const sets = cols.map((k) => `${k} = ${p.add(changes[k])}`);
+    sets.push('updated_at = now()');
+    await mutate(c, `UPDATE events SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
+  }
+
+  async delete(c: Conn, id: number): Promise<void> {
+    await mutate(c, 'DELETE FROM events WHERE id = $1', [id]);
+  }
+}

@@ -1,0 +1,122 @@
+// Event participants: one row per (event, user); the confirmed count on events is kept by a trigger.
+import { Params, mutate, select, selectOne, type Conn } from './events-db.js';
+
+export type ParticipantStatus = 'pending' | 'confirmed' | 'cancelled' | 'rejected';
+export type ExperienceLevel = 'beginner' | 'intermediate' | 'advanced';
+
+export interface ParticipantRecord {
+  id: number;
+  event_id: number;
+  user_id: number;
+  username: string;
+  first_name: string;
+  last_name: string;
+  status: ParticipantStatus;
+  emergency_contact: string;
+  emergency_phone: string;
+  special_needs: string;
+  experience_level: ExperienceLevel;
+  checked_in: boolean;
+  check_in_time: Date | null;
+  registered_at: Date;
+  updated_at: Date;
+}
+
+export interface ParticipantDetails {
+  emergency_contact?: string;
+  emergency_phone?: string;
+  special_needs?: string;
+  experience_level?: ExperienceLevel;
+}
+
+const SELECT_PARTICIPANT = `
+SELECT p.id, p.event_id, p.user_id, u.username, u.first_name, u.last_name, p.status, p.emergency_contact,
+       p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.registered_at, p.updated_at
+FROM event_participants p JOIN users u ON u.id = p.user_id`;
+
+export interface EventCounts {
+  total_participants: number;
+  confirmed_participants: number;
+  pending_participants: number;
+  checked_in_participants: number;
+  photos_count: number;
+  comments_count: number;
+  resources_count: number;
+  fully_provided_resources: number;
+}
+
+export class ParticipantRepository {
+  async listForEvent(c: Conn, eventId: number, statuses?: ParticipantStatus[]): Promise<ParticipantRecord[]> {
+    const p = new Params();
+    let where = `p.event_id = ${p.add(eventId)}`;
+    if (statuses) where += ` AND p.status = ANY(${p.add(statuses)}::varchar[])`;
+    return select<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE ${where} ORDER BY p.registered_at, p.id`, p.values);
+  }
+
+  async findById(c: Conn, eventId: number, id: number): Promise<ParticipantRecord | null> {
+    return selectOne<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE p.event_id = $1 AND p.id = $2`, [eventId, id]);
+  }
+
+  async findByUser(c: Conn, eventId: number, userId: number): Promise<ParticipantRecord | null> {
+    return selectOne<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE p.event_id = $1 AND p.user_id = $2`, [eventId, userId]);
+  }
+
+  /** Creates the (event, user) row, or reuses the existing one (a cancelled participant joining again). */
+  async upsert(c: Conn, eventId: number, userId: number, status: ParticipantStatus, d: ParticipantDetails): Promise<number> {
+    const rows = await mutate<{ id: number }>(
+      c,
+      `INSERT INTO event_participants (event_id, user_id, status, emergency_contact, emergency_phone, special_needs, experience_level)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (event_id, user_id) DO UPDATE SET
+         status = EXCLUDED.status, emergency_contact = EXCLUDED.emergency_contact, emergency_phone = EXCLUDED.emergency_phone,
+         special_needs = EXCLUDED.special_needs, experience_level = EXCLUDED.experience_level,
+         checked_in = false, check_in_time = NULL, registered_at = now(), updated_at = now()
+       RETURNING id`,
+      [eventId, userId, status, d.emergency_contact ?? '', d.emergency_phone ?? '', d.special_needs ?? '', d.experience_level ?? 'beginner'],
+    );
+    return rows[0]!.id;
+  }
+
+  async update(c: Conn, id: number, changes: ParticipantDetails & { status?: ParticipantStatus }): Promise<void> {
+    const allowed = ['status', 'emergency_contact', 'emergency_phone', 'special_needs', 'experience_level'] as const;
+    const p = new Params();
+    const sets = allowed.filter((k) => changes[k] !== undefined).map((k) => `${k} = ${p.add(changes[k])}`);
+    sets.push('updated_at = now()');
+    await mutate(c, `UPDATE event_participants SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
+  }
+
+  async checkIn(c: Conn, id: number): Promise<void> {
+    await mutate(c, 'UPDATE event_participants SET checked_in = true, check_in_time = now(), updated_at = now() WHERE id = $1', [id]);
+  }
+
+  async delete(c: Conn, id: number): Promise<void> {
+    await mutate(c, 'DELETE FROM event_participants WHERE id = $1', [id]);
+  }
+
+  async userExists(c: Conn, userId: number): Promise<boolean> {
+    return (await selectOne(c, 'SELECT 1 AS one FROM users WHERE id = $1 AND is_active', [userId])) !== null;
+  }
+
+  /** The user's birth date from API-core's profile table (null when not filled in). */
+  async birthDate(c: Conn, userId: number): Promise<string | null> {
+    const row = await selectOne<{ birth_date: string | null }>(c, 'SELECT birth_date::text AS birth_date FROM user_profiles WHERE user_id = $1', [userId]);
+    return row?.birth_date ?? null;
+  }
+
+  async counts(c: Conn, eventId: number): Promise<EventCounts> {
+    const row = await selectOne<EventCounts>(
+      c,
+      `SELECT
+         (SELECT count(*) FROM event_participants WHERE event_id = $1 AND status IN ('pending','confirmed'))::int AS total_participants,
+         (SELECT count(*) FROM event_participants WHERE event_id = $1 AND status = 'confirmed')::int AS confirmed_participants,
+         (SELECT count(*) FROM event_participants WHERE event_id = $1 AND status = 'pending')::int AS pending_participants,
+         (SELECT count(*) FROM event_participants WHERE event_id = $1 AND checked_in)::int AS checked_in_participants,
+         (SELECT count(*) FROM event_photos WHERE event_id = $1)::int AS photos_count,
+         (SELECT count(*) FROM event_comments WHERE event_id = $1)::int AS comments_count,
+         (SELECT count(*) FROM event_resources WHERE event_id = $1)::int AS resources_count,
+         (SELECT count(*) FROM event_resources WHERE event_id = $1 AND quantity_provided >= quantity_needed)::int AS fully_provided_resources`,
+      [eventId],
+    );
+    return row!;
+  }
+}

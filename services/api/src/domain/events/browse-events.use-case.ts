@@ -1,0 +1,120 @@
+// Reading events: the filtered list, detail, nearby, my events, stats and categories.
+import { createHash } from 'node:crypto';
+import type { Category, EventListFilter, EventOrdering, EventRecord, GeoFilter } from '../../data-access/events/event.repository.js';
+import { NotFoundError, ValidationError } from '../shared/app-errors.js';
+import { CATEGORIES_CACHE, LIST_CACHE, type Actor, type EventsContext } from './events-context.js';
+import { availableSpots } from './event-rules.js';
+import { commentThreads, eventListItem, participantView, photoView, resourceView, type EventListItem } from './event-views.js';
+
+export type ListQuery = Omit<EventListFilter, 'viewerId' | 'organizerId' | 'participantId'> & {
+  ordering: EventOrdering;
+  limit: number;
+  offset: number;
+};
+
+/** Most events a nearby answer carries (nearest first). */
+export const NEARBY_LIMIT = 100;
+const LIST_TTL_S = 5;
+const CATEGORIES_TTL_S = 300;
+
+export class BrowseEvents {
+  constructor(private readonly ctx: EventsContext) {}
+
+  async categories(): Promise<Category[]> {
+    return this.ctx.deps.cache.getOrLoad(CATEGORIES_CACHE, () => this.ctx.events.listCategories(this.ctx.reader(undefined)), CATEGORIES_TTL_S);
+  }
+
+  /** Published events unless another status is asked for; anonymous pages and counts are cached briefly. */
+  async list(actor: Actor | undefined, q: ListQuery): Promise<{ count: number; items: EventListItem[] }> {
+    const { ordering, limit, offset, ...rest } = q;
+    const filter: EventListFilter = { ...rest, status: rest.status ?? 'published', viewerId: actor?.id };
+    const conn = this.ctx.reader(actor);
+    const loadCount = () => this.ctx.events.count(conn, filter);
+    const loadPage = async () => (await this.ctx.events.list(conn, filter, ordering, limit, offset)).map((e) => eventListItem(e));
+    if (actor) return { count: await loadCount(), items: await loadPage() };
+    // Keys hash the filter: the count is shared by every page of one filter.
+    const key = createHash('sha1').update(JSON.stringify(filter)).digest('base64url');
+    const cache = this.ctx.deps.cache;
+    const [count, items] = await Promise.all([
+      cache.getOrLoad(`${LIST_CACHE}:count:${key}`, loadCount, LIST_TTL_S),
+      cache.getOrLoad(`${LIST_CACHE}:page:${key}:${ordering}:${limit}:${offset}`, loadPage, LIST_TTL_S),
+    ]);
+    return { count, items };
+  }
+
+  async nearby(actor: Actor | undefined, geo: GeoFilter): Promise<EventListItem[]> {
+    const rows = await this.ctx.events.nearby(this.ctx.reader(actor), actor?.id, geo, NEARBY_LIMIT);
+    return rows.map((e) => eventListItem(e));
+  }
+
+  async myEvents(actor: Actor): Promise<{ organized: EventListItem[]; participating: EventListItem[] }> {
+    const conn = this.ctx.reader(actor);
+    const [organized, participating] = await Promise.all([
+      this.ctx.events.list(conn, { viewerId: actor.id, organizerId: actor.id }, '-created_at', 1000, 0),
+      this.ctx.events.list(conn, { viewerId: actor.id, participantId: actor.id }, 'start_date', 1000, 0),
+    ]);
+    return { organized: organized.map((e) => eventListItem(e)), participating: participating.map((e) => eventListItem(e)) };
+  }
+
+  /** The event if `actor` may see it, else 404 (a draft or private event is not revealed). */
+  async visibleEvent(actor: Actor | undefined, id: number): Promise<EventRecord> {
+    const e = await this.ctx.events.findVisible(this.ctx.reader(actor), id, actor?.id);
+    if (!e) throw new NotFoundError('Evento não encontrado.');
+    return e;
+  }
+
+  async detail(actor: Actor | undefined, id: number, photoUrl: (path: string) => string, organizerAvatar: string | null = null) {
+    const e = await this.visibleEvent(actor, id);
+    const conn = this.ctx.reader(actor);
+    const isOrganizer = actor?.id === e.organizer_id;
+    const [resources, photos, comments, participants] = await Promise.all([
+      this.ctx.content.listResources(conn, id),
+      this.ctx.content.listPhotos(conn, id),
+      this.ctx.content.listComments(conn, id),
+      // Others see who is coming; the organiser also sees pending/cancelled/rejected requests.
+      this.ctx.participants.listForEvent(conn, id, isOrganizer ? undefined : ['confirmed']),
+    ]);
+    return {
+      ...eventListItem(e),
+      organizer_avatar: organizerAvatar,
+      registration_deadline: e.registration_deadline?.toISOString() ?? null,
+      min_age: e.min_age,
+      max_age: e.max_age,
+      is_public: e.is_public,
+      requires_approval: e.requires_approval,
+      required_tools: e.required_tools,
+      provided_tools: e.provided_tools,
+      what_to_bring: e.what_to_bring,
+      resources: resources.map(resourceView),
+      photos: photos.map((p) => photoView(p, photoUrl)),
+      comments: commentThreads(comments),
+      participants: participants.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id)),
+      updated_at: e.updated_at.toISOString(),
+    };
+  }
+
+  async stats(actor: Actor | undefined, id: number) {
+    const e = await this.visibleEvent(actor, id);
+    const counts = await this.ctx.participants.counts(this.ctx.reader(actor), id);
+    return {
+      total_participants: counts.total_participants,
+      confirmed_participants: counts.confirmed_participants,
+      pending_participants: counts.pending_participants,
+      checked_in_participants: counts.checked_in_participants,
+      available_spots: availableSpots({ ...e, participants_count: counts.confirmed_participants }),
+      photos_count: counts.photos_count,
+      comments_count: counts.comments_count,
+      resources_count: counts.resources_count,
+      fully_provided_resources: counts.fully_provided_resources,
+    };
+  }
+}
+
+/** Geographic query parameters shared by the list and nearby: all three numbers, within range. */
+export function assertGeo(g: Partial<GeoFilter>): GeoFilter {
+  const errors: Record<string, string[]> = {};
+  if (g.latitude === undefined) errors.latitude = ['Informe a latitude.'];
+  if (g.longitude === undefined) errors.longitude = ['Informe a longitude.'];
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return { latitude: g.latitude!, longitude: g.longitude!, radiusKm: g.radiusKm ?? 10 };
+}

@@ -1,0 +1,47 @@
+// The impact report: created once by the organiser, amended by the organiser or its author; each change
+// queues process_event_report_statistics in the same transaction.
+import type { ReportFields } from '../../data-access/events/event-report.repository.js';
+import { ConflictError, NotFoundError, PermissionDeniedError } from '../shared/app-errors.js';
+import type { Actor, EventsContext } from './events-context.js';
+import { reportView } from './event-views.js';
+
+export const REPORT_JOB = 'process_event_report_statistics';
+
+export class EventReport {
+  constructor(private readonly ctx: EventsContext) {}
+
+  async get(actor: Actor | undefined, eventId: number) {
+    const conn = this.ctx.reader(actor);
+    if (!(await this.ctx.events.findVisible(conn, eventId, actor?.id))) throw new NotFoundError('Evento não encontrado.');
+    const r = await this.ctx.reports.findByEvent(conn, eventId);
+    if (!r) throw new NotFoundError('Este evento ainda não tem relatório de impacto.');
+    return reportView(r);
+  }
+
+  async create(actor: Actor, eventId: number, f: ReportFields) {
+    return this.ctx.write(actor, async (c) => {
+      const e = await this.ctx.events.findVisible(c, eventId, actor.id);
+      if (!e) throw new NotFoundError('Evento não encontrado.');
+      if (e.organizer_id !== actor.id) throw new PermissionDeniedError('Apenas o organizador pode criar o relatório de impacto.');
+      const r = await this.ctx.reports.insert(c, eventId, actor.id, f);
+      if (!r) throw new ConflictError('Este evento já tem um relatório de impacto.');
+      await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });
+      return reportView(r);
+    });
+  }
+
+  async update(actor: Actor, eventId: number, changes: Partial<ReportFields>) {
+    return this.ctx.write(actor, async (c) => {
+      const e = await this.ctx.events.findVisible(c, eventId, actor.id);
+      if (!e) throw new NotFoundError('Evento não encontrado.');
+      const r = await this.ctx.reports.findByEvent(c, eventId, true);
+      if (!r) throw new NotFoundError('Este evento ainda não tem relatório de impacto.');
+      if (e.organizer_id !== actor.id && r.created_by !== actor.id) {
+        throw new PermissionDeniedError('Apenas o organizador ou o autor podem alterar o relatório.');
+      }
+      const updated = await this.ctx.reports.update(c, r.id, changes);
+      await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });
+      return reportView(updated);
+    });
+  }
+}

@@ -1,0 +1,86 @@
+// The organiser manages an event's participants (approve = confirmed, reject, remove); a participant sees their own row.
+import type { ParticipantDetails, ParticipantRecord, ParticipantStatus } from '../../data-access/events/participant.repository.js';
+import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared/app-errors.js';
+import type { Actor, EventsContext, TxConn } from './events-context.js';
+import { availableSpots } from './event-rules.js';
+import { participantView } from './event-views.js';
+
+export type ParticipantChanges = ParticipantDetails & { status?: ParticipantStatus };
+
+export class ManageParticipants {
+  constructor(private readonly ctx: EventsContext) {}
+
+  /** Organiser: every participant with private data; others (who can see the event): confirmed ones, public data. */
+  async list(actor: Actor | undefined, eventId: number) {
+    const conn = this.ctx.reader(actor);
+    const event = await this.ctx.events.findVisible(conn, eventId, actor?.id);
+    if (!event) throw new NotFoundError('Evento não encontrado.');
+    const isOrganizer = event.organizer_id === actor?.id;
+    const rows = await this.ctx.participants.listForEvent(conn, eventId, isOrganizer ? undefined : ['confirmed']);
+    return rows.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id));
+  }
+
+  async get(actor: Actor, eventId: number, id: number) {
+    const conn = this.ctx.reader(actor);
+    const event = await this.ctx.events.findVisible(conn, eventId, actor.id);
+    const p = event ? await this.ctx.participants.findById(conn, eventId, id) : null;
+    if (!event || !p) throw new NotFoundError('Participante não encontrado.');
+    const mayRead = event.organizer_id === actor.id || p.user_id === actor.id;
+    if (!mayRead) throw new PermissionDeniedError('Apenas o organizador pode ver esta inscrição.');
+    return participantView(p, true);
+  }
+
+  /** Organiser adds a user directly (confirmed unless told otherwise); capacity is checked as in join. */
+  async add(actor: Actor, eventId: number, userId: number, changes: ParticipantChanges): Promise<ParticipantRecord> {
+    return this.ctx.write(actor, async (c) => {
+      const event = await this.lockOwned(c, actor, eventId);
+      const existing = await this.ctx.participants.findByUser(c, eventId, userId);
+      if (existing && existing.status !== 'cancelled') throw ValidationError.field('user', 'Este usuário já está inscrito neste evento.');
+      if (!(await this.ctx.participants.userExists(c, userId))) throw ValidationError.field('user', `Pk inválido "${userId}" - objeto não existe.`);
+      const status = changes.status ?? 'confirmed';
+      if (status === 'confirmed' && availableSpots(event) <= 0) throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
+      await this.ctx.participants.upsert(c, eventId, userId, status, changes);
+      return (await this.ctx.participants.findByUser(c, eventId, userId))!;
+    });
+  }
+
+  /** Organiser: status and details; the participant: their own details (not the status). */
+  async update(actor: Actor, eventId: number, id: number, changes: ParticipantChanges): Promise<ParticipantRecord> {
+    return this.ctx.write(actor, async (c) => {
+      const event = await this.ctx.events.lockById(c, eventId);
+      const p = event ? await this.ctx.participants.findById(c, eventId, id) : null;
+      if (!event || !p) throw new NotFoundError('Participante não encontrado.');
+      const isOrganizer = event.organizer_id === actor.id;
+      if (!isOrganizer && p.user_id !== actor.id) throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
+      if (!isOrganizer && changes.status !== undefined && changes.status !== p.status) {
+        throw new PermissionDeniedError('Apenas o organizador pode aprovar ou recusar participantes.');
+      }
+      if (changes.status === 'confirmed' && p.status !== 'confirmed' && availableSpots(event) <= 0) {
+        throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
+      }
+      if (changes.status !== undefined && changes.status !== 'confirmed' && p.checked_in) {
+        throw ValidationError.field('status', 'O participante já fez check-in.');
+      }
+      await this.ctx.participants.update(c, id, changes);
+      return (await this.ctx.participants.findById(c, eventId, id))!;
+    });
+  }
+
+  async remove(actor: Actor, eventId: number, id: number): Promise<void> {
+    await this.ctx.write(actor, async (c) => {
+      await this.lockOwned(c, actor, eventId);
+      const p = await this.ctx.participants.findById(c, eventId, id);
+      if (!p) throw new NotFoundError('Participante não encontrado.');
+      await this.ctx.participants.delete(c, id);
+    });
+  }
+
+  private async lockOwned(c: TxConn, actor: Actor, eventId: number) {
+    const event = await this.ctx.events.lockById(c, eventId);
+    if (!event || (event.organizer_id !== actor.id && !(await this.ctx.events.findVisible(c, eventId, actor.id)))) {
+      throw new NotFoundError('Evento não encontrado.');
+    }
+    if (event.organizer_id !== actor.id) throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
+    return event;
+  }
+}
