@@ -22,7 +22,10 @@ export interface ApiDb {
    * the read-your-writes window, else the reader. Anonymous reads get the reader.
    */
   readerFor(userId: number | undefined): Sequelize;
-  /** Marks that `userId` just wrote: its reads go to the primary for the window. */
+  /**
+   * Marks that `userId` just wrote: its reads go to the primary for the window (config READ_YOUR_WRITES_S)
+   * in this instance and, through Redis pub/sub, in every other API instance. Never blocks, never throws.
+   */
   markWrite(userId: number | undefined): void;
 }
 

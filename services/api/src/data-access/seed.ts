@@ -1,0 +1,73 @@
+// Idempotent seed: event categories of DOMAIN.md (table of the events domain) and the badge catalogue.
+// Run: `npm -w @mutiroes/api run seed` (connects through Consul like an API instance, migrating first).
+import { pathToFileURL } from 'node:url';
+import type { Sequelize } from 'sequelize';
+import { createLogger, type Logger } from '@mutiroes/platform';
+import { BadgeRepository } from './users/badge.repository.js';
+import type { BadgeRecord } from '../domain/users/user.types.js';
+
+export const SEED_CATEGORIES: ReadonlyArray<{ name: string; description: string; icon: string; color: string }> = [
+  { name: 'Limpeza de Praias', description: 'Mutirões de limpeza de praias e orlas', icon: 'beach', color: '#0EA5E9' },
+  { name: 'Limpeza de Rios', description: 'Retirada de resíduos de rios, córregos e margens', icon: 'water', color: '#2563EB' },
+  { name: 'Plantio de Árvores', description: 'Plantio de mudas e reflorestamento', icon: 'tree', color: '#16A34A' },
+  { name: 'Limpeza de Parques', description: 'Cuidado e limpeza de parques e praças', icon: 'park', color: '#65A30D' },
+  { name: 'Reciclagem', description: 'Coleta seletiva e triagem de recicláveis', icon: 'recycle', color: '#059669' },
+  { name: 'Educação Ambiental', description: 'Oficinas, palestras e atividades educativas', icon: 'book', color: '#9333EA' },
+  { name: 'Limpeza Urbana', description: 'Limpeza de ruas, calçadas e terrenos', icon: 'city', color: '#64748B' },
+  { name: 'Proteção Animal', description: 'Ações de proteção e resgate de animais', icon: 'paw', color: '#EA580C' },
+  { name: 'Hortas Comunitárias', description: 'Criação e manutenção de hortas comunitárias', icon: 'sprout', color: '#84CC16' },
+  { name: 'Preservação de Mangues', description: 'Limpeza e recuperação de manguezais', icon: 'mangrove', color: '#0D9488' },
+];
+
+/** Awarded by the worker's check_and_award_badges when the criterion reaches the threshold. */
+export const SEED_BADGES: ReadonlyArray<Omit<BadgeRecord, 'id'>> = [
+  { code: 'first_event', name: 'Primeiro Mutirão', description: 'Participou (com check-in) do primeiro mutirão.', icon: 'seedling', criteria_type: 'events_participated', threshold: 1 },
+  { code: 'five_events', name: 'Voluntário Dedicado', description: 'Participou de 5 mutirões.', icon: 'leaf', criteria_type: 'events_participated', threshold: 5 },
+  { code: 'ten_events', name: 'Guardião Ambiental', description: 'Participou de 10 mutirões.', icon: 'tree', criteria_type: 'events_participated', threshold: 10 },
+  { code: 'organizer', name: 'Organizador', description: 'Organizou um mutirão.', icon: 'megaphone', criteria_type: 'events_organized', threshold: 1 },
+  { code: 'hours_10', name: '10 Horas de Voluntariado', description: 'Acumulou 10 horas verificadas de voluntariado.', icon: 'clock', criteria_type: 'hours_volunteered', threshold: 10 },
+  { code: 'hours_50', name: '50 Horas de Voluntariado', description: 'Acumulou 50 horas verificadas de voluntariado.', icon: 'medal', criteria_type: 'hours_volunteered', threshold: 50 },
+  { code: 'hours_100', name: '100 Horas de Voluntariado', description: 'Acumulou 100 horas verificadas de voluntariado.', icon: 'trophy', criteria_type: 'hours_volunteered', threshold: 100 },
+];
+
+export async function seedDatabase(sequelize: Sequelize, log: Logger): Promise<{ categories: number; badges: number }> {
+  const badges = new BadgeRepository();
+  return sequelize.transaction(async (tx) => {
+    let categories = 0;
+    for (const c of SEED_CATEGORIES) {
+      const [, n] = await sequelize.query(
+        `INSERT INTO event_categories (name, description, icon, color) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
+        { bind: [c.name, c.description, c.icon, c.color], transaction: tx },
+      );
+      categories += Number(n ?? 0);
+    }
+    for (const b of SEED_BADGES) await badges.upsert(sequelize, tx, b);
+    log.info('seed applied', { categories_inserted: categories, badges: SEED_BADGES.length });
+    return { categories, badges: SEED_BADGES.length };
+  });
+}
+
+async function main(): Promise<void> {
+  const { loadConfig } = await import('../config.js');
+  const { ConsulRegistry, createPostgres } = await import('@mutiroes/registry');
+  const { runMigrations } = await import('./migrator.js');
+  const config = loadConfig();
+  const log = createLogger({ service: 'api-seed', level: config.LOG_LEVEL });
+  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
+  const pg = await createPostgres({ registry, database: config.DB_NAME, username: config.DB_USER, password: config.DB_PASSWORD ?? '', logger: log });
+  try {
+    await runMigrations(pg.sequelize, log);
+    const r = await seedDatabase(pg.sequelize, log);
+    console.log(JSON.stringify(r));
+  } finally {
+    await pg.close();
+    await registry.close();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,95 @@
+// Login, refresh-token rotation with reuse detection, and password change (which revokes refresh tokens).
+import { randomUUID } from 'node:crypto';
+import { AuthenticationFailedError, TokenInvalidError, ValidationError, type FieldErrors } from '../shared/app-errors.js';
+import { hashToken } from '../../data-access/users/refresh-token.repository.js';
+import { checkPassword } from './password-policy.js';
+import type { UserRecord } from './user.types.js';
+import { repos, type UsersDeps } from './users-deps.js';
+
+export interface TokenPair {
+  access: string;
+  refresh: string;
+}
+
+async function issuePair(d: UsersDeps, user: UserRecord, family: string, tx?: import('sequelize').Transaction): Promise<{ pair: TokenPair; jti: string }> {
+  const jti = randomUUID();
+  const { token, expiresAt } = d.tokens.signRefresh(user.id, jti, family);
+  await repos.refreshTokens.insert(d.db.sequelize, tx, { jti, family_id: family, user_id: user.id, token, expires_at: expiresAt });
+  return { pair: { access: d.tokens.signAccess(user), refresh: token }, jti };
+}
+
+/** `login` is an e-mail or a username. Unknown user, inactive user and wrong password look the same. */
+export async function login(d: UsersDeps, loginName: string, password: string): Promise<TokenPair> {
+  // Primary: a user who registered a moment ago (maybe through another instance) must be able to log in.
+  const user = await repos.users.findByLogin(d.db.sequelize, loginName);
+  if (!user) {
+    await d.hasher.burn(password);
+    throw new AuthenticationFailedError();
+  }
+  const ok = await d.hasher.verify(password, user.password_hash);
+  if (!ok || !user.is_active) throw new AuthenticationFailedError();
+  const { pair } = await issuePair(d, user, randomUUID());
+  await repos.users.touchLastLogin(d.db.sequelize, user.id);
+  await repos.refreshTokens.deleteExpired(d.db.sequelize, user.id).catch(() => undefined);
+  d.db.markWrite(user.id);
+  d.logger.info('user logged in', { user_id: user.id });
+  return pair;
+}
+
+type RefreshOutcome = { kind: 'ok'; pair: TokenPair; userId: number } | { kind: 'reuse'; family: string; revoked: number; userId: number } | { kind: 'invalid'; reason: string };
+
+/**
+ * Rotates: the presented token is revoked (replaced_by = new jti) and a new pair is issued in the same
+ * family. Presenting an already-rotated token is treated as theft: the whole family is revoked.
+ */
+export async function refresh(d: UsersDeps, token: string): Promise<TokenPair> {
+  const claims = d.tokens.verifyRefresh(token);
+  const db = d.db.sequelize;
+  const outcome = await db.transaction(async (tx): Promise<RefreshOutcome> => {
+    const row = await repos.refreshTokens.lock(db, tx, claims.jti);
+    if (!row || row.token_hash !== hashToken(token) || row.user_id !== claims.user_id) return { kind: 'invalid', reason: 'unknown token' };
+    if (row.revoked_at) {
+      if (row.revoked_reason === 'rotated') {
+        const revoked = await repos.refreshTokens.revokeFamily(db, tx, row.family_id, 'reuse_detected');
+        return { kind: 'reuse', family: row.family_id, revoked, userId: row.user_id };
+      }
+      return { kind: 'invalid', reason: `revoked (${row.revoked_reason ?? 'unknown'})` };
+    }
+    if (new Date(row.expires_at).getTime() <= Date.now()) return { kind: 'invalid', reason: 'expired' };
+    const user = await repos.users.findById(db, row.user_id, tx);
+    if (!user || !user.is_active) return { kind: 'invalid', reason: 'inactive user' };
+    const { pair, jti } = await issuePair(d, user, row.family_id, tx);
+    await repos.refreshTokens.revoke(db, tx, row.jti, 'rotated', jti);
+    return { kind: 'ok', pair, userId: user.id };
+  });
+  if (outcome.kind === 'reuse') {
+    d.logger.warn('refresh token reuse detected; token family revoked', { user_id: outcome.userId, family: outcome.family, revoked: outcome.revoked });
+    throw new TokenInvalidError('O token já foi utilizado e foi revogado.');
+  }
+  if (outcome.kind === 'invalid') {
+    d.logger.info('refresh rejected', { reason: outcome.reason, user_id: claims.user_id });
+    throw new TokenInvalidError('O token é inválido ou foi revogado.');
+  }
+  d.db.markWrite(outcome.userId);
+  return outcome.pair;
+}
+
+export async function changePassword(d: UsersDeps, userId: number, oldPassword: string, newPassword: string): Promise<{ revoked: number }> {
+  const db = d.db.sequelize;
+  const user = await repos.users.findById(db, userId);
+  if (!user || !user.is_active) throw new AuthenticationFailedError('Usuário não encontrado ou inativo.');
+  const errors: FieldErrors = {};
+  if (!(await d.hasher.verify(oldPassword, user.password_hash))) errors['old_password'] = ['A senha atual está incorreta.'];
+  const problems = checkPassword(newPassword, user);
+  if (newPassword === oldPassword) problems.push('A nova senha deve ser diferente da senha atual.');
+  if (problems.length) errors['new_password'] = problems;
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  const hash = await d.hasher.hash(newPassword);
+  const revoked = await db.transaction(async (tx) => {
+    await repos.users.setPassword(db, tx, userId, hash);
+    return repos.refreshTokens.revokeAllForUser(db, tx, userId, 'password_changed');
+  });
+  d.db.markWrite(userId);
+  d.logger.info('password changed; refresh tokens revoked', { user_id: userId, revoked });
+  return { revoked };
+}

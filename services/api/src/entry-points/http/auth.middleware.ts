@@ -1,0 +1,52 @@
+// Bearer-JWT authentication (passport-jwt): requireAuth → 401 without a valid access token; optionalAuth → anonymous allowed.
+import type { RequestHandler } from 'express';
+import passport from 'passport';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { accessClaimsValid, type AccessClaims } from '../../domain/users/jwt-tokens.service.js';
+import { NotAuthenticatedError, TokenInvalidError } from '../../domain/shared/app-errors.js';
+import type { AuthUser } from '../../deps.js';
+
+export interface AuthMiddlewares {
+  requireAuth: RequestHandler;
+  optionalAuth: RequestHandler;
+}
+
+export function createAuthMiddlewares(secret: string): AuthMiddlewares {
+  // A private Passport instance: no global state shared with other apps in the same process (tests).
+  const pp = new passport.Passport();
+  pp.use(
+    'jwt',
+    new JwtStrategy(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        secretOrKey: secret,
+        algorithms: ['HS256'],
+      },
+      (claims: Partial<AccessClaims>, done: (err: unknown, user?: AuthUser | false) => void) => {
+        if (!accessClaimsValid(claims)) return done(null, false);
+        done(null, { id: claims.user_id, username: claims.username, email: claims.email, is_staff: claims.is_staff });
+      },
+    ),
+  );
+
+  const authenticate =
+    (required: boolean): RequestHandler =>
+    (req, res, next) => {
+      const header = req.get('authorization');
+      if (!header) {
+        if (required) return next(new NotAuthenticatedError());
+        return next();
+      }
+      if (!/^Bearer\s+\S+$/i.test(header)) {
+        return next(new TokenInvalidError('Cabeçalho de autorização deve ser "Bearer <token>".'));
+      }
+      pp.authenticate('jwt', { session: false }, (err: unknown, user: AuthUser | false) => {
+        if (err) return next(err);
+        if (!user) return next(new TokenInvalidError());
+        req.user = user;
+        next();
+      })(req, res, next);
+    };
+
+  return { requireAuth: authenticate(true), optionalAuth: authenticate(false) };
+}

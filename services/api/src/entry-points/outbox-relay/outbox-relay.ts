@@ -1,0 +1,190 @@
+// Moves committed outbox rows to bee-queue. Runs in every API instance; rows are claimed with
+// FOR UPDATE SKIP LOCKED so instances never enqueue the same row concurrently, and the bee-queue
+// jobId `outbox:<id>` makes a repeated enqueue (crash between enqueue and mark) a no-op.
+import Queue from 'bee-queue';
+import type { RedisClient as Redis } from '@mutiroes/registry';
+import type { Sequelize, Transaction } from 'sequelize';
+import { currentRequestId, type Logger } from '@mutiroes/platform';
+import { JOB_NAME_RE, OutboxRepository, type OutboxRow } from '../../data-access/outbox/outbox.repository.js';
+import type { ApiOutbox } from '../../deps.js';
+
+export interface OutboxRelayOptions {
+  sequelize: Sequelize;
+  /** The registry's Sentinel-aware, bee-queue-compatible client (ioredis subclass named RedisClient). */
+  redis: Redis;
+  log: Logger;
+  pollMs: number;
+  batchSize?: number;
+  /** Max time one Redis enqueue may take before the batch is given up and retried later. */
+  enqueueTimeoutMs?: number;
+  /** bee-queue job options applied to every job. */
+  jobRetries?: number;
+  jobBackoffMs?: number;
+}
+
+export interface OutboxRelay {
+  start(): void;
+  /** Runs a pass now (also called after a commit that wrote outbox rows). */
+  kick(): void;
+  /** One pass; resolves with the number of rows enqueued. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+  /** The producer queue for `jobName` (shared; created on first use). */
+  queue(jobName: string): Queue;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
+  const repo = new OutboxRepository(o.sequelize);
+  const queues = new Map<string, Queue>();
+  const batch = o.batchSize ?? 100;
+  const timeoutMs = o.enqueueTimeoutMs ?? 2000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = true;
+  let lastPurge = 0;
+  let failing = false;
+
+  const queue = (name: string): Queue => {
+    let q = queues.get(name);
+    if (!q) {
+      q = new Queue(name, {
+        redis: o.redis as unknown as Queue.QueueSettings['redis'],
+        isWorker: false,
+        getEvents: false,
+        sendEvents: false,
+        storeJobs: false,
+        activateDelayedJobs: false,
+      });
+      q.on('error', (e: Error) => o.log.debug('outbox queue error', { queue: name, error: e.message }));
+      queues.set(name, q);
+    }
+    return q;
+  };
+
+  const enqueue = async (row: OutboxRow): Promise<void> => {
+    const data = { ...row.data, request_id: row.data['request_id'] ?? row.request_id ?? undefined, outbox_id: Number(row.id) };
+    const job = queue(row.job_name)
+      .createJob(data)
+      .setId(`outbox:${row.id}`)
+      .retries(o.jobRetries ?? 5)
+      .backoff('exponential', o.jobBackoffMs ?? 1000);
+    await withTimeout(job.save(), timeoutMs, `enqueue of outbox row ${row.id}`);
+  };
+
+  const pass = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const n = await o.sequelize.transaction(async (tx: Transaction) => {
+        const rows = await repo.lockPending(tx, batch);
+        if (!rows.length) return 0;
+        const done: string[] = [];
+        let failure: { ids: string[]; error: string } | null = null;
+        for (const row of rows) {
+          try {
+            await enqueue(row);
+            done.push(row.id);
+          } catch (e) {
+            // Keep order and stop at the first failure: Redis is most likely down for all of them.
+            failure = { ids: [row.id], error: e instanceof Error ? e.message : String(e) };
+            break;
+          }
+        }
+        await repo.markEnqueued(tx, done);
+        if (failure) {
+          await repo.markFailed(tx, failure.ids, failure.error);
+          if (!failing) o.log.warn('outbox relay cannot enqueue; rows stay pending', { error: failure.error, pending_from: failure.ids[0] });
+          failing = true;
+        } else if (failing) {
+          failing = false;
+          o.log.info('outbox relay enqueuing again');
+        }
+        if (done.length) o.log.debug('outbox rows enqueued', { count: done.length });
+        return failure ? -done.length - 1 : done.length;
+      });
+      if (n <= 0) {
+        if (n < -1) total += -n - 1;
+        break;
+      }
+      total += n;
+      if (n < batch) break;
+    }
+    if (Date.now() - lastPurge > 600_000) {
+      lastPurge = Date.now();
+      repo.purgeEnqueued(7).catch((e: unknown) => o.log.warn('outbox purge failed', { error: String(e) }));
+    }
+    return total;
+  };
+
+  const runOnce = (): Promise<number> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = pass()
+      .catch((e: unknown) => {
+        o.log.warn('outbox relay pass failed', { error: e instanceof Error ? e.message : String(e) });
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+        if (again && !stopped) {
+          again = false;
+          void runOnce();
+        }
+      });
+    return running;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void runOnce().finally(schedule);
+    }, o.pollMs);
+    timer.unref();
+  };
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    kick() {
+      if (!stopped) void runOnce();
+    },
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      if (running) await running.catch(() => 0);
+      await Promise.allSettled([...queues.values()].map((q) => q.close(1000)));
+      queues.clear();
+    },
+    queue,
+  };
+}
+
+/** The ApiOutbox given to use cases: inserts in the caller's transaction and kicks the relay after commit. */
+export function createOutbox(sequelize: Sequelize, relay: Pick<OutboxRelay, 'kick'> | null): ApiOutbox {
+  const repo = new OutboxRepository(sequelize);
+  return {
+    async enqueue(tx, jobName, data) {
+      if (!JOB_NAME_RE.test(jobName)) throw new Error(`invalid job name ${jobName}`);
+      const requestId = (typeof data['request_id'] === 'string' ? data['request_id'] : undefined) ?? currentRequestId() ?? null;
+      const id = await repo.insert(tx, jobName, { ...data, request_id: requestId ?? undefined }, requestId);
+      if (relay) tx.afterCommit(() => relay.kick());
+      return id;
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// @mutiroes/api public surface for other workspaces (tests, tools): boot, the deps contract, the migrator.
+export { startWebServer, stopWebServer, API_VERSION, type RunningApi, type StartOptions } from './main.js';
+export { createApp } from './app.js';
+export type { ApiDeps, ApiDb, ApiCache, ApiOutbox, AuthUser } from './deps.js';
+export { loadConfig, type ApiConfig } from './config.js';
+export { runMigrations, listMigrations, type MigrationContext, type MigrationUp } from './data-access/migrator.js';
+export { seedDatabase } from './data-access/seed.js';
+export { WELCOME_EMAIL_JOB } from './domain/users/register-user.use-case.js';
