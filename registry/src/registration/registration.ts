@@ -140,25 +140,36 @@ export class Registration {
   private async doSync(initial: boolean): Promise<void> {
     const timeout = this.agents.requestTimeoutMs;
     let newHome = -1;
+    const leaderless: number[] = []; // reachable agents that know no leader: used only when no better one exists
     for (let i = 0; i < this.agents.size && !this.stopped; i++) {
       const client = this.agents.client(i);
       try {
-        // An agent that does not know a leader cannot sync the registration to the catalog: skip it.
+        // An agent that does not know a leader cannot sync the registration to the catalog: prefer others.
         const leader = (await client.status.leader({ timeout })) as unknown as string;
-        if (!leader) throw new Error('agent knows no cluster leader');
-        const services = (await client.agent.service.list({ timeout })) as Record<string, unknown>;
-        if (!services[this.id]) {
-          await this.registerOn(i);
-          if (initial) this.log.info('registered in consul', { id: this.id, service: this.spec.name, agent: this.agents.addrs[i] });
-          else this.log.warn('registration missing on agent, re-registered', { id: this.id, agent: this.agents.addrs[i] });
+        if (!leader) {
+          leaderless.push(i);
+          continue;
         }
-        this.touched.add(i);
+        await this.ensureOn(i, initial);
         newHome = i;
         break;
       } catch (e) {
-        if (!isUnavailable(e) && !/leader/.test((e as Error).message)) throw e;
+        if (!isUnavailable(e)) throw e;
         this.log.debug('consul agent unusable for registration', { id: this.id, agent: this.agents.addrs[i], error: (e as Error).message });
       }
+    }
+    if (newHome < 0 && leaderless.length > 0 && !this.stopped) {
+      // Cluster without a leader (election, or every server restarting): stay on a live agent so the
+      // TTL check keeps being heartbeated; it syncs to the catalog once a leader exists.
+      const keep = leaderless.includes(this.home) ? this.home : leaderless[0]!;
+      try {
+        await this.ensureOn(keep, initial);
+        this.home = keep;
+      } catch (e) {
+        if (!isUnavailable(e)) throw e;
+        this.home = -1;
+      }
+      return;
     }
     if (this.stopped) return;
     if (newHome !== this.home && newHome >= 0 && this.home >= 0) {
@@ -177,6 +188,16 @@ export class Registration {
         if (statusOf(e) === 404) this.touched.delete(i);
       }
     }
+  }
+
+  private async ensureOn(i: number, initial: boolean): Promise<void> {
+    const services = (await this.agents.client(i).agent.service.list({ timeout: this.agents.requestTimeoutMs })) as Record<string, unknown>;
+    if (!services[this.id]) {
+      await this.registerOn(i);
+      if (initial) this.log.info('registered in consul', { id: this.id, service: this.spec.name, agent: this.agents.addrs[i] });
+      else this.log.warn('registration missing on agent, re-registered', { id: this.id, agent: this.agents.addrs[i] });
+    }
+    this.touched.add(i);
   }
 
   private scheduleSync(): void {
