@@ -1,0 +1,46 @@
+// The beat's one config schema: every environment variable it reads, parsed once at boot.
+import { z } from 'zod';
+import { defineConfig } from '@mutiroes/platform';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  /** Port advertised in Consul (the beat serves nothing; its check is a TTL heartbeat). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  SERVICE_NAME: z.string().default('beat'),
+  /** e.g. beat-2; generated when absent. */
+  INSTANCE_ID: z.string().optional(),
+  CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  DB_NAME: z.string().default('mutiroes'),
+  DB_USER: z.string().default('mutiroes'),
+  DB_PASSWORD: z.string().optional(),
+  REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
+  /** Time zone of every schedule. */
+  BEAT_TIMEZONE: z.string().default('America/Sao_Paulo'),
+  /** Consul KV key of the leader lock: only its holder fires. */
+  BEAT_LEADER_KEY: z.string().default('mutiroes/beat/leader'),
+  /** TTL of the check the leader session is tied to, and the lock delay (handover ≈ ttl + delay). */
+  BEAT_LEADER_TTL: z.string().default('3s'),
+  BEAT_LOCK_DELAY: z.string().default('1s'),
+  /** Run the product schedules (cleanup, monthly report, reminders); tests turn them off. */
+  BEAT_DOMAIN_SCHEDULES: z.stringbool().default(true),
+  /** Extra accelerated schedule for tests (6-field cron, e.g. '* * * * * *'): enqueues `beat_probe` jobs. */
+  BEAT_TEST_SCHEDULE: z.string().optional(),
+  /** Name (and tick-key prefix) of the test schedule. */
+  BEAT_TEST_SCHEDULE_NAME: z.string().regex(/^[a-z0-9_.:-]{1,80}$/).default('test_probe'),
+  /** Missed ticks older than this are not caught up after downtime (days). */
+  BEAT_CATCHUP_DAYS: z.coerce.number().min(0).max(366).default(35),
+  /** Catch-up bound of the test schedule (seconds). */
+  BEAT_TEST_CATCHUP_S: z.coerce.number().int().min(0).default(300),
+  /** Longest sleep of the scheduling loop (ms); it also wakes at the next due tick. */
+  BEAT_MAX_SLEEP_MS: z.coerce.number().int().min(50).default(1000),
+  /** Redis heartbeat period of the instance (ms). */
+  HEARTBEAT_MS: z.coerce.number().int().min(200).default(2000),
+});
+
+export type BeatConfig = Readonly<z.infer<typeof schema>>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): BeatConfig {
+  return defineConfig(schema, env);
+}
