@@ -3,13 +3,14 @@
 # `node <workspace>/dist/main.js` in its place (exec; `init: true` in compose reaps and forwards signals).
 set -eu
 : "${WORKSPACE:?}" "${SERVICE_NAME:?}"
+lib=/usr/local/lib/mutiroes
 # HOST is the address the instance listens on and registers in Consul: the container's own IP on the
 # compose network, so the gateway and the Consul servers' HTTP checks can reach it. Replicas made by
-# --scale differ by IP and by hostname (the container id).
+# --scale differ by IP and by hostname (the container id), hence INSTANCE_ID.
 if [ -z "${HOST:-}" ]; then
-  HOST="$(node /usr/local/lib/mutiroes/container-address.mjs)"
+  HOST="$(node "$lib/container-identity.mjs" address)"
   export HOST
 fi
-INSTANCE_ID="${INSTANCE_ID:-${SERVICE_NAME}-${HOSTNAME:-$(cat /etc/hostname)}}"
+INSTANCE_ID="$(node "$lib/container-identity.mjs" instance-id)"
 export INSTANCE_ID
 exec node "/app/${WORKSPACE}/dist/main.js" "$@"

@@ -170,7 +170,18 @@ describe('docker-compose.distributed.yml', () => {
   test('when the node image runs then it starts <workspace>/dist/main.js and health-checks with fetch', () => {
     const entry = read('docker/node/entrypoint.sh');
     assert.match(entry, /exec node "\/app\/\$\{WORKSPACE\}\/dist\/main\.js"/);
-    assert.match(read('docker/node/healthcheck.mjs'), /await fetch\(/);
+    const hc = read('docker/node/healthcheck.mjs');
+    assert.match(hc, /await fetch\(/);
+    // the beat serves no HTTP; its health is its own TTL check in Consul
+    assert.equal((p.services.beat!.environment as Record<string, string>).HEALTH_MODE, 'consul');
+    assert.match(hc, /HEALTH_MODE === 'consul'/);
+    for (const s of ['api', 'worker', 'gateway']) {
+      assert.match(
+        String((p.services[s]!.environment as Record<string, string>).HEALTH_PATH),
+        /^\/health\/?$/,
+        s,
+      );
+    }
     const ins = parseDockerfile(read('docker/node.Dockerfile'));
     const final = Math.max(...ins.map((i) => i.stage));
     assert.equal(ins.filter((i) => i.stage === final && i.keyword === 'USER').at(-1)?.args, 'node');
