@@ -11,8 +11,8 @@ function usable(u: Upstream, exclude: readonly Upstream[] | null): boolean {
 /**
  * Picks an instance: two random usable candidates, the one with fewer requests in flight.
  * `exclude` holds instances already tried by this request. When every instance is
- * ejected, falls back to the ejected ones (like nginx when all peers are marked failed)
- * but never to an excluded, removed or breaker-open one.
+ * ejected or breaker-open, falls back to the ejected ones (like nginx when all peers are
+ * marked failed), never to an excluded, removed or breaker-open one.
  */
 export function pickUpstream(
   list: readonly Upstream[],
@@ -23,7 +23,7 @@ export function pickUpstream(
   if (n === 0) return undefined;
   if (n === 1) {
     const only = list[0]!;
-    return usable(only, exclude) || lastResort(only, exclude) ? only : undefined;
+    return usable(only, exclude) || (lastResort(only, exclude) && onlyEjectedLeft(list)) ? only : undefined;
   }
   // Fast path: two distinct random indices.
   const i = random(n);
@@ -46,6 +46,12 @@ export function pickUpstream(
   return randomUsable(list, exclude, random) ?? randomLastResort(list, exclude, random);
 }
 
+/** True when nothing is selectable except ejected instances: only then are they tried (like nginx). */
+function onlyEjectedLeft(list: readonly Upstream[]): boolean {
+  for (const u of list) if (!u.removed && !u.ejected && breakerAdmits(u.breaker)) return false;
+  return true;
+}
+
 function randomUsable(list: readonly Upstream[], exclude: readonly Upstream[] | null, random: RandomInt): Upstream | undefined {
   const cands: Upstream[] = [];
   for (const u of list) if (usable(u, exclude)) cands.push(u);
@@ -64,6 +70,7 @@ function lastResort(u: Upstream, exclude: readonly Upstream[] | null): boolean {
 }
 
 function randomLastResort(list: readonly Upstream[], exclude: readonly Upstream[] | null, random: RandomInt): Upstream | undefined {
+  if (!onlyEjectedLeft(list)) return undefined;
   const cands = list.filter((u) => lastResort(u, exclude));
   return cands.length ? cands[random(cands.length)] : undefined;
 }

@@ -40,7 +40,11 @@ describe('balancer (p2c least outstanding)', () => {
     a.ejected = true;
     b.breaker = { opened: true, halfOpen: false, pendingClose: false };
     for (let i = 0; i < 50; i++) assert.equal(pickUpstream([a, b, c])?.id, 'c');
-    assert.equal(pickUpstream([a, b, c], [c])?.id, 'a', 'ejected one is the last resort');
+    assert.equal(pickUpstream([a, b, c], [c]), undefined, 'ejected ones are not tried while another instance is usable');
+    c.ejected = true;
+    assert.ok(['a', 'c'].includes(pickUpstream([a, b, c])!.id), 'all ejected: ejected ones are the last resort');
+    assert.equal(pickUpstream([a, b, c], [a])?.id, 'c');
+    c.ejected = false;
     c.removed = true;
     assert.equal(pickUpstream([b, c]), undefined);
     assert.equal(pickUpstream([]), undefined);

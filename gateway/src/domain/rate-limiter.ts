@@ -60,7 +60,7 @@ export class RateLimiter {
 
   constructor(
     private readonly o: RateLimitOptions,
-    private readonly store: RateLimitStore | null,
+    private store: RateLimitStore | null,
     private readonly onMode: ModeListener = noop,
   ) {
     this.api = bucketSpec(o.apiRatePerS, o.apiBurst);
@@ -68,6 +68,13 @@ export class RateLimiter {
     this.localApi = new LocalBuckets(this.api);
     this.localAuth = new LocalBuckets(this.auth);
     this.leaseTtlMs = o.leaseTtlMs ?? 120_000;
+  }
+
+  /** Attaches the shared store once it becomes reachable (boot may happen before Redis is found in Consul). */
+  setStore(store: RateLimitStore): void {
+    this.store = store;
+    this.shared = false;
+    this.setShared(true);
   }
 
   get isShared(): boolean {

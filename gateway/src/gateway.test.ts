@@ -1,0 +1,238 @@
+// The proxy core through real sockets: real gateway server, real HTTP backends; the catalog is fed in-process
+// (the Consul-driven behaviour is covered by gateway.int.test.ts against the mesh).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { createLogger } from '@mutiroes/platform';
+import { loadConfig } from './config.js';
+import { startGateway, type GatewayHandle } from './gateway.js';
+import { StaticCatalog, instance } from './testing/static-catalog.js';
+import { startEchoBackend, type EchoBackend } from './testing/echo-backend.js';
+
+const log = createLogger({ service: 'gateway', instance: 'unit', level: 'error' });
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function boot(env: Record<string, string> = {}): Promise<{ gw: GatewayHandle; catalog: StaticCatalog }> {
+  const catalog = new StaticCatalog();
+  const config = loadConfig({ PORT: '0', INSTANCE_ID: 'gw-unit', GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: 'false', ...env });
+  const gw = await startGateway(config, { catalog, redis: null, log });
+  return { gw, catalog };
+}
+
+describe('gateway proxy core', () => {
+  let b1: EchoBackend;
+  let b2: EchoBackend;
+  let deadPort: number;
+  let gw: GatewayHandle;
+  let catalog: StaticCatalog;
+
+  before(async () => {
+    b1 = await startEchoBackend({ name: 'b1' });
+    b2 = await startEchoBackend({ name: 'b2' });
+    deadPort = await freePort();
+    ({ gw, catalog } = await boot({ GATEWAY_MAX_BODY_BYTES: '1000', GATEWAY_CORS_ORIGINS: 'https://app.example' }));
+    catalog.set([
+      instance('api', 'b1', b1.port, { route: '/api', routes: '/health' }),
+      instance('api', 'b2', b2.port, { route: '/api' }),
+      instance('worker', 'w-dead', deadPort, { route: '/queues' }),
+    ]);
+  });
+  after(async () => {
+    await gw.close();
+    await b1.close();
+    await b2.close();
+  });
+
+  test('when requests are proxied then they reach the instances with forwarding headers and come back with security headers', async () => {
+    const res = await fetch(`${gw.url}/api/__echo?x=1`, {
+      headers: { 'x-request-id': 'req-123', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'x-forwarded-for': '6.6.6.6' },
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { url: string; headers: Record<string, string> };
+    assert.equal(body.url, '/api/__echo?x=1');
+    assert.equal(body.headers['x-request-id'], 'req-123');
+    assert.equal(body.headers['traceparent'], '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    assert.equal(body.headers['x-forwarded-for'], '127.0.0.1', 'X-Forwarded-For from an untrusted peer is replaced');
+    assert.equal(body.headers['x-forwarded-proto'], 'http');
+    assert.equal(body.headers['x-forwarded-host'], new URL(gw.url).host);
+    assert.equal(res.headers.get('x-request-id'), 'req-123');
+    assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.ok(res.headers.get('referrer-policy'));
+
+    const generated = await fetch(`${gw.url}/api/x`);
+    assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    await generated.arrayBuffer();
+  });
+
+  test('when many requests are sent then both instances get traffic', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const r = await fetch(`${gw.url}/api/x`);
+      seen.add(r.headers.get('x-instance') ?? '');
+      await r.arrayBuffer();
+    }
+    assert.deepEqual([...seen].sort(), ['b1', 'b2']);
+  });
+
+  test('when no route matches then 404, and a routed service without a live instance answers 503', async () => {
+    const r = await fetch(`${gw.url}/nowhere`);
+    assert.equal(r.status, 404);
+    assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'no_route');
+    const q = await fetch(`${gw.url}/queues/x`);
+    assert.equal(q.status, 502, 'the only instance refuses: tried, failed');
+    await q.arrayBuffer();
+  });
+
+  test('when an instance refuses connections then GETs still succeed and it is ejected at once', async () => {
+    catalog.set([
+      instance('api', 'b1', b1.port, { route: '/api', routes: '/health' }),
+      instance('api', 'b2', b2.port, { route: '/api' }),
+      instance('api', 'dead', deadPort, { route: '/api' }),
+    ]);
+    const before = gw.proxy.stats.retries;
+    for (let i = 0; i < 30; i++) {
+      const r = await fetch(`${gw.url}/api/x`);
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
+    const dead = gw.state.pools.get('api')!.upstreams.find((u) => u.id === 'dead')!;
+    assert.equal(dead.ejected, true);
+    assert.ok(dead.ejectedUntil - Date.now() > 9_000);
+    assert.equal(gw.proxy.stats.retries - before, 1, 'one retry, then the instance is out');
+    const status = (await (await fetch(`${gw.url}/status?format=json`)).json()) as { routes: Array<{ prefix: string; instances: Array<{ id: string; ejected: boolean }> }> };
+    assert.equal(status.routes.find((r) => r.prefix === '/api')!.instances.find((i) => i.id === 'dead')!.ejected, true);
+    const html = await (await fetch(`${gw.url}/status`, { headers: { accept: 'text/html' } })).text();
+    assert.match(html, /<table>/);
+    assert.match(html, /dead/);
+  });
+
+  test('when a POST reached an upstream that then dropped the connection then it is not replayed and the client gets 502', async () => {
+    const rid = `post-${Date.now()}`;
+    const r = await fetch(`${gw.url}/api/__destroy`, { method: 'POST', body: '{"a":1}', headers: { 'x-request-id': rid, 'content-type': 'application/json' } });
+    assert.equal(r.status, 502);
+    await r.arrayBuffer();
+    assert.equal((b1.seen.get(rid) ?? 0) + (b2.seen.get(rid) ?? 0), 1);
+  });
+
+  test('when a GET reached an upstream that dropped the connection then it is retried on another instance', async () => {
+    const rid = `get-${Date.now()}`;
+    const r = await fetch(`${gw.url}/api/__destroy`, { headers: { 'x-request-id': rid } });
+    // Every live instance drops it: b1 and b2 tried once each (the ejected one is not used while others live).
+    assert.equal(r.status, 502);
+    await r.arrayBuffer();
+    assert.equal(b1.seen.get(rid), 1);
+    assert.equal(b2.seen.get(rid), 1);
+  });
+
+  test('when an upstream answers 503 then a GET goes to the next instance and a POST gets the 503', async () => {
+    const rid = `s-${Date.now()}`;
+    const r = await fetch(`${gw.url}/api/__status/503`, { headers: { 'x-request-id': rid } });
+    assert.equal(r.status, 503);
+    await r.arrayBuffer();
+    assert.equal((b1.seen.get(rid) ?? 0) + (b2.seen.get(rid) ?? 0), 2);
+    const pid = `p-${Date.now()}`;
+    const p = await fetch(`${gw.url}/api/__status/503`, { method: 'POST', body: 'x', headers: { 'x-request-id': pid } });
+    assert.equal(p.status, 503);
+    assert.equal(((await p.json()) as { instance: string }).instance.startsWith('b'), true, 'the upstream body is passed through');
+    assert.equal((b1.seen.get(pid) ?? 0) + (b2.seen.get(pid) ?? 0), 1);
+  });
+
+  test('when the body exceeds the limit then 413, and a body within it is forwarded whole', async () => {
+    const big = await fetch(`${gw.url}/api/__echo`, { method: 'POST', body: 'x'.repeat(1001) });
+    assert.equal(big.status, 413);
+    await big.arrayBuffer();
+    const ok = await fetch(`${gw.url}/api/__echo`, { method: 'PUT', body: 'y'.repeat(1000) });
+    assert.equal(((await ok.json()) as { body_length: number }).body_length, 1000);
+  });
+
+  test('when an SSE stream is proxied then events arrive as they are sent', async () => {
+    const r = await fetch(`${gw.url}/api/__sse`);
+    assert.equal(r.headers.get('content-type'), 'text/event-stream');
+    const reader = r.body!.getReader();
+    const first = await reader.read();
+    const t0 = Date.now();
+    let rest = '';
+    for (;;) {
+      const c = await reader.read();
+      if (c.done) break;
+      rest += Buffer.from(c.value).toString();
+    }
+    assert.match(Buffer.from(first.value!).toString(), /data: tick 1/);
+    assert.match(rest, /data: tick 3/);
+    assert.ok(Date.now() - t0 >= 60, 'later events came later: streamed, not buffered');
+  });
+
+  test('when a client asks for a protocol upgrade then the connection is passed through', async () => {
+    const sock = net.connect(gw.port, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    sock.write(`GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    let got = '';
+    sock.on('data', (d) => (got += d.toString()));
+    await new Promise((r) => setTimeout(r, 150));
+    sock.write('ping-123');
+    await new Promise((r) => setTimeout(r, 150));
+    sock.destroy();
+    assert.match(got, /^HTTP\/1.1 101/);
+    assert.match(got, /ping-123/);
+  });
+
+  test('when a CORS preflight comes from an allowed origin then the gateway answers it', async () => {
+    const r = await fetch(`${gw.url}/api/x`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get('access-control-allow-origin'), 'https://app.example');
+    const other = await fetch(`${gw.url}/api/x`, { headers: { origin: 'https://evil.example' } });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    await other.arrayBuffer();
+  });
+
+  test('when the gateway pages are asked for then /health, /ready and /metrics answer', async () => {
+    assert.equal((await fetch(`${gw.url}/health`)).status, 200);
+    assert.equal((await fetch(`${gw.url}/ready`)).status, 200);
+    const m = await (await fetch(`${gw.url}/metrics`)).text();
+    assert.match(m, /gateway_requests_total\{route="\/api",instance="b1",status="200"\}/);
+    assert.match(m, /gateway_retries_total/);
+    assert.match(m, /gateway_ejections_total\{service="api",instance="dead"/);
+    assert.match(m, /gateway_consul_view_age_seconds/);
+    assert.match(m, /gateway_breaker_state|gateway_upstreams/);
+    // /health/ (with a slash) belongs to the service that declared /health
+    const h = await fetch(`${gw.url}/health/`);
+    assert.ok(['b1', 'b2'].includes(h.headers.get('x-instance')!));
+    await h.arrayBuffer();
+  });
+});
+
+describe('gateway per-process rate limits (no redis)', () => {
+  let b: EchoBackend;
+  let gw: GatewayHandle;
+  before(async () => {
+    b = await startEchoBackend({ name: 'rl' });
+    const booted = await boot({ GATEWAY_RATE_LIMIT: 'true' });
+    gw = booted.gw;
+    booted.catalog.set([instance('api', 'rl', b.port)]);
+  });
+  after(async () => {
+    await gw.close();
+    await b.close();
+  });
+
+  test('when the auth limit (10 r/min, burst 10) is hit then exactly 11 pass and the rest get 429 with Retry-After', async () => {
+    const rs = await Promise.all(Array.from({ length: 15 }, () => fetch(`${gw.url}/api/token/`, { method: 'POST', body: '{}' })));
+    const codes = rs.map((r) => r.status);
+    await Promise.all(rs.map((r) => r.arrayBuffer()));
+    assert.equal(codes.filter((c) => c === 200).length, 11);
+    assert.equal(codes.filter((c) => c === 429).length, 4);
+    const limited = rs.find((r) => r.status === 429)!;
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  });
+});
