@@ -274,6 +274,10 @@ export class Mesh {
   async stop(name: string): Promise<void> {
     await this.supervisor.stop(name);
   }
+  /** Stops a component and forgets it (an extra instance started for a test or drill). */
+  async remove(name: string): Promise<void> {
+    await this.supervisor.remove(name);
+  }
 
   /** Starts one more instance of an app service; returns its name. */
   async startInstance(kind: ComponentKind, opts: { env?: Record<string, string> } = {}): Promise<string> {
