@@ -23,7 +23,9 @@ COPY gateway/ gateway/
 COPY services/ services/
 # Workspaces export "default": "./dist/index.js", so the built code resolves workspaces through dist.
 RUN npx tsc -b \
- && find platform registry gateway services -path '*/dist/*' \( -name '*.test.*' -o -name '*.int.test.*' \) -delete
+ && for d in platform/dist registry/dist gateway/dist services/*/dist; do \
+      if [ -d "$d" ]; then find "$d" -name '*.test.*' -delete; fi; \
+    done
 
 # ---- stage 2: production dependencies of the service and the libraries it imports, plus their dist
 FROM ${NODE_IMAGE} AS runtime
