@@ -9,7 +9,7 @@ import { errorMiddleware, notFoundHandler } from './entry-points/http/error.midd
 import { createHealthRouter, type HealthProbe } from './entry-points/http/health/health.router.js';
 import { createUsersRouter } from './entry-points/http/users/users.router.js';
 import { createTokenRouter } from './entry-points/http/auth/token.router.js';
-import { createEventsRouter } from './entry-points/http/events/index.js';
+import { createEventsRouter, createMediaRouter } from './entry-points/http/events/index.js';
 
 export interface AppExtras {
   health: HealthProbe;
@@ -41,7 +41,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras): express.Express {
   app.use(express.json({ limit: deps.config.BODY_LIMIT }));
 
   app.use(createHealthRouter(extras.health));
-  app.use('/media', express.static(deps.config.MEDIA_DIR, { index: false, dotfiles: 'deny', fallthrough: true, maxAge: '1h' }));
+  app.use('/media', createMediaRouter(deps.config.MEDIA_DIR));
 
   const users = usersDepsFrom(deps);
   app.use('/api/users', createUsersRouter(deps, users));

@@ -33,9 +33,13 @@ export const tokenSchema = z
     username: z.string().trim().max(150).optional(),
     password: password.min(1, 'Este campo não pode estar em branco.'),
   })
-  .superRefine((v, ctx) => {
-    if (!v.email && !v.username) ctx.addIssue({ code: 'custom', path: ['email'], message: 'Este campo é obrigatório.' });
-  });
+  .superRefine(
+    (v, ctx) => {
+      if (!v.email && !v.username) ctx.addIssue({ code: 'custom', path: ['email'], message: 'Este campo é obrigatório.' });
+    },
+    // Also when another field is invalid, so every problem is reported at once.
+    { when: () => true },
+  );
 
 export const refreshSchema = z.object({
   refresh: z.string().trim().min(1, 'Este campo não pode estar em branco.').max(4096),

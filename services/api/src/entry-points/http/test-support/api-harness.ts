@@ -1,0 +1,109 @@
+// Test support: boots the real API (startWebServer) on port 0 against the mesh's Consul, Postgres and
+// Redis (env from `mesh test-run` / `mesh env`), plus HTTP and SQL helpers. Integration tests only.
+import { QueryTypes } from 'sequelize';
+import { startWebServer, type RunningApi } from '../../../main.js';
+
+export interface CallResult {
+  status: number;
+  body: any;
+  headers: Headers;
+  text: string;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent verbatim (malformed JSON tests). */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ApiHarness {
+  api: RunningApi;
+  url: string;
+  call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
+  count(table: string, where?: string, bind?: unknown[]): Promise<number>;
+  sql<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>;
+  /** A unique name for this test run (usernames, e-mails). */
+  unique(prefix: string): string;
+  close(): Promise<void>;
+}
+
+/** The subset of @mutiroes/mesh the tests use (imported dynamically: the mesh workspace is not a build reference of the API). */
+export interface MeshControl {
+  env: Record<string, string>;
+  stop(name: string): Promise<void>;
+  start(name: string): Promise<void>;
+  waitHealthy(opts?: { timeoutMs?: number }): Promise<void>;
+  redisMaster(): Promise<{ name: string; port: number }>;
+  status(): Promise<Array<{ name: string; kind: string; pid: number | null; port: number; running: boolean }>>;
+}
+
+export async function connectTestMesh(): Promise<MeshControl> {
+  const pkg = '@mutiroes/mesh';
+  const mod = (await import(pkg)) as { connectMesh: () => Promise<MeshControl> };
+  return mod.connectMesh();
+}
+
+let seq = 0;
+const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
+  const api = await startWebServer({
+    env: { ...process.env, PORT: '0', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', INSTANCE_ID: `api-test-${run}-${++seq}`, ...env },
+    register: false,
+  });
+  const sequelize = api.deps.db.sequelize;
+  const h: ApiHarness = {
+    api,
+    url: api.url,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      let body: string | undefined;
+      if (opts.raw !== undefined) {
+        body = opts.raw;
+        headers['content-type'] ??= 'application/json';
+      } else if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] = 'application/json';
+      }
+      if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+      const res = await fetch(`${api.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body: parsed, headers: res.headers, text };
+    },
+    async count(table, where = 'true', bind = []) {
+      const [r] = await sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, { bind, type: QueryTypes.SELECT });
+      return Number(r!.n);
+    },
+    sql: (s, bind = []) => sequelize.query(s, { bind, type: QueryTypes.SELECT }),
+    unique: (prefix) => `${prefix}_${run}_${++seq}`,
+    close: () => api.stop(),
+  };
+  return h;
+}
+
+export const STRONG_PASSWORD = 'Mangue-Vivo-2024!';
+
+/** Registers a user through the API and logs in; returns ids and tokens. */
+export async function registerAndLogin(
+  h: ApiHarness,
+  over: Partial<Record<'username' | 'email' | 'password' | 'first_name' | 'last_name', string>> = {},
+): Promise<{ id: number; username: string; email: string; password: string; access: string; refresh: string }> {
+  const username = over.username ?? h.unique('vol');
+  const email = over.email ?? `${username}@example.test`;
+  const password = over.password ?? STRONG_PASSWORD;
+  const reg = await h.call('POST', '/api/users/register/', {
+    body: { username, email, first_name: over.first_name ?? 'Ana', last_name: over.last_name ?? 'Souza', password, password_confirm: password },
+  });
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.text}`);
+  const tok = await h.call('POST', '/api/token/', { body: { email, password } });
+  if (tok.status !== 200) throw new Error(`login failed: ${tok.status} ${tok.text}`);
+  return { id: reg.body.id, username, email, password, access: tok.body.access, refresh: tok.body.refresh };
+}
