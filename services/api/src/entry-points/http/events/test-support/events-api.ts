@@ -1,22 +1,8 @@
-// Test support: a real API (events router + API-core's middlewares) on port 0 against the mesh's Postgres,
+// Test support: the real API (startWebServer) on port 0 against the mesh's Postgres and Redis,
 // plus users and tokens to call it with. Integration tests only (needs `mesh up --infra-only`).
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import express from 'express';
-import { Sequelize, QueryTypes } from 'sequelize';
-import { createLogger } from '@mutiroes/platform';
-import { ConsulRegistry, createPostgres, type PostgresClients } from '@mutiroes/registry';
-import { loadConfig } from '../../../../config.js';
-import type { ApiDeps } from '../../../../deps.js';
-import { createDatabase } from '../../../../data-access/database.js';
-import { createHotCache } from '../../../../data-access/cache/hot-cache.js';
-import { runMigrations } from '../../../../data-access/migrator.js';
-import { createOutbox } from '../../../outbox-relay/outbox-relay.js';
-import { createAuthMiddlewares } from '../../auth.middleware.js';
-import { errorMiddleware, notFoundHandler } from '../../error.middleware.js';
-import { requestContextMiddleware } from '../../request-context.middleware.js';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { startWebServer } from '../../../../main.js';
 import { JwtTokens } from '../../../../domain/users/jwt-tokens.service.js';
-import { createEventsRouter, createMediaRouter } from '../index.js';
 
 export interface TestUser {
   id: number;
@@ -38,34 +24,9 @@ export interface EventsApi {
 let seq = 0;
 
 export async function startEventsApi(): Promise<EventsApi> {
-  const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', READ_YOUR_WRITES_S: '5' });
-  const logger = createLogger({ service: 'api', instance: 'events-test' });
-  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger });
-  const pg: PostgresClients = await createPostgres({
-    registry,
-    database: config.DB_NAME,
-    username: config.DB_USER,
-    password: config.DB_PASSWORD ?? '',
-    logger,
-    replicaReads: true,
-    pool: { max: 20, min: 0, acquire: 20_000, idle: 5_000 },
-  });
-  await runMigrations(pg.sequelize, logger);
-  const db = createDatabase({ sequelize: pg.sequelize, reader: pg.reader, windowS: config.READ_YOUR_WRITES_S, log: logger });
-  const cache = createHotCache({ log: logger });
-  const auth = createAuthMiddlewares(config.JWT_SECRET);
-  const deps: ApiDeps = { config, logger, db, cache, outbox: createOutbox(pg.sequelize, null), ...auth };
-  const app = express();
-  app.use(requestContextMiddleware(logger));
-  app.use(express.json({ limit: config.BODY_LIMIT }));
-  app.use('/api/events', createEventsRouter(deps));
-  app.use('/media', createMediaRouter(config.MEDIA_DIR));
-  app.use(notFoundHandler());
-  app.use(errorMiddleware(logger));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const running = await startWebServer({ env: { ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, register: false });
+  const { url, config } = running;
+  const pg = { sequelize: running.deps.db.sequelize };
   const tokens = new JwtTokens({ secret: config.JWT_SECRET, accessTtlS: 3600, refreshTtlS: 3600 });
   const run = process.pid.toString(36) + Date.now().toString(36);
 
@@ -112,10 +73,7 @@ export async function startEventsApi(): Promise<EventsApi> {
       return r!.n;
     },
     async close() {
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections();
-      await pg.close();
-      await registry.close();
+      await running.stop();
     },
   };
 }
