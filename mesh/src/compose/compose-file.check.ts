@@ -537,7 +537,7 @@ export function checkDockerfiles(p: ComposeProject): string[] {
     seen.add(dockerfile);
     const ignored = dockerIgnore(context);
     const files = listFiles(context);
-    for (const src of copySources(parseDockerfile(fs.readFileSync(dockerfile, 'utf8')))) {
+    for (const src of new Set(copySources(parseDockerfile(fs.readFileSync(dockerfile, 'utf8'))))) {
       const rel = path.posix
         .normalize(src)
         .replace(/^\.\/?/, '')

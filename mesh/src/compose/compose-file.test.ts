@@ -234,6 +234,74 @@ describe('docker-compose.distributed.yml', () => {
   });
 });
 
+describe('compose checks on a broken copy of the repository compose file', () => {
+  let dir: string;
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('when the real file is broken in five known ways then exactly those problems are reported', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-mutated-'));
+    for (const entry of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.base.json',
+      '.dockerignore',
+      '.env.example',
+      'docker',
+      'consul',
+      'redis-sentinel',
+      'postgres',
+      'platform',
+      'registry',
+      'mesh',
+      'gateway',
+      'services',
+    ]) {
+      fs.symlinkSync(path.join(repoRoot, entry), path.join(dir, entry));
+    }
+    const original = read(COMPOSE);
+    const replaceOnce = (text: string, from: string, to: string) => {
+      assert.ok(text.includes(from), `mutation anchor not found: ${from}`);
+      return text.replace(from, to);
+    };
+    let broken = replaceOnce(
+      original,
+      '  JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET in .env}',
+      '  JWT_SECRET: committed-secret-value',
+    );
+    broken = replaceOnce(broken, '  LOG_LEVEL: ${LOG_LEVEL:-info}', '  LOG_LEVEL: ${NEW_LOG_LEVEL:-info}');
+    broken = replaceOnce(
+      broken,
+      '    image: mutiroes/api:',
+      '    container_name: mutiroes-api\n    image: mutiroes/api:',
+    );
+    broken = replaceOnce(
+      broken,
+      '      SERVICE_NAME: api\n',
+      '      SERVICE_NAME: api\n      REDIS_HOST: redis-1\n',
+    );
+    broken = replaceOnce(
+      broken,
+      '    image: mutiroes/beat:',
+      '    healthcheck: { disable: true }\n    image: mutiroes/beat:',
+    );
+    fs.writeFileSync(path.join(dir, COMPOSE), broken);
+    const q = loadComposeProject(dir, COMPOSE, '.env.example');
+    assert.deepEqual(checkComposeProject(q, MESH_COMPOSE_RULES).sort(), [
+      '.env.example defines JWT_SECRET, which the compose file does not use',
+      '.env.example defines LOG_LEVEL, which the compose file does not use',
+      'compose uses ${NEW_LOG_LEVEL} but .env.example does not define it',
+      'service api: container_name prevents --scale',
+      'service api: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
+      'service api: static upstream env REDIS_HOST (use Consul discovery)',
+      'service beat: no healthcheck',
+      'service beat: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
+      'service gateway: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
+      'service worker: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
+    ]);
+  });
+});
+
 describe('compose checks on a deliberately broken project', () => {
   let dir: string;
   let p: ComposeProject;
