@@ -22,11 +22,12 @@ export interface ProxyDeps {
   ejection: EjectionPolicy;
   metrics: GatewayMetrics;
   log: Logger;
+  /** JSON access log (batched winston logger); null = off. */
+  accessLog: Logger | null;
   limiter: RateLimiter | null;
   cors: CorsPolicy;
   trustedProxies: ReadonlySet<string>;
   maxBodyBytes: number;
-  accessLog: boolean;
   /** Set while draining: responses carry `Connection: close`. */
   draining: () => boolean;
 }
@@ -469,7 +470,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     m.duration.observe(ms / 1000);
     d.metrics.countStatus(m, status);
     if (d.accessLog) {
-      d.log.info('access', {
+      d.accessLog.info('access', {
+        timestamp: new Date().toISOString(),
         request_id: this.requestId,
         method: this.req.method,
         path: this.req.url,

@@ -11,3 +11,4 @@ const catalog = new StaticCatalog();
 const gw = await startGateway(config, { catalog, redis: null, log });
 catalog.set(ports.map((p, i) => instance('api', `api-${i + 1}`, p)));
 console.error('probe listening', gw.port);
+process.on('SIGINT', () => process.exit(0));

@@ -1,0 +1,317 @@
+// Gateway benchmark: the same load against one backend directly, through our gateway, and through nginx
+// (least_conn + keepalive like the seeds) in front of the same 3 backends registered in a real Consul.
+// Prints a table and writes bench/results/gateway.json.   make bench-gateway   (or: make bench)
+//
+// Env: MESH_PORT_BASE (default 24500; ports B+60..B+95 are used), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64),
+//      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1), BENCH_ACCESS_LOG (1).
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync, openSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const B = Number(process.env['MESH_PORT_BASE'] ?? 24500);
+const PORTS = {
+  backends: [B + 60, B + 61, B + 62],
+  nginx: B + 70,
+  gateway: B + 80,
+  consul: { http: B + 90, dns: B + 91, serfLan: B + 92, serfWan: B + 93, server: B + 94, grpc: B + 95 },
+};
+const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
+const RATE = Number(process.env['BENCH_RATE'] ?? 500);
+const WORKERS = Number(process.env['GATEWAY_WORKERS'] ?? 1);
+const ACCESS_LOG = (process.env['BENCH_ACCESS_LOG'] ?? '1') !== '0';
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+const work = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
+const children: ChildProcess[] = [];
+const NODE = [process.execPath, '--conditions=source', '--import', 'tsx'];
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+function start(name: string, cmd: string[], env: Record<string, string> = {}): ChildProcess {
+  const out = openSync(path.join(work, `${name}.log`), 'a');
+  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  children.push(child);
+  return child;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''} (logs in ${work})`);
+}
+
+/** utime+stime in seconds of a process and all its descendants (cluster workers, nginx workers). */
+function cpuSeconds(rootPid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      /* exited */
+    }
+  }
+  let ticks = 0;
+  const todo = [rootPid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    ticks += stats.get(p)?.ticks ?? 0;
+    for (const [pid, s] of stats) if (s.ppid === p) todo.push(pid);
+  }
+  return ticks / CLK_TCK;
+}
+
+interface WrkResult {
+  rps: number;
+  requests: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+function toMs(v: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n;
+}
+
+function wrk(url: string, seconds: number): WrkResult {
+  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    requests,
+    p50_ms: toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    p99_ms: toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    errors: errs ? errs.slice(1).reduce((a, x) => a + Number(x), 0) : 0,
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+/** Constant request rate with a small connection pool; client-side latency percentiles in ms. */
+async function constantRate(origin: string, rate: number, seconds: number): Promise<{ p50_ms: number; p90_ms: number; p99_ms: number; sent: number; failed: number }> {
+  const pool = new Pool(origin, { connections: 16, pipelining: 1 });
+  const lat: number[] = [];
+  let failed = 0;
+  const total = rate * seconds;
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const s = performance.now();
+    pending.push(
+      pool.request({ path: '/api/bench', method: 'GET' }).then(
+        async (r) => {
+          await r.body.dump();
+          if (r.statusCode === 200) lat.push(performance.now() - s);
+          else failed++;
+        },
+        () => {
+          failed++;
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  await pool.close();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => Math.round((lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN) * 1000) / 1000;
+  return { p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), sent: total, failed };
+}
+
+function nginxConf(): string {
+  const ups = PORTS.backends.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=10s;`).join('\n');
+  return `worker_processes 1;
+daemon off;
+master_process on;
+pid ${work}/nginx.pid;
+error_log ${work}/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log ${ACCESS_LOG ? `${work}/nginx-access.log` : 'off'};
+  client_body_temp_path ${work}/nginx-body;
+  proxy_temp_path ${work}/nginx-proxy;
+  fastcgi_temp_path ${work}/nginx-fcgi;
+  uwsgi_temp_path ${work}/nginx-uwsgi;
+  scgi_temp_path ${work}/nginx-scgi;
+  keepalive_timeout 65;
+  upstream api {
+    least_conn;
+${ups}
+    keepalive 64;
+    keepalive_timeout 4s;
+  }
+  server {
+    listen 127.0.0.1:${PORTS.nginx};
+    client_max_body_size 10m;
+    location / {
+      proxy_pass http://api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Request-ID $request_id;
+      proxy_connect_timeout 5s;
+      proxy_read_timeout 30s;
+      proxy_next_upstream error timeout http_502 http_503 http_504;
+      proxy_next_upstream_tries 3;
+      add_header X-Frame-Options SAMEORIGIN always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy strict-origin-when-cross-origin always;
+      add_header X-Request-ID $request_id always;
+    }
+  }
+}
+`;
+}
+
+function cleanup(): void {
+  for (const c of children.reverse()) {
+    if (c.exitCode === null && c.pid) {
+      try {
+        process.kill(c.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  log(`work dir ${work}; ${cpus().length} cores; ports base ${B}`);
+  // 1. A private Consul (dev agent) — the gateway finds the backends only through it.
+  const c = PORTS.consul;
+  start('consul', [
+    'consul', 'agent', '-dev', '-bind=127.0.0.1', '-client=127.0.0.1', `-node=gw-bench`, `-data-dir=${work}/consul`,
+    `-http-port=${c.http}`, `-dns-port=${c.dns}`, `-serf-lan-port=${c.serfLan}`, `-server-port=${c.server}`, `-grpc-port=${c.grpc}`,
+    '-hcl', `ports { serf_wan = ${c.serfWan} }`,
+  ]);
+  const consulAddr = `127.0.0.1:${c.http}`;
+  await waitFor('consul leader', async () => {
+    const r = await fetch(`http://${consulAddr}/v1/status/leader`);
+    return r.ok && (await r.text()).length > 4;
+  });
+
+  // 2. Three echo backends registering themselves as `api` (meta route=/api).
+  PORTS.backends.forEach((port, i) =>
+    start(`api-${i + 1}`, [...NODE, 'gateway/src/testing/echo-backend.ts'], {
+      PORT: String(port), HOST: '127.0.0.1', SERVICE_NAME: 'api', INSTANCE_ID: `bench-api-${i + 1}`, CONSUL_HTTP_ADDR: consulAddr, LOG_LEVEL: 'warn',
+    }),
+  );
+
+  // 3. The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
+  const gw = start('gateway', [...NODE, 'gateway/src/main.ts'], {
+    PORT: String(PORTS.gateway), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway', CONSUL_HTTP_ADDR: consulAddr, LOG_LEVEL: 'info',
+    GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
+  });
+  const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
+  await waitFor('gateway routing to 3 api instances', async () => {
+    const r = await fetch(`${gwUrl}/status?format=json`);
+    const s = (await r.json()) as { routes: Array<{ prefix: string; instances: unknown[] }> };
+    return s.routes.find((x) => x.prefix === '/api')?.instances.length === 3;
+  }, 60_000);
+
+  // 4. nginx in front of the same three backends.
+  mkdirSync(path.join(work, 'nginx-body'), { recursive: true });
+  writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
+  const ngx = start('nginx', ['nginx', '-c', path.join(work, 'nginx.conf'), '-p', work, '-e', path.join(work, 'nginx-error.log')]);
+  const ngxUrl = `http://127.0.0.1:${PORTS.nginx}`;
+  await waitFor('nginx', async () => (await fetch(`${ngxUrl}/api/x`)).ok);
+
+  const targets = [
+    { name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 },
+    { name: 'gateway (3 backends)', url: gwUrl, pid: gw.pid! },
+    { name: 'nginx (3 backends)', url: ngxUrl, pid: ngx.pid! },
+  ];
+  const results: Record<string, WrkResult & { cpu_us_per_req: number | null; constant_rate: Awaited<ReturnType<typeof constantRate>> }> = {};
+  for (const t of targets) {
+    log(`${t.name}: warm-up`);
+    wrk(`${t.url}/api/bench`, 2);
+    const cpu0 = t.pid ? cpuSeconds(t.pid) : 0;
+    log(`${t.name}: ${DURATION_S} s at ${CONNECTIONS} connections`);
+    const r = wrk(`${t.url}/api/bench`, DURATION_S);
+    const cpu1 = t.pid ? cpuSeconds(t.pid) : 0;
+    log(`${t.name}: constant ${RATE} r/s`);
+    const cr = await constantRate(t.url, RATE, Math.min(DURATION_S, 8));
+    results[t.name] = { ...r, cpu_us_per_req: t.pid ? Math.round(((cpu1 - cpu0) * 1e6) / r.requests) : null, constant_rate: cr };
+  }
+
+  const direct = results[targets[0]!.name]!;
+  const gwr = results[targets[1]!.name]!;
+  const ngr = results[targets[2]!.name]!;
+  const summary = {
+    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, nginx_workers: 1, gateway_workers: WORKERS, access_log: ACCESS_LOG },
+    load: { tool: 'wrk -t1', connections: CONNECTIONS, duration_s: DURATION_S, constant_rate_rps: RATE, path: '/api/bench' },
+    results,
+    ratios: {
+      gateway_vs_nginx_throughput: Math.round((gwr.rps / ngr.rps) * 100) / 100,
+      gateway_vs_direct_throughput: Math.round((gwr.rps / direct.rps) * 100) / 100,
+      gateway_vs_nginx_cpu_per_req: gwr.cpu_us_per_req && ngr.cpu_us_per_req ? Math.round((gwr.cpu_us_per_req / ngr.cpu_us_per_req) * 100) / 100 : null,
+    },
+    added_latency_at_constant_rate_ms: {
+      gateway_p50: Math.round((gwr.constant_rate.p50_ms - direct.constant_rate.p50_ms) * 1000) / 1000,
+      gateway_p99: Math.round((gwr.constant_rate.p99_ms - direct.constant_rate.p99_ms) * 1000) / 1000,
+      nginx_p50: Math.round((ngr.constant_rate.p50_ms - direct.constant_rate.p50_ms) * 1000) / 1000,
+      nginx_p99: Math.round((ngr.constant_rate.p99_ms - direct.constant_rate.p99_ms) * 1000) / 1000,
+    },
+    targets: { cpu_us_per_req_max: 150, throughput_vs_nginx_min: 0.8, added_p50_ms_max: 1 },
+    measured_at: new Date().toISOString(),
+  };
+
+  const pad = (s: string | number, n: number) => String(s).padEnd(n);
+  const lines = [
+    `${pad('target', 22)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('CPU µs/req', 12)}${pad(`@${RATE}r/s p50`, 13)}${pad('p99', 8)}`,
+    ...targets.map((t) => {
+      const r = results[t.name]!;
+      return `${pad(t.name, 22)}${pad(Math.round(r.rps), 10)}${pad(r.p50_ms, 9)}${pad(r.p99_ms, 9)}${pad(r.errors + r.non2xx, 8)}${pad(r.cpu_us_per_req ?? '-', 12)}${pad(r.constant_rate.p50_ms, 13)}${pad(r.constant_rate.p99_ms, 8)}`;
+    }),
+    '',
+    `gateway/nginx throughput ${summary.ratios.gateway_vs_nginx_throughput}  gateway/direct ${summary.ratios.gateway_vs_direct_throughput}  ` +
+      `gateway/nginx CPU per request ${summary.ratios.gateway_vs_nginx_cpu_per_req}`,
+    `added latency over direct at ${RATE} r/s: gateway p50 ${summary.added_latency_at_constant_rate_ms.gateway_p50} ms, p99 ${summary.added_latency_at_constant_rate_ms.gateway_p99} ms; ` +
+      `nginx p50 ${summary.added_latency_at_constant_rate_ms.nginx_p50} ms, p99 ${summary.added_latency_at_constant_rate_ms.nginx_p99} ms`,
+  ];
+  console.log(lines.join('\n'));
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench/results/gateway.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  log('wrote bench/results/gateway.json');
+}
+
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+main()
+  .then(() => {
+    cleanup();
+    setTimeout(() => process.exit(0), 500).unref();
+  })
+  .catch((e: unknown) => {
+    console.error(e);
+    cleanup();
+    process.exit(1);
+  });

@@ -1,0 +1,16 @@
+# @mutiroes/gateway targets (included by the root Makefile).
+.PHONY: bench-gateway gateway-test-unit gateway-test-integration gateway-typecheck
+
+BENCH_TARGETS += bench-gateway
+
+bench-gateway: ## gateway vs nginx vs direct on 3 local backends (private Consul); writes bench/results/gateway.json
+	@node --conditions=source --import tsx bench/gateway/run.ts
+
+gateway-typecheck: ## typecheck the gateway workspace
+	@npx tsc -p gateway --noEmit
+
+gateway-test-unit: ## gateway unit tests (no infrastructure)
+	@npm -w @mutiroes/gateway run -s test:unit
+
+gateway-test-integration: ## gateway tests through the real gateway, real Consul/Redis (brings the mesh infra up if needed)
+	@$(MESH) test-run -- npm -w @mutiroes/gateway run -s test:integration
