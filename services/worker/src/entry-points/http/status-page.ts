@@ -15,7 +15,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#047857}.bad{color:#b91c1c}.muted{color:#6b7280}
 button{cursor:pointer}button:disabled{cursor:not-allowed;opacity:.5}
 pre{background:#f8fafc;padding:6px;font-size:12px;max-height:260px;overflow:auto;white-space:pre-wrap}
-.wide{grid-column:1/-1}.pill{display:inline-block;padding:0 6px;border-radius:9px;background:#e0f2f1;font-size:12px}
+.wide{grid-column:1/-1}.pill{display:inline-block;padding:0 6px;border-radius:9px;background:#e0f2f1;color:#064e3b;font-size:12px}
 #chart text{font-size:10px;fill:#555}
 </style></head>
 <body>
@@ -23,7 +23,7 @@ pre{background:#f8fafc;padding:6px;font-size:12px;max-height:260px;overflow:auto
 <label>Token JWT <input id="token" placeholder="Bearer token (admin para ações)"></label><span id="who" class="pill">anônimo (somente leitura)</span></header>
 <main>
 <section><h2>Workers online</h2><table id="workers"><thead><tr><th>instância</th><th>host/pid</th><th>concorrência</th><th>ativos</th><th>processados</th><th>último sinal</th></tr></thead><tbody></tbody></table></section>
-<section><h2>Filas</h2><table id="queues"><thead><tr><th>fila</th><th>aguardando</th><th>ativos</th><th>agendados</th><th>concluídos</th><th>falhos</th><th>mortos</th></tr></thead><tbody></tbody></table></section>
+<section class="wide"><h2>Filas</h2><table id="queues"><thead><tr><th>fila</th><th>aguardando</th><th>ativos</th><th>agendados</th><th>concluídos</th><th>falhos</th><th>mortos</th></tr></thead><tbody></tbody></table></section>
 <section class="wide"><h2>Vazão e falhas (jobs por 10 s, últimos 30 min) <span class="muted" id="rate"></span></h2><svg id="chart" width="100%" height="180" viewBox="0 0 900 180" preserveAspectRatio="none"></svg>
 <div class="muted"><span style="color:#0d9488">■</span> concluídos <span style="color:#dc2626">■</span> falhas <span style="color:#f59e0b">■</span> novas tentativas</div></section>
 <section class="wide"><h2>Jobs</h2>

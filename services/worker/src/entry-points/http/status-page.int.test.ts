@@ -1,0 +1,110 @@
+// The /queues status page in a real headless Chromium, through the gateway when one runs in the mesh.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { chromium, type Browser } from 'playwright-core';
+import { waitFor } from '@mutiroes/platform';
+import {
+  REPO_ROOT, closeProducers, enqueue, openFixture, sinkMessages, spawnService, stopChild, waitStarted, type Child, type Fixture,
+} from '../../test-support/mesh-fixture.js';
+
+const run = randomBytes(3).toString('hex');
+let f: Fixture;
+let browser: Browser;
+const workers: Child[] = [];
+let base = '';
+
+before(async () => {
+  f = await openFixture();
+  for (const n of [1, 2]) workers.push(spawnService('worker', `worker-p${n}-${run}`, f.env));
+  await Promise.all(workers.map((w) => waitStarted(w, /worker started/)));
+  const gateway = (await f.mesh.status()).find((c) => c.kind === 'gateway' && c.running);
+  // Through the gateway (route /queues from the workers' Consul meta) when the mesh runs one; else direct.
+  base = gateway ? f.env['GATEWAY_URL']! : `http://127.0.0.1:${workers[0]!.port}`;
+  if (gateway) {
+    await waitFor(async () => (await fetch(`${base}/queues/api/overview`)).ok, { timeoutMs: 20_000, description: 'gateway to route /queues' });
+  }
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all(workers.map((w) => stopChild(w)));
+  await closeProducers();
+  await f?.close();
+});
+
+const token = (role: 'admin' | 'user') =>
+  jwt.sign({ token_type: 'access', user_id: role === 'admin' ? 1 : 2, username: role === 'admin' ? 'ana.admin' : 'zeca', role }, f.env['JWT_SECRET']!, { expiresIn: 600 });
+
+describe('queue status page', () => {
+  test('when opened in a browser then it shows both workers, live counts, and only an admin can retry a failed job', async () => {
+    console.log(`status page under test: ${base}/queues`);
+    // A welcome e-mail for a user that does not exist yet fails for good; once the user exists, a retry succeeds.
+    const userId = 700_000_000 + (parseInt(run, 16) % 1_000_000);
+    const jobId = `outbox:ui-${run}`;
+    await enqueue(f, 'send_welcome_email', jobId, { user_id: userId, request_id: `req-ui-${run}` });
+    await waitFor(async () => (await f.redis.sismember('bq:send_welcome_email:failed', jobId)) === 1, { timeoutMs: 15_000, description: 'job to fail' });
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    await page.goto(`${base}/queues`);
+    for (const w of workers) await page.locator(`.worker-row[data-instance="${w.name}"]`).waitFor({ timeout: 15_000 });
+
+    // Live counts: more jobs succeed and the succeeded cell changes without a reload.
+    const cell = page.locator('td[data-queue="beat_probe"][data-state="succeeded"]');
+    await cell.waitFor();
+    const before = Number(await cell.textContent());
+    for (let i = 0; i < 5; i++) await enqueue(f, 'beat_probe', `ui-${run}-${i}`, { tick_key: `ui-${run}-${i}` });
+    await waitFor(async () => Number(await cell.textContent()) >= before + 5, { timeoutMs: 15_000, description: 'live succeeded count' });
+
+    // Non-admin: the retry button is disabled and the API refuses.
+    await page.fill('#token', token('user'));
+    await page.dispatchEvent('#token', 'change');
+    await page.selectOption('#jq', 'send_welcome_email');
+    await page.selectOption('#js', 'failed');
+    const row = page.locator(`tr.job-row[data-id="${jobId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await page.locator('#who').textContent())?.includes('somente leitura'), { timeoutMs: 5000 });
+    assert.equal(await row.locator('.retry-btn').isDisabled(), true);
+    const denied = await page.evaluate(async ([url, t]) => (await fetch(url!, { method: 'POST', headers: { Authorization: `Bearer ${t}` } })).status,
+      [`${base}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(jobId)}/retry`, token('user')]);
+    assert.equal(denied, 403);
+    const anonymous = await page.evaluate(async (url) => (await fetch(url, { method: 'POST' })).status, `${base}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(jobId)}/retry`);
+    assert.equal(anonymous, 401);
+    assert.equal(await f.redis.sismember('bq:send_welcome_email:failed', jobId), 1);
+
+    // Admin: retry from the page; the job now succeeds and the e-mail goes out.
+    await f.sql(`INSERT INTO users (id, username, email, first_name, password_hash) VALUES ($1, $2, $3, 'Rita', 'x') RETURNING id`, [userId, `ui_${run}`, `ui_${run}@example.com`]);
+    await page.fill('#token', token('admin'));
+    await page.dispatchEvent('#token', 'change');
+    await waitFor(async () => (await page.locator('#who').textContent())?.startsWith('admin'), { timeoutMs: 5000, description: 'admin viewer' });
+    await waitFor(async () => !(await row.locator('.retry-btn').isDisabled()), { timeoutMs: 8000, description: 'retry enabled for admin' });
+    await row.locator('.retry-btn').click();
+    await page.locator('#action-result.ok').waitFor({ timeout: 5000 });
+    await waitFor(async () => (await sinkMessages(f.env)).some((m) => m.to.includes(`ui_${run}@example.com`)), { timeoutMs: 15_000, description: 'welcome mail after retry' });
+    assert.equal(await f.redis.sismember('bq:send_welcome_email:failed', jobId), 0);
+
+    // Job detail, beat and broker panels render from their JSON APIs.
+    const detail = (await (await fetch(`${base}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(jobId)}`)).json()) as { state: string; request_id: string; attempts: Array<{ outcome: string }> };
+    assert.equal(detail.request_id, `req-ui-${run}`);
+    assert.deepEqual(detail.attempts.map((a) => a.outcome), ['failed', 'succeeded']);
+    await page.locator('#broker-master').waitFor();
+    assert.match((await page.locator('#broker-master').textContent()) ?? '', /^127\.0\.0\.1:\d+$/);
+    const metrics = await (await fetch(`http://127.0.0.1:${workers[0]!.port}/metrics`)).text();
+    assert.match(metrics, /mutiroes_jobs_total\{/);
+    assert.match(metrics, /mutiroes_queue_jobs\{[^}]*queue="send_welcome_email"/);
+
+    await page.waitForTimeout(300); // let the chart's next poll paint before the screenshot (not a synchronisation)
+    const out = path.join(REPO_ROOT, 'test-results', 'queues.png');
+    await mkdir(path.dirname(out), { recursive: true });
+    await page.screenshot({ path: out, fullPage: true });
+    console.log(`screenshot: ${out}`);
+    await page.close();
+  });
+});
