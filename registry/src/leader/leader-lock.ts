@@ -41,7 +41,10 @@ export class LeaderLock extends EventEmitter {
   private readonly beatMs: number;
   private agent = -1;
   private session: string | null = null;
-  private checkId: string;
+  private readonly serviceId: string;
+  private readonly checkId: string;
+  /** Agents our lock service was registered on (copies left after moving agents are removed). */
+  private readonly touched = new Set<number>();
   private leading = false;
   private validUntil = 0;
   private running = false;
@@ -69,7 +72,10 @@ export class LeaderLock extends EventEmitter {
     this.marginMs = opts.safetyMarginMs ?? 150;
     // Beat often enough that both bounds (ttl and lock-delay) are renewed well before they lapse.
     this.beatMs = Math.max(100, Math.min(this.ttlMs / 3, this.lockDelayMs / 2));
-    this.checkId = `leader:${this.key}:${this.holder}`;
+    // The TTL check belongs to a small service of its own: a node-level check would, when critical,
+    // fail every service on that agent. Port 0 keeps it out of discovery results and routing tables.
+    this.serviceId = `leader-${this.key}-${this.holder}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+    this.checkId = `${this.serviceId}:ttl`;
   }
 
   get isLeader(): boolean {
@@ -202,13 +208,21 @@ export class LeaderLock extends EventEmitter {
       const i = (Math.max(0, this.agent) + k) % this.agents.size;
       const client = this.agents.client(i);
       try {
-        await client.agent.check.register({
-          id: this.checkId,
-          name: `leader lock ${this.key} (${this.holder})`,
-          ttl: `${this.ttlMs}ms`,
-          status: 'passing',
+        await client.agent.service.register({
+          id: this.serviceId,
+          name: 'leader-lock',
+          meta: { key: this.key, holder: this.holder },
+          check: {
+            checkid: this.checkId,
+            name: `leader lock ${this.key} (${this.holder})`,
+            ttl: `${this.ttlMs}ms`,
+            status: 'passing',
+            // Left behind by a killed holder: Consul reaps it (its minimum is 1 minute).
+            deregistercriticalserviceafter: '1m',
+          },
           timeout,
         });
+        this.touched.add(i);
         const sent = Date.now();
         await client.agent.check.pass({ id: this.checkId, timeout });
         // The check must be known to the servers before a session can reference it.
@@ -233,6 +247,7 @@ export class LeaderLock extends EventEmitter {
         this.lastPassSent = sent;
         this.log.info('leader lock session created', { key: this.key, holder: this.holder, session: this.session, agent: this.agents.addrs[i] });
         this.scheduleBeat(this.beatMs);
+        void this.removeCopies(i);
         return;
       } catch (e) {
         lastErr = e;
@@ -240,6 +255,18 @@ export class LeaderLock extends EventEmitter {
       }
     }
     throw lastErr;
+  }
+
+  private async removeCopies(except: number): Promise<void> {
+    for (const j of [...this.touched]) {
+      if (j === except) continue;
+      try {
+        await this.agents.client(j).agent.service.deregister({ id: this.serviceId, timeout: this.agents.requestTimeoutMs });
+        this.touched.delete(j);
+      } catch {
+        // unreachable now; Consul reaps it after a minute critical
+      }
+    }
   }
 
   private async dropSession(graceful: boolean): Promise<void> {
@@ -252,7 +279,11 @@ export class LeaderLock extends EventEmitter {
     const timeout = this.agents.requestTimeoutMs;
     if (graceful) await client.kv.set({ key: this.key, value: this.holder, release: sid, timeout }).catch(() => undefined);
     await client.session.destroy({ id: sid, timeout }).catch(() => undefined);
-    await client.agent.check.deregister({ id: this.checkId, timeout }).catch(() => undefined);
+    await client.agent.service.deregister({ id: this.serviceId, timeout }).then(
+      () => this.touched.delete(this.agent),
+      () => undefined,
+    );
+    if (graceful) await this.removeCopies(-1);
   }
 
   private scheduleBeat(ms: number): void {
