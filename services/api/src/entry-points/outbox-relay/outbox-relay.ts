@@ -4,7 +4,7 @@
 import Queue from 'bee-queue';
 import type { RedisClient as Redis } from '@mutiroes/registry';
 import type { Sequelize, Transaction } from 'sequelize';
-import { currentRequestId, type Logger } from '@mutiroes/platform';
+import { currentRequestId, requestContext, type Logger } from '@mutiroes/platform';
 import { JOB_NAME_RE, OutboxRepository, type OutboxRow } from '../../data-access/outbox/outbox.repository.js';
 import type { ApiOutbox } from '../../deps.js';
 
@@ -161,7 +161,8 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
       schedule();
     },
     kick() {
-      if (!stopped) void runOnce();
+      // Called from a request's afterCommit: run outside its context so relay lines carry no request id.
+      if (!stopped) requestContext.exit(() => void runOnce());
     },
     runOnce,
     async stop() {
