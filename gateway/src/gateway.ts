@@ -18,7 +18,7 @@ import { RedisRateLimitStore, type RedisScripting } from './data-access/redis-ra
 import { GatewayMetrics } from './entry-points/metrics.js';
 import { ProxyHandler, requestIdOf } from './entry-points/proxy-handler.js';
 import { createAdminApp, isAdminPath } from './entry-points/admin-app.js';
-import { createAccessLogger } from './entry-points/access-log.js';
+import { AccessLog } from './entry-points/access-log.js';
 
 export interface GatewayDeps {
   catalog: CatalogSource;
@@ -146,7 +146,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     cors: new CorsPolicy({ origins: config.GATEWAY_CORS_ORIGINS, credentials: config.GATEWAY_CORS_CREDENTIALS, maxAgeS: config.GATEWAY_CORS_MAX_AGE_S }),
     trustedProxies: trusted,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-    accessLog: config.GATEWAY_ACCESS_LOG ? createAccessLogger({ service: 'gateway', instance: config.INSTANCE_ID }) : null,
+    accessLog: config.GATEWAY_ACCESS_LOG ? new AccessLog('gateway', config.INSTANCE_ID) : null,
     draining: () => draining,
   });
   const admin = createAdminApp({

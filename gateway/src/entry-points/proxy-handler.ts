@@ -15,6 +15,7 @@ import type { RateLimiter, Verdict } from '../domain/rate-limiter.js';
 import { clientIp, forwardedFor, normalizeIp } from '../domain/client-address.js';
 import { SECURITY_HEADERS, type CorsPolicy } from '../domain/edge-headers.js';
 import type { GatewayMetrics, RouteInstanceMetrics } from './metrics.js';
+import type { AccessLog } from './access-log.js';
 
 export interface ProxyDeps {
   state: RoutingState;
@@ -22,8 +23,8 @@ export interface ProxyDeps {
   ejection: EjectionPolicy;
   metrics: GatewayMetrics;
   log: Logger;
-  /** JSON access log (batched winston logger); null = off. */
-  accessLog: Logger | null;
+  /** JSON access log; null = off. */
+  accessLog: AccessLog | null;
   limiter: RateLimiter | null;
   cors: CorsPolicy;
   trustedProxies: ReadonlySet<string>;
@@ -477,7 +478,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         path: this.req.url,
         status,
         route: this.route.prefix,
-        service: this.route.service,
+        upstream_service: this.route.service,
         upstream: up ? up.id : null,
         upstream_addr: up ? `${up.instance.address}:${up.instance.port}` : null,
         tries: this.tries,
