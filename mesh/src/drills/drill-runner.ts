@@ -79,15 +79,12 @@ function clientIp(seq: number): string {
 async function gatewayRetries(gatewayUrl: string): Promise<number | null> {
   try {
     const text = await (await fetch(`${gatewayUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    if (!text.includes('gateway_retries_total')) return null;
     let sum = 0;
-    let found = false;
     for (const line of text.split('\n')) {
-      if (/^gateway_retries_total(\{|\s)/.test(line)) {
-        sum += Number(line.trim().split(/\s+/).pop());
-        found = true;
-      }
+      if (/^gateway_retries_total(\{|\s)/.test(line)) sum += Number(line.trim().split(/\s+/).pop());
     }
-    return found ? sum : null;
+    return sum;
   } catch {
     return null;
   }

@@ -51,13 +51,19 @@ export function drillSpecs(): Record<string, DrillSpec> {
         const victim = (await running(ctx.mesh, 'api'))[0]!;
         ctx.facts['killed'] = victim;
         ctx.facts['pid'] = (await ctx.mesh.kill(victim, { restart: false })) ?? 0;
+        ctx.facts['killed_at'] = Date.now();
       },
       recovered: async (ctx) => {
-        // Back to full strength: the killed instance restarted and passes its Consul check again.
+        // First Consul sees the instance fail its check; then it is restarted; recovered once it passes again.
         const victim = String(ctx.facts['killed']);
-        const st = (await ctx.mesh.status()).find((c) => c.name === victim)!;
-        if (!st.running) await ctx.mesh.start(victim);
-        return (await passingIds(ctx.mesh, 'api')).includes(victim);
+        const passing = (await passingIds(ctx.mesh, 'api')).includes(victim);
+        if (!ctx.facts['detected_s']) {
+          if (passing) return false;
+          ctx.facts['detected_s'] = Number(((Date.now() - Number(ctx.facts['killed_at'])) / 1000).toFixed(2));
+          await ctx.mesh.start(victim);
+          return false;
+        }
+        return passing;
       },
     },
     {
