@@ -8,7 +8,7 @@ import type { ServiceWatchHandle } from './service-watch.js';
 
 export interface CatalogWatchOptions {
   waitMs?: number;
-  /** Services never included (default: `consul`). */
+  /** Services never included (default: `consul` and the leader locks' `leader-lock`). */
   exclude?: readonly string[];
   /** Coalesces bursts of per-service changes into one table emission (ms, default 20). */
   coalesceMs?: number;
@@ -43,7 +43,7 @@ export class CatalogWatch extends EventEmitter {
     super();
     this.agent = agents.currentIndex;
     this.waitMs = opts.waitMs ?? 30_000;
-    this.exclude = new Set(opts.exclude ?? ['consul']);
+    this.exclude = new Set(opts.exclude ?? ['consul', 'leader-lock']);
     void this.loop();
   }
 
