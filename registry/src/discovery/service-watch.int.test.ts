@@ -3,8 +3,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { connectMesh, type Mesh } from '@mutiroes/mesh';
-import { waitFor } from '@mutiroes/platform';
+import { Lifecycle, waitFor } from '@mutiroes/platform';
 import { ConsulRegistry } from '../consul-registry.js';
+import { registerLifecycle } from '../registration/registry-lifecycle.js';
 import type { Instance } from '../types.js';
 import { testLogger } from '../testing/test-logger.fixture.js';
 
@@ -127,6 +128,40 @@ describe('registration and discovery (real Consul)', () => {
     await waitFor(() => w.instances().some((i) => i.id === `${svc}-ae`), { timeoutMs: 10_000, description: 'instance re-registered' });
     w.close();
     await reg.deregister();
+  });
+
+  test('when the lifecycle shuts down then the instance leaves discovery before the grace period and the drain', async () => {
+    const w = registry.watch(svc);
+    const server = http.createServer((_req, res) => {
+      res.statusCode = reg.ready ? 200 : 503;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const reg = await registry.register({
+      name: svc, id: `${svc}-lc`, address: '127.0.0.1', port,
+      check: { http: `http://127.0.0.1:${port}/health`, interval: '1s', timeout: '1s' },
+    });
+    await waitFor(() => w.instances().some((i) => i.id === `${svc}-lc`), { timeoutMs: 10_000, description: 'instance passing' });
+    const lifecycle = new Lifecycle(testLogger('lifecycle'));
+    registerLifecycle(lifecycle, reg, { graceMs: 600 });
+    const seen: string[] = [];
+    let graceStart = 0;
+    lifecycle.onShutdown('test: observe after deregister', 95, () => {
+      graceStart = performance.now();
+      seen.push(`after-deregister:${w.instances().some((i) => i.id === `${svc}-lc`) ? 'listed' : 'gone'}`);
+    });
+    lifecycle.onShutdown('test: drain', 50, () => {
+      seen.push(`drain:${Math.round(performance.now() - graceStart) >= 590 ? 'after-grace' : 'too-early'}`);
+    });
+    await lifecycle.shutdown();
+    // The watch may need a moment to deliver, but the instance is out of Consul when deregister resolved.
+    assert.equal((await registry.lookup(svc)).some((i) => i.id === `${svc}-lc`), false);
+    await waitFor(() => !w.instances().some((i) => i.id === `${svc}-lc`), { timeoutMs: 1_000, description: 'watch dropped it' });
+    assert.equal(seen.at(-1), 'drain:after-grace');
+    assert.equal(reg.ready, false);
+    w.close();
+    server.close();
   });
 
   test('when watching the catalog then the table has every service with passing instances', async () => {
