@@ -1,7 +1,8 @@
 // Idempotent seed: event categories of DOMAIN.md (table of the events domain) and the badge catalogue.
-// Run: `npm -w @mutiroes/api run seed` (connects through Consul like an API instance, migrating first).
+// Run: `npm -w @mutiroes/api run seed [-- --make-staff <username>]` (connects through Consul like an API
+// instance, migrating first).
 import { pathToFileURL } from 'node:url';
-import type { Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { createLogger, type Logger } from '@mutiroes/platform';
 import { BadgeRepository } from './users/badge.repository.js';
 import type { BadgeRecord } from '../domain/users/user.types.js';
@@ -35,11 +36,11 @@ export async function seedDatabase(sequelize: Sequelize, log: Logger): Promise<{
   return sequelize.transaction(async (tx) => {
     let categories = 0;
     for (const c of SEED_CATEGORIES) {
-      const [, n] = await sequelize.query(
-        `INSERT INTO event_categories (name, description, icon, color) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
-        { bind: [c.name, c.description, c.icon, c.color], transaction: tx },
+      const inserted = await sequelize.query<{ id: number }>(
+        `INSERT INTO event_categories (name, description, icon, color) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING RETURNING id`,
+        { bind: [c.name, c.description, c.icon, c.color], type: QueryTypes.SELECT, transaction: tx },
       );
-      categories += Number(n ?? 0);
+      categories += inserted.length;
     }
     for (const b of SEED_BADGES) await badges.upsert(sequelize, tx, b);
     log.info('seed applied', { categories_inserted: categories, badges: SEED_BADGES.length });
@@ -58,7 +59,20 @@ async function main(): Promise<void> {
   try {
     await runMigrations(pg.sequelize, log);
     const r = await seedDatabase(pg.sequelize, log);
-    console.log(JSON.stringify(r));
+    // `-- --make-staff <username>`: the operator's way to give someone the admin role (JWT role=admin).
+    const i = process.argv.indexOf('--make-staff');
+    let staff: string | undefined;
+    if (i > 0) {
+      const username = process.argv[i + 1];
+      if (!username) throw new Error('--make-staff needs a username');
+      const rows = await pg.sequelize.query('UPDATE users SET is_staff = true WHERE lower(username) = lower($1) RETURNING id', {
+        bind: [username],
+        type: QueryTypes.SELECT,
+      });
+      if (!rows.length) throw new Error(`no user named ${username}`);
+      staff = username;
+    }
+    console.log(JSON.stringify({ ...r, ...(staff ? { staff } : {}) }));
   } finally {
     await pg.close();
     await registry.close();

@@ -220,6 +220,25 @@ describe('POST /api/token/ and /api/token/refresh/', () => {
   });
 });
 
+describe('roles and seed', () => {
+  test('when a user is staff then the access token carries role admin', async () => {
+    const u = await registerAndLogin(h);
+    await h.sql('UPDATE users SET is_staff = true WHERE id = $1 RETURNING id', [u.id]);
+    const r = await h.call('POST', '/api/token/', { body: { email: u.email, password: u.password } });
+    assert.equal(jwtPayload(r.body.access).role, 'admin');
+    assert.equal(jwtPayload(r.body.access).is_staff, true);
+  });
+
+  test('when the seed runs again then categories and badges are not duplicated', async () => {
+    const log = createLogger({ service: 'test', level: 'warn' });
+    const r = await seedDatabase(h.api.deps.db.sequelize, log);
+    assert.equal(r.categories, 0);
+    assert.equal(await h.count('event_categories', "name = 'Preservação de Mangues'"), 1);
+    assert.equal(await h.count('badges', "code IN ('first_event','five_events','ten_events','organizer')"), 4);
+    assert.ok((await h.count('badges', "criteria_type = 'hours_volunteered'")) >= 1);
+  });
+});
+
 describe('POST /api/users/change-password/', () => {
   test('when the old password is wrong or the new one weak then 400 per field and the password is unchanged', async () => {
     const u = await registerAndLogin(h);
