@@ -7,6 +7,7 @@ import { buildSchedules } from './domain/schedule-catalog.js';
 import { JobProducer } from './data-access/job-producer.js';
 import { TickRepository } from './data-access/tick.repository.js';
 import { Scheduler } from './entry-points/scheduler.js';
+import { startHealthServer } from './entry-points/health-server.js';
 
 export interface BeatHandle {
   instanceId: string;
@@ -34,9 +35,11 @@ export async function startBeat(config: BeatConfig, log: Logger, opts: { registe
       lock, redis, schedules, timezone: config.BEAT_TIMEZONE, maxSleepMs: config.BEAT_MAX_SLEEP_MS, heartbeatMs: config.HEARTBEAT_MS, log: ilog,
       deps: { ticks: new TickRepository(pg.sequelize), producer, log: ilog, instanceId },
     });
+    const health = await startHealthServer(config.HOST, config.PORT, () => ({ instance: instanceId, is_leader: scheduler.isLeader, fired: scheduler.firedCount }));
+    lifecycle.onShutdown('beat: close health server', 40, () => new Promise<void>((r) => health.server.close(() => r())));
     if (opts.register !== false) {
       const registration = await registry.register({
-        name: config.SERVICE_NAME, id: instanceId, address: config.HOST, port: config.PORT, tags: ['beat'],
+        name: config.SERVICE_NAME, id: instanceId, address: config.HOST, port: health.port, tags: ['beat'],
         meta: { leader_key: config.BEAT_LEADER_KEY, schedules: schedules.map((s) => s.name).join(',') },
         check: { ttl: '10s', deregisterCriticalServiceAfter: '1m' },
       });
