@@ -4,7 +4,7 @@ COMPOSE_FILE_DISTRIBUTED := docker-compose.distributed.yml
 COMPOSE_ENV_FILE ?= .env
 COMPOSE_DISTRIBUTED := docker compose -f $(COMPOSE_FILE_DISTRIBUTED) --env-file $(COMPOSE_ENV_FILE)
 
-.PHONY: compose-up compose-down compose-logs compose-ps compose-config compose-test compose-env-check
+.PHONY: compose-up compose-down compose-logs compose-ps compose-config compose-test compose-env-check compose-image-dryrun
 
 compose-env-check:
 	@test -f $(COMPOSE_ENV_FILE) || { echo "$(COMPOSE_ENV_FILE) missing: cp .env.example $(COMPOSE_ENV_FILE) and replace every change-me value" >&2; exit 1; }
@@ -29,3 +29,7 @@ compose-config: compose-env-check
 # runs anywhere: the static checks of the compose file, Dockerfiles and env example
 compose-test:
 	node --conditions=source --import tsx --test mesh/src/compose/compose-file.test.ts
+
+# runs anywhere (no Docker): replays docker/node.Dockerfile's two stages on HEAD and loads each service
+compose-image-dryrun:
+	docker/dry-run-node-images.sh
