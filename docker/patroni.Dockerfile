@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # PostgreSQL 15 (official Debian image) + Patroni from Debian bookworm, Consul as DCS.
 # Build context: the repository root (docker compose -f docker-compose.distributed.yml build pg-1).
-FROM postgres:15
+# bookworm pinned: the Debian patroni 3.0.2 packages below come from bookworm (the plain postgres:15 tag can
+# move to a newer Debian release).
+FROM postgres:15-bookworm
 
 # `-t bookworm`: take Debian's patroni 3.0.2 (the version measured in INFRA-RECIPE.md), not a newer one
 # from the PGDG repository the postgres image also configures. curl is for the healthcheck.

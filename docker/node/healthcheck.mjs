@@ -1,8 +1,8 @@
 // Docker HEALTHCHECK of the Node services, with fetch. Healthchecks do not see the entrypoint's exports, so
 // HOST / INSTANCE_ID are recomputed the same way (container-identity.mjs).
 //   HEALTH_MODE=http (default): GET http://<HOST>:<PORT><HEALTH_PATH>, healthy on 2xx.
-//   HEALTH_MODE=consul: for services that serve no HTTP (beat: TTL heartbeat), healthy when this instance's
-//     checks in Consul are all passing, asked of the servers in CONSUL_HTTP_ADDR in order.
+//   HEALTH_MODE=consul: healthy when this instance's checks in Consul are all passing (beat: its TTL
+//     heartbeat), asked of the servers in CONSUL_HTTP_ADDR in order.
 import { containerAddress, instanceId } from './container-identity.mjs';
 
 const timeout = () => AbortSignal.timeout(2500);

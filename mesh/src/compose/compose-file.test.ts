@@ -132,7 +132,7 @@ describe('docker-compose.distributed.yml', () => {
     assert.match(patroni, /^\s+connect_address: "\$\{PATRONI_NAME\}:5432"$/m);
 
     const patroniImage = parseDockerfile(read('docker/patroni.Dockerfile'));
-    assert.equal(patroniImage.find((i) => i.keyword === 'FROM')?.args, 'postgres:15');
+    assert.match(patroniImage.find((i) => i.keyword === 'FROM')?.args ?? '', /^postgres:15(-bookworm)?$/);
     const apt = patroniImage
       .filter((i) => i.keyword === 'RUN')
       .map((i) => i.args)
@@ -172,7 +172,7 @@ describe('docker-compose.distributed.yml', () => {
     assert.match(entry, /exec node "\/app\/\$\{WORKSPACE\}\/dist\/main\.js"/);
     const hc = read('docker/node/healthcheck.mjs');
     assert.match(hc, /await fetch\(/);
-    // the beat serves no HTTP; its health is its own TTL check in Consul
+    // the beat's health is its own TTL check in Consul (its /health answers 200 unconditionally)
     assert.equal((p.services.beat!.environment as Record<string, string>).HEALTH_MODE, 'consul');
     assert.match(hc, /HEALTH_MODE === 'consul'/);
     for (const s of ['api', 'worker', 'gateway']) {
