@@ -92,25 +92,33 @@ export class Mesh {
 
     let ok = true;
     if (!opts.infraOnly) {
-      for (const kind of APP_KINDS) {
-        if (!appExists(kind)) {
-          say(`· ${kind}: no ${kind} service in this checkout yet, skipped`);
-          continue;
-        }
+      // All app instances start together (boot is mostly waiting on Consul and the database), then each
+      // kind is awaited until every instance passes its Consul check.
+      const kinds = APP_KINDS.filter((kind) => {
+        if (appExists(kind)) return this.profile.scale[kind as keyof Profile['scale']] > 0;
+        say(`· ${kind}: no ${kind} service in this checkout yet, skipped`);
+        return false;
+      });
+      const t = Date.now();
+      for (const kind of kinds) {
         const n = this.profile.scale[kind as keyof Profile['scale']];
-        if (n === 0) continue;
-        const healthy = await step(`${kind}: ${n} instance(s) registered and passing in Consul`, async () => {
-          for (let i = 1; i <= n; i++) await start(appSpec(this.profile, secrets, kind, i));
-          return this.waitPassing(kind, Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`), 90_000).then(
-            () => true,
-            (e: unknown) => {
-              say(`✘ ${kind}: ${e instanceof Error ? e.message : String(e)} (see ${dirs(this.profile).logs}/${kind}-*.log)`);
-              return false;
-            },
-          );
-        });
-        ok &&= healthy;
+        for (let i = 1; i <= n; i++) await start(appSpec(this.profile, secrets, kind, i));
       }
+      say(`… ${kinds.map((k) => `${this.profile.scale[k as keyof Profile['scale']]} ${k}`).join(', ')} starting`);
+      const results = await Promise.all(
+        kinds.map(async (kind) => {
+          const n = this.profile.scale[kind as keyof Profile['scale']];
+          try {
+            await this.waitPassing(kind, Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`), 120_000);
+            say(`✔ ${kind}: ${n} instance(s) registered and passing in Consul (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+            return true;
+          } catch (e) {
+            say(`✘ ${kind}: ${e instanceof Error ? e.message : String(e)} (see ${dirs(this.profile).logs}/${kind}-*.log)`);
+            return false;
+          }
+        }),
+      );
+      ok = results.every(Boolean);
     }
     return { ok, seconds: (Date.now() - t0) / 1000 };
   }

@@ -41,6 +41,19 @@ async function running(mesh: Mesh, kind: string): Promise<string[]> {
   return (await mesh.status()).filter((c) => c.kind === kind && c.running).map((c) => c.name);
 }
 
+async function restartedAndPassing(ctx: DrillContext, service: string): Promise<boolean> {
+  const name = String(ctx.facts['killed']);
+  const st = (await ctx.mesh.status()).find((c) => c.name === name);
+  if (!st?.running || st.pid === ctx.facts['pid']) return false;
+  try {
+    const res = await fetch(`http://127.0.0.1:${st.port}/health`, { signal: AbortSignal.timeout(1000) });
+    if (!res.ok) return false;
+  } catch {
+    return false;
+  }
+  return (await passingIds(ctx.mesh, service)).includes(name);
+}
+
 export function drillSpecs(): Record<string, DrillSpec> {
   const specs: DrillSpec[] = [
     {
@@ -139,9 +152,10 @@ export function drillSpecs(): Record<string, DrillSpec> {
       fault: async (ctx) => {
         const victim = (await running(ctx.mesh, 'worker'))[0]!;
         ctx.facts['killed'] = victim;
-        await ctx.mesh.kill(victim, { restart: true, restartDelayMs: 2000 });
+        ctx.facts['pid'] = (await ctx.mesh.kill(victim, { restart: true, restartDelayMs: 2000 })) ?? 0;
       },
-      recovered: async (ctx) => (await passingIds(ctx.mesh, 'worker')).includes(String(ctx.facts['killed'])),
+      // Recovered once the supervisor restarted it (a new pid), it answers its health check and Consul passes it.
+      recovered: async (ctx) => restartedAndPassing(ctx, 'worker'),
     },
     {
       name: 'beat',
