@@ -1,4 +1,5 @@
 // Parses request bodies and query strings with zod schemas; failures become 400 `{field: ["message"]}`.
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../../domain/shared/app-errors.js';
 
@@ -60,4 +61,9 @@ export const fields = {
   requiredText: (max: number) => z.string().trim().min(1, 'Este campo não pode estar em branco.').max(max),
   /** Whole number in [min, max]. */
   int: (min = 0, max = 2_147_483_647) => z.number().int('Informe um número inteiro.').min(min).max(max),
+};
+
+/** For a known path reached with a verb it does not serve: 405 with the DRF-style message. */
+export const methodNotAllowed: RequestHandler = (req, res) => {
+  res.status(405).json({ detail: `Método "${req.method}" não é permitido.` });
 };

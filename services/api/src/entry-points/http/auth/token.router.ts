@@ -2,7 +2,7 @@
 import express from 'express';
 import type { UsersDeps } from '../../../domain/users/users-deps.js';
 import { login, refresh } from '../../../domain/users/auth-tokens.use-case.js';
-import { parseBody } from '../request-validation.js';
+import { methodNotAllowed, parseBody } from '../request-validation.js';
 import { refreshSchema, tokenSchema } from '../users/users.schemas.js';
 
 export function createTokenRouter(users: UsersDeps): express.Router {
@@ -15,5 +15,6 @@ export function createTokenRouter(users: UsersDeps): express.Router {
     const body = parseBody(refreshSchema, req.body);
     res.json(await refresh(users, body.refresh));
   });
+  r.all(['/', '/refresh'], methodNotAllowed);
   return r;
 }

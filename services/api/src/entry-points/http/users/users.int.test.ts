@@ -487,6 +487,56 @@ describe('stats, badges, leaderboard, rank', () => {
   });
 });
 
+describe('bad input on every write endpoint', () => {
+  test('when any write endpoint gets malformed JSON, 1 MB strings, wrong types or an empty body then 4xx with a message and no row changes', async () => {
+    const u = await registerAndLogin(h);
+    await h.call('GET', '/api/users/profile/', { token: u.access });
+    const snapshot = async () =>
+      Promise.all([
+        h.count('users'),
+        h.count('refresh_tokens'),
+        h.count('refresh_tokens', 'revoked_at IS NOT NULL'),
+        h.count('outbox'),
+        h.count('user_interests'),
+        h.sql<{ v: string }>("SELECT md5(string_agg(p::text, ',' ORDER BY id)) AS v FROM user_profiles p").then((r) => r[0]!.v),
+        h.sql<{ v: string }>("SELECT md5(string_agg(password_hash, ',' ORDER BY id)) AS v FROM users").then((r) => r[0]!.v),
+      ]);
+    const before = await snapshot();
+    const endpoints: Array<[string, string, boolean]> = [
+      ['POST', '/api/users/register/', false],
+      ['POST', '/api/token/', false],
+      ['POST', '/api/token/refresh/', false],
+      ['PATCH', '/api/users/profile/', true],
+      ['PATCH', '/api/users/profile/update/', true],
+      ['POST', '/api/users/change-password/', true],
+    ];
+    const huge = 'x'.repeat(1024 * 1024);
+    const bodies: Array<{ raw?: string; body?: unknown; expect: number[] }> = [
+      { raw: '{"a": tru', expect: [400] },
+      { raw: '"just a string"', expect: [400] },
+      { body: { username: huge, email: huge, password: huge, refresh: huge, bio: huge, old_password: huge, new_password: huge }, expect: [413] },
+      {
+        body: { username: [], email: 5, password: {}, password_confirm: true, refresh: 7, bio: 9, phone: 123, is_public_profile: 'sim', old_password: 1, new_password: null },
+        expect: [400],
+      },
+      { body: { interests: [-5, 0], state: "'; DELETE FROM users; --", birth_date: '-0001-01-01' }, expect: [400] },
+    ];
+    for (const [method, path, auth] of endpoints) {
+      for (const b of bodies) {
+        const r = await h.call(method, path, { ...(auth ? { token: u.access } : {}), ...(b.raw !== undefined ? { raw: b.raw } : { body: b.body }) });
+        // PATCH with only unknown/ignored fields is a valid no-op: the hostile-values body must still fail there.
+        assert.ok(b.expect.includes(r.status), `${method} ${path} ${JSON.stringify(b).slice(0, 80)} → ${r.status} ${r.text.slice(0, 200)}`);
+        assert.ok(r.body && typeof r.body === 'object' && Object.keys(r.body).length > 0, `${method} ${path}: a message`);
+      }
+      if (method !== 'PATCH') {
+        const empty = await h.call(method, path, { ...(auth ? { token: u.access } : {}), body: {} });
+        assert.equal(empty.status, 400, `${method} ${path} with {}`);
+      }
+    }
+    assert.deepEqual(await snapshot(), before);
+  });
+});
+
 describe('health and platform', () => {
   test('when the instance is up then /health/ reports database and redis healthy, readiness and liveness 200', async () => {
     const r = await h.call('GET', '/health/');
@@ -504,5 +554,9 @@ describe('health and platform', () => {
     assert.equal(r.status, 404);
     assert.ok(r.body.detail);
     assert.match(r.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    const wrongVerb = await h.call('GET', '/api/users/register/');
+    assert.equal(wrongVerb.status, 405);
+    assert.match(wrongVerb.body.detail, /GET/);
+    assert.equal((await h.call('DELETE', '/api/token/refresh')).status, 405);
   });
 });

@@ -8,7 +8,7 @@ import { changePassword } from '../../../domain/users/auth-tokens.use-case.js';
 import { getOwnProfile, getPublicProfile, updateProfile, type MediaUrl } from '../../../domain/users/profile.use-case.js';
 import { badgeCatalogue, earnedBadges, leaderboard, rankOf, userStats } from '../../../domain/users/volunteer-stats.use-case.js';
 import type { LeaderboardRow } from '../../../data-access/users/user-activity.repository.js';
-import { parseBody, parseQuery } from '../request-validation.js';
+import { methodNotAllowed, parseBody, parseQuery } from '../request-validation.js';
 import { absoluteUrl, paginate } from '../pagination.js';
 import { changePasswordSchema, leaderboardQuerySchema, profileUpdateSchema, registerSchema } from './users.schemas.js';
 
@@ -103,5 +103,10 @@ export function createUsersRouter(deps: ApiDeps, users: UsersDeps): express.Rout
     });
   });
 
+  // Known paths with another verb: 405 like the original API (instead of a 404 that hides the path).
+  r.all(
+    ['/register', '/profile', '/profile/update', '/profile/:username', '/stats', '/badges', '/badges/earned', '/change-password', '/leaderboard', '/rank'],
+    methodNotAllowed,
+  );
   return r;
 }
