@@ -3,7 +3,13 @@
 import NodeCache from 'node-cache';
 import type { Instance, RegisterSpec, RegistryLogger, Strategy } from './types.js';
 import { ConsulAgents } from './consul/consul-agents.js';
-import { ServiceWatch, ServiceWatchHandle, toInstances, watchKey, type WatchOptions } from './discovery/service-watch.js';
+import {
+  ServiceWatch,
+  ServiceWatchHandle,
+  toInstances,
+  watchKey,
+  type WatchOptions,
+} from './discovery/service-watch.js';
 import { CatalogWatch, type CatalogWatchOptions } from './discovery/catalog-watch.js';
 import { InstanceSelector, OutstandingTracker } from './selection/instance-selector.js';
 import { Registration, type RegistrationOptions } from './registration/registration.js';
@@ -75,7 +81,11 @@ export class ConsulRegistry {
    * Picks an instance: `p2c` (default) = least outstanding of two random candidates, or `round-robin`.
    * Synchronous, from the cache; starts a watch on first use (returns undefined until it answered).
    */
-  resolve(service: string, strategy: Strategy = 'p2c', opts: { tag?: string; exclude?: readonly string[] } = {}): Instance | undefined {
+  resolve(
+    service: string,
+    strategy: Strategy = 'p2c',
+    opts: { tag?: string; exclude?: readonly string[] } = {},
+  ): Instance | undefined {
     let list = this.instances(service, opts);
     if (opts.exclude?.length) {
       const ex = new Set(opts.exclude);
@@ -86,7 +96,11 @@ export class ConsulRegistry {
   }
 
   /** Like resolve(), but waits (up to timeoutMs) for the first answer from Consul. */
-  async resolveAsync(service: string, strategy: Strategy = 'p2c', opts: { tag?: string; timeoutMs?: number } = {}): Promise<Instance | undefined> {
+  async resolveAsync(
+    service: string,
+    strategy: Strategy = 'p2c',
+    opts: { tag?: string; timeoutMs?: number } = {},
+  ): Promise<Instance | undefined> {
     await this.shared(service, opts.tag).ready(opts.timeoutMs ?? 5_000);
     return this.resolve(service, strategy, opts);
   }
@@ -139,7 +153,10 @@ export class ConsulRegistry {
     const key = watchKey(service, tag);
     let w = this.watches.get(key);
     if (!w) {
-      w = new ServiceWatch(this.agents, this.cache, service, this.log, { ...(this.opts.watch ?? {}), ...(tag ? { tag } : {}) });
+      w = new ServiceWatch(this.agents, this.cache, service, this.log, {
+        ...(this.opts.watch ?? {}),
+        ...(tag ? { tag } : {}),
+      });
       this.watches.set(key, w);
     }
     return w;

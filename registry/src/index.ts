@@ -11,5 +11,15 @@ export { OutstandingTracker, InstanceSelector } from './selection/instance-selec
 export { nextIndex } from './discovery/blocking-index.js';
 export { Backoff, RateLimiter, jitter, parseDuration } from './discovery/backoff.js';
 export { parseConsulAddrs } from './consul/consul-agents.js';
-export { RedisClient, createRedis, duplicateRedis, registerScript, type CreateRedisOptions } from './clients/redis-client.js';
-export { createPostgres, type CreatePostgresOptions, type PostgresClients } from './clients/postgres-client.js';
+export {
+  RedisClient,
+  createRedis,
+  duplicateRedis,
+  registerScript,
+  type CreateRedisOptions,
+} from './clients/redis-client.js';
+export {
+  createPostgres,
+  type CreatePostgresOptions,
+  type PostgresClients,
+} from './clients/postgres-client.js';

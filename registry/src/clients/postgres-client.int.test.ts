@@ -26,19 +26,28 @@ describe('Postgres client through Consul (real Patroni failover)', () => {
       logger: testLogger('pg'),
       replicaReads: true,
     });
-    await pg.sequelize.query(`CREATE TABLE IF NOT EXISTS ${table} (id integer PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
+    await pg.sequelize.query(
+      `CREATE TABLE IF NOT EXISTS ${table} (id integer PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`,
+    );
   });
   after(async () => {
     await mesh.waitHealthy({ timeoutMs: 90_000 });
-    await waitFor(() => pg.sequelize.query(`DROP TABLE IF EXISTS ${table}`).then(() => true), { timeoutMs: 20_000, description: 'drop table' });
+    await waitFor(() => pg.sequelize.query(`DROP TABLE IF EXISTS ${table}`).then(() => true), {
+      timeoutMs: 20_000,
+      description: 'drop table',
+    });
     await pg.close();
     await registry.close();
   });
 
   test('when connected then writes go to the primary and the reader to a replica', async () => {
-    const [w] = await pg.sequelize.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r', { type: QueryTypes.SELECT });
+    const [w] = await pg.sequelize.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r', {
+      type: QueryTypes.SELECT,
+    });
     assert.equal(w!.r, false);
-    const [r] = await pg.reader.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r', { type: QueryTypes.SELECT });
+    const [r] = await pg.reader.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r', {
+      type: QueryTypes.SELECT,
+    });
     assert.equal(r!.r, true, 'reads go to the replica');
     assert.equal((await pg.primary()).port, (await mesh.pgPrimary()).port);
   });
@@ -73,11 +82,14 @@ describe('Postgres client through Consul (real Patroni failover)', () => {
         errors.set(msg, (errors.get(msg) ?? 0) + 1);
       }
       if (okAfter >= 40) break;
-      if (performance.now() - start > 60_000) assert.fail(`writes did not resume within 60 s; errors: ${JSON.stringify([...errors])}`);
+      if (performance.now() - start > 60_000)
+        assert.fail(`writes did not resume within 60 s; errors: ${JSON.stringify([...errors])}`);
       await sleep(Math.max(0, 50 - (performance.now() - tick)));
     }
     const now = await mesh.pgPrimary();
-    const rows = await pg.sequelize.query<{ id: number }>(`SELECT id FROM ${table}`, { type: QueryTypes.SELECT });
+    const rows = await pg.sequelize.query<{ id: number }>(`SELECT id FROM ${table}`, {
+      type: QueryTypes.SELECT,
+    });
     const present = new Set(rows.map((r) => r.id));
     const lost = acked.filter((id) => !present.has(id));
     const outage = firstOkAfterKill - lastOkBeforeKill;

@@ -4,7 +4,10 @@ import { Sequelize, type Options, type PoolOptions } from 'sequelize';
 import type { Instance, RegistryLogger } from '../types.js';
 
 export interface PgSource {
-  watch(service: string, opts?: { tag?: string }): { ready(timeoutMs?: number): Promise<Instance[]>; instances(): Instance[]; close(): void };
+  watch(
+    service: string,
+    opts?: { tag?: string },
+  ): { ready(timeoutMs?: number): Promise<Instance[]>; instances(): Instance[]; close(): void };
   /** Direct (uncached) lookup of the passing instances. */
   lookup(service: string, opts?: { tag?: string }): Promise<Instance[]>;
 }
@@ -47,13 +50,16 @@ interface PgConnection {
 }
 
 export async function createPostgres(opts: CreatePostgresOptions): Promise<PostgresClients> {
-  if (!opts.username || !opts.password) throw new Error('createPostgres: username and password are required (from configuration)');
+  if (!opts.username || !opts.password)
+    throw new Error('createPostgres: username and password are required (from configuration)');
   const service = opts.service ?? 'pgha';
   const log = opts.logger;
   const primaryWatch = opts.registry.watch(service, { tag: 'primary' });
   const replicaWatch = opts.replicaReads ? opts.registry.watch(service, { tag: 'replica' }) : null;
   await Promise.all([primaryWatch.ready(10_000), replicaWatch?.ready(10_000)]).catch((e: Error) =>
-    log.warn('consul did not answer for pgha yet; connections will look it up directly', { error: e.message }),
+    log.warn('consul did not answer for pgha yet; connections will look it up directly', {
+      error: e.message,
+    }),
   );
 
   let lastPrimary = '';
@@ -65,7 +71,11 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     const p = list[0]!;
     const where = `${p.address}:${p.port}`;
     if (where !== lastPrimary) {
-      log.info('postgres writes now go to the primary', { primary: p.id, address: where, previous: lastPrimary || undefined });
+      log.info('postgres writes now go to the primary', {
+        primary: p.id,
+        address: where,
+        previous: lastPrimary || undefined,
+      });
       lastPrimary = where;
     }
     return p;
@@ -137,13 +147,17 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
 /** A write that hit a read-only node (25006, demoted primary) drops every pooled connection. */
 function dropPoolOnReadOnly(sequelize: Sequelize, log: RegistryLogger): void {
   const original = sequelize.query.bind(sequelize) as (...a: unknown[]) => Promise<unknown>;
-  (sequelize as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
+  (sequelize as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = async (
+    ...args: unknown[]
+  ) => {
     try {
       return await original(...args);
     } catch (e) {
       if (pgCode(e) === READ_ONLY_TRANSACTION) {
         log.warn('write hit a read-only postgres node; dropping the connection pool', {});
-        const pool = (sequelize.connectionManager as unknown as { pool?: { destroyAllNow?: () => Promise<void> } }).pool;
+        const pool = (
+          sequelize.connectionManager as unknown as { pool?: { destroyAllNow?: () => Promise<void> } }
+        ).pool;
         await pool?.destroyAllNow?.().catch(() => undefined);
       }
       throw e;

@@ -27,7 +27,11 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
   });
 
   test('when created from Consul then it is a RedisClient on the master, and duplicates keep the class', async () => {
-    const redis = await createRedis({ registry, masterName: mesh.env['REDIS_SENTINEL_MASTER']!, logger: testLogger('redis') });
+    const redis = await createRedis({
+      registry,
+      masterName: mesh.env['REDIS_SENTINEL_MASTER']!,
+      logger: testLogger('redis'),
+    });
     clients.push(redis);
     assert.equal(redis.constructor.name, 'RedisClient');
     assert.equal(await redis.set(`regtest:${process.pid}`, 'x'), 'OK');
@@ -49,11 +53,27 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
     const masterName = mesh.env['REDIS_SENTINEL_MASTER']!;
     const log = testLogger('redis-bq');
     const producerClient = await createRedis({ registry, masterName, logger: log });
-    const workerClient = await createRedis({ registry, masterName, logger: log, redisOptions: { maxRetriesPerRequest: null } });
+    const workerClient = await createRedis({
+      registry,
+      masterName,
+      logger: log,
+      redisOptions: { maxRetriesPerRequest: null },
+    });
     clients.push(producerClient, workerClient);
     const name = `regtest-${process.pid}`;
-    const producer = new Queue(name, { redis: producerClient as never, isWorker: false, getEvents: false, removeOnSuccess: true });
-    const worker = new Queue(name, { redis: workerClient as never, isWorker: true, getEvents: false, removeOnSuccess: true, stallInterval: 3_000 });
+    const producer = new Queue(name, {
+      redis: producerClient as never,
+      isWorker: false,
+      getEvents: false,
+      removeOnSuccess: true,
+    });
+    const worker = new Queue(name, {
+      redis: workerClient as never,
+      isWorker: true,
+      getEvents: false,
+      removeOnSuccess: true,
+      stallInterval: 3_000,
+    });
     const errors: string[] = [];
     producer.on('error', (e) => errors.push(e.message));
     worker.on('error', (e) => errors.push(e.message));
@@ -103,7 +123,11 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
         }
         await sleep(5);
       }
-      await waitFor(() => processed.size >= TOTAL, { timeoutMs: 60_000, intervalMs: 100, description: 'all jobs processed' });
+      await waitFor(() => processed.size >= TOTAL, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        description: 'all jobs processed',
+      });
     } finally {
       clearInterval(stalledTimer);
     }

@@ -47,7 +47,10 @@ export class RedisClient extends Redis {
   batch() {
     const pipeline = this.pipeline();
     const origEvalsha = pipeline.evalsha.bind(pipeline) as (...a: unknown[]) => unknown;
-    (pipeline as unknown as { evalsha: (...a: unknown[]) => unknown }).evalsha = (sha: unknown, ...rest: unknown[]) => {
+    (pipeline as unknown as { evalsha: (...a: unknown[]) => unknown }).evalsha = (
+      sha: unknown,
+      ...rest: unknown[]
+    ) => {
       const src = typeof sha === 'string' ? SCRIPTS.get(sha) : undefined;
       return src ? (pipeline.eval as (...a: unknown[]) => unknown)(src, ...rest) : origEvalsha(sha, ...rest);
     };
@@ -57,12 +60,19 @@ export class RedisClient extends Redis {
   override evalsha(sha: string | Buffer, numkeys: number | string, ...rest: unknown[]): Promise<unknown> {
     const cb = typeof rest[rest.length - 1] === 'function' ? (rest.pop() as Callback) : null;
     const args = rest as Args;
-    const p = (super.evalsha as (...a: unknown[]) => Promise<unknown>).call(this, sha, numkeys, ...args).catch((e: Error) => {
-      const src = SCRIPTS.get(String(sha));
-      if (/^NOSCRIPT/.test(e.message) && src) return (super.eval as (...a: unknown[]) => Promise<unknown>).call(this, src, numkeys, ...args);
-      throw e;
-    });
-    if (cb) p.then((r) => cb(null, r), (e: Error) => cb(e));
+    const p = (super.evalsha as (...a: unknown[]) => Promise<unknown>)
+      .call(this, sha, numkeys, ...args)
+      .catch((e: Error) => {
+        const src = SCRIPTS.get(String(sha));
+        if (/^NOSCRIPT/.test(e.message) && src)
+          return (super.eval as (...a: unknown[]) => Promise<unknown>).call(this, src, numkeys, ...args);
+        throw e;
+      });
+    if (cb)
+      p.then(
+        (r) => cb(null, r),
+        (e: Error) => cb(e),
+      );
     return p;
   }
 
@@ -75,7 +85,11 @@ export class RedisClient extends Redis {
 }
 
 export interface SentinelSource {
-  watch(service: string): { ready(timeoutMs?: number): Promise<Instance[]>; instances(): Instance[]; on(ev: 'change', l: (i: Instance[]) => void): unknown };
+  watch(service: string): {
+    ready(timeoutMs?: number): Promise<Instance[]>;
+    instances(): Instance[];
+    on(ev: 'change', l: (i: Instance[]) => void): unknown;
+  };
 }
 
 export interface CreateRedisOptions {
@@ -103,7 +117,10 @@ export async function createRedis(opts: CreateRedisOptions): Promise<RedisClient
   if (sentinels.length === 0) {
     // Consul answered but no Sentinel passes yet (mesh still starting): wait for one.
     sentinels = await new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no passing ${service} instance in Consul within ${deadline} ms`)), deadline);
+      const t = setTimeout(
+        () => reject(new Error(`no passing ${service} instance in Consul within ${deadline} ms`)),
+        deadline,
+      );
       watch.on('change', (list) => {
         if (list.length > 0) {
           clearTimeout(t);

@@ -21,7 +21,12 @@ export interface ConsulClient {
 /** Parses `127.0.0.1:8500,http://127.0.0.1:8510` into `host:port` strings (order kept, duplicates dropped). */
 export function parseConsulAddrs(addr: string | readonly string[]): string[] {
   const parts = (typeof addr === 'string' ? addr.split(',') : [...addr])
-    .map((a) => a.trim().replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+    .map((a) =>
+      a
+        .trim()
+        .replace(/^https?:\/\//, '')
+        .replace(/\/+$/, ''),
+    )
     .filter((a) => a.length > 0);
   const out = [...new Set(parts)];
   if (out.length === 0) throw new Error('CONSUL_HTTP_ADDR is empty: expected a comma list of host:port');
@@ -45,7 +50,10 @@ export function isUnavailable(err: unknown): boolean {
 }
 
 export function isNoLeader(err: unknown): boolean {
-  return statusOf(err) === 500 && /no cluster leader|no path to datacenter|rpc error/i.test(String((err as Error)?.message));
+  return (
+    statusOf(err) === 500 &&
+    /no cluster leader|no path to datacenter|rpc error/i.test(String((err as Error)?.message))
+  );
 }
 
 /** A cancellable request context understood by the `consul` package (papi): emit 'cancel' to abort. */
@@ -90,7 +98,10 @@ export class ConsulAgents {
   private readonly clients: ConsulClient[];
   private current = 0;
 
-  constructor(addr: string | readonly string[], readonly requestTimeoutMs = 3000) {
+  constructor(
+    addr: string | readonly string[],
+    readonly requestTimeoutMs = 3000,
+  ) {
     this.addrs = parseConsulAddrs(addr);
     this.clients = this.addrs.map((a) => {
       const i = a.lastIndexOf(':');

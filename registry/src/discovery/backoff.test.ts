@@ -6,8 +6,14 @@ describe('Backoff', () => {
   test('when errors repeat then the delay doubles up to the cap, with jitter between half and all', () => {
     const lo = new Backoff({ baseMs: 100, maxMs: 1000, random: () => 0 });
     const hi = new Backoff({ baseMs: 100, maxMs: 1000, random: () => 0.999999 });
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map(() => lo.next()), [50, 100, 200, 400, 500, 500]);
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map(() => hi.next()), [100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map(() => lo.next()),
+      [50, 100, 200, 400, 500, 500],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map(() => hi.next()),
+      [100, 200, 400, 800, 1000, 1000],
+    );
   });
   test('when reset after a success then the next delay starts from the base again', () => {
     const b = new Backoff({ baseMs: 100, maxMs: 10_000, random: () => 0 });
@@ -27,9 +33,18 @@ describe('Backoff', () => {
 
 describe('jitter', () => {
   test('when jittering a period by 10% then the result stays within ±10%', () => {
-    assert.equal(jitter(1000, 0.1, () => 0), 900);
-    assert.equal(jitter(1000, 0.1, () => 1), 1100);
-    assert.equal(jitter(1000, 0.1, () => 0.5), 1000);
+    assert.equal(
+      jitter(1000, 0.1, () => 0),
+      900,
+    );
+    assert.equal(
+      jitter(1000, 0.1, () => 1),
+      1100,
+    );
+    assert.equal(
+      jitter(1000, 0.1, () => 0.5),
+      1000,
+    );
   });
 });
 

@@ -10,7 +10,8 @@
  * - otherwise the received index is the next one.
  */
 export function nextIndex(previous: number, received: string | number | undefined | null): number {
-  const n = typeof received === 'number' ? received : received == null || received === '' ? NaN : Number(received);
+  const n =
+    typeof received === 'number' ? received : received == null || received === '' ? NaN : Number(received);
   if (!Number.isFinite(n)) return 0;
   if (n < 1) return 1; // a buggy 0 would make every following query return at once
   if (n < previous) return 0;

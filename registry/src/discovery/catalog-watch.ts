@@ -61,7 +61,10 @@ export class CatalogWatch extends EventEmitter {
   async ready(timeoutMs = 10_000): Promise<Map<string, Instance[]>> {
     if (!this.hasCatalog) {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no catalog answer from Consul within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no catalog answer from Consul within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         this.waiters.push(() => {
           clearTimeout(timer);
           resolve();
@@ -131,13 +134,18 @@ export class CatalogWatch extends EventEmitter {
       const ctx = new RequestContext();
       this.ctx = ctx;
       const client = this.agents.client(this.agent);
-      const watchdog = setTimeout(() => ctx.cancel(), this.index > 0 ? Math.round(this.waitMs * 1.25) + 5_000 : this.agents.requestTimeoutMs);
+      const watchdog = setTimeout(
+        () => ctx.cancel(),
+        this.index > 0 ? Math.round(this.waitMs * 1.25) + 5_000 : this.agents.requestTimeoutMs,
+      );
       watchdog.unref();
       try {
         const res = await callWithMeta<Record<string, string[]>>(
           (c) =>
             client.catalog.service.list({
-              ...(this.index > 0 ? { index: String(this.index), wait: `${Math.round(this.waitMs / 1000)}s` } : {}),
+              ...(this.index > 0
+                ? { index: String(this.index), wait: `${Math.round(this.waitMs / 1000)}s` }
+                : {}),
               ctx: c,
             }),
           ctx,
@@ -153,7 +161,10 @@ export class CatalogWatch extends EventEmitter {
       } catch (e) {
         clearTimeout(watchdog);
         if (this.closed) return;
-        this.log.warn('consul catalog watch failed, keeping last table', { agent: this.agents.addrs[this.agent], error: (e as Error).message });
+        this.log.warn('consul catalog watch failed, keeping last table', {
+          agent: this.agents.addrs[this.agent],
+          error: (e as Error).message,
+        });
         if (!isNoLeader(e)) this.agent = (this.agent + 1) % this.agents.size;
         await this.sleep(this.backoff.next());
       }

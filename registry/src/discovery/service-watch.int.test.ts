@@ -12,7 +12,14 @@ import { testLogger } from '../testing/test-logger.fixture.js';
 const svc = `regtest-watch-${process.pid}`;
 
 /** Resolves with the time the watch first emitted a set satisfying `pred`. */
-function whenChange(w: { on(e: 'change', l: (i: Instance[]) => void): unknown; off(e: 'change', l: (i: Instance[]) => void): unknown }, pred: (i: Instance[]) => boolean, timeoutMs = 10_000): Promise<number> {
+function whenChange(
+  w: {
+    on(e: 'change', l: (i: Instance[]) => void): unknown;
+    off(e: 'change', l: (i: Instance[]) => void): unknown;
+  },
+  pred: (i: Instance[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('watch did not report the change in time')), timeoutMs);
     const l = (i: Instance[]) => {
@@ -42,7 +49,12 @@ describe('registration and discovery (real Consul)', () => {
     await w.ready(5_000);
     const appeared = whenChange(w, (l) => l.some((i) => i.id === `${svc}-1`));
     const reg = await registry.register({
-      name: svc, id: `${svc}-1`, address: '127.0.0.1', port: 39001, tags: ['v1'], meta: { route: '/regtest' },
+      name: svc,
+      id: `${svc}-1`,
+      address: '127.0.0.1',
+      port: 39001,
+      tags: ['v1'],
+      meta: { route: '/regtest' },
       check: { ttl: '3s', deregisterCriticalServiceAfter: '1m' },
     });
     await appeared;
@@ -59,10 +71,19 @@ describe('registration and discovery (real Consul)', () => {
     const w = registry.watch(svc);
     const regs = await Promise.all(
       [2, 3].map((n) =>
-        registry.register({ name: svc, id: `${svc}-${n}`, address: '127.0.0.1', port: 39000 + n, check: { ttl: '5s' } }),
+        registry.register({
+          name: svc,
+          id: `${svc}-${n}`,
+          address: '127.0.0.1',
+          port: 39000 + n,
+          check: { ttl: '5s' },
+        }),
       ),
     );
-    await waitFor(() => w.instances().length === 2, { timeoutMs: 10_000, description: 'two passing instances' });
+    await waitFor(() => w.instances().length === 2, {
+      timeoutMs: 10_000,
+      description: 'two passing instances',
+    });
 
     const gone2 = whenChange(w, (l) => !l.some((i) => i.id === `${svc}-2`));
     // Measured from the start of the call: an upper bound of the delay after Consul knew.
@@ -74,7 +95,9 @@ describe('registration and discovery (real Consul)', () => {
     const known3 = performance.now();
     await regs[1]!.setReady(false); // TTL check → critical
     const failMs = (await gone3) - known3;
-    console.log(`measure: watch latency after deregister ${deregMs.toFixed(0)} ms, after failing check ${failMs.toFixed(0)} ms`);
+    console.log(
+      `measure: watch latency after deregister ${deregMs.toFixed(0)} ms, after failing check ${failMs.toFixed(0)} ms`,
+    );
     assert.ok(deregMs < 1_000, `deregister seen after ${deregMs} ms`);
     assert.ok(failMs < 1_000, `failing check seen after ${failMs} ms`);
     assert.deepEqual(w.instances(), []);
@@ -96,10 +119,21 @@ describe('registration and discovery (real Consul)', () => {
     const port = (server.address() as { port: number }).port;
     const w = registry.watch(svc);
     const reg = await registry.register({
-      name: svc, id: `${svc}-http`, address: '127.0.0.1', port,
-      check: { http: `http://127.0.0.1:${port}/health`, interval: '1s', timeout: '1s', deregisterCriticalServiceAfter: '1m' },
+      name: svc,
+      id: `${svc}-http`,
+      address: '127.0.0.1',
+      port,
+      check: {
+        http: `http://127.0.0.1:${port}/health`,
+        interval: '1s',
+        timeout: '1s',
+        deregisterCriticalServiceAfter: '1m',
+      },
     });
-    await waitFor(() => w.instances().some((i) => i.id === `${svc}-http`), { timeoutMs: 10_000, description: 'http instance passing' });
+    await waitFor(() => w.instances().some((i) => i.id === `${svc}-http`), {
+      timeoutMs: 10_000,
+      description: 'http instance passing',
+    });
     const gone = whenChange(w, (l) => !l.some((i) => i.id === `${svc}-http`));
     const known = performance.now();
     await reg.setReady(false);
@@ -107,10 +141,16 @@ describe('registration and discovery (real Consul)', () => {
     assert.ok(ms < 1_000, `not-ready seen after ${ms} ms`);
     assert.equal(reg.ready, false);
     await reg.setReady(true);
-    await waitFor(() => w.instances().some((i) => i.id === `${svc}-http`), { timeoutMs: 10_000, description: 'http instance back' });
+    await waitFor(() => w.instances().some((i) => i.id === `${svc}-http`), {
+      timeoutMs: 10_000,
+      description: 'http instance back',
+    });
     // A failing HTTP check also takes it out (Consul runs the check every 1 s).
     healthy = false;
-    await waitFor(() => !w.instances().some((i) => i.id === `${svc}-http`), { timeoutMs: 10_000, description: 'failing http check drops it' });
+    await waitFor(() => !w.instances().some((i) => i.id === `${svc}-http`), {
+      timeoutMs: 10_000,
+      description: 'failing http check drops it',
+    });
     w.close();
     await reg.deregister();
     server.close();
@@ -118,14 +158,29 @@ describe('registration and discovery (real Consul)', () => {
 
   test('when an agent loses the registration then anti-entropy registers it again', async () => {
     const w = registry.watch(svc);
-    const reg = await registry.register({ name: svc, id: `${svc}-ae`, address: '127.0.0.1', port: 39010, check: { ttl: '3s' } });
-    await waitFor(() => w.instances().some((i) => i.id === `${svc}-ae`), { timeoutMs: 10_000, description: 'instance passing' });
+    const reg = await registry.register({
+      name: svc,
+      id: `${svc}-ae`,
+      address: '127.0.0.1',
+      port: 39010,
+      check: { ttl: '3s' },
+    });
+    await waitFor(() => w.instances().some((i) => i.id === `${svc}-ae`), {
+      timeoutMs: 10_000,
+      description: 'instance passing',
+    });
     // Behind the registry's back (like an agent restarted without its state): deregister on the agent.
     const agent = reg.agentAddr!;
     const res = await fetch(`http://${agent}/v1/agent/service/deregister/${svc}-ae`, { method: 'PUT' });
     assert.equal(res.status, 200);
-    await waitFor(() => !w.instances().some((i) => i.id === `${svc}-ae`), { timeoutMs: 5_000, description: 'instance gone' });
-    await waitFor(() => w.instances().some((i) => i.id === `${svc}-ae`), { timeoutMs: 10_000, description: 'instance re-registered' });
+    await waitFor(() => !w.instances().some((i) => i.id === `${svc}-ae`), {
+      timeoutMs: 5_000,
+      description: 'instance gone',
+    });
+    await waitFor(() => w.instances().some((i) => i.id === `${svc}-ae`), {
+      timeoutMs: 10_000,
+      description: 'instance re-registered',
+    });
     w.close();
     await reg.deregister();
   });
@@ -139,10 +194,16 @@ describe('registration and discovery (real Consul)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     const reg = await registry.register({
-      name: svc, id: `${svc}-lc`, address: '127.0.0.1', port,
+      name: svc,
+      id: `${svc}-lc`,
+      address: '127.0.0.1',
+      port,
       check: { http: `http://127.0.0.1:${port}/health`, interval: '1s', timeout: '1s' },
     });
-    await waitFor(() => w.instances().some((i) => i.id === `${svc}-lc`), { timeoutMs: 10_000, description: 'instance passing' });
+    await waitFor(() => w.instances().some((i) => i.id === `${svc}-lc`), {
+      timeoutMs: 10_000,
+      description: 'instance passing',
+    });
     const lifecycle = new Lifecycle(testLogger('lifecycle'));
     registerLifecycle(lifecycle, reg, { graceMs: 600 });
     const seen: string[] = [];
@@ -156,8 +217,14 @@ describe('registration and discovery (real Consul)', () => {
     });
     await lifecycle.shutdown();
     // The watch may need a moment to deliver, but the instance is out of Consul when deregister resolved.
-    assert.equal((await registry.lookup(svc)).some((i) => i.id === `${svc}-lc`), false);
-    await waitFor(() => !w.instances().some((i) => i.id === `${svc}-lc`), { timeoutMs: 1_000, description: 'watch dropped it' });
+    assert.equal(
+      (await registry.lookup(svc)).some((i) => i.id === `${svc}-lc`),
+      false,
+    );
+    await waitFor(() => !w.instances().some((i) => i.id === `${svc}-lc`), {
+      timeoutMs: 1_000,
+      description: 'watch dropped it',
+    });
     assert.equal(seen.at(-1), 'drain:after-grace');
     assert.equal(reg.ready, false);
     w.close();
@@ -174,11 +241,21 @@ describe('registration and discovery (real Consul)', () => {
         if (t.get(`${svc}-cat`)?.length === 1) resolve(t);
       }),
     );
-    const reg = await registry.register({ name: `${svc}-cat`, id: `${svc}-cat-1`, address: '127.0.0.1', port: 39020, meta: { route: '/x' }, check: { ttl: '3s' } });
+    const reg = await registry.register({
+      name: `${svc}-cat`,
+      id: `${svc}-cat-1`,
+      address: '127.0.0.1',
+      port: 39020,
+      meta: { route: '/x' },
+      check: { ttl: '3s' },
+    });
     const t = await changed;
     assert.equal(t.get(`${svc}-cat`)![0]!.meta['route'], '/x');
     await reg.deregister();
-    await waitFor(() => !cat.table().has(`${svc}-cat`), { timeoutMs: 5_000, description: 'service leaves the table' });
+    await waitFor(() => !cat.table().has(`${svc}-cat`), {
+      timeoutMs: 5_000,
+      description: 'service leaves the table',
+    });
     cat.close();
     assert.ok(mesh);
   });

@@ -22,7 +22,14 @@ export interface WatchOptions {
 
 interface HealthEntry {
   Node?: { Node?: string; Address?: string };
-  Service?: { ID?: string; Service?: string; Address?: string; Port?: number; Tags?: string[] | null; Meta?: Record<string, string> | null };
+  Service?: {
+    ID?: string;
+    Service?: string;
+    Address?: string;
+    Port?: number;
+    Tags?: string[] | null;
+    Meta?: Record<string, string> | null;
+  };
   Checks?: Array<{ Status?: string }>;
 }
 
@@ -165,22 +172,28 @@ export class ServiceWatch extends EventEmitter {
       this.ctx = ctx;
       const client = this.agents.client(this.agent);
       let watchdogFired = false;
-      const watchdog = setTimeout(() => {
-        watchdogFired = true;
-        ctx.cancel();
-      }, this.index > 0 ? this.watchdogMs : this.agents.requestTimeoutMs);
+      const watchdog = setTimeout(
+        () => {
+          watchdogFired = true;
+          ctx.cancel();
+        },
+        this.index > 0 ? this.watchdogMs : this.agents.requestTimeoutMs,
+      );
       watchdog.unref();
       const stale = this.staleNext;
       try {
-        const res = await callWithMeta<HealthEntry[]>((c) =>
-          client.health.service({
-            service: this.service,
-            passing: true,
-            ...(this.opts.tag ? { tag: this.opts.tag } : {}),
-            ...(this.index > 0 ? { index: String(this.index), wait: `${Math.round(this.waitMs / 1000)}s` } : {}),
-            ...(stale ? { stale: true } : {}),
-            ctx: c,
-          }),
+        const res = await callWithMeta<HealthEntry[]>(
+          (c) =>
+            client.health.service({
+              service: this.service,
+              passing: true,
+              ...(this.opts.tag ? { tag: this.opts.tag } : {}),
+              ...(this.index > 0
+                ? { index: String(this.index), wait: `${Math.round(this.waitMs / 1000)}s` }
+                : {}),
+              ...(stale ? { stale: true } : {}),
+              ctx: c,
+            }),
           ctx,
         );
         clearTimeout(watchdog);
@@ -190,13 +203,21 @@ export class ServiceWatch extends EventEmitter {
         this.answers += 1;
         const previous = this.index;
         this.index = nextIndex(previous, res.index);
-        if (this.index === 0) this.log.debug('consul index went backwards, resetting', { service: this.key, previous, received: res.index });
+        if (this.index === 0)
+          this.log.debug('consul index went backwards, resetting', {
+            service: this.key,
+            previous,
+            received: res.index,
+          });
         this.accept(toInstances(this.service, res.body));
       } catch (e) {
         clearTimeout(watchdog);
         if (this.closed) return;
         if (watchdogFired) {
-          this.log.warn('consul watch silent too long, re-subscribing', { service: this.key, agent: this.agents.addrs[this.agent] });
+          this.log.warn('consul watch silent too long, re-subscribing', {
+            service: this.key,
+            agent: this.agents.addrs[this.agent],
+          });
         } else {
           this.log.warn('consul watch failed, keeping last good set', {
             service: this.key,

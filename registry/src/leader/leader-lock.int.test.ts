@@ -39,7 +39,11 @@ describe('leader lock (real Consul)', () => {
 
   async function contender(name: string): Promise<Contender> {
     const proxies = await Promise.all(mesh.consulHttpAddrs.map((a) => TcpProxy.forAddr(a).start()));
-    const registry = new ConsulRegistry({ consulAddr: proxies.map((p) => p.addr), logger: testLogger(`leader-${name}`), requestTimeoutMs: 1_000 });
+    const registry = new ConsulRegistry({
+      consulAddr: proxies.map((p) => p.addr),
+      logger: testLogger(`leader-${name}`),
+      requestTimeoutMs: 1_000,
+    });
     const lock = registry.leaderLock(key, { holder: name, ttl: '3s', lockDelay: '1s' });
     const c: Contender = { name, proxies, registry, lock, events: [] };
     lock.on('gained', () => c.events.push({ ev: 'gained', t: performance.now() }));
@@ -51,7 +55,12 @@ describe('leader lock (real Consul)', () => {
   test('when the holder process is SIGKILLed then the other contender leads within 5 s', async () => {
     const fixture = fileURLToPath(new URL('../testing/leader-contender.fixture.ts', import.meta.url));
     child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture], {
-      env: { ...process.env, CONSUL_HTTP_ADDR: mesh.consulHttpAddrs.join(','), LOCK_KEY: `${key}-kill`, HOLDER: 'child' },
+      env: {
+        ...process.env,
+        CONSUL_HTTP_ADDR: mesh.consulHttpAddrs.join(','),
+        LOCK_KEY: `${key}-kill`,
+        HOLDER: 'child',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const childGained = new Promise<void>((resolve) =>
@@ -82,7 +91,10 @@ describe('leader lock (real Consul)', () => {
     const y = await contender('y');
     x.lock.start();
     y.lock.start();
-    await waitFor(() => x.lock.isLeader || y.lock.isLeader, { timeoutMs: 10_000, description: 'a first leader' });
+    await waitFor(() => x.lock.isLeader || y.lock.isLeader, {
+      timeoutMs: 10_000,
+      description: 'a first leader',
+    });
     let overlaps = 0;
     const sampler = setInterval(() => {
       if (x.lock.isLeader && y.lock.isLeader) overlaps += 1;
@@ -94,18 +106,32 @@ describe('leader lock (real Consul)', () => {
         const other = leader === x ? y : x;
         const t0 = performance.now();
         for (const p of leader.proxies) p.cutOff();
-        await waitFor(() => other.lock.isLeader, { timeoutMs: 8_000, intervalMs: 5, description: `round ${round}: ${other.name} leads` });
+        await waitFor(() => other.lock.isLeader, {
+          timeoutMs: 8_000,
+          intervalMs: 5,
+          description: `round ${round}: ${other.name} leads`,
+        });
         const handover = performance.now() - t0;
         handovers.push(handover);
         const lost = leader.events.filter((e) => e.ev === 'lost').at(-1);
         const gained = other.events.filter((e) => e.ev === 'gained').at(-1);
-        assert.ok(lost && gained && lost.t < gained.t, `round ${round}: the cut-off holder stepped down before the other gained`);
+        assert.ok(
+          lost && gained && lost.t < gained.t,
+          `round ${round}: the cut-off holder stepped down before the other gained`,
+        );
         assert.equal(leader.lock.isLeader, false);
         for (const p of leader.proxies) p.heal();
         // The healed contender rejoins as a follower (new session) before the next round.
-        await waitFor(() => leader.lock.sessionId !== null && !leader.lock.isLeader, { timeoutMs: 10_000, description: 'rejoined' });
+        await waitFor(() => leader.lock.sessionId !== null && !leader.lock.isLeader, {
+          timeoutMs: 10_000,
+          description: 'rejoined',
+        });
         await new Promise((r) => setTimeout(r, 1_500));
-        assert.equal(other.lock.isLeader, true, `round ${round}: the new leader keeps leading after the old one came back`);
+        assert.equal(
+          other.lock.isLeader,
+          true,
+          `round ${round}: the new leader keeps leading after the old one came back`,
+        );
       }
     } finally {
       clearInterval(sampler);
@@ -120,7 +146,11 @@ describe('leader lock (real Consul)', () => {
     const other = leader === x ? y : x;
     const t0 = performance.now();
     await leader.lock.stop();
-    await waitFor(() => other.lock.isLeader, { timeoutMs: 3_000, intervalMs: 5, description: 'takeover after release' });
+    await waitFor(() => other.lock.isLeader, {
+      timeoutMs: 3_000,
+      intervalMs: 5,
+      description: 'takeover after release',
+    });
     console.log(`measure: leader handover after a graceful stop ${(performance.now() - t0).toFixed(0)} ms`);
   });
 });

@@ -153,7 +153,8 @@ export class LeaderLock extends EventEmitter {
           }
         } else {
           const entry = await this.waitForKey(true);
-          if (this.leading && entry?.Session !== this.session) this.stepDown('lock no longer held by our session');
+          if (this.leading && entry?.Session !== this.session)
+            this.stepDown('lock no longer held by our session');
           keyFree = !entry?.Session;
         }
         this.backoff.reset();
@@ -245,13 +246,21 @@ export class LeaderLock extends EventEmitter {
         this.session = created!.ID;
         this.index = 0;
         this.lastPassSent = sent;
-        this.log.info('leader lock session created', { key: this.key, holder: this.holder, session: this.session, agent: this.agents.addrs[i] });
+        this.log.info('leader lock session created', {
+          key: this.key,
+          holder: this.holder,
+          session: this.session,
+          agent: this.agents.addrs[i],
+        });
         this.scheduleBeat(this.beatMs);
         void this.removeCopies(i);
         return;
       } catch (e) {
         lastErr = e;
-        this.log.debug('could not create leader session on agent', { agent: this.agents.addrs[i], error: (e as Error).message });
+        this.log.debug('could not create leader session on agent', {
+          agent: this.agents.addrs[i],
+          error: (e as Error).message,
+        });
       }
     }
     throw lastErr;
@@ -261,7 +270,9 @@ export class LeaderLock extends EventEmitter {
     for (const j of [...this.touched]) {
       if (j === except) continue;
       try {
-        await this.agents.client(j).agent.service.deregister({ id: this.serviceId, timeout: this.agents.requestTimeoutMs });
+        await this.agents
+          .client(j)
+          .agent.service.deregister({ id: this.serviceId, timeout: this.agents.requestTimeoutMs });
         this.touched.delete(j);
       } catch {
         // unreachable now; Consul reaps it after a minute critical
@@ -277,7 +288,10 @@ export class LeaderLock extends EventEmitter {
     if (!sid || this.agent < 0) return;
     const client = this.client();
     const timeout = this.agents.requestTimeoutMs;
-    if (graceful) await client.kv.set({ key: this.key, value: this.holder, release: sid, timeout }).catch(() => undefined);
+    if (graceful)
+      await client.kv
+        .set({ key: this.key, value: this.holder, release: sid, timeout })
+        .catch(() => undefined);
     await client.session.destroy({ id: sid, timeout }).catch(() => undefined);
     await client.agent.service.deregister({ id: this.serviceId, timeout }).then(
       () => this.touched.delete(this.agent),
@@ -306,8 +320,7 @@ export class LeaderLock extends EventEmitter {
       this.lastPassSent = passSent;
       const confirmSent = Date.now();
       const entry = (await client.kv.get({ key: this.key, consistent: true, timeout })) as unknown as
-        | KvEntry
-        | undefined;
+        KvEntry | undefined;
       if (this.session !== sid) return;
       this.lastConfirmSent = confirmSent;
       if (this.leading) {

@@ -47,7 +47,10 @@ export class Registration {
   /** Registers on the first reachable agent (in CONSUL_HTTP_ADDR order); throws if none is reachable. */
   async start(): Promise<this> {
     await this.sync(true);
-    if (this.home < 0) throw new Error(`could not register ${this.id}: no Consul agent reachable (${this.agents.addrs.join(', ')})`);
+    if (this.home < 0)
+      throw new Error(
+        `could not register ${this.id}: no Consul agent reachable (${this.agents.addrs.join(', ')})`,
+      );
     this.scheduleSync();
     if (this.ttlMs !== null) this.scheduleHeartbeat(0);
     return this;
@@ -63,7 +66,11 @@ export class Registration {
     try {
       await this.applyReadiness(this.agents.client(this.home));
     } catch (e) {
-      this.log.warn('could not report readiness to consul', { id: this.id, ready: ok, error: (e as Error).message });
+      this.log.warn('could not report readiness to consul', {
+        id: this.id,
+        ready: ok,
+        error: (e as Error).message,
+      });
     }
   }
 
@@ -77,9 +84,16 @@ export class Registration {
     await Promise.all(
       [...targets].map(async (i) => {
         try {
-          await this.agents.client(i).agent.service.deregister({ id: this.id, timeout: this.agents.requestTimeoutMs });
+          await this.agents
+            .client(i)
+            .agent.service.deregister({ id: this.id, timeout: this.agents.requestTimeoutMs });
         } catch (e) {
-          if (statusOf(e) !== 404) this.log.warn('deregister failed on an agent', { id: this.id, agent: this.agents.addrs[i], error: (e as Error).message });
+          if (statusOf(e) !== 404)
+            this.log.warn('deregister failed on an agent', {
+              id: this.id,
+              agent: this.agents.addrs[i],
+              error: (e as Error).message,
+            });
         }
       }),
     );
@@ -94,7 +108,12 @@ export class Registration {
       else await client.agent.check.fail({ id: this.checkId, note: 'not ready', timeout });
     }
     if (this.spec.check.http || this.ttlMs === null) {
-      await client.agent.service.maintenance({ id: this.id, enable: !this.readyFlag, reason: 'not ready', timeout });
+      await client.agent.service.maintenance({
+        id: this.id,
+        enable: !this.readyFlag,
+        reason: 'not ready',
+        timeout,
+      });
     }
   }
 
@@ -109,7 +128,8 @@ export class Registration {
       check['ttl'] = c.ttl;
       check['status'] = this.readyFlag ? 'passing' : 'critical';
     }
-    if (c.deregisterCriticalServiceAfter) check['deregistercriticalserviceafter'] = c.deregisterCriticalServiceAfter;
+    if (c.deregisterCriticalServiceAfter)
+      check['deregistercriticalserviceafter'] = c.deregisterCriticalServiceAfter;
     return {
       id: this.id,
       name: this.spec.name,
@@ -155,7 +175,11 @@ export class Registration {
         break;
       } catch (e) {
         if (!isUnavailable(e)) throw e;
-        this.log.debug('consul agent unusable for registration', { id: this.id, agent: this.agents.addrs[i], error: (e as Error).message });
+        this.log.debug('consul agent unusable for registration', {
+          id: this.id,
+          agent: this.agents.addrs[i],
+          error: (e as Error).message,
+        });
       }
     }
     if (newHome < 0 && leaderless.length > 0 && !this.stopped) {
@@ -173,9 +197,14 @@ export class Registration {
     }
     if (this.stopped) return;
     if (newHome !== this.home && newHome >= 0 && this.home >= 0) {
-      this.log.warn('registration moved to another consul agent', { id: this.id, from: this.agents.addrs[this.home], to: this.agents.addrs[newHome] });
+      this.log.warn('registration moved to another consul agent', {
+        id: this.id,
+        from: this.agents.addrs[this.home],
+        to: this.agents.addrs[newHome],
+      });
     }
-    if (newHome < 0 && this.home >= 0) this.log.error('no consul agent reachable for registration', { id: this.id });
+    if (newHome < 0 && this.home >= 0)
+      this.log.error('no consul agent reachable for registration', { id: this.id });
     this.home = newHome;
     if (newHome < 0) return;
     // Copies on other agents (left behind by a failover, restored from an agent's data dir) go away.
@@ -191,22 +220,38 @@ export class Registration {
   }
 
   private async ensureOn(i: number, initial: boolean): Promise<void> {
-    const services = (await this.agents.client(i).agent.service.list({ timeout: this.agents.requestTimeoutMs })) as Record<string, unknown>;
+    const services = (await this.agents
+      .client(i)
+      .agent.service.list({ timeout: this.agents.requestTimeoutMs })) as Record<string, unknown>;
     if (!services[this.id]) {
       await this.registerOn(i);
-      if (initial) this.log.info('registered in consul', { id: this.id, service: this.spec.name, agent: this.agents.addrs[i] });
-      else this.log.warn('registration missing on agent, re-registered', { id: this.id, agent: this.agents.addrs[i] });
+      if (initial)
+        this.log.info('registered in consul', {
+          id: this.id,
+          service: this.spec.name,
+          agent: this.agents.addrs[i],
+        });
+      else
+        this.log.warn('registration missing on agent, re-registered', {
+          id: this.id,
+          agent: this.agents.addrs[i],
+        });
     }
     this.touched.add(i);
   }
 
   private scheduleSync(): void {
     if (this.stopped) return;
-    this.syncTimer = setTimeout(() => {
-      void this.sync()
-        .catch((e) => this.log.error('consul registration sync failed', { id: this.id, error: (e as Error).message }))
-        .finally(() => this.scheduleSync());
-    }, jitter(this.opts.antiEntropyMs ?? 3_000));
+    this.syncTimer = setTimeout(
+      () => {
+        void this.sync()
+          .catch((e) =>
+            this.log.error('consul registration sync failed', { id: this.id, error: (e as Error).message }),
+          )
+          .finally(() => this.scheduleSync());
+      },
+      jitter(this.opts.antiEntropyMs ?? 3_000),
+    );
     this.syncTimer.unref();
   }
 
@@ -227,7 +272,10 @@ export class Registration {
     } catch (e) {
       if (this.stopped) return;
       // Unknown check (agent restarted without it) or agent gone: re-register now, then beat again soon.
-      this.log.warn('ttl heartbeat failed, re-syncing registration', { id: this.id, error: (e as Error).message });
+      this.log.warn('ttl heartbeat failed, re-syncing registration', {
+        id: this.id,
+        error: (e as Error).message,
+      });
       await this.sync().catch(() => undefined);
       this.scheduleHeartbeat(Math.min(period, this.home >= 0 ? 200 : 500));
       return;
@@ -241,7 +289,8 @@ function validateSpec(spec: RegisterSpec): void {
   if (!spec.name) problems.push('name is required');
   if (!spec.id) problems.push('id is required');
   if (!spec.address) problems.push('address is required');
-  if (!Number.isInteger(spec.port) || spec.port <= 0 || spec.port > 65535) problems.push('port must be 1..65535');
+  if (!Number.isInteger(spec.port) || spec.port <= 0 || spec.port > 65535)
+    problems.push('port must be 1..65535');
   const c = spec.check ?? {};
   if (!c.http && !c.ttl) problems.push('check needs http (with interval) or ttl');
   if (c.http && c.ttl) problems.push('check takes http or ttl, not both');

@@ -12,7 +12,11 @@ export interface RegistryLifecycleOptions {
  * Hooks `registration` into the platform Lifecycle (priorities: deregister 100, grace 90; the service
  * adds stop accepting 80, drain 50, close connections 10). Call lifecycle.installSignalHandlers() too.
  */
-export function registerLifecycle(lifecycle: Lifecycle, registration: Registration, opts: RegistryLifecycleOptions = {}): Lifecycle {
+export function registerLifecycle(
+  lifecycle: Lifecycle,
+  registration: Registration,
+  opts: RegistryLifecycleOptions = {},
+): Lifecycle {
   const graceMs = opts.graceMs ?? 1_500;
   lifecycle.onShutdown('registry: fail readiness and deregister', 100, async () => {
     await registration.setReady(false);

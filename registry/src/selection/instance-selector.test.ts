@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { InstanceSelector, OutstandingTracker } from './instance-selector.js';
 import type { Instance } from '../types.js';
 
-const inst = (id: string): Instance => ({ id, service: 'api', address: '127.0.0.1', port: 1, tags: [], meta: {}, node: 'n' });
+const inst = (id: string): Instance => ({
+  id,
+  service: 'api',
+  address: '127.0.0.1',
+  port: 1,
+  tags: [],
+  meta: {},
+  node: 'n',
+});
 const three = [inst('a'), inst('b'), inst('c')];
 
 describe('OutstandingTracker', () => {

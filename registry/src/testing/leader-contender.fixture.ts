@@ -3,8 +3,15 @@
 import { ConsulRegistry } from '../consul-registry.js';
 import { testLogger } from './test-logger.fixture.js';
 
-const registry = new ConsulRegistry({ consulAddr: process.env['CONSUL_HTTP_ADDR']!, logger: testLogger('contender') });
-const lock = registry.leaderLock(process.env['LOCK_KEY']!, { holder: process.env['HOLDER']!, ttl: '3s', lockDelay: '1s' });
+const registry = new ConsulRegistry({
+  consulAddr: process.env['CONSUL_HTTP_ADDR']!,
+  logger: testLogger('contender'),
+});
+const lock = registry.leaderLock(process.env['LOCK_KEY']!, {
+  holder: process.env['HOLDER']!,
+  ttl: '3s',
+  lockDelay: '1s',
+});
 lock.on('gained', () => console.log(JSON.stringify({ ev: 'gained', t: Date.now() })));
 lock.on('lost', (reason: string) => console.log(JSON.stringify({ ev: 'lost', t: Date.now(), reason })));
 lock.start();
