@@ -250,6 +250,12 @@ LIMIT ${p.add(limit)}`;
     return row ? toRecord(row) : null;
   }
 
+  /** The organiser's avatar (a path under MEDIA_DIR or a URL) from API-core's profile table. */
+  async organizerAvatar(c: Conn, userId: number): Promise<string | null> {
+    const row = await selectOne<{ avatar: string | null }>(c, 'SELECT avatar FROM user_profiles WHERE user_id = $1', [userId]);
+    return row?.avatar ?? null;
+  }
+
   /** Locks the event row until the transaction ends: serialises joins, approvals and capacity changes. */
   async lockById(c: Conn, id: number): Promise<EventRow | null> {
     return selectOne<EventRow>(c, 'SELECT * FROM events WHERE id = $1 FOR UPDATE', [id]);

@@ -4,7 +4,7 @@ import type { Category, EventListFilter, EventOrdering, EventRecord, GeoFilter }
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import { CATEGORIES_CACHE, LIST_CACHE, type Actor, type EventsContext } from './events-context.js';
 import { availableSpots } from './event-rules.js';
-import { commentThreads, eventListItem, participantView, photoView, resourceView, type EventListItem } from './event-views.js';
+import { commentThreads, eventListItem, participantView, photoView, resourceView, type EventListItem, type MediaUrl } from './event-views.js';
 
 export type ListQuery = Omit<EventListFilter, 'viewerId' | 'organizerId' | 'participantId'> & {
   ordering: EventOrdering;
@@ -63,20 +63,21 @@ export class BrowseEvents {
     return e;
   }
 
-  async detail(actor: Actor | undefined, id: number, photoUrl: (path: string) => string, organizerAvatar: string | null = null) {
+  async detail(actor: Actor | undefined, id: number, mediaUrl: MediaUrl) {
     const e = await this.visibleEvent(actor, id);
     const conn = this.ctx.reader(actor);
     const isOrganizer = actor?.id === e.organizer_id;
-    const [resources, photos, comments, participants] = await Promise.all([
+    const [resources, photos, comments, participants, avatar] = await Promise.all([
       this.ctx.content.listResources(conn, id),
       this.ctx.content.listPhotos(conn, id),
       this.ctx.content.listComments(conn, id),
       // Others see who is coming; the organiser also sees pending/cancelled/rejected requests.
       this.ctx.participants.listForEvent(conn, id, isOrganizer ? undefined : ['confirmed']),
+      this.ctx.events.organizerAvatar(conn, e.organizer_id),
     ]);
     return {
       ...eventListItem(e),
-      organizer_avatar: organizerAvatar,
+      organizer_avatar: mediaUrl(avatar),
       registration_deadline: e.registration_deadline?.toISOString() ?? null,
       min_age: e.min_age,
       max_age: e.max_age,
@@ -86,7 +87,7 @@ export class BrowseEvents {
       provided_tools: e.provided_tools,
       what_to_bring: e.what_to_bring,
       resources: resources.map(resourceView),
-      photos: photos.map((p) => photoView(p, photoUrl)),
+      photos: photos.map((p) => photoView(p, mediaUrl)),
       comments: commentThreads(comments),
       participants: participants.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id)),
       updated_at: e.updated_at.toISOString(),

@@ -3,7 +3,7 @@ import type { EventRecord } from '../../data-access/events/event.repository.js';
 import type { ResourceFields } from '../../data-access/events/event-content.repository.js';
 import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
-import { commentThreads, commentView, photoView, resourceView } from './event-views.js';
+import { commentThreads, commentView, photoView, resourceView, type MediaUrl } from './event-views.js';
 
 export interface PhotoInput {
   /** Path under MEDIA_DIR where the upload was stored. */
@@ -53,9 +53,9 @@ export class EventContent {
     });
   }
 
-  async listPhotos(actor: Actor | undefined, eventId: number, photoUrl: (path: string) => string) {
+  async listPhotos(actor: Actor | undefined, eventId: number, mediaUrl: MediaUrl) {
     await this.visible(actor, eventId);
-    return (await this.ctx.content.listPhotos(this.ctx.reader(actor), eventId)).map((p) => photoView(p, photoUrl));
+    return (await this.ctx.content.listPhotos(this.ctx.reader(actor), eventId)).map((p) => photoView(p, mediaUrl));
   }
 
   /** Checked before the file is accepted, so a refused upload leaves nothing on disk. */
@@ -68,13 +68,13 @@ export class EventContent {
     if (p?.status !== 'confirmed') throw new PermissionDeniedError('Apenas o organizador e participantes confirmados podem enviar fotos.');
   }
 
-  async addPhoto(actor: Actor, eventId: number, input: PhotoInput, photoUrl: (path: string) => string) {
+  async addPhoto(actor: Actor, eventId: number, input: PhotoInput, mediaUrl: MediaUrl) {
     if (input.is_before && input.is_after) throw ValidationError.field('is_after', 'Uma foto não pode ser de antes e de depois ao mesmo tempo.');
     await this.assertMayUploadPhoto(actor, eventId);
     const id = await this.ctx.write(actor, (c) =>
       this.ctx.content.insertPhoto(c, { event_id: eventId, user_id: actor.id, photo: input.path, caption: input.caption, is_before: input.is_before, is_after: input.is_after }),
     );
-    return photoView((await this.ctx.content.findPhoto(this.ctx.primary(), id))!, photoUrl);
+    return photoView((await this.ctx.content.findPhoto(this.ctx.primary(), id))!, mediaUrl);
   }
 
   async listComments(actor: Actor | undefined, eventId: number) {

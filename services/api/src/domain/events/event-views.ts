@@ -70,14 +70,16 @@ export function resourceView(r: ResourceRecord) {
   };
 }
 
-/** `photoUrl` turns the stored media path into the URL the client fetches. */
-export function photoView(p: PhotoRecord, photoUrl: (path: string) => string) {
+/** Turns a stored media path (or an absolute URL) into the URL the client fetches. */
+export type MediaUrl = (path: string | null) => string | null;
+
+export function photoView(p: PhotoRecord, mediaUrl: MediaUrl) {
   return {
     id: p.id,
     event: p.event_id,
     user: p.user_id,
     user_name: p.username,
-    photo: photoUrl(p.photo),
+    photo: mediaUrl(p.photo),
     caption: p.caption,
     is_before: p.is_before,
     is_after: p.is_after,

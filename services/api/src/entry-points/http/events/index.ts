@@ -10,7 +10,8 @@ import { ManageParticipants } from '../../../domain/events/manage-participants.u
 import { EventContent } from '../../../domain/events/event-content.use-case.js';
 import { EventReport } from '../../../domain/events/event-report.use-case.js';
 import { participantView } from '../../../domain/events/event-views.js';
-import { absoluteUrl, buildPage, pageRequest } from '../pagination.js';
+import { buildPage, pageRequest } from '../pagination.js';
+import { mediaUrlFor } from '../users/users.router.js';
 import { parseBody, parseId, parseQuery } from '../request-validation.js';
 import {
   commentSchema,
@@ -57,7 +58,6 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   const report = new EventReport(ctx);
   const { requireAuth, optionalAuth } = deps;
   const mediaDir = deps.config.MEDIA_DIR;
-  const photoUrl = (req: Request) => (rel: string) => absoluteUrl(req, `/media/${rel}`);
 
   const r = express.Router({ strict: false });
 
@@ -100,23 +100,23 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   r.post('/', requireAuth, async (req, res) => {
     const body = parseBody(eventCreateSchema, req.body);
     const id = await manage.create(userOf(req), eventFields(body) as Parameters<ManageEvent['create']>[1]);
-    res.status(201).json(await browse.detail(userOf(req), id, photoUrl(req)));
+    res.status(201).json(await browse.detail(userOf(req), id, mediaUrlFor(req)));
   });
 
   r.get('/:id', optionalAuth, async (req, res) => {
-    res.json(await browse.detail(actorOf(req), idParam(req, 'id'), photoUrl(req)));
+    res.json(await browse.detail(actorOf(req), idParam(req, 'id'), mediaUrlFor(req)));
   });
 
   r.put('/:id', requireAuth, async (req, res) => {
     const id = idParam(req, 'id');
     await manage.update(userOf(req), id, eventFields(parseBody(eventCreateSchema, req.body)));
-    res.json(await browse.detail(userOf(req), id, photoUrl(req)));
+    res.json(await browse.detail(userOf(req), id, mediaUrlFor(req)));
   });
 
   r.patch('/:id', requireAuth, async (req, res) => {
     const id = idParam(req, 'id');
     await manage.update(userOf(req), id, eventFields(parseBody(eventPatchSchema, req.body)));
-    res.json(await browse.detail(userOf(req), id, photoUrl(req)));
+    res.json(await browse.detail(userOf(req), id, mediaUrlFor(req)));
   });
 
   r.delete('/:id', requireAuth, async (req, res) => {
@@ -171,7 +171,7 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   });
 
   r.get('/:id/photos', optionalAuth, async (req, res) => {
-    res.json(await content.listPhotos(actorOf(req), idParam(req, 'id'), photoUrl(req)));
+    res.json(await content.listPhotos(actorOf(req), idParam(req, 'id'), mediaUrlFor(req)));
   });
 
   r.post(
@@ -188,7 +188,7 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
       const f = parseBody(photoFieldsSchema, req.body);
       const rel = await storePhoto(mediaDir, id, req.file);
       try {
-        res.status(201).json(await content.addPhoto(userOf(req), id, { path: rel, ...f }, photoUrl(req)));
+        res.status(201).json(await content.addPhoto(userOf(req), id, { path: rel, ...f }, mediaUrlFor(req)));
       } catch (e) {
         await removePhoto(mediaDir, rel);
         throw e;
