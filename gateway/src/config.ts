@@ -73,8 +73,12 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_AUTH_PATHS: csv.transform((l) => (l.length ? l : ['/api/token/', '/api/users/register/'])),
   /** Concurrent requests per client IP (nginx limit_conn); 0 = unlimited. */
   GATEWAY_CONCURRENCY_PER_IP: z.coerce.number().int().min(0).default(50),
-  /** Give up on Redis for one decision after this long and decide locally. */
-  GATEWAY_REDIS_TIMEOUT_MS: z.coerce.number().int().positive().default(100),
+  /**
+   * Give up on Redis for one decision after this long and decide locally. Generous on purpose: a timer
+   * runs before pending I/O in a late event-loop turn, so a short one fires spuriously under CPU pressure.
+   * (A Redis that is down is detected at once from the client's state, without waiting.)
+   */
+  GATEWAY_REDIS_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto are trusted (exact IPs). */
   GATEWAY_TRUSTED_PROXIES: csv,
 

@@ -25,6 +25,8 @@ export interface GatewayDeps {
   /** Shared Redis for rate limits (the registry's Sentinel-aware client); null = per-process limits only. */
   redis: RedisScripting | null;
   log: Logger;
+  /** When Consul last confirmed the view (ms epoch); defaults to the time of the last catalog snapshot. */
+  viewConfirmedAt?: () => number;
 }
 
 export interface GatewayHandle {
@@ -67,9 +69,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     return out;
   };
   const viewAgeSeconds = (): number => {
-    // The registry's watch may report its last answer from Consul; otherwise the last snapshot time.
-    const lc = (deps.catalog as unknown as { lastContact?: number }).lastContact;
-    const t = typeof lc === 'number' && lc > 0 ? lc : lastCatalogAt;
+    const t = Math.max(lastCatalogAt, deps.viewConfirmedAt?.() ?? 0);
     return t ? (Date.now() - t) / 1000 : -1;
   };
   const metrics = new GatewayMetrics(viewAgeSeconds, upstreamCounts);

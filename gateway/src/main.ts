@@ -27,10 +27,39 @@ async function connectRedisInBackground(
   }
 }
 
+/**
+ * Age of the Consul view: the catalog watch answers only on change (or every blocking-query wait), so a
+ * cheap leader probe every 2 s confirms that the last table is still Consul's current view.
+ */
+function consulConfirmation(addrs: string[]): { at: () => number; stop: () => void } {
+  let at = 0;
+  let i = 0;
+  const probe = async () => {
+    for (let k = 0; k < addrs.length; k++) {
+      const addr = addrs[(i + k) % addrs.length]!;
+      try {
+        const r = await fetch(`http://${addr}/v1/status/leader`, { signal: AbortSignal.timeout(1000) });
+        if (r.ok && (await r.text()).length > 4) {
+          at = Date.now();
+          i = (i + k) % addrs.length;
+          return;
+        }
+      } catch {
+        // next agent
+      }
+    }
+  };
+  void probe();
+  const t = setInterval(() => void probe(), 2000);
+  t.unref();
+  return { at: () => at, stop: () => clearInterval(t) };
+}
+
 async function runGateway(config: GatewayConfig, log: Logger, register: boolean): Promise<void> {
   const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
   const catalog = registry.watchServices();
-  const gw = await startGateway(config, { catalog, redis: null, log });
+  const confirmation = consulConfirmation(config.CONSUL_HTTP_ADDR.split(',').map((a) => a.trim().replace(/^https?:\/\//, '')));
+  const gw = await startGateway(config, { catalog, redis: null, log, viewConfirmedAt: confirmation.at });
   let stopping = false;
   let redis: (RedisScripting & { quit(): Promise<unknown> }) | null = null;
   if (config.GATEWAY_RATE_LIMIT) {
@@ -73,6 +102,7 @@ async function runGateway(config: GatewayConfig, log: Logger, register: boolean)
     if (!drained) log.warn('drain timeout: requests still in flight are cut', { in_flight: gw.proxy.stats.inFlight });
   });
   lifecycle.onShutdown('gateway: close upstreams, redis, consul', 10, async () => {
+    confirmation.stop();
     await gw.close();
     await (redis as { quit(): Promise<unknown> } | null)?.quit().catch(() => {});
     await registry.close();

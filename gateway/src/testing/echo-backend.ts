@@ -32,6 +32,7 @@ const OK_BODY = (name: string) => Buffer.from(JSON.stringify({ ok: true, instanc
  *   …/__slow?ms=N    answers after N ms
  *   …/__sse          3 server-sent events, 50 ms apart
  *   …/__echo         JSON of method, url, headers and body length
+ *   /__seen?id=X     how often request id X reached this instance (not counted as a request)
  *   /health/, /health  200
  *   anything else    a small JSON body (the cheap path the bench uses)
  */
@@ -42,6 +43,13 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     state.requests++;
     const url = req.url ?? '/';
+    if (url.startsWith('/__seen')) {
+      // How many times a request id reached this instance (for "not replayed" assertions across processes).
+      const id = new URLSearchParams(url.split('?')[1] ?? '').get('id') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ instance: o.name, id, count: seen.get(id) ?? 0, requests: state.requests }));
+      return;
+    }
     const rid = req.headers['x-request-id'];
     if (typeof rid === 'string') seen.set(rid, (seen.get(rid) ?? 0) + 1);
     if (!url.includes('/__')) {

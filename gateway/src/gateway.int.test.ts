@@ -1,0 +1,235 @@
+// Through the real gateway (main.ts processes), real backend processes registered in the mesh's Consul,
+// the mesh's Redis (Sentinel) for shared limits. Run: MESH_PROFILE=… MESH_PORT_BASE=… (mesh infra up).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'undici';
+import { connectMesh, type Mesh } from '@mutiroes/mesh';
+import { waitFor, sleep } from '@mutiroes/platform';
+import { startEcho, startGatewayProc, steadyLoad, passingIds, gatewayStatus, type Proc } from './testing/processes.fixture.js';
+
+const SERVICE = `gwtest-${process.pid}`;
+const PREFIX = `/gwtest${process.pid}`;
+
+describe('gateway on the mesh', () => {
+  let mesh: Mesh;
+  let env: Record<string, string>;
+  let consul: string;
+  let logDir: string;
+  let B: number;
+  const backends: Proc[] = [];
+  let gw1: Proc;
+  let gw2: Proc;
+  let nextBackendPort: number;
+  let nextId = 1;
+  let ipSeq = 0;
+  /** A fresh client address per request (the gateways trust 127.0.0.1 as a proxy): load tests stay under per-IP limits. */
+  const rotatingIp = () => ({ 'x-forwarded-for': `10.${(ipSeq >> 16) & 255}.${(ipSeq >> 8) & 255}.${ipSeq++ & 255}` });
+
+  const addBackend = async () => {
+    const name = `${SERVICE}-${nextId++}`;
+    const p = await startEcho(name, nextBackendPort++, env, { service: SERVICE, routes: PREFIX, logDir });
+    backends.push(p);
+    return p;
+  };
+  const routedIds = async (g: Proc) => ((await gatewayStatus(g.url)).routes.find((r) => r.prefix === PREFIX)?.instances ?? []).map((i) => i.id).sort();
+
+  before(async () => {
+    mesh = await connectMesh();
+    env = mesh.env;
+    consul = mesh.consulHttpAddrs[0]!;
+    B = mesh.profile.base;
+    nextBackendPort = B + 40;
+    logDir = path.join(mesh.profile.runDir, 'logs', 'gateway-int');
+    for (let i = 0; i < 3; i++) await addBackend();
+    const gwEnv = { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_AUTH_PATHS: `${PREFIX}/token/,${PREFIX}/users/register/`, GATEWAY_REGISTER: 'false', GATEWAY_DRAIN_GRACE_MS: '0' };
+    [gw1, gw2] = await Promise.all([
+      startGatewayProc(`gwtest-gw-1-${process.pid}`, B + 50, env, gwEnv, logDir),
+      startGatewayProc(`gwtest-gw-2-${process.pid}`, B + 51, env, gwEnv, logDir),
+    ]);
+    await waitFor(async () => (await routedIds(gw1)).length === 3 && (await routedIds(gw2)).length === 3, { timeoutMs: 20_000, description: 'both gateways route to 3 backends' });
+    await waitFor(async () => (await gatewayStatus(gw1.url)).rate_limits.startsWith('shared') && (await gatewayStatus(gw2.url)).rate_limits.startsWith('shared'), {
+      timeoutMs: 20_000,
+      description: 'gateways share limits through redis',
+    });
+  });
+
+  after(async () => {
+    await Promise.all([gw1?.kill(), gw2?.kill(), ...backends.map((b) => b.kill())]);
+  });
+
+  test('when 1 of 3 instances is SIGKILLed under steady load then no client request fails', async () => {
+    const before = (await gatewayStatus(gw1.url)).retries;
+    const load = steadyLoad(gw1.url, { concurrency: 16, path: `${PREFIX}/items`, headers: rotatingIp });
+    await waitFor(() => load.result.ok > 500, { timeoutMs: 15_000, description: 'load running' });
+    const victim = backends[1]!;
+    await victim.kill('SIGKILL');
+    const okAtKill = load.result.ok;
+    await waitFor(async () => !(await passingIds(consul, SERVICE)).includes(victim.name), { timeoutMs: 15_000, description: 'consul drops the killed instance' });
+    await waitFor(() => load.result.ok > okAtKill + 1000, { timeoutMs: 20_000, description: 'load continues' });
+    const r = await load.stop();
+    const retried = (await gatewayStatus(gw1.url)).retries - before;
+    console.log(`[sigkill] requests ok=${r.ok} failed=${r.failed} retried=${retried} by instance=${JSON.stringify([...r.byInstance])}`);
+    assert.deepEqual(r.failures, []);
+    assert.equal(r.failed, 0);
+    assert.ok(r.ok > 1000);
+    backends.splice(1, 1);
+  });
+
+  test('when a new instance passes its check then it receives traffic within 1 s; once deregistered it receives none', async () => {
+    const pool = new Pool(gw1.url, { connections: 8 });
+    let running = true;
+    let firstSeen = 0;
+    let lastSeen = 0;
+    let newName = '';
+    const failures: string[] = [];
+    const workers = Array.from({ length: 8 }, async () => {
+      while (running) {
+        try {
+          const r = await pool.request({ path: `${PREFIX}/x`, method: 'GET', headers: rotatingIp() });
+          await r.body.dump();
+          if (r.statusCode !== 200) failures.push(String(r.statusCode));
+          if (newName && r.headers['x-instance'] === newName) {
+            lastSeen = Date.now();
+            firstSeen ||= lastSeen;
+          }
+        } catch (e) {
+          failures.push((e as Error).message);
+        }
+      }
+    });
+    const p = await addBackend();
+    newName = p.name;
+    const passingAt = await waitFor(async () => ((await passingIds(consul, SERVICE)).includes(p.name) ? Date.now() : 0), { timeoutMs: 15_000, intervalMs: 10, description: 'check passing' });
+    await waitFor(() => firstSeen, { timeoutMs: 5_000, intervalMs: 5, description: 'traffic on the new instance' });
+    const toTraffic = firstSeen - passingAt;
+    console.log(`[new instance] first request ${toTraffic} ms after Consul reported its check passing`);
+    assert.ok(toTraffic <= 1000, `took ${toTraffic} ms`);
+
+    // Graceful stop: the echo backend deregisters on SIGTERM, waits its grace, then closes.
+    const exited = p.kill('SIGTERM');
+    const droppedAt = await waitFor(async () => (!(await passingIds(consul, SERVICE)).includes(p.name) ? Date.now() : 0), { timeoutMs: 10_000, intervalMs: 10, description: 'deregistered' });
+    await exited;
+    await sleep(300);
+    running = false;
+    await Promise.all(workers);
+    await pool.close();
+    const lag = lastSeen - droppedAt;
+    console.log(`[deregistered] last request reached it ${lag} ms after Consul dropped it`);
+    assert.ok(lag <= 250, `still routed ${lag} ms after deregistration`);
+    assert.deepEqual(failures, []);
+    backends.splice(backends.indexOf(p), 1);
+  });
+
+  test('when all instances are replaced one by one (rolling restart) then no GET or POST is lost', async () => {
+    const load = steadyLoad(gw1.url, { concurrency: 12, path: `${PREFIX}/__echo`, mix: true, headers: rotatingIp });
+    await waitFor(() => load.result.ok > 200, { timeoutMs: 15_000, description: 'load running' });
+    const old = [...backends];
+    for (const o of old) {
+      const fresh = await addBackend();
+      await waitFor(async () => (await routedIds(gw1)).includes(fresh.name), { timeoutMs: 10_000, description: `${fresh.name} routed` });
+      const code = await o.kill('SIGTERM');
+      assert.equal(code, 0, `${o.name} shut down cleanly`);
+      backends.splice(backends.indexOf(o), 1);
+    }
+    await sleep(500);
+    const r = await load.stop();
+    console.log(`[rolling restart] ok=${r.ok} failed=${r.failed} by instance=${JSON.stringify([...r.byInstance])}`);
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual(await routedIds(gw1), backends.map((b) => b.name).sort());
+  });
+
+  test('when a POST reaches an instance that then drops the connection then it is not replayed and the client gets 502', async () => {
+    const id = `post-${randomUUID()}`;
+    const r = await fetch(`${gw1.url}${PREFIX}/__destroy`, { method: 'POST', body: '{"x":1}', headers: { 'x-request-id': id, 'content-type': 'application/json', ...rotatingIp() } });
+    assert.equal(r.status, 502);
+    await r.arrayBuffer();
+    const counts = await Promise.all(backends.map(async (b) => ((await (await fetch(`${b.url}/__seen?id=${id}`)).json()) as { count: number }).count));
+    assert.equal(counts.reduce((a, c) => a + c, 0), 1, `seen ${JSON.stringify(counts)}`);
+  });
+
+  test('when the same client bursts across two gateways then the shared API bucket admits burst+1 plus the refill, not twice that', async () => {
+    const headers = { 'x-forwarded-for': '10.200.0.1' };
+    const pools = [new Pool(gw1.url, { connections: 10 }), new Pool(gw2.url, { connections: 10 })];
+    const t0 = performance.now();
+    const codes = await Promise.all(
+      Array.from({ length: 130 }, async (_, i) => {
+        const r = await pools[i % 2]!.request({ path: `${PREFIX}/x`, method: 'GET', headers });
+        await r.body.dump();
+        return { status: r.statusCode, gw: i % 2, retryAfter: r.headers['retry-after'] };
+      }),
+    );
+    const elapsedMs = performance.now() - t0;
+    await Promise.all(pools.map((p) => p.close()));
+    const admitted = codes.filter((c) => c.status === 200).length;
+    const limited = codes.filter((c) => c.status === 429);
+    const maxRefill = Math.floor(elapsedMs / 10); // 100 r/s = one token per 10 ms
+    console.log(`[rate api] 130 requests in ${elapsedMs.toFixed(0)} ms over 2 gateways: ${admitted} admitted (allowed 51..${51 + maxRefill}), ${limited.length} × 429`);
+    assert.ok(admitted >= 51 && admitted <= 51 + maxRefill, `${admitted} admitted`);
+    // Two independent buckets would admit at least 2 × 51: the bound above excludes that while the burst is shorter than 510 ms.
+    if (maxRefill < 51) assert.ok(admitted < 102, 'one bucket for both gateways');
+    assert.ok(codes.some((c) => c.gw === 0 && c.status === 429) && codes.some((c) => c.gw === 1 && c.status === 429), 'both gateways refuse');
+    assert.ok(limited.every((c) => Number(c.retryAfter) >= 1));
+  });
+
+  test('when a client hits the auth endpoints through both gateways then exactly 11 pass (10 r/min, burst 10)', async () => {
+    const headers = { 'x-forwarded-for': '10.200.0.2', 'content-type': 'application/json' };
+    const rs = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => fetch(`${(i % 2 ? gw2 : gw1).url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers })),
+    );
+    const codes = rs.map((r) => r.status);
+    await Promise.all(rs.map((r) => r.arrayBuffer()));
+    console.log(`[rate auth] ${codes.filter((c) => c === 200).length} admitted, retry-after ${rs.find((r) => r.status === 429)?.headers.get('retry-after')} s`);
+    assert.equal(codes.filter((c) => c === 200).length, 11);
+    assert.equal(codes.filter((c) => c === 429).length, 5);
+    // a different client is not affected
+    const other = await fetch(`${gw2.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers: { ...headers, 'x-forwarded-for': '10.200.0.3' } });
+    assert.equal(other.status, 200);
+  });
+
+  test('when a client holds 50 requests open across both gateways then the 51st concurrent one gets 429', async () => {
+    const headers = { 'x-forwarded-for': '10.200.0.4' };
+    const pools = [new Pool(gw1.url, { connections: 40 }), new Pool(gw2.url, { connections: 40 })];
+    const codes = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const r = await pools[i % 2]!.request({ path: `${PREFIX}/__slow?ms=1500`, method: 'GET', headers });
+        await r.body.dump();
+        return r.statusCode;
+      }),
+    );
+    await Promise.all(pools.map((p) => p.close()));
+    console.log(`[concurrency] ${codes.filter((c) => c === 200).length} admitted, ${codes.filter((c) => c === 429).length} × 429`);
+    assert.equal(codes.filter((c) => c === 200).length, 50);
+    assert.equal(codes.filter((c) => c === 429).length, 10);
+  });
+
+  test('when every Consul server is stopped then routing continues on the last good table', async () => {
+    const names = ['consul-1', 'consul-2', 'consul-3'];
+    try {
+      for (const n of names) await mesh.stop(n);
+      await waitFor(async () => {
+        try {
+          await fetch(`http://${consul}/v1/status/leader`);
+          return false;
+        } catch {
+          return true;
+        }
+      }, { timeoutMs: 10_000, description: 'consul down' });
+      await sleep(1500);
+      let ok = 0;
+      for (let i = 0; i < 100; i++) {
+        const r = await fetch(`${gw1.url}${PREFIX}/x`, { headers: rotatingIp() });
+        await r.arrayBuffer();
+        if (r.status === 200) ok++;
+      }
+      const s = await gatewayStatus(gw1.url);
+      console.log(`[consul down] ${ok}/100 ok, view age ${s.consul_view_age_s} s`);
+      assert.equal(ok, 100);
+      assert.equal(s.routes.find((r) => r.prefix === PREFIX)?.instances.length, backends.length);
+    } finally {
+      for (const n of names) await mesh.start(n);
+      await mesh.waitHealthy({ timeoutMs: 90_000 });
+    }
+  });
+});
