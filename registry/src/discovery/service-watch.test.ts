@@ -1,0 +1,167 @@
+// The watch loop against a scripted HTTP stand-in for Consul's health endpoint: index rules on the wire,
+// watchdog, failover between agents with the last good set kept, and the rate limit under churn.
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import NodeCache from 'node-cache';
+import { waitFor } from '@mutiroes/platform';
+import { ConsulAgents } from '../consul/consul-agents.js';
+import { ServiceWatch } from './service-watch.js';
+import { testLogger } from '../testing/test-logger.fixture.js';
+
+type Handler = (index: number | null, res: http.ServerResponse) => void;
+
+const entry = (id: string, status = 'passing') => ({
+  Node: { Node: 'n1', Address: '127.0.0.1' },
+  Service: { ID: id, Service: 'web', Port: 9000, Tags: [], Meta: {} },
+  Checks: [{ Status: 'passing' }, { Status: status }],
+});
+
+function answer(res: http.ServerResponse, index: number, body: unknown): void {
+  res.setHeader('X-Consul-Index', String(index));
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify(body));
+}
+
+const servers: http.Server[] = [];
+async function fakeConsul(handler: Handler): Promise<{ addr: string; requests: Array<number | null> }> {
+  const requests: Array<number | null> = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    const index = url.searchParams.has('index') ? Number(url.searchParams.get('index')) : null;
+    requests.push(index);
+    handler(index, res);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { addr: `127.0.0.1:${(server.address() as { port: number }).port}`, requests };
+}
+
+const watches: ServiceWatch[] = [];
+function watchOf(addrs: string[], opts: ConstructorParameters<typeof ServiceWatch>[4] = {}): ServiceWatch {
+  const w = new ServiceWatch(
+    new ConsulAgents(addrs, 500),
+    new NodeCache({ useClones: false }),
+    'web',
+    testLogger('unit'),
+    {
+      backoffBaseMs: 20,
+      backoffMaxMs: 50,
+      ...opts,
+    },
+  );
+  watches.push(w);
+  return w;
+}
+
+after(() => {
+  for (const w of watches) w.close();
+  for (const s of servers) s.closeAllConnections();
+  for (const s of servers) s.close();
+});
+
+describe('ServiceWatch loop', () => {
+  test('when the index goes backwards then the next query is a fresh read without index', async () => {
+    const script = [10, 5, 6];
+    let k = 0;
+    const fake = await fakeConsul((_i, res) => {
+      if (k < script.length) answer(res, script[k++]!, [entry('web-1')]);
+      // afterwards: hang like a blocking query with nothing new
+    });
+    const w = watchOf([fake.addr]);
+    await waitFor(() => fake.requests.length >= 4, { timeoutMs: 3_000, description: 'four queries' });
+    assert.deepEqual(fake.requests.slice(0, 4), [null, 10, null, 6]);
+    assert.deepEqual(
+      w.instances().map((i) => i.id),
+      ['web-1'],
+    );
+  });
+
+  test('when an instance has one non-passing check then it does not count', async () => {
+    const fake = await fakeConsul((i, res) => {
+      if (i === null) answer(res, 3, [entry('web-1'), entry('web-2', 'warning')]);
+    });
+    const w = watchOf([fake.addr]);
+    const list = await w.ready(2_000);
+    assert.deepEqual(
+      list.map((i) => i.id),
+      ['web-1'],
+    );
+  });
+
+  test('when a blocking query stays silent past the watchdog then it re-subscribes', async () => {
+    const fake = await fakeConsul((i, res) => {
+      if (i === null) answer(res, 7, [entry('web-1')]);
+      // blocking queries (index set) never answer
+    });
+    const w = watchOf([fake.addr], { waitMs: 5_000, watchdogMs: 200 });
+    await w.ready(2_000);
+    await waitFor(() => fake.requests.filter((r) => r === 7).length >= 3, {
+      timeoutMs: 2_000,
+      description: 're-subscriptions',
+    });
+    assert.equal(w.instances().length, 1, 'last good set kept');
+  });
+
+  test('when the first agent fails then the watch moves to the next and keeps the last good set meanwhile', async () => {
+    let aUp = true;
+    const a = await fakeConsul((i, res) => {
+      if (!aUp) {
+        res.statusCode = 500;
+        res.end('rpc error: no path to datacenter');
+        return;
+      }
+      if (i === null) answer(res, 3, [entry('web-1')]);
+      else setTimeout(() => answer(res, i, [entry('web-1')]), 100);
+    });
+    const b = await fakeConsul((i, res) => {
+      if (i === null || i < 4) answer(res, 4, [entry('web-1'), entry('web-2')]);
+    });
+    const w = watchOf([a.addr, b.addr]);
+    await w.ready(2_000);
+    let empties = 0;
+    w.on('change', (l) => {
+      if (l.length === 0) empties += 1;
+    });
+    aUp = false;
+    await waitFor(() => w.instances().length === 2, {
+      timeoutMs: 3_000,
+      description: 'answer from the second agent',
+    });
+    assert.ok(b.requests.length >= 1);
+    assert.equal(empties, 0);
+  });
+
+  test('when every agent is unreachable then the last good set is served', async () => {
+    let up = true;
+    const a = await fakeConsul((i, res) => {
+      if (!up) {
+        res.socket?.destroy();
+        return;
+      }
+      if (i === null) answer(res, 3, [entry('web-1')]);
+      else setTimeout(() => answer(res, i + 1, [entry('web-1')]), 50);
+    });
+    const w = watchOf([a.addr, '127.0.0.1:1']);
+    await w.ready(2_000);
+    up = false;
+    await waitFor(() => a.requests.length >= 6, { timeoutMs: 3_000, description: 'retries' });
+    assert.deepEqual(
+      w.instances().map((i) => i.id),
+      ['web-1'],
+    );
+  });
+
+  test('when Consul churns (every answer a new index) then the loop is rate limited', async () => {
+    let n = 1;
+    const fake = await fakeConsul((_i, res) => answer(res, ++n, [entry(`web-${n}`)]));
+    const w = watchOf([fake.addr], { maxPerSecond: 10, burst: 5 });
+    let changes = 0;
+    w.on('change', () => (changes += 1));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const count = fake.requests.length;
+    assert.ok(count <= 5 + 10 + 1, `${count} queries in 1 s`);
+    assert.ok(count >= 8, `still making progress: ${count}`);
+    assert.ok(changes >= count - 2);
+  });
+});
