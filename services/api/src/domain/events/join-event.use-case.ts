@@ -1,9 +1,10 @@
-// A volunteer joins, leaves and checks in. Capacity holds under concurrency: every change of a
+// A volunteer joins (and gets a personal 'confirmed'/'pending' notice), leaves and checks in. Capacity holds under concurrency: every change of a
 // participant's status runs with the event row locked (SELECT … FOR UPDATE), so confirmations are serialised.
 import type { EventRow } from '../../data-access/events/event.repository.js';
 import type { ParticipantDetails, ParticipantRecord } from '../../data-access/events/participant.repository.js';
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
+import { NOTIFY_JOB } from './manage-event.use-case.js';
 import { ageAt, availableSpots, isRegistrationOpen } from './event-rules.js';
 
 export const BADGES_JOB = 'check_and_award_badges';
@@ -27,6 +28,7 @@ export class JoinEvent {
       const status = event.requires_approval ? 'pending' : 'confirmed';
       // A cancelled participant's row is reused: one row per (event, user).
       await this.ctx.participants.upsert(c, eventId, actor.id, status, details);
+      await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: status, user_id: actor.id });
       return (await this.ctx.participants.findByUser(c, eventId, actor.id))!;
     });
   }

@@ -4,6 +4,10 @@ import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { availableSpots } from './event-rules.js';
 import { participantView } from './event-views.js';
+import { NOTIFY_JOB } from './manage-event.use-case.js';
+
+/** The personal e-mail (worker template `event_<kind>`) an organiser's decision sends. */
+const DECISION_NOTICE: Record<string, string> = { confirmed: 'approved', rejected: 'rejected' };
 
 export type ParticipantChanges = ParticipantDetails & { status?: ParticipantStatus };
 
@@ -62,6 +66,8 @@ export class ManageParticipants {
         throw ValidationError.field('status', 'O participante já fez check-in.');
       }
       await this.ctx.participants.update(c, id, changes);
+      const notice = p.status !== changes.status ? DECISION_NOTICE[changes.status ?? ''] : undefined;
+      if (notice) await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: notice, user_id: p.user_id });
       return (await this.ctx.participants.findById(c, eventId, id))!;
     });
   }

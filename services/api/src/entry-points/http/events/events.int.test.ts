@@ -1,6 +1,7 @@
 // Contract tests of /api/events over HTTP: a real API on port 0 against the mesh's Postgres (Patroni via Consul).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { QueryTypes } from 'sequelize';
 import { startEventsApi, type EventsApi, type TestUser } from './test-support/events-api.js';
 
 let api: EventsApi;
@@ -210,6 +211,11 @@ describe('join, leave, check-in', () => {
     const a = await api.call('PATCH', `/api/events/${e.id}/participants/${j.body.id}/`, { token: org.token, body: { status: 'confirmed' } });
     assert.equal(a.status, 200);
     assert.equal(a.body.status, 'confirmed');
+    const notices = await api.sequelize.query(
+      `SELECT data->>'kind' AS kind FROM outbox WHERE job_name = 'send_event_notification_email' AND (data->>'user_id')::int = $1 ORDER BY id`,
+      { bind: [v.id], type: QueryTypes.SELECT },
+    );
+    assert.deepEqual(notices.map((n: any) => n.kind), ['pending', 'approved']);
     const detail = await api.call('GET', `/api/events/${e.id}/`, { token: org.token });
     assert.equal(detail.body.participants_count, 1);
   });
