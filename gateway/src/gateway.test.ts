@@ -236,3 +236,39 @@ describe('gateway per-process rate limits (no redis)', () => {
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
   });
 });
+
+describe('gateway circuit breakers', () => {
+  let b1: EchoBackend;
+  let b2: EchoBackend;
+  let gw: GatewayHandle;
+  before(async () => {
+    b1 = await startEchoBackend({ name: 'cb1' });
+    b2 = await startEchoBackend({ name: 'cb2' });
+    const booted = await boot({ GATEWAY_BREAKER_VOLUME: '4', GATEWAY_RETRY_ON_5XX: 'false', GATEWAY_EJECT_AFTER_FAILURES: '1000', GATEWAY_BREAKER_RESET_MS: '60000' });
+    gw = booted.gw;
+    booted.catalog.set([instance('api', 'cb1', b1.port), instance('api', 'cb2', b2.port)]);
+  });
+  after(async () => {
+    await gw.close();
+    await b1.close();
+    await b2.close();
+  });
+
+  test('when a service keeps failing then its breaker opens and requests get 503 at once without reaching it', async () => {
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(`${gw.url}/api/__status/502`);
+      await r.arrayBuffer();
+      if (r.status !== 502) {
+        assert.equal(((await fetch(`${gw.url}/api/x`)).status), 503);
+        break;
+      }
+    }
+    const seen = b1.requests + b2.requests;
+    const r = await fetch(`${gw.url}/api/x`);
+    assert.equal(r.status, 503);
+    assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'breaker_open');
+    assert.equal(b1.requests + b2.requests, seen, 'nothing reached the instances');
+    const m = await (await fetch(`${gw.url}/metrics`)).text();
+    assert.match(m, /gateway_breaker_state\{scope="service",name="api"\} 2/);
+  });
+});

@@ -57,10 +57,12 @@ export class RoutingState extends EventEmitter {
     const lists = new Map<string, Upstream[]>();
 
     for (const [service, instances] of catalog) {
-      const list: Upstream[] = [];
       const prefixes = new Set<string>();
+      for (const inst of instances) for (const p of declaredPrefixes(inst.meta)) prefixes.add(p);
+      // Services that declare no route (pgha, redis-sentinel, gateway itself…) get no transport at all.
+      if (prefixes.size === 0) continue;
+      const list: Upstream[] = [];
       for (const inst of instances) {
-        for (const p of declaredPrefixes(inst.meta)) prefixes.add(p);
         const key = Upstream.keyOf(inst);
         seen.add(key);
         let u = this.byKey.get(key);
@@ -72,10 +74,8 @@ export class RoutingState extends EventEmitter {
         }
         list.push(u);
       }
-      if (prefixes.size > 0) {
-        this.remembered.set(service, [...prefixes]);
-        lists.set(service, list);
-      }
+      this.remembered.set(service, [...prefixes]);
+      lists.set(service, list);
     }
     for (const [key, u] of this.byKey) {
       if (seen.has(key)) continue;

@@ -372,12 +372,21 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.res.end();
     const up = this.up!;
     up.outstanding--;
-    this.d.ejection.recordSuccess(up);
-    this.attemptSettle?.resolve();
+    const s = this.status;
+    if (s === 502 || s === 503 || s === 504) {
+      // Passed through as is (no retry left or not retryable), but still a failure of the instance and service.
+      this.d.ejection.recordFailure(up, this.pool!.upstreams, 'failure', Date.now(), `status-${s}`);
+      const err = new Error(`upstream answered ${s}`);
+      this.attemptSettle?.reject(err);
+      this.serviceSettle?.reject(err);
+    } else {
+      this.d.ejection.recordSuccess(up);
+      this.attemptSettle?.resolve();
+      this.serviceSettle?.resolve();
+    }
     this.attemptSettle = null;
-    this.serviceSettle?.resolve();
     this.serviceSettle = null;
-    this.finish(this.status);
+    this.finish(s);
   }
 
   onError(err: Error): void {
