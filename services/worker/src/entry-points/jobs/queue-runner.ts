@@ -4,7 +4,7 @@ import BeeQueue from 'bee-queue';
 import type { RedisClient as Redis } from '@mutiroes/registry';
 import { runWithRequestId, type Logger } from '@mutiroes/platform';
 import { AppError } from '@mutiroes/platform';
-import { jobPolicies, jobSchemas, type JobName } from '../../domain/job-catalog.js';
+import { jobPolicies, jobSchemas, type JobName, type JobPolicy } from '../../domain/job-catalog.js';
 import type { JobDeps } from '../../domain/job-context.js';
 import { DeadLetteredError, JobTimeoutError, PermanentJobError } from '../../domain/job-errors.js';
 import type { DeadLetterRepository } from '../../data-access/dead-letter.repository.js';
@@ -29,6 +29,10 @@ export interface QueueRunnerOptions {
   maxStalls: number;
   failedKeep: number;
   succeededKeep: number;
+  /** bee-queue key prefix (tests isolate themselves with their own). */
+  prefix?: string;
+  /** Per-job policy overrides (tests shorten timeouts). */
+  policies?: Partial<Record<JobName, JobPolicy>>;
 }
 
 interface ActiveJob { queue: string; job_id: string; started_at: string; request_id?: string | undefined; attempt: number; controller: AbortController }
@@ -47,7 +51,7 @@ export class QueueRunner {
   async start(): Promise<void> {
     for (const name of this.o.queues) {
       const queue = new BeeQueue(name, {
-        prefix: QUEUE_PREFIX,
+        prefix: this.o.prefix ?? QUEUE_PREFIX,
         redis: this.o.redis as never,
         isWorker: true,
         getEvents: false,
@@ -144,7 +148,7 @@ export class QueueRunner {
   }
 
   private async run(name: JobName, job: BeeQueue.Job<Record<string, unknown>>): Promise<unknown> {
-    const policy = jobPolicies[name];
+    const policy = this.o.policies?.[name] ?? jobPolicies[name];
     const opts = job.options as Record<string, unknown> & { retries?: number; backoff?: unknown; mutiroes_policy?: boolean };
     // The worker owns the retry policy of each job type, whatever the producer set.
     if (!opts.mutiroes_policy) {
