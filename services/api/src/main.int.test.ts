@@ -36,6 +36,33 @@ describe('registration in Consul', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  test('when shutdown starts then health and readiness answer 503 (draining) while the listener still serves, then it closes', async () => {
+    const api = await startWebServer({ env: { ...env, PORT: '0', INSTANCE_ID: `api-drain-${run}`, LOG_LEVEL: 'warn' } });
+    assert.equal((await fetch(`${api.url}/readiness/`)).status, 200);
+    const seen: Record<string, unknown> = {};
+    // Runs after "mark not ready" (100) and before "stop accepting" (80).
+    api.lifecycle.onShutdown('test probe', 85, async () => {
+      const health = await fetch(`${api.url}/health/`);
+      seen['health'] = health.status;
+      seen['checks'] = ((await health.json()) as { checks: Record<string, string> }).checks;
+      seen['readiness'] = (await fetch(`${api.url}/readiness/`)).status;
+      seen['liveness'] = (await fetch(`${api.url}/liveness/`)).status;
+      const res = await fetch(`${api.url}/api/users/badges/`);
+      seen['api'] = res.status;
+      seen['connection'] = res.headers.get('connection');
+    });
+    await api.stop();
+    assert.equal(seen['health'], 503);
+    assert.equal((seen['checks'] as Record<string, string>)['instance'], 'draining');
+    assert.equal(seen['readiness'], 503);
+    assert.equal(seen['liveness'], 200);
+    assert.equal(seen['api'], 200, 'requests still routed here are served during the grace period');
+    assert.equal(seen['connection'], 'close');
+    await assert.rejects(fetch(`${api.url}/liveness/`));
+  });
+});
+
 describe('instances share invalidations and read-your-writes marks through Redis', () => {
   test('when instance A invalidates a key then instance B drops it; when A marks a write then B reads that user from the primary', async () => {
     const a = await startWebServer({ env: { ...env, PORT: '0', INSTANCE_ID: `api-a-${run}`, LOG_LEVEL: 'warn' } });

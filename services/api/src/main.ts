@@ -141,10 +141,12 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
         check: { http: `http://${config.HOST}:${port}/health/`, interval: '2s', timeout: '1s', deregisterCriticalServiceAfter: '1m' },
       });
       registerLifecycle(lifecycle, registration, { graceMs: config.SHUTDOWN_GRACE_MS });
-      lifecycle.onShutdown('mark not ready', 100, () => {
-        ready = false;
-      });
     }
+    // First thing on shutdown: /health/ and /readiness/ answer 503 while requests already routed finish.
+    lifecycle.onShutdown('mark not ready', 100, () => {
+      ready = false;
+      draining = true; // responses now carry Connection: close, so pooled keep-alive sockets leave
+    });
     if (opts.signalHandlers) lifecycle.installSignalHandlers();
 
     const handle: RunningApi = {

@@ -8,7 +8,16 @@ const COLUMNS = `id, user_id, phone, to_char(birth_date, 'YYYY-MM-DD') AS birth_
 export type ProfilePatch = Partial<
   Pick<
     ProfileRecord,
-    'phone' | 'birth_date' | 'bio' | 'city' | 'state' | 'zip_code' | 'notification_preferences' | 'is_public_profile' | 'show_participation_history'
+    | 'phone'
+    | 'birth_date'
+    | 'bio'
+    | 'avatar'
+    | 'city'
+    | 'state'
+    | 'zip_code'
+    | 'notification_preferences'
+    | 'is_public_profile'
+    | 'show_participation_history'
   >
 >;
 

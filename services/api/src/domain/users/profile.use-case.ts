@@ -90,13 +90,20 @@ export async function getOwnProfile(d: UsersDeps, userId: number, mediaUrl: Medi
 }
 
 export interface ProfileUpdate extends ProfilePatch {
+  /** New avatar path (relative to MEDIA_DIR), null to remove, undefined to keep. */
+  avatar?: string | null;
   first_name?: string;
   last_name?: string;
   /** Category ids or names. */
   interests?: Array<number | string>;
 }
 
-export async function updateProfile(d: UsersDeps, userId: number, patch: ProfileUpdate, mediaUrl: MediaUrl): Promise<ProfileView> {
+export async function updateProfile(
+  d: UsersDeps,
+  userId: number,
+  patch: ProfileUpdate,
+  mediaUrl: MediaUrl,
+): Promise<{ view: ProfileView; previousAvatar: string | null }> {
   const db = d.db.sequelize;
   const { first_name, last_name, interests, ...profilePatch } = patch;
   let categoryIds: number[] | undefined;
@@ -112,17 +119,18 @@ export async function updateProfile(d: UsersDeps, userId: number, patch: Profile
     }
     categoryIds = [...foundIds];
   }
-  await db.transaction(async (tx) => {
-    await repos.profiles.getOrCreate(db, userId, tx);
+  const previousAvatar = await db.transaction(async (tx) => {
+    const before = await repos.profiles.getOrCreate(db, userId, tx);
     await repos.users.updateNames(db, tx, userId, { first_name, last_name });
     await repos.profiles.update(db, tx, userId, profilePatch);
     if (categoryIds) await repos.profiles.setInterests(db, tx, userId, categoryIds);
+    return before.avatar;
   });
   d.db.markWrite(userId);
   await d.cache.invalidate(`users:public:${userId}`, 'users:leaderboard');
   const user = (await repos.users.findById(db, userId))!;
   const profile = (await repos.profiles.find(db, userId))!;
-  return view(d, user, profile, mediaUrl, true, true);
+  return { view: await view(d, user, profile, mediaUrl, true, true), previousAvatar };
 }
 
 /** Another user's profile: 404 unless it exists and is public (the owner always sees their own). */

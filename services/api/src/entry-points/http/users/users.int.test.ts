@@ -358,6 +358,40 @@ describe('profile', () => {
     assert.deepEqual(afterRow, before);
   });
 
+  test('when an avatar is uploaded as multipart then it is stored, served under /media and replaced/removed cleanly', async () => {
+    const u = await registerAndLogin(h);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+    const upload = async (bytes: Buffer, extra: Record<string, string> = {}) => {
+      const form = new FormData();
+      form.set('avatar', new Blob([bytes], { type: 'image/png' }), 'a.png');
+      for (const [k, v] of Object.entries(extra)) form.set(k, v);
+      const res = await fetch(`${h.url}/api/users/profile/`, { method: 'PATCH', body: form, headers: { authorization: `Bearer ${u.access}` } });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const r = await upload(png, { city: 'Ubatuba', is_public_profile: 'false' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.city, 'Ubatuba');
+    assert.equal(r.body.is_public_profile, false);
+    assert.match(r.body.avatar_url, new RegExp(`^${h.url}/media/avatars/${u.id}/[0-9a-f-]+\\.png$`));
+    const file = await fetch(r.body.avatar_url);
+    assert.equal(file.status, 200);
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), png);
+
+    const notImage = await upload(Buffer.from('#!/bin/sh\nrm -rf /\n'));
+    assert.equal(notImage.status, 400);
+    assert.ok(notImage.body.avatar);
+    const badField = await upload(png, { state: 'XYZ' });
+    assert.equal(badField.status, 400);
+    assert.ok(badField.body.state);
+
+    const removed = await h.call('PATCH', '/api/users/profile/', { token: u.access, body: { avatar: null } });
+    assert.equal(removed.status, 200);
+    assert.equal(removed.body.avatar_url, null);
+    assert.equal((await fetch(r.body.avatar_url)).status, 404, 'the old file is deleted');
+    const wrong = await h.call('PATCH', '/api/users/profile/', { token: u.access, body: { avatar: 'http://evil/x.png' } });
+    assert.equal(wrong.status, 400);
+  });
+
   test('when another user looks at a profile then it is shown only while public, without private fields', async () => {
     const owner = await registerAndLogin(h);
     const viewer = await registerAndLogin(h);

@@ -10,6 +10,7 @@ import { badgeCatalogue, earnedBadges, leaderboard, rankOf, userStats } from '..
 import type { LeaderboardRow } from '../../../data-access/users/user-activity.repository.js';
 import { methodNotAllowed, parseBody, parseQuery } from '../request-validation.js';
 import { absoluteUrl, paginate } from '../pagination.js';
+import { parseAvatarUpload, removeAvatar, storeAvatar } from './avatar-upload.js';
 import { changePasswordSchema, leaderboardQuerySchema, profileUpdateSchema, registerSchema } from './users.schemas.js';
 
 export function mediaUrlFor(req: Request): MediaUrl {
@@ -45,16 +46,27 @@ export function createUsersRouter(deps: ApiDeps, users: UsersDeps): express.Rout
     res.json(await getOwnProfile(users, req.user!.id, mediaUrlFor(req)));
   });
 
+  const mediaDir = deps.config.MEDIA_DIR;
   const update: express.RequestHandler = async (req, res) => {
     const body = parseBody(profileUpdateSchema, req.body);
-    const { user, ...rest } = body;
+    const { user, avatar, ...rest } = body;
     const patch = { ...rest, first_name: rest.first_name ?? user?.first_name, last_name: rest.last_name ?? user?.last_name };
-    res.json(await updateProfile(users, req.user!.id, patch, mediaUrlFor(req)));
+    // The file is written only after the fields validated; if the update then fails it is removed again.
+    const stored = req.file ? await storeAvatar(mediaDir, req.user!.id, req.file) : undefined;
+    const newAvatar = stored ?? (avatar === null ? null : undefined);
+    try {
+      const { view, previousAvatar } = await updateProfile(users, req.user!.id, { ...patch, avatar: newAvatar }, mediaUrlFor(req));
+      if (newAvatar !== undefined && previousAvatar !== newAvatar) await removeAvatar(mediaDir, previousAvatar).catch(() => undefined);
+      res.json(view);
+    } catch (e) {
+      if (stored) await removeAvatar(mediaDir, stored).catch(() => undefined);
+      throw e;
+    }
   };
-  r.patch('/profile', requireAuth, update);
-  r.put('/profile', requireAuth, update);
-  r.patch('/profile/update', requireAuth, update);
-  r.put('/profile/update', requireAuth, update);
+  for (const path of ['/profile', '/profile/update']) {
+    r.patch(path, requireAuth, parseAvatarUpload, update);
+    r.put(path, requireAuth, parseAvatarUpload, update);
+  }
 
   r.get('/profile/:username', optionalAuth, async (req, res) => {
     const username = String(req.params['username']).slice(0, 200);

@@ -90,6 +90,8 @@ export const profileUpdateSchema = z.object({
     .record(z.string().max(50), z.boolean())
     .refine((o) => Object.keys(o).length <= 30, 'No máximo 30 preferências.')
     .optional(),
+  /** Only `null` (remove the avatar) in JSON; a new avatar comes as a multipart file field. */
+  avatar: z.null('Envie a imagem como arquivo (multipart/form-data) ou null para remover.').optional(),
   is_public_profile: z.boolean().optional(),
   show_participation_history: z.boolean().optional(),
   first_name: name.optional(),
