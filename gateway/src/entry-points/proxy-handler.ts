@@ -332,6 +332,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     const d = this.d;
     const out: string[] = [];
     let seenSecurity = 0;
+    let seenRequestId = false;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
       const len = name.length;
@@ -339,11 +340,11 @@ class Exchange implements Dispatcher.DispatchHandler {
       if (SECURITY_LENGTHS.has(len)) {
         const k = SECURITY_LOWER.indexOf(name.toLowerCase());
         if (k >= 0) seenSecurity |= 1 << k;
-      }
+      } else if (len === 12 && name.toLowerCase() === 'x-request-id') seenRequestId = true;
       out.push(name, rawHeaders[i + 1]!.toString('latin1'));
     }
     for (let k = 0; k < SECURITY_HEADERS.length; k++) if (!(seenSecurity & (1 << k))) out.push(SECURITY_HEADERS[k]![0], SECURITY_HEADERS[k]![1]);
-    out.push('X-Request-ID', this.requestId);
+    if (!seenRequestId) out.push('X-Request-ID', this.requestId);
     if (this.origin) d.cors.responseHeaders(this.origin, out);
     if (d.draining()) out.push('Connection', 'close');
     this.status = statusCode;
