@@ -144,11 +144,18 @@ function toRecord(r: JoinedRow): EventRecord {
   return rec;
 }
 
-function visibility(p: Params, viewerId: number | undefined): string {
-  if (viewerId === undefined) return `(e.status <> 'draft' AND e.is_public)`;
+const PUBLICLY_VISIBLE = `(e.status <> 'draft' AND e.is_public)`;
+
+/**
+ * What a viewer may see: published-or-later public events, plus their own events (drafts included) and
+ * private events they take part in. `onlyPrivate` keeps just the part anonymous visitors cannot see.
+ */
+function visibility(p: Params, viewerId: number | undefined, onlyPrivate = false): string {
+  if (viewerId === undefined) return PUBLICLY_VISIBLE;
   const v = p.add(viewerId);
-  return `(e.organizer_id = ${v} OR (e.status <> 'draft' AND (e.is_public OR EXISTS (
-    SELECT 1 FROM event_participants vp WHERE vp.event_id = e.id AND vp.user_id = ${v} AND vp.status IN ('pending','confirmed')))))`;
+  const own = `(e.organizer_id = ${v} OR (e.status <> 'draft' AND EXISTS (
+    SELECT 1 FROM event_participants vp WHERE vp.event_id = e.id AND vp.user_id = ${v} AND vp.status IN ('pending','confirmed'))))`;
+  return onlyPrivate ? `(${own} AND NOT ${PUBLICLY_VISIBLE})` : `(${PUBLICLY_VISIBLE} OR ${own})`;
 }
 
 function geoTerms(p: Params, g: GeoFilter): { where: string; distanceKm: string; knn: string } {
@@ -168,8 +175,8 @@ function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
-function whereClause(p: Params, f: EventListFilter): { where: string; distanceKm?: string; knn?: string } {
-  const terms = [visibility(p, f.viewerId)];
+function whereClause(p: Params, f: EventListFilter, onlyPrivate = false): { where: string; distanceKm?: string; knn?: string } {
+  const terms = [visibility(p, f.viewerId, onlyPrivate)];
   if (f.status) terms.push(`e.status = ${p.add(f.status)}`);
   if (f.categoryId !== undefined) terms.push(`e.category_id = ${p.add(f.categoryId)}`);
   if (f.city) terms.push(`lower(e.city) = lower(${p.add(f.city)})`);
@@ -202,9 +209,14 @@ export class EventRepository {
     return (await selectOne(c, 'SELECT 1 AS one FROM event_categories WHERE id = $1', [id])) !== null;
   }
 
-  async count(c: Conn, f: EventListFilter): Promise<number> {
+  /**
+   * Events matching `f`. With `onlyPrivate`, only those the viewer sees but anonymous visitors do not
+   * (their drafts, private events): a count that the organiser/participant indexes answer quickly, so a
+   * viewer's total = the shared anonymous count + this.
+   */
+  async count(c: Conn, f: EventListFilter, onlyPrivate = false): Promise<number> {
     const p = new Params();
-    const { where } = whereClause(p, f);
+    const { where } = whereClause(p, f, onlyPrivate);
     const row = await selectOne<{ n: number }>(c, `SELECT count(*)::int AS n FROM events e WHERE ${where}`, p.values);
     return row?.n ?? 0;
   }

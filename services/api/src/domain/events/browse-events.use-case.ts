@@ -24,21 +24,25 @@ export class BrowseEvents {
     return this.ctx.deps.cache.getOrLoad(CATEGORIES_CACHE, () => this.ctx.events.listCategories(this.ctx.reader(undefined)), CATEGORIES_TTL_S);
   }
 
-  /** Published events unless another status is asked for; anonymous pages and counts are cached briefly. */
+  /**
+   * Published events unless another status is asked for. The count of what anonymous visitors see is
+   * cached per filter (shared by every page and every viewer: a full count of a big table is the costly
+   * part); a logged-in viewer adds the few private events only they see. Anonymous pages are cached too.
+   */
   async list(actor: Actor | undefined, q: ListQuery): Promise<{ count: number; items: EventListItem[] }> {
     const { ordering, limit, offset, ...rest } = q;
-    const filter: EventListFilter = { ...rest, status: rest.status ?? 'published', viewerId: actor?.id };
+    const shared: EventListFilter = { ...rest, status: rest.status ?? 'published' };
+    const filter: EventListFilter = { ...shared, viewerId: actor?.id };
     const conn = this.ctx.reader(actor);
-    const loadCount = () => this.ctx.events.count(conn, filter);
-    const loadPage = async () => (await this.ctx.events.list(conn, filter, ordering, limit, offset)).map((e) => eventListItem(e));
-    if (actor) return { count: await loadCount(), items: await loadPage() };
-    // Keys hash the filter: the count is shared by every page of one filter.
-    const key = createHash('sha1').update(JSON.stringify(filter)).digest('base64url');
     const cache = this.ctx.deps.cache;
-    const [count, items] = await Promise.all([
-      cache.getOrLoad(`${LIST_CACHE}:count:${key}`, loadCount, LIST_TTL_S),
-      cache.getOrLoad(`${LIST_CACHE}:page:${key}:${ordering}:${limit}:${offset}`, loadPage, LIST_TTL_S),
-    ]);
+    const key = createHash('sha1').update(JSON.stringify(shared)).digest('base64url');
+    const sharedCount = cache.getOrLoad(`${LIST_CACHE}:count:${key}`, () => this.ctx.events.count(conn, shared), LIST_TTL_S);
+    const loadPage = async () => (await this.ctx.events.list(conn, filter, ordering, limit, offset)).map((e) => eventListItem(e));
+    if (actor) {
+      const [n, extra, items] = await Promise.all([sharedCount, this.ctx.events.count(conn, filter, true), loadPage()]);
+      return { count: n + extra, items };
+    }
+    const [count, items] = await Promise.all([sharedCount, cache.getOrLoad(`${LIST_CACHE}:page:${key}:${ordering}:${limit}:${offset}`, loadPage, LIST_TTL_S)]);
     return { count, items };
   }
 

@@ -135,6 +135,19 @@ describe('list', () => {
     city = `Cidade ${Date.now()}`;
     for (let i = 0; i < 23; i++) await createEvent({ city, title: `Evento ${i}`, state: 'SP', latitude: 5 + i * 0.01, longitude: lng });
     await createEvent({ city, status: 'draft', title: 'rascunho' });
+    await createEvent({ city, is_public: false, title: 'privado' });
+  });
+
+  test('when logged in then the count adds only what that viewer may see (own drafts, private events)', async () => {
+    const q = `/api/events/?city=${encodeURIComponent(city)}`;
+    assert.equal((await api.call('GET', q)).body.count, 23);
+    assert.equal((await api.call('GET', q, { token: other.token })).body.count, 23);
+    const own = await api.call('GET', `${q}&page_size=100`, { token: org.token });
+    assert.equal(own.body.count, 24);
+    assert.equal(own.body.results.length, 24);
+    assert.equal((await api.call('GET', `${q}&status=draft`, { token: org.token })).body.count, 1);
+    assert.equal((await api.call('GET', `${q}&status=draft`, { token: other.token })).body.count, 0);
+    assert.equal((await api.call('GET', `${q}&status=draft`)).body.count, 0);
   });
 
   test('when paged then count/next/previous are absolute links and drafts are not listed', async () => {
