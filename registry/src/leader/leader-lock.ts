@@ -70,6 +70,12 @@ export class LeaderLock extends EventEmitter {
     this.ttlMs = parseDuration(opts.ttl ?? '3s');
     this.lockDelayMs = parseDuration(opts.lockDelay ?? '1s');
     this.marginMs = opts.safetyMarginMs ?? 150;
+    if (this.ttlMs < 1_000) throw new Error(`leader lock ttl must be at least 1s (got ${opts.ttl})`);
+    if (this.lockDelayMs < 300) {
+      throw new Error(
+        `leader lock lockDelay must be at least 300ms (got ${opts.lockDelay}): it bounds how long a holder may trust its last confirmation`,
+      );
+    }
     // Beat often enough that both bounds (ttl and lock-delay) are renewed well before they lapse.
     this.beatMs = Math.max(100, Math.min(this.ttlMs / 3, this.lockDelayMs / 2));
     // The TTL check belongs to a small service of its own: a node-level check would, when critical,
@@ -343,12 +349,9 @@ export class LeaderLock extends EventEmitter {
   }
 
   private gain(): void {
+    if (Date.now() >= this.validUntilIfLeader() - this.marginMs) return; // already too old to lead safely
     this.leading = true;
     this.extend();
-    if (!this.isLeader) {
-      this.leading = false;
-      return;
-    }
     this.log.info('leadership gained', { key: this.key, holder: this.holder });
     this.emit('gained');
   }
