@@ -60,7 +60,8 @@ export interface ApiDeps {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
-    // passport declares `interface User {}`; ours carries the token's identity.
+    // passport declares `interface User {}`; declaration merging gives it the token's identity.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends AuthUser {}
   }
 }
