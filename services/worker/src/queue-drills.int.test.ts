@@ -12,10 +12,14 @@ import {
 const run = randomBytes(3).toString('hex');
 let f: Fixture;
 const workers: Child[] = [];
+/** Workers the launcher runs: stopped during the drills so the victims are this file's processes, restarted after. */
+let launched: string[] = [];
 
 before(async () => {
   f = await openFixture();
   await f.mesh.waitHealthy({ timeoutMs: 120_000 });
+  launched = (await f.mesh.status()).filter((c) => c.kind === 'worker' && c.running).map((c) => c.name);
+  for (const name of launched) await f.mesh.stop(name);
   for (const n of [1, 2]) workers.push(spawnService('worker', `worker-d${n}-${run}`, f.env));
   await Promise.all(workers.map((w) => waitStarted(w, /worker started/)));
 });
@@ -23,6 +27,7 @@ before(async () => {
 after(async () => {
   await Promise.all(workers.map((w) => stopChild(w)));
   await closeProducers();
+  for (const name of launched) await f.mesh.start(name).catch((e) => console.error(`could not restart ${name}: ${e}`));
   await f?.mesh.waitHealthy({ timeoutMs: 120_000 }).catch((e) => console.error(`mesh not healthy after the drills: ${e}`));
   await f?.close();
 });
@@ -133,6 +138,38 @@ describe('queue drills', () => {
     // Restore: a replacement worker for the rest of the file.
     const replacement = spawnService('worker', `${victim.name}-r`, f.env);
     workers.splice(workers.indexOf(victim), 1, replacement);
+    await waitStarted(replacement, /worker started/);
+  });
+  test('when a worker gets SIGTERM in the middle of a job then it deregisters, finishes the job in flight and exits 0', async () => {
+    const org = await createUser(f, `term_org_${run}`);
+    const ev = await createEvent(f, org.id, `term-${run}`, 10 * 3_600_000);
+    const P = 40;
+    for (let i = 0; i < P; i++) {
+      const u = await createUser(f, `term_${run}_${i}`);
+      await f.sql(`INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id`, [ev, u.id]);
+    }
+    const subject = `Lembrete: Mutirão term-${run} começa em breve`;
+    const reminders = async () => (await sinkMessages(f.env)).filter((m) => m.subject === subject);
+    const jobId = `outbox:term-${run}`;
+    await enqueue(f, 'send_bulk_event_reminders', jobId, { event_id: ev });
+    const first = await waitFor(async (): Promise<{ worker: string } | false> => {
+      const a = await f.redis.lrange(`mutiroes:jobmeta:send_bulk_event_reminders:${jobId}`, 0, 0);
+      if (!a[0] || (await reminders()).length < 3) return false;
+      return JSON.parse(a[0]) as { worker: string };
+    }, { timeoutMs: 30_000, intervalMs: 20, description: 'the job to be running' });
+    const w = workers.find((x) => x.name === first.worker)!;
+    assert.ok(w, `job started on ${first.worker}`);
+    assert.ok((await reminders()).length < P, 'the job finished before SIGTERM');
+    w.proc.kill('SIGTERM');
+    const code = await w.exited;
+    assert.equal(code, 0);
+    const attempts = (await f.redis.lrange(`mutiroes:jobmeta:send_bulk_event_reminders:${jobId}`, 0, -1)).map((a) => JSON.parse(a) as { worker: string; outcome: string });
+    assert.deepEqual(attempts.map((a) => `${a.worker}:${a.outcome}`), [`${w.name}:succeeded`]);
+    assert.equal(new Set((await reminders()).flatMap((m) => m.to)).size, P);
+    assert.ok(!(await f.registry.lookup('worker')).some((i) => i.id === w.name), 'still registered in Consul');
+    assert.ok(w.output.some((l) => l.includes('deregistered from consul')));
+    const replacement = spawnService('worker', `${w.name}-t`, f.env);
+    workers.splice(workers.indexOf(w), 1, replacement);
     await waitStarted(replacement, /worker started/);
   });
 });
