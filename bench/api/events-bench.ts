@@ -10,12 +10,21 @@ import pg from 'pg';
 import { EventRepository } from '../../services/api/src/data-access/events/event.repository.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000')
+  .split(',')
+  .map((s) => Number(s.trim()))
+  .filter((n) => n > 0);
 const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const BATCH = 50_000;
 // Nearby probes: big Brazilian cities (the seeded events are spread over Brazil, denser around them).
-const CITIES: Array<[number, number]> = [[-23.5505, -46.6333], [-22.9068, -43.1729], [-19.9167, -43.9345], [-30.0346, -51.2177], [-12.9714, -38.5014]];
+const CITIES: Array<[number, number]> = [
+  [-23.5505, -46.6333],
+  [-22.9068, -43.1729],
+  [-19.9167, -43.9345],
+  [-30.0346, -51.2177],
+  [-12.9714, -38.5014],
+];
 
 async function primaryPort(): Promise<number> {
   for (const addr of (process.env.CONSUL_HTTP_ADDR ?? '127.0.0.1:8500').split(',')) {
@@ -31,10 +40,14 @@ async function primaryPort(): Promise<number> {
 }
 
 function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(root, 'bench/api/bench-server.ts')], {
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', path.join(root, 'bench/api/bench-server.ts')],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -47,7 +60,9 @@ function startServer(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 async function seedTo(db: pg.Client, target: number, organizerId: number): Promise<void> {
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE title LIKE 'bench %'`);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM events WHERE title LIKE 'bench %'`,
+  );
   let have = rows[0]!.n;
   if (have >= target) return;
   const started = Date.now();
@@ -71,7 +86,9 @@ async function seedTo(db: pg.Client, target: number, organizerId: number): Promi
     );
     have += n;
     const rate = Math.round(have / ((Date.now() - started) / 1000));
-    process.stdout.write(`\r  seeding events: ${have.toLocaleString('en')} / ${target.toLocaleString('en')} (${rate.toLocaleString('en')} rows/s)   `);
+    process.stdout.write(
+      `\r  seeding events: ${have.toLocaleString('en')} / ${target.toLocaleString('en')} (${rate.toLocaleString('en')} rows/s)   `,
+    );
   }
   process.stdout.write('\n');
   await db.query('ANALYZE events');
@@ -108,9 +125,17 @@ const rand = (n: number) => Math.floor(Math.random() * n);
 
 async function main(): Promise<void> {
   const port = await primaryPort();
-  const db = new pg.Client({ host: '127.0.0.1', port, user: process.env.DB_USER, password: process.env.DB_PASSWORD, database: process.env.DB_NAME ?? 'mutiroes' });
+  const db = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: process.env.DB_USER,
+    password: process.env.DB_PASSWORD,
+    database: process.env.DB_NAME ?? 'mutiroes',
+  });
   await db.connect();
-  console.log(`[bench-api] sizes ${sizes.join(', ')}; ${durationS} s × ${connections} connections per endpoint`);
+  console.log(
+    `[bench-api] sizes ${sizes.join(', ')}; ${durationS} s × ${connections} connections per endpoint`,
+  );
   const { url, child } = await startServer(); // runs the migrations before it listens
   const results: Row[] = [];
   let explain = '';
@@ -119,11 +144,17 @@ async function main(): Promise<void> {
       `INSERT INTO users (username, email, password_hash) VALUES ('bench_organizer', 'bench_organizer@example.test', 'x')
        ON CONFLICT DO NOTHING RETURNING id`,
     );
-    const organizerId = org.rows[0]?.id ?? (await db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'bench_organizer'`)).rows[0]!.id;
+    const organizerId =
+      org.rows[0]?.id ??
+      (await db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'bench_organizer'`)).rows[0]!.id;
     for (const size of sizes) {
       console.log(`[bench-api] ${size.toLocaleString('en')} events`);
       await seedTo(db, size, organizerId);
-      const ids = (await db.query<{ id: number }>(`SELECT id FROM events WHERE title LIKE 'bench %' AND status = 'published' ORDER BY random() LIMIT 1000`)).rows.map((r) => r.id);
+      const ids = (
+        await db.query<{ id: number }>(
+          `SELECT id FROM events WHERE title LIKE 'bench %' AND status = 'published' ORDER BY random() LIMIT 1000`,
+        )
+      ).rows.map((r) => r.id);
       const pages = Math.max(1, Math.min(50, Math.floor((size * 0.85) / 20)));
       const probe = () => {
         const [lat, lng] = CITIES[rand(CITIES.length)]!;
@@ -136,10 +167,20 @@ async function main(): Promise<void> {
       ] as const) {
         const row = { size, ...(await load(url, endpoint, next)) };
         results.push(row);
-        console.log(`  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  errors ${row.errors} non-2xx ${row.non2xx}`);
+        console.log(
+          `  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  errors ${row.errors} non-2xx ${row.non2xx}`,
+        );
       }
-      const q = new EventRepository().nearbySql(undefined, { latitude: CITIES[0]![0], longitude: CITIES[0]![1], radiusKm: 10 }, 100);
-      explain = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.text}`, q.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const q = new EventRepository().nearbySql(
+        undefined,
+        { latitude: CITIES[0]![0], longitude: CITIES[0]![1], radiusKm: 10 },
+        100,
+      );
+      explain = (
+        await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.text}`, q.values)
+      ).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
     }
   } finally {
     child.kill('SIGTERM');
@@ -148,12 +189,31 @@ async function main(): Promise<void> {
 
   console.log('\n| events | endpoint | p50 ms | p99 ms | req/s | errors | non-2xx |');
   console.log('|---:|---|---:|---:|---:|---:|---:|');
-  for (const r of results) console.log(`| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.errors} | ${r.non2xx} |`);
-  console.log(`\nEXPLAIN of the nearby query at ${sizes[sizes.length - 1]!.toLocaleString('en')} events (São Paulo, 10 km):\n${explain}`);
-  if (!/events_earth_idx/.test(explain)) console.log('WARNING: the nearby plan does not use events_earth_idx');
+  for (const r of results)
+    console.log(
+      `| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.errors} | ${r.non2xx} |`,
+    );
+  console.log(
+    `\nEXPLAIN of the nearby query at ${sizes[sizes.length - 1]!.toLocaleString('en')} events (São Paulo, 10 km):\n${explain}`,
+  );
+  if (!/events_earth_idx/.test(explain))
+    console.log('WARNING: the nearby plan does not use events_earth_idx');
   const out = path.join(root, 'bench/results/api.json');
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ measured_at: new Date().toISOString(), duration_s: durationS, connections, results, nearby_explain: explain }, null, 2) + '\n');
+  await writeFile(
+    out,
+    JSON.stringify(
+      {
+        measured_at: new Date().toISOString(),
+        duration_s: durationS,
+        connections,
+        results,
+        nearby_explain: explain,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`\nwrote ${path.relative(root, out)}`);
 }
 

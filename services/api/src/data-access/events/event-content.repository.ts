@@ -15,8 +15,18 @@ export interface ResourceRecord {
   created_at: Date;
   updated_at: Date;
 }
-export type ResourceFields = Pick<ResourceRecord, 'name' | 'description' | 'resource_type' | 'quantity_needed' | 'quantity_provided' | 'unit'>;
-const RESOURCE_COLUMNS = ['name', 'description', 'resource_type', 'quantity_needed', 'quantity_provided', 'unit'] as const;
+export type ResourceFields = Pick<
+  ResourceRecord,
+  'name' | 'description' | 'resource_type' | 'quantity_needed' | 'quantity_provided' | 'unit'
+>;
+const RESOURCE_COLUMNS = [
+  'name',
+  'description',
+  'resource_type',
+  'quantity_needed',
+  'quantity_provided',
+  'unit',
+] as const;
 
 export interface PhotoRecord {
   id: number;
@@ -44,11 +54,16 @@ export interface CommentRecord {
 
 export class EventContentRepository {
   async listResources(c: Conn, eventId: number): Promise<ResourceRecord[]> {
-    return select<ResourceRecord>(c, 'SELECT * FROM event_resources WHERE event_id = $1 ORDER BY id', [eventId]);
+    return select<ResourceRecord>(c, 'SELECT * FROM event_resources WHERE event_id = $1 ORDER BY id', [
+      eventId,
+    ]);
   }
 
   async findResource(c: Conn, eventId: number, id: number): Promise<ResourceRecord | null> {
-    return selectOne<ResourceRecord>(c, 'SELECT * FROM event_resources WHERE event_id = $1 AND id = $2', [eventId, id]);
+    return selectOne<ResourceRecord>(c, 'SELECT * FROM event_resources WHERE event_id = $1 AND id = $2', [
+      eventId,
+      id,
+    ]);
   }
 
   async insertResource(c: Conn, eventId: number, f: ResourceFields): Promise<ResourceRecord> {
@@ -63,9 +78,15 @@ export class EventContentRepository {
 
   async updateResource(c: Conn, id: number, changes: Partial<ResourceFields>): Promise<ResourceRecord> {
     const p = new Params();
-    const sets = RESOURCE_COLUMNS.filter((k) => changes[k] !== undefined).map((k) => `${k} = ${p.add(changes[k])}`);
+    const sets = RESOURCE_COLUMNS.filter((k) => changes[k] !== undefined).map(
+      (k) => `${k} = ${p.add(changes[k])}`,
+    );
     sets.push('updated_at = now()');
-    const rows = await mutate<ResourceRecord>(c, `UPDATE event_resources SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
+    const rows = await mutate<ResourceRecord>(
+      c,
+      `UPDATE event_resources SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`,
+      p.values,
+    );
     return rows[0]!;
   }
 
@@ -91,7 +112,11 @@ export class EventContentRepository {
   }
 
   async findPhoto(c: Conn, id: number): Promise<PhotoRecord | null> {
-    return selectOne<PhotoRecord>(c, `SELECT ph.*, u.username FROM event_photos ph JOIN users u ON u.id = ph.user_id WHERE ph.id = $1`, [id]);
+    return selectOne<PhotoRecord>(
+      c,
+      `SELECT ph.*, u.username FROM event_photos ph JOIN users u ON u.id = ph.user_id WHERE ph.id = $1`,
+      [id],
+    );
   }
 
   async listComments(c: Conn, eventId: number): Promise<CommentRecord[]> {
@@ -110,7 +135,13 @@ export class EventContentRepository {
     );
   }
 
-  async insertComment(c: Conn, eventId: number, userId: number, content: string, parentId: number | null): Promise<number> {
+  async insertComment(
+    c: Conn,
+    eventId: number,
+    userId: number,
+    content: string,
+    parentId: number | null,
+  ): Promise<number> {
     const rows = await mutate<{ id: number }>(
       c,
       'INSERT INTO event_comments (event_id, user_id, content, parent_id) VALUES ($1, $2, $3, $4) RETURNING id',

@@ -13,8 +13,15 @@ export interface ReportFields {
   achievements: string;
 }
 const REPORT_COLUMNS = [
-  'total_participants', 'total_hours', 'trash_collected_kg', 'trees_planted', 'area_cleaned_m2',
-  'recyclable_material_kg', 'summary', 'challenges', 'achievements',
+  'total_participants',
+  'total_hours',
+  'trash_collected_kg',
+  'trees_planted',
+  'area_cleaned_m2',
+  'recyclable_material_kg',
+  'summary',
+  'challenges',
+  'achievements',
 ] as const;
 
 export interface ReportRecord {
@@ -37,7 +44,11 @@ export interface ReportRecord {
 
 export class EventReportRepository {
   async findByEvent(c: Conn, eventId: number, forUpdate = false): Promise<ReportRecord | null> {
-    return selectOne<ReportRecord>(c, `SELECT * FROM event_reports WHERE event_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [eventId]);
+    return selectOne<ReportRecord>(
+      c,
+      `SELECT * FROM event_reports WHERE event_id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [eventId],
+    );
   }
 
   /** null when the event already has a report (unique event_id). */
@@ -57,9 +68,15 @@ export class EventReportRepository {
 
   async update(c: Conn, id: number, changes: Partial<ReportFields>): Promise<ReportRecord> {
     const p = new Params();
-    const sets = REPORT_COLUMNS.filter((k) => changes[k] !== undefined).map((k) => `${k} = ${p.add(changes[k])}`);
+    const sets = REPORT_COLUMNS.filter((k) => changes[k] !== undefined).map(
+      (k) => `${k} = ${p.add(changes[k])}`,
+    );
     sets.push('updated_at = now()');
-    const rows = await mutate<ReportRecord>(c, `UPDATE event_reports SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
+    const rows = await mutate<ReportRecord>(
+      c,
+      `UPDATE event_reports SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`,
+      p.values,
+    );
     return rows[0]!;
   }
 }

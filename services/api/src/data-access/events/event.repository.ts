@@ -72,9 +72,16 @@ export interface EventFields {
 }
 
 /** The bare row, as locked by `lockById` (no joins: FOR UPDATE locks only the events row). */
-export type EventRow = EventFields & { id: number; organizer_id: number; participants_count: number; created_at: Date; updated_at: Date };
+export type EventRow = EventFields & {
+  id: number;
+  organizer_id: number;
+  participants_count: number;
+  created_at: Date;
+  updated_at: Date;
+};
 
-export type EventOrdering = 'start_date' | '-start_date' | 'created_at' | '-created_at' | 'participants_count' | '-participants_count';
+export type EventOrdering =
+  'start_date' | '-start_date' | 'created_at' | '-created_at' | 'participants_count' | '-participants_count';
 
 export interface GeoFilter {
   latitude: number;
@@ -100,14 +107,34 @@ export interface EventListFilter {
 }
 
 const EVENT_COLUMNS: ReadonlySet<string> = new Set<keyof EventFields>([
-  'title', 'description', 'category_id', 'address', 'latitude', 'longitude', 'city', 'state', 'start_date', 'end_date',
-  'registration_deadline', 'max_participants', 'min_age', 'max_age', 'status', 'is_public', 'requires_approval',
-  'required_tools', 'provided_tools', 'what_to_bring', 'cover_image',
+  'title',
+  'description',
+  'category_id',
+  'address',
+  'latitude',
+  'longitude',
+  'city',
+  'state',
+  'start_date',
+  'end_date',
+  'registration_deadline',
+  'max_participants',
+  'min_age',
+  'max_age',
+  'status',
+  'is_public',
+  'requires_approval',
+  'required_tools',
+  'provided_tools',
+  'what_to_bring',
+  'cover_image',
 ]);
 
 /** Column names are spliced into SQL: only known ones pass, whatever object the caller built. */
 function columnsOf(f: Partial<EventFields>): Array<keyof EventFields> {
-  return (Object.keys(f) as Array<keyof EventFields>).filter((k) => EVENT_COLUMNS.has(k) && f[k] !== undefined);
+  return (Object.keys(f) as Array<keyof EventFields>).filter(
+    (k) => EVENT_COLUMNS.has(k) && f[k] !== undefined,
+  );
 }
 
 const ORDER_SQL: Record<EventOrdering, string> = {
@@ -135,11 +162,20 @@ FROM events e
 JOIN event_categories c ON c.id = e.category_id
 JOIN users u ON u.id = e.organizer_id`;
 
-type JoinedRow = Omit<EventRecord, 'category'> & { c_id: number; c_name: string; c_description: string; c_icon: string; c_color: string };
+type JoinedRow = Omit<EventRecord, 'category'> & {
+  c_id: number;
+  c_name: string;
+  c_description: string;
+  c_icon: string;
+  c_color: string;
+};
 
 function toRecord(r: JoinedRow): EventRecord {
   const { c_id, c_name, c_description, c_icon, c_color, ...rest } = r;
-  const rec: EventRecord = { ...rest, category: { id: c_id, name: c_name, description: c_description, icon: c_icon, color: c_color } };
+  const rec: EventRecord = {
+    ...rest,
+    category: { id: c_id, name: c_name, description: c_description, icon: c_icon, color: c_color },
+  };
   if (rec.distance_km !== undefined && rec.distance_km !== null) rec.distance_km = Number(rec.distance_km);
   return rec;
 }
@@ -175,7 +211,11 @@ function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
-function whereClause(p: Params, f: EventListFilter, onlyPrivate = false): { where: string; distanceKm?: string; knn?: string } {
+function whereClause(
+  p: Params,
+  f: EventListFilter,
+  onlyPrivate = false,
+): { where: string; distanceKm?: string; knn?: string } {
   const terms = [visibility(p, f.viewerId, onlyPrivate)];
   if (f.status) terms.push(`e.status = ${p.add(f.status)}`);
   if (f.categoryId !== undefined) terms.push(`e.category_id = ${p.add(f.categoryId)}`);
@@ -186,11 +226,15 @@ function whereClause(p: Params, f: EventListFilter, onlyPrivate = false): { wher
   if (f.startUntil) terms.push(`e.start_date <= ${p.add(f.startUntil)}`);
   if (f.organizerId !== undefined) terms.push(`e.organizer_id = ${p.add(f.organizerId)}`);
   if (f.participantId !== undefined) {
-    terms.push(`EXISTS (SELECT 1 FROM event_participants pp WHERE pp.event_id = e.id AND pp.user_id = ${p.add(f.participantId)} AND pp.status IN ('pending','confirmed'))`);
+    terms.push(
+      `EXISTS (SELECT 1 FROM event_participants pp WHERE pp.event_id = e.id AND pp.user_id = ${p.add(f.participantId)} AND pp.status IN ('pending','confirmed'))`,
+    );
   }
   if (f.search) {
     const s = p.add(likePattern(f.search));
-    terms.push(`(e.title ILIKE ${s} OR e.description ILIKE ${s} OR e.address ILIKE ${s} OR e.city ILIKE ${s})`);
+    terms.push(
+      `(e.title ILIKE ${s} OR e.description ILIKE ${s} OR e.address ILIKE ${s} OR e.city ILIKE ${s})`,
+    );
   }
   let geo: ReturnType<typeof geoTerms> | undefined;
   if (f.geo) {
@@ -202,7 +246,10 @@ function whereClause(p: Params, f: EventListFilter, onlyPrivate = false): { wher
 
 export class EventRepository {
   async listCategories(c: Conn): Promise<Category[]> {
-    return select<Category>(c, 'SELECT id, name, description, icon, color FROM event_categories ORDER BY name');
+    return select<Category>(
+      c,
+      'SELECT id, name, description, icon, color FROM event_categories ORDER BY name',
+    );
   }
 
   async categoryExists(c: Conn, id: number): Promise<boolean> {
@@ -217,11 +264,21 @@ export class EventRepository {
   async count(c: Conn, f: EventListFilter, onlyPrivate = false): Promise<number> {
     const p = new Params();
     const { where } = whereClause(p, f, onlyPrivate);
-    const row = await selectOne<{ n: number }>(c, `SELECT count(*)::int AS n FROM events e WHERE ${where}`, p.values);
+    const row = await selectOne<{ n: number }>(
+      c,
+      `SELECT count(*)::int AS n FROM events e WHERE ${where}`,
+      p.values,
+    );
     return row?.n ?? 0;
   }
 
-  async list(c: Conn, f: EventListFilter, ordering: EventOrdering, limit: number, offset: number): Promise<EventRecord[]> {
+  async list(
+    c: Conn,
+    f: EventListFilter,
+    ordering: EventOrdering,
+    limit: number,
+    offset: number,
+  ): Promise<EventRecord[]> {
     const p = new Params();
     const { where, distanceKm } = whereClause(p, f);
     const sql = `${SELECT_EVENT}${distanceKm ? `, ${distanceKm} AS distance_km` : ''}${FROM_EVENT}
@@ -238,7 +295,11 @@ LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
   }
 
   /** The nearby query itself (the benchmark prints its EXPLAIN). */
-  nearbySql(viewerId: number | undefined, geo: GeoFilter, limit: number): { text: string; values: unknown[] } {
+  nearbySql(
+    viewerId: number | undefined,
+    geo: GeoFilter,
+    limit: number,
+  ): { text: string; values: unknown[] } {
     const p = new Params();
     const { where, distanceKm, knn } = whereClause(p, { viewerId, status: 'published', geo });
     const text = `${SELECT_EVENT}, ${distanceKm} AS distance_km${FROM_EVENT}
@@ -253,7 +314,11 @@ LIMIT ${p.add(limit)}`;
   async findVisible(c: Conn, id: number, viewerId: number | undefined): Promise<EventRecord | null> {
     const p = new Params();
     const idp = p.add(id);
-    const row = await selectOne<JoinedRow>(c, `${SELECT_EVENT}${FROM_EVENT} WHERE e.id = ${idp} AND ${visibility(p, viewerId)}`, p.values);
+    const row = await selectOne<JoinedRow>(
+      c,
+      `${SELECT_EVENT}${FROM_EVENT} WHERE e.id = ${idp} AND ${visibility(p, viewerId)}`,
+      p.values,
+    );
     return row ? toRecord(row) : null;
   }
 
@@ -264,7 +329,11 @@ LIMIT ${p.add(limit)}`;
 
   /** The organiser's avatar (a path under MEDIA_DIR or a URL) from API-core's profile table. */
   async organizerAvatar(c: Conn, userId: number): Promise<string | null> {
-    const row = await selectOne<{ avatar: string | null }>(c, 'SELECT avatar FROM user_profiles WHERE user_id = $1', [userId]);
+    const row = await selectOne<{ avatar: string | null }>(
+      c,
+      'SELECT avatar FROM user_profiles WHERE user_id = $1',
+      [userId],
+    );
     return row?.avatar ?? null;
   }
 

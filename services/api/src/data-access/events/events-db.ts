@@ -11,7 +11,11 @@ export async function select<T extends object>(c: Conn, sql: string, bind: unkno
   return c.sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT, transaction: c.tx ?? null });
 }
 
-export async function selectOne<T extends object>(c: Conn, sql: string, bind: unknown[] = []): Promise<T | null> {
+export async function selectOne<T extends object>(
+  c: Conn,
+  sql: string,
+  bind: unknown[] = [],
+): Promise<T | null> {
   const rows = await select<T>(c, sql, bind);
   return rows[0] ?? null;
 }

@@ -50,19 +50,35 @@ export class ParticipantRepository {
     const p = new Params();
     let where = `p.event_id = ${p.add(eventId)}`;
     if (statuses) where += ` AND p.status = ANY(${p.add(statuses)}::varchar[])`;
-    return select<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE ${where} ORDER BY p.registered_at, p.id`, p.values);
+    return select<ParticipantRecord>(
+      c,
+      `${SELECT_PARTICIPANT} WHERE ${where} ORDER BY p.registered_at, p.id`,
+      p.values,
+    );
   }
 
   async findById(c: Conn, eventId: number, id: number): Promise<ParticipantRecord | null> {
-    return selectOne<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE p.event_id = $1 AND p.id = $2`, [eventId, id]);
+    return selectOne<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE p.event_id = $1 AND p.id = $2`, [
+      eventId,
+      id,
+    ]);
   }
 
   async findByUser(c: Conn, eventId: number, userId: number): Promise<ParticipantRecord | null> {
-    return selectOne<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE p.event_id = $1 AND p.user_id = $2`, [eventId, userId]);
+    return selectOne<ParticipantRecord>(c, `${SELECT_PARTICIPANT} WHERE p.event_id = $1 AND p.user_id = $2`, [
+      eventId,
+      userId,
+    ]);
   }
 
   /** Creates the (event, user) row, or reuses the existing one (a cancelled participant joining again). */
-  async upsert(c: Conn, eventId: number, userId: number, status: ParticipantStatus, d: ParticipantDetails): Promise<number> {
+  async upsert(
+    c: Conn,
+    eventId: number,
+    userId: number,
+    status: ParticipantStatus,
+    d: ParticipantDetails,
+  ): Promise<number> {
     const rows = await mutate<{ id: number }>(
       c,
       `INSERT INTO event_participants (event_id, user_id, status, emergency_contact, emergency_phone, special_needs, experience_level)
@@ -72,13 +88,31 @@ export class ParticipantRepository {
          special_needs = EXCLUDED.special_needs, experience_level = EXCLUDED.experience_level,
          checked_in = false, check_in_time = NULL, registered_at = now(), updated_at = now()
        RETURNING id`,
-      [eventId, userId, status, d.emergency_contact ?? '', d.emergency_phone ?? '', d.special_needs ?? '', d.experience_level ?? 'beginner'],
+      [
+        eventId,
+        userId,
+        status,
+        d.emergency_contact ?? '',
+        d.emergency_phone ?? '',
+        d.special_needs ?? '',
+        d.experience_level ?? 'beginner',
+      ],
     );
     return rows[0]!.id;
   }
 
-  async update(c: Conn, id: number, changes: ParticipantDetails & { status?: ParticipantStatus }): Promise<void> {
-    const allowed = ['status', 'emergency_contact', 'emergency_phone', 'special_needs', 'experience_level'] as const;
+  async update(
+    c: Conn,
+    id: number,
+    changes: ParticipantDetails & { status?: ParticipantStatus },
+  ): Promise<void> {
+    const allowed = [
+      'status',
+      'emergency_contact',
+      'emergency_phone',
+      'special_needs',
+      'experience_level',
+    ] as const;
     const p = new Params();
     const sets = allowed.filter((k) => changes[k] !== undefined).map((k) => `${k} = ${p.add(changes[k])}`);
     sets.push('updated_at = now()');
@@ -86,7 +120,11 @@ export class ParticipantRepository {
   }
 
   async checkIn(c: Conn, id: number): Promise<void> {
-    await mutate(c, 'UPDATE event_participants SET checked_in = true, check_in_time = now(), updated_at = now() WHERE id = $1', [id]);
+    await mutate(
+      c,
+      'UPDATE event_participants SET checked_in = true, check_in_time = now(), updated_at = now() WHERE id = $1',
+      [id],
+    );
   }
 
   async delete(c: Conn, id: number): Promise<void> {
@@ -99,7 +137,11 @@ export class ParticipantRepository {
 
   /** The user's birth date from API-core's profile table (null when not filled in). */
   async birthDate(c: Conn, userId: number): Promise<string | null> {
-    const row = await selectOne<{ birth_date: string | null }>(c, 'SELECT birth_date::text AS birth_date FROM user_profiles WHERE user_id = $1', [userId]);
+    const row = await selectOne<{ birth_date: string | null }>(
+      c,
+      'SELECT birth_date::text AS birth_date FROM user_profiles WHERE user_id = $1',
+      [userId],
+    );
     return row?.birth_date ?? null;
   }
 

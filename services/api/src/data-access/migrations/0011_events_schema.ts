@@ -154,6 +154,11 @@ CREATE TABLE event_reports (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 `);
-  const values = SEED_CATEGORIES.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(', ');
-  await query(`INSERT INTO event_categories (name, description, icon, color) VALUES ${values} ON CONFLICT (name) DO NOTHING`, SEED_CATEGORIES.flat());
+  const values = SEED_CATEGORIES.map(
+    (_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`,
+  ).join(', ');
+  await query(
+    `INSERT INTO event_categories (name, description, icon, color) VALUES ${values} ON CONFLICT (name) DO NOTHING`,
+    SEED_CATEGORIES.flat(),
+  );
 }

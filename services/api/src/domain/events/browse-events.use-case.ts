@@ -1,10 +1,24 @@
 // Reading events: the filtered list, detail, nearby, my events, stats and categories.
 import { createHash } from 'node:crypto';
-import type { Category, EventListFilter, EventOrdering, EventRecord, GeoFilter } from '../../data-access/events/event.repository.js';
+import type {
+  Category,
+  EventListFilter,
+  EventOrdering,
+  EventRecord,
+  GeoFilter,
+} from '../../data-access/events/event.repository.js';
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import { CATEGORIES_CACHE, LIST_CACHE, type Actor, type EventsContext } from './events-context.js';
 import { availableSpots } from './event-rules.js';
-import { commentThreads, eventListItem, participantView, photoView, resourceView, type EventListItem, type MediaUrl } from './event-views.js';
+import {
+  commentThreads,
+  eventListItem,
+  participantView,
+  photoView,
+  resourceView,
+  type EventListItem,
+  type MediaUrl,
+} from './event-views.js';
 
 export type ListQuery = Omit<EventListFilter, 'viewerId' | 'organizerId' | 'participantId'> & {
   ordering: EventOrdering;
@@ -21,7 +35,11 @@ export class BrowseEvents {
   constructor(private readonly ctx: EventsContext) {}
 
   async categories(): Promise<Category[]> {
-    return this.ctx.deps.cache.getOrLoad(CATEGORIES_CACHE, () => this.ctx.events.listCategories(this.ctx.reader(undefined)), CATEGORIES_TTL_S);
+    return this.ctx.deps.cache.getOrLoad(
+      CATEGORIES_CACHE,
+      () => this.ctx.events.listCategories(this.ctx.reader(undefined)),
+      CATEGORIES_TTL_S,
+    );
   }
 
   /**
@@ -36,13 +54,25 @@ export class BrowseEvents {
     const conn = this.ctx.reader(actor);
     const cache = this.ctx.deps.cache;
     const key = createHash('sha1').update(JSON.stringify(shared)).digest('base64url');
-    const sharedCount = cache.getOrLoad(`${LIST_CACHE}:count:${key}`, () => this.ctx.events.count(conn, shared), LIST_TTL_S);
-    const loadPage = async () => (await this.ctx.events.list(conn, filter, ordering, limit, offset)).map((e) => eventListItem(e));
+    const sharedCount = cache.getOrLoad(
+      `${LIST_CACHE}:count:${key}`,
+      () => this.ctx.events.count(conn, shared),
+      LIST_TTL_S,
+    );
+    const loadPage = async () =>
+      (await this.ctx.events.list(conn, filter, ordering, limit, offset)).map((e) => eventListItem(e));
     if (actor) {
-      const [n, extra, items] = await Promise.all([sharedCount, this.ctx.events.count(conn, filter, true), loadPage()]);
+      const [n, extra, items] = await Promise.all([
+        sharedCount,
+        this.ctx.events.count(conn, filter, true),
+        loadPage(),
+      ]);
       return { count: n + extra, items };
     }
-    const [count, items] = await Promise.all([sharedCount, cache.getOrLoad(`${LIST_CACHE}:page:${key}:${ordering}:${limit}:${offset}`, loadPage, LIST_TTL_S)]);
+    const [count, items] = await Promise.all([
+      sharedCount,
+      cache.getOrLoad(`${LIST_CACHE}:page:${key}:${ordering}:${limit}:${offset}`, loadPage, LIST_TTL_S),
+    ]);
     return { count, items };
   }
 
@@ -57,7 +87,10 @@ export class BrowseEvents {
       this.ctx.events.list(conn, { viewerId: actor.id, organizerId: actor.id }, '-created_at', 1000, 0),
       this.ctx.events.list(conn, { viewerId: actor.id, participantId: actor.id }, 'start_date', 1000, 0),
     ]);
-    return { organized: organized.map((e) => eventListItem(e)), participating: participating.map((e) => eventListItem(e)) };
+    return {
+      organized: organized.map((e) => eventListItem(e)),
+      participating: participating.map((e) => eventListItem(e)),
+    };
   }
 
   /** The event if `actor` may see it, else 404 (a draft or private event is not revealed). */

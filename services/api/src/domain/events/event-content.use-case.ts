@@ -55,7 +55,9 @@ export class EventContent {
 
   async listPhotos(actor: Actor | undefined, eventId: number, mediaUrl: MediaUrl) {
     await this.visible(actor, eventId);
-    return (await this.ctx.content.listPhotos(this.ctx.reader(actor), eventId)).map((p) => photoView(p, mediaUrl));
+    return (await this.ctx.content.listPhotos(this.ctx.reader(actor), eventId)).map((p) =>
+      photoView(p, mediaUrl),
+    );
   }
 
   /** Checked before the file is accepted, so a refused upload leaves nothing on disk. */
@@ -65,14 +67,23 @@ export class EventContent {
     if (!event) throw new NotFoundError('Evento não encontrado.');
     if (event.organizer_id === actor.id) return;
     const p = await this.ctx.participants.findByUser(conn, eventId, actor.id);
-    if (p?.status !== 'confirmed') throw new PermissionDeniedError('Apenas o organizador e participantes confirmados podem enviar fotos.');
+    if (p?.status !== 'confirmed')
+      throw new PermissionDeniedError('Apenas o organizador e participantes confirmados podem enviar fotos.');
   }
 
   async addPhoto(actor: Actor, eventId: number, input: PhotoInput, mediaUrl: MediaUrl) {
-    if (input.is_before && input.is_after) throw ValidationError.field('is_after', 'Uma foto não pode ser de antes e de depois ao mesmo tempo.');
+    if (input.is_before && input.is_after)
+      throw ValidationError.field('is_after', 'Uma foto não pode ser de antes e de depois ao mesmo tempo.');
     await this.assertMayUploadPhoto(actor, eventId);
     const id = await this.ctx.write(actor, (c) =>
-      this.ctx.content.insertPhoto(c, { event_id: eventId, user_id: actor.id, photo: input.path, caption: input.caption, is_before: input.is_before, is_after: input.is_after }),
+      this.ctx.content.insertPhoto(c, {
+        event_id: eventId,
+        user_id: actor.id,
+        photo: input.path,
+        caption: input.caption,
+        is_before: input.is_before,
+        is_after: input.is_after,
+      }),
     );
     return photoView((await this.ctx.content.findPhoto(this.ctx.primary(), id))!, mediaUrl);
   }
@@ -84,7 +95,8 @@ export class EventContent {
 
   async addComment(actor: Actor, eventId: number, content: string, parentId: number | null) {
     return this.ctx.write(actor, async (c) => {
-      if (!(await this.ctx.events.findVisible(c, eventId, actor.id))) throw new NotFoundError('Evento não encontrado.');
+      if (!(await this.ctx.events.findVisible(c, eventId, actor.id)))
+        throw new NotFoundError('Evento não encontrado.');
       if (parentId !== null && !(await this.ctx.content.findComment(c, eventId, parentId))) {
         throw ValidationError.field('parent', 'Comentário pai não encontrado neste evento.');
       }
@@ -102,6 +114,7 @@ export class EventContent {
   private async owned(c: TxConn, actor: Actor, eventId: number): Promise<void> {
     const e = await this.ctx.events.findVisible(c, eventId, actor.id);
     if (!e) throw new NotFoundError('Evento não encontrado.');
-    if (e.organizer_id !== actor.id) throw new PermissionDeniedError('Apenas o organizador pode alterar os recursos deste evento.');
+    if (e.organizer_id !== actor.id)
+      throw new PermissionDeniedError('Apenas o organizador pode alterar os recursos deste evento.');
   }
 }

@@ -12,7 +12,8 @@ export class EventReport {
 
   async get(actor: Actor | undefined, eventId: number) {
     const conn = this.ctx.reader(actor);
-    if (!(await this.ctx.events.findVisible(conn, eventId, actor?.id))) throw new NotFoundError('Evento não encontrado.');
+    if (!(await this.ctx.events.findVisible(conn, eventId, actor?.id)))
+      throw new NotFoundError('Evento não encontrado.');
     const r = await this.ctx.reports.findByEvent(conn, eventId);
     if (!r) throw new NotFoundError('Este evento ainda não tem relatório de impacto.');
     return reportView(r);
@@ -22,7 +23,8 @@ export class EventReport {
     return this.ctx.write(actor, async (c) => {
       const e = await this.ctx.events.findVisible(c, eventId, actor.id);
       if (!e) throw new NotFoundError('Evento não encontrado.');
-      if (e.organizer_id !== actor.id) throw new PermissionDeniedError('Apenas o organizador pode criar o relatório de impacto.');
+      if (e.organizer_id !== actor.id)
+        throw new PermissionDeniedError('Apenas o organizador pode criar o relatório de impacto.');
       const r = await this.ctx.reports.insert(c, eventId, actor.id, f);
       if (!r) throw new ConflictError('Este evento já tem um relatório de impacto.');
       await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });

@@ -43,7 +43,10 @@ export function isActive(e: EventState, now = new Date()): boolean {
 
 /** Active and before the registration deadline (if any). */
 export function isRegistrationOpen(e: EventState, now = new Date()): boolean {
-  return isActive(e, now) && (e.registration_deadline === null || now.getTime() < e.registration_deadline.getTime());
+  return (
+    isActive(e, now) &&
+    (e.registration_deadline === null || now.getTime() < e.registration_deadline.getTime())
+  );
 }
 
 /** Whole years between a birth date (YYYY-MM-DD) and `at` (the event's start), by calendar (UTC). */

@@ -1,7 +1,11 @@
 // The contract's shapes (DOMAIN.md) built from records: JSON-safe, so they can be cached as they are.
 import type { EventRecord } from '../../data-access/events/event.repository.js';
 import type { ParticipantRecord } from '../../data-access/events/participant.repository.js';
-import type { CommentRecord, PhotoRecord, ResourceRecord } from '../../data-access/events/event-content.repository.js';
+import type {
+  CommentRecord,
+  PhotoRecord,
+  ResourceRecord,
+} from '../../data-access/events/event-content.repository.js';
 import type { ReportRecord } from '../../data-access/events/event-report.repository.js';
 import { availableSpots, isActive, isRegistrationOpen } from './event-rules.js';
 
@@ -47,7 +51,13 @@ export function participantView(p: ParticipantRecord, showPrivate: boolean) {
     user: { id: p.user_id, username: p.username, first_name: p.first_name, last_name: p.last_name },
     user_name: p.username,
     status: p.status,
-    ...(showPrivate ? { emergency_contact: p.emergency_contact, emergency_phone: p.emergency_phone, special_needs: p.special_needs } : {}),
+    ...(showPrivate
+      ? {
+          emergency_contact: p.emergency_contact,
+          emergency_phone: p.emergency_phone,
+          special_needs: p.special_needs,
+        }
+      : {}),
     experience_level: p.experience_level,
     checked_in: p.checked_in,
     check_in_time: iso(p.check_in_time),

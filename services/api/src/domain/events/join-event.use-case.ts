@@ -1,7 +1,10 @@
 // A volunteer joins (and gets a personal 'confirmed'/'pending' notice), leaves and checks in. Capacity holds under concurrency: every change of a
 // participant's status runs with the event row locked (SELECT … FOR UPDATE), so confirmations are serialised.
 import type { EventRow } from '../../data-access/events/event.repository.js';
-import type { ParticipantDetails, ParticipantRecord } from '../../data-access/events/participant.repository.js';
+import type {
+  ParticipantDetails,
+  ParticipantRecord,
+} from '../../data-access/events/participant.repository.js';
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { NOTIFY_JOB } from './manage-event.use-case.js';
@@ -16,15 +19,19 @@ export class JoinEvent {
   async join(actor: Actor, eventId: number, details: ParticipantDetails): Promise<ParticipantRecord> {
     return this.ctx.write(actor, async (c) => {
       const event = await this.lockVisible(c, actor, eventId);
-      if (event.organizer_id === actor.id) throw ValidationError.detail('O organizador não se inscreve no próprio evento.');
+      if (event.organizer_id === actor.id)
+        throw ValidationError.detail('O organizador não se inscreve no próprio evento.');
       const existing = await this.ctx.participants.findByUser(c, eventId, actor.id);
       if (existing && (existing.status === 'pending' || existing.status === 'confirmed')) {
         throw ValidationError.detail('Você já está inscrito neste evento.');
       }
-      if (existing?.status === 'rejected') throw ValidationError.detail('Sua inscrição neste evento foi recusada pelo organizador.');
-      if (!isRegistrationOpen(event)) throw ValidationError.detail('As inscrições para este evento estão encerradas.');
+      if (existing?.status === 'rejected')
+        throw ValidationError.detail('Sua inscrição neste evento foi recusada pelo organizador.');
+      if (!isRegistrationOpen(event))
+        throw ValidationError.detail('As inscrições para este evento estão encerradas.');
       await this.assertAgeAllowed(c, actor.id, event);
-      if (availableSpots(event) <= 0) throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
+      if (availableSpots(event) <= 0)
+        throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
       const status = event.requires_approval ? 'pending' : 'confirmed';
       // A cancelled participant's row is reused: one row per (event, user).
       await this.ctx.participants.upsert(c, eventId, actor.id, status, details);
@@ -37,7 +44,8 @@ export class JoinEvent {
     await this.ctx.write(actor, async (c) => {
       await this.lockVisible(c, actor, eventId);
       const p = await this.ctx.participants.findByUser(c, eventId, actor.id);
-      if (!p || (p.status !== 'pending' && p.status !== 'confirmed')) throw ValidationError.detail('Você não está inscrito neste evento.');
+      if (!p || (p.status !== 'pending' && p.status !== 'confirmed'))
+        throw ValidationError.detail('Você não está inscrito neste evento.');
       if (p.checked_in) throw ValidationError.detail('Não é possível sair de um evento após o check-in.');
       await this.ctx.participants.update(c, p.id, { status: 'cancelled' });
     });
@@ -46,9 +54,11 @@ export class JoinEvent {
   async checkIn(actor: Actor, eventId: number): Promise<void> {
     await this.ctx.write(actor, async (c) => {
       const event = await this.lockVisible(c, actor, eventId);
-      if (event.status === 'cancelled' || event.status === 'draft') throw ValidationError.detail('Este evento não aceita check-in.');
+      if (event.status === 'cancelled' || event.status === 'draft')
+        throw ValidationError.detail('Este evento não aceita check-in.');
       const p = await this.ctx.participants.findByUser(c, eventId, actor.id);
-      if (!p || p.status !== 'confirmed') throw ValidationError.detail('Apenas participantes confirmados podem fazer check-in.');
+      if (!p || p.status !== 'confirmed')
+        throw ValidationError.detail('Apenas participantes confirmados podem fazer check-in.');
       if (p.checked_in) throw ValidationError.detail('Check-in já realizado.');
       await this.ctx.participants.checkIn(c, p.id);
       await this.ctx.job(c.tx, BADGES_JOB, { user_id: actor.id });
@@ -58,7 +68,8 @@ export class JoinEvent {
 
   private async lockVisible(c: TxConn, actor: Actor, eventId: number): Promise<EventRow> {
     const event = await this.ctx.events.lockById(c, eventId);
-    if (!event || !(await this.ctx.events.findVisible(c, eventId, actor.id))) throw new NotFoundError('Evento não encontrado.');
+    if (!event || !(await this.ctx.events.findVisible(c, eventId, actor.id)))
+      throw new NotFoundError('Evento não encontrado.');
     return event;
   }
 
@@ -70,10 +81,15 @@ export class JoinEvent {
     if (event.min_age <= 0 && event.max_age === null) return;
     const birthDate = await this.ctx.participants.birthDate(c, userId);
     if (!birthDate) {
-      throw ValidationError.field('birth_date', 'Informe sua data de nascimento no perfil para se inscrever: este evento tem limite de idade.');
+      throw ValidationError.field(
+        'birth_date',
+        'Informe sua data de nascimento no perfil para se inscrever: este evento tem limite de idade.',
+      );
     }
     const age = ageAt(birthDate, event.start_date);
-    if (age < event.min_age) throw ValidationError.detail(`Idade mínima para este evento: ${event.min_age} anos.`);
-    if (event.max_age !== null && age > event.max_age) throw ValidationError.detail(`Idade máxima para este evento: ${event.max_age} anos.`);
+    if (age < event.min_age)
+      throw ValidationError.detail(`Idade mínima para este evento: ${event.min_age} anos.`);
+    if (event.max_age !== null && age > event.max_age)
+      throw ValidationError.detail(`Idade máxima para este evento: ${event.max_age} anos.`);
   }
 }

@@ -4,8 +4,20 @@ import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { assertScheduleValid } from './event-rules.js';
 
-export type EventCreateInput = Omit<EventFields, 'status' | 'min_age' | 'max_age' | 'registration_deadline' | 'is_public' | 'requires_approval' | 'required_tools' | 'provided_tools' | 'what_to_bring' | 'cover_image' | 'latitude' | 'longitude'> &
-  Partial<EventFields>;
+/** A new event: the fields without a default are required. */
+export type EventCreateInput = Partial<EventFields> &
+  Pick<
+    EventFields,
+    | 'title'
+    | 'description'
+    | 'category_id'
+    | 'address'
+    | 'city'
+    | 'state'
+    | 'start_date'
+    | 'end_date'
+    | 'max_participants'
+  >;
 
 export const NOTIFY_JOB = 'send_event_notification_email';
 export type NotificationKind = 'published' | 'cancelled' | 'updated';
@@ -26,9 +38,13 @@ const DEFAULTS = {
 } satisfies Partial<EventFields>;
 
 /** Which notification (if any) a change of a published/cancelled event deserves. */
-export function notificationFor(before: Pick<EventFields, 'status'> | null, after: Pick<EventFields, 'status'>): NotificationKind | null {
+export function notificationFor(
+  before: Pick<EventFields, 'status'> | null,
+  after: Pick<EventFields, 'status'>,
+): NotificationKind | null {
   if (after.status === 'published' && before?.status !== 'published') return 'published';
-  if (after.status === 'cancelled' && before?.status !== 'cancelled') return before?.status === 'published' ? 'cancelled' : null;
+  if (after.status === 'cancelled' && before?.status !== 'cancelled')
+    return before?.status === 'published' ? 'cancelled' : null;
   if (after.status === 'published' && before?.status === 'published') return 'updated';
   return null;
 }
@@ -64,7 +80,10 @@ export class ManageEvent {
           `Não pode ser menor que o número de participantes confirmados (${before.participants_count}).`,
         );
       }
-      if (changes.category_id !== undefined && !(await this.ctx.events.categoryExists(c, changes.category_id))) {
+      if (
+        changes.category_id !== undefined &&
+        !(await this.ctx.events.categoryExists(c, changes.category_id))
+      ) {
         throw ValidationError.field('category', `Pk inválido "${changes.category_id}" - objeto não existe.`);
       }
       await this.ctx.events.update(c, id, changes);
@@ -97,7 +116,10 @@ function assertCoordinates(f: Pick<EventFields, 'latitude' | 'longitude'>): void
   const lat = f.latitude === null || f.latitude === undefined;
   const lng = f.longitude === null || f.longitude === undefined;
   if (lat !== lng) {
-    throw ValidationError.field(lat ? 'latitude' : 'longitude', 'Latitude e longitude devem ser informadas juntas.');
+    throw ValidationError.field(
+      lat ? 'latitude' : 'longitude',
+      'Latitude e longitude devem ser informadas juntas.',
+    );
   }
 }
 

@@ -1,5 +1,9 @@
 // The organiser manages an event's participants (approve = confirmed, reject, remove); a participant sees their own row.
-import type { ParticipantDetails, ParticipantRecord, ParticipantStatus } from '../../data-access/events/participant.repository.js';
+import type {
+  ParticipantDetails,
+  ParticipantRecord,
+  ParticipantStatus,
+} from '../../data-access/events/participant.repository.js';
 import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { availableSpots } from './event-rules.js';
@@ -20,7 +24,11 @@ export class ManageParticipants {
     const event = await this.ctx.events.findVisible(conn, eventId, actor?.id);
     if (!event) throw new NotFoundError('Evento não encontrado.');
     const isOrganizer = event.organizer_id === actor?.id;
-    const rows = await this.ctx.participants.listForEvent(conn, eventId, isOrganizer ? undefined : ['confirmed']);
+    const rows = await this.ctx.participants.listForEvent(
+      conn,
+      eventId,
+      isOrganizer ? undefined : ['confirmed'],
+    );
     return rows.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id));
   }
 
@@ -35,27 +43,41 @@ export class ManageParticipants {
   }
 
   /** Organiser adds a user directly (confirmed unless told otherwise); capacity is checked as in join. */
-  async add(actor: Actor, eventId: number, userId: number, changes: ParticipantChanges): Promise<ParticipantRecord> {
+  async add(
+    actor: Actor,
+    eventId: number,
+    userId: number,
+    changes: ParticipantChanges,
+  ): Promise<ParticipantRecord> {
     return this.ctx.write(actor, async (c) => {
       const event = await this.lockOwned(c, actor, eventId);
       const existing = await this.ctx.participants.findByUser(c, eventId, userId);
-      if (existing && existing.status !== 'cancelled') throw ValidationError.field('user', 'Este usuário já está inscrito neste evento.');
-      if (!(await this.ctx.participants.userExists(c, userId))) throw ValidationError.field('user', `Pk inválido "${userId}" - objeto não existe.`);
+      if (existing && existing.status !== 'cancelled')
+        throw ValidationError.field('user', 'Este usuário já está inscrito neste evento.');
+      if (!(await this.ctx.participants.userExists(c, userId)))
+        throw ValidationError.field('user', `Pk inválido "${userId}" - objeto não existe.`);
       const status = changes.status ?? 'confirmed';
-      if (status === 'confirmed' && availableSpots(event) <= 0) throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
+      if (status === 'confirmed' && availableSpots(event) <= 0)
+        throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
       await this.ctx.participants.upsert(c, eventId, userId, status, changes);
       return (await this.ctx.participants.findByUser(c, eventId, userId))!;
     });
   }
 
   /** Organiser: status and details; the participant: their own details (not the status). */
-  async update(actor: Actor, eventId: number, id: number, changes: ParticipantChanges): Promise<ParticipantRecord> {
+  async update(
+    actor: Actor,
+    eventId: number,
+    id: number,
+    changes: ParticipantChanges,
+  ): Promise<ParticipantRecord> {
     return this.ctx.write(actor, async (c) => {
       const event = await this.ctx.events.lockById(c, eventId);
       const p = event ? await this.ctx.participants.findById(c, eventId, id) : null;
       if (!event || !p) throw new NotFoundError('Participante não encontrado.');
       const isOrganizer = event.organizer_id === actor.id;
-      if (!isOrganizer && p.user_id !== actor.id) throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
+      if (!isOrganizer && p.user_id !== actor.id)
+        throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
       if (!isOrganizer && changes.status !== undefined && changes.status !== p.status) {
         throw new PermissionDeniedError('Apenas o organizador pode aprovar ou recusar participantes.');
       }
@@ -67,7 +89,8 @@ export class ManageParticipants {
       }
       await this.ctx.participants.update(c, id, changes);
       const notice = p.status !== changes.status ? DECISION_NOTICE[changes.status ?? ''] : undefined;
-      if (notice) await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: notice, user_id: p.user_id });
+      if (notice)
+        await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: notice, user_id: p.user_id });
       return (await this.ctx.participants.findById(c, eventId, id))!;
     });
   }
@@ -83,10 +106,14 @@ export class ManageParticipants {
 
   private async lockOwned(c: TxConn, actor: Actor, eventId: number) {
     const event = await this.ctx.events.lockById(c, eventId);
-    if (!event || (event.organizer_id !== actor.id && !(await this.ctx.events.findVisible(c, eventId, actor.id)))) {
+    if (
+      !event ||
+      (event.organizer_id !== actor.id && !(await this.ctx.events.findVisible(c, eventId, actor.id)))
+    ) {
       throw new NotFoundError('Evento não encontrado.');
     }
-    if (event.organizer_id !== actor.id) throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
+    if (event.organizer_id !== actor.id)
+      throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
     return event;
   }
 }

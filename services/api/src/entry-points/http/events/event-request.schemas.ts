@@ -5,20 +5,29 @@ import { fields } from '../request-validation.js';
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 /** A type message that still says "required" when the field is absent. */
 const typeMsg = (message: string) => ({
-  error: (iss: { input?: unknown }) => (iss.input === undefined ? 'Este campo é obrigatório.' : iss.input === null ? 'Este campo não pode ser nulo.' : message),
+  error: (iss: { input?: unknown }) =>
+    iss.input === undefined
+      ? 'Este campo é obrigatório.'
+      : iss.input === null
+        ? 'Este campo não pode ser nulo.'
+        : message,
 });
 /** A JSON number, or a decimal string as DRF clients send for decimals (never hex, exponent or blank). */
 const numeric = <S extends z.ZodType>(schema: S) =>
   z.preprocess((v) => (typeof v === 'string' && NUMERIC.test(v.trim()) ? Number(v) : v), schema);
 
 /** JSON booleans; multipart/query strings "true"/"false"/"1"/"0". */
-export const boolish = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  const s = v.trim().toLowerCase();
-  return s === 'true' || s === '1' ? true : s === 'false' || s === '0' ? false : v;
-}, z.boolean(typeMsg('Informe um valor booleano (true ou false).')));
+export const boolish = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const s = v.trim().toLowerCase();
+    return s === 'true' || s === '1' ? true : s === 'false' || s === '0' ? false : v;
+  },
+  z.boolean(typeMsg('Informe um valor booleano (true ou false).')),
+);
 
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 /** Brazil (America/Sao_Paulo) has had no DST since 2019: a timestamp without offset is read as -03:00. */
 const DEFAULT_OFFSET = '-03:00';
 
@@ -35,7 +44,8 @@ function parseDateTime(s: string): Date | null {
   return date;
 }
 
-const DATETIME_MSG = 'Formato inválido para data e hora. Use o formato ISO 8601 (ex.: 2026-12-01T09:00:00-03:00).';
+const DATETIME_MSG =
+  'Formato inválido para data e hora. Use o formato ISO 8601 (ex.: 2026-12-01T09:00:00-03:00).';
 export const dateTime = z
   .string(DATETIME_MSG)
   .max(40, DATETIME_MSG)
@@ -61,8 +71,18 @@ const endOfDay = z
     return d;
   });
 
-const latitude = numeric(z.number(typeMsg('Informe um número válido.')).min(-90, 'A latitude deve estar entre -90 e 90.').max(90, 'A latitude deve estar entre -90 e 90.'));
-const longitude = numeric(z.number(typeMsg('Informe um número válido.')).min(-180, 'A longitude deve estar entre -180 e 180.').max(180, 'A longitude deve estar entre -180 e 180.'));
+const latitude = numeric(
+  z
+    .number(typeMsg('Informe um número válido.'))
+    .min(-90, 'A latitude deve estar entre -90 e 90.')
+    .max(90, 'A latitude deve estar entre -90 e 90.'),
+);
+const longitude = numeric(
+  z
+    .number(typeMsg('Informe um número válido.'))
+    .min(-180, 'A longitude deve estar entre -180 e 180.')
+    .max(180, 'A longitude deve estar entre -180 e 180.'),
+);
 const round6 = (n: number | null) => (n === null ? null : Math.round(n * 1e6) / 1e6);
 
 const STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
@@ -77,7 +97,11 @@ const eventShape = {
   latitude: latitude.nullable().transform(round6),
   longitude: longitude.nullable().transform(round6),
   city: fields.requiredText(100),
-  state: z.string().trim().regex(/^[A-Za-z]{2}$/, 'Informe a sigla do estado com 2 letras.').transform((s) => s.toUpperCase()),
+  state: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, 'Informe a sigla do estado com 2 letras.')
+    .transform((s) => s.toUpperCase()),
   start_date: dateTime,
   end_date: dateTime,
   registration_deadline: dateTime.nullable(),
@@ -90,15 +114,35 @@ const eventShape = {
   required_tools: fields.text(5_000),
   provided_tools: fields.text(5_000),
   what_to_bring: fields.text(5_000),
-  cover_image: z.url({ protocol: /^https?$/, error: 'Informe uma URL válida (http ou https).' }).max(500).nullable(),
+  cover_image: z
+    .url({ protocol: /^https?$/, error: 'Informe uma URL válida (http ou https).' })
+    .max(500)
+    .nullable(),
 };
 
-const REQUIRED_ON_CREATE = ['title', 'description', 'category', 'address', 'city', 'state', 'start_date', 'end_date', 'max_participants'] as const;
+const REQUIRED_ON_CREATE = [
+  'title',
+  'description',
+  'category',
+  'address',
+  'city',
+  'state',
+  'start_date',
+  'end_date',
+  'max_participants',
+] as const;
 
 /** POST and PUT: the required fields must be there; `category_id` is accepted as an alias of `category`. */
 export const eventCreateSchema = z.preprocess(
   aliasCategory,
-  z.object(eventShape).partial().required(Object.fromEntries(REQUIRED_ON_CREATE.map((k) => [k, true])) as { [K in (typeof REQUIRED_ON_CREATE)[number]]: true }),
+  z
+    .object(eventShape)
+    .partial()
+    .required(
+      Object.fromEntries(REQUIRED_ON_CREATE.map((k) => [k, true])) as {
+        [K in (typeof REQUIRED_ON_CREATE)[number]]: true;
+      },
+    ),
 );
 /** PATCH: any subset. */
 export const eventPatchSchema = z.preprocess(aliasCategory, z.object(eventShape).partial());
@@ -113,35 +157,51 @@ function aliasCategory(v: unknown): unknown {
 const EXPERIENCE = ['beginner', 'intermediate', 'advanced'] as const;
 const participantDetails = {
   emergency_contact: fields.text(100),
-  emergency_phone: z.string().trim().regex(/^(\+?1?\d{9,15})?$/, 'Telefone deve estar no formato: "+999999999". Até 15 dígitos.'),
+  emergency_phone: z
+    .string()
+    .trim()
+    .regex(/^(\+?1?\d{9,15})?$/, 'Telefone deve estar no formato: "+999999999". Até 15 dígitos.'),
   special_needs: fields.text(2_000),
   experience_level: z.enum(EXPERIENCE, `Escolha um valor válido: ${EXPERIENCE.join(', ')}.`),
 };
 export const joinSchema = z.object(participantDetails).partial();
 
 const PARTICIPANT_STATUSES = ['pending', 'confirmed', 'cancelled', 'rejected'] as const;
-const participantStatus = z.enum(PARTICIPANT_STATUSES, `Escolha um valor válido: ${PARTICIPANT_STATUSES.join(', ')}.`);
-export const participantCreateSchema = z.object({ user: id, status: participantStatus.optional(), ...z.object(participantDetails).partial().shape });
-export const participantPatchSchema = z.object({ status: participantStatus, ...participantDetails }).partial();
+const participantStatus = z.enum(
+  PARTICIPANT_STATUSES,
+  `Escolha um valor válido: ${PARTICIPANT_STATUSES.join(', ')}.`,
+);
+export const participantCreateSchema = z.object({
+  user: id,
+  status: participantStatus.optional(),
+  ...z.object(participantDetails).partial().shape,
+});
+export const participantPatchSchema = z
+  .object({ status: participantStatus, ...participantDetails })
+  .partial();
 
 const RESOURCE_TYPES = ['tool', 'material', 'equipment', 'other'] as const;
 const resourceShape = {
   name: fields.requiredText(100),
   description: fields.text(2_000).default(''),
-  resource_type: z.enum(RESOURCE_TYPES, `Escolha um valor válido: ${RESOURCE_TYPES.join(', ')}.`).default('other'),
+  resource_type: z
+    .enum(RESOURCE_TYPES, `Escolha um valor válido: ${RESOURCE_TYPES.join(', ')}.`)
+    .default('other'),
   quantity_needed: numeric(fields.int(1, 1_000_000)),
   quantity_provided: numeric(fields.int(0, 1_000_000)).default(0),
   unit: fields.requiredText(50).default('unidade'),
 };
 export const resourceCreateSchema = z.object(resourceShape);
-export const resourcePatchSchema = z.object({
-  name: resourceShape.name,
-  description: fields.text(2_000),
-  resource_type: z.enum(RESOURCE_TYPES, `Escolha um valor válido: ${RESOURCE_TYPES.join(', ')}.`),
-  quantity_needed: resourceShape.quantity_needed,
-  quantity_provided: numeric(fields.int(0, 1_000_000)),
-  unit: fields.requiredText(50),
-}).partial();
+export const resourcePatchSchema = z
+  .object({
+    name: resourceShape.name,
+    description: fields.text(2_000),
+    resource_type: z.enum(RESOURCE_TYPES, `Escolha um valor válido: ${RESOURCE_TYPES.join(', ')}.`),
+    quantity_needed: resourceShape.quantity_needed,
+    quantity_provided: numeric(fields.int(0, 1_000_000)),
+    unit: fields.requiredText(50),
+  })
+  .partial();
 
 export const commentSchema = z.object({
   content: fields.requiredText(5_000),
@@ -149,9 +209,12 @@ export const commentSchema = z.object({
 });
 
 const amount = (max: number) =>
-  numeric(z.number(typeMsg('Informe um número válido.')).min(0, 'O valor não pode ser negativo.').max(max, `O valor deve ser no máximo ${max}.`)).transform(
-    (n) => Math.round(n * 100) / 100,
-  );
+  numeric(
+    z
+      .number(typeMsg('Informe um número válido.'))
+      .min(0, 'O valor não pode ser negativo.')
+      .max(max, `O valor deve ser no máximo ${max}.`),
+  ).transform((n) => Math.round(n * 100) / 100);
 const reportShape = {
   total_participants: numeric(fields.int(0, 1_000_000)),
   total_hours: amount(10_000_000),
@@ -183,8 +246,20 @@ export const photoFieldsSchema = z.object({
   is_after: boolish.default(false),
 });
 
-const ORDERINGS = ['start_date', '-start_date', 'created_at', '-created_at', 'participants_count', '-participants_count'] as const;
-const radius = numeric(z.number(typeMsg('Informe um número válido.')).gt(0, 'O raio deve ser maior que zero.').max(20_000, 'O raio deve ser no máximo 20000 km.'));
+const ORDERINGS = [
+  'start_date',
+  '-start_date',
+  'created_at',
+  '-created_at',
+  'participants_count',
+  '-participants_count',
+] as const;
+const radius = numeric(
+  z
+    .number(typeMsg('Informe um número válido.'))
+    .gt(0, 'O raio deve ser maior que zero.')
+    .max(20_000, 'O raio deve ser no máximo 20000 km.'),
+);
 
 export const listQuerySchema = z.object({
   category: id.optional(),

@@ -74,7 +74,14 @@ describe('create, read, update, delete', () => {
     assert.equal(e.is_active, true);
     assert.equal(e.is_registration_open, true);
     assert.equal(e.organizer_name, 'Test User');
-    assert.equal(await api.count('outbox', `job_name = 'send_event_notification_email' AND (data->>'event_id')::int = $1 AND data->>'kind' = 'published'`, [e.id]), 1);
+    assert.equal(
+      await api.count(
+        'outbox',
+        `job_name = 'send_event_notification_email' AND (data->>'event_id')::int = $1 AND data->>'kind' = 'published'`,
+        [e.id],
+      ),
+      1,
+    );
   });
 
   test('when dates and ages are inconsistent then 400 names each field and nothing is written', async () => {
@@ -82,7 +89,13 @@ describe('create, read, update, delete', () => {
     const start = new Date(Date.now() + 5 * DAY);
     const r = await api.call('POST', '/api/events/', {
       token: org.token,
-      body: eventBody({ start_date: start.toISOString(), end_date: new Date(start.getTime() - 1000).toISOString(), registration_deadline: new Date(start.getTime() + DAY).toISOString(), min_age: 30, max_age: 20 }),
+      body: eventBody({
+        start_date: start.toISOString(),
+        end_date: new Date(start.getTime() - 1000).toISOString(),
+        registration_deadline: new Date(start.getTime() + DAY).toISOString(),
+        min_age: 30,
+        max_age: 20,
+      }),
     });
     assert.equal(r.status, 400);
     assert.deepEqual(Object.keys(r.body).sort(), ['end_date', 'max_age', 'registration_deadline']);
@@ -91,17 +104,32 @@ describe('create, read, update, delete', () => {
 
   test('when someone else updates or deletes then 403; the organiser may', async () => {
     const e = await createEvent();
-    assert.equal((await api.call('PATCH', `/api/events/${e.id}/`, { token: other.token, body: { title: 'x' } })).status, 403);
+    assert.equal(
+      (await api.call('PATCH', `/api/events/${e.id}/`, { token: other.token, body: { title: 'x' } })).status,
+      403,
+    );
     assert.equal((await api.call('DELETE', `/api/events/${e.id}/`, { token: other.token })).status, 403);
     assert.equal((await api.call('PATCH', `/api/events/${e.id}`, { body: { title: 'x' } })).status, 401);
-    const p = await api.call('PATCH', `/api/events/${e.id}/`, { token: org.token, body: { title: 'Novo título', status: 'cancelled' } });
+    const p = await api.call('PATCH', `/api/events/${e.id}/`, {
+      token: org.token,
+      body: { title: 'Novo título', status: 'cancelled' },
+    });
     assert.equal(p.status, 200);
     assert.equal(p.body.title, 'Novo título');
-    assert.equal(await api.count('outbox', `(data->>'event_id')::int = $1 AND data->>'kind' = 'cancelled'`, [e.id]), 1);
-    const put = await api.call('PUT', `/api/events/${e.id}/`, { token: org.token, body: eventBody({ title: 'PUT' }) });
+    assert.equal(
+      await api.count('outbox', `(data->>'event_id')::int = $1 AND data->>'kind' = 'cancelled'`, [e.id]),
+      1,
+    );
+    const put = await api.call('PUT', `/api/events/${e.id}/`, {
+      token: org.token,
+      body: eventBody({ title: 'PUT' }),
+    });
     assert.equal(put.status, 200);
     assert.equal(put.body.title, 'PUT');
-    assert.equal((await api.call('PUT', `/api/events/${e.id}/`, { token: org.token, body: { title: 'only' } })).status, 400);
+    assert.equal(
+      (await api.call('PUT', `/api/events/${e.id}/`, { token: org.token, body: { title: 'only' } })).status,
+      400,
+    );
     assert.equal((await api.call('DELETE', `/api/events/${e.id}/`, { token: org.token })).status, 204);
     assert.equal((await api.call('GET', `/api/events/${e.id}/`)).status, 404);
   });
@@ -110,17 +138,38 @@ describe('create, read, update, delete', () => {
     const e = await createEvent({ status: 'draft' });
     assert.equal((await api.call('GET', `/api/events/${e.id}/`)).status, 404);
     assert.equal((await api.call('GET', `/api/events/${e.id}/`, { token: other.token })).status, 404);
-    await api.sequelize.query(`UPDATE user_profiles SET avatar = 'avatars/org.png' WHERE user_id = $1`, { bind: [org.id] });
+    await api.sequelize.query(`UPDATE user_profiles SET avatar = 'avatars/org.png' WHERE user_id = $1`, {
+      bind: [org.id],
+    });
     const own = await api.call('GET', `/api/events/${e.id}/`, { token: org.token });
     assert.equal(own.status, 200);
     assert.match(own.body.organizer_avatar, /^http:\/\/127\.0\.0\.1:\d+\/media\/avatars\/org\.png$/);
-    for (const k of ['registration_deadline', 'min_age', 'max_age', 'is_public', 'requires_approval', 'required_tools', 'provided_tools', 'what_to_bring', 'resources', 'photos', 'comments', 'participants', 'updated_at']) {
+    for (const k of [
+      'registration_deadline',
+      'min_age',
+      'max_age',
+      'is_public',
+      'requires_approval',
+      'required_tools',
+      'provided_tools',
+      'what_to_bring',
+      'resources',
+      'photos',
+      'comments',
+      'participants',
+      'updated_at',
+    ]) {
       assert.ok(k in own.body, k);
     }
   });
 
   test('when ids are unknown or not integers then 404', async () => {
-    for (const path of ['/api/events/999999999/', '/api/events/abc/', '/api/events/-1/', '/api/events/1e3/join/']) {
+    for (const path of [
+      '/api/events/999999999/',
+      '/api/events/abc/',
+      '/api/events/-1/',
+      '/api/events/1e3/join/',
+    ]) {
       const r = await api.call(path.endsWith('join/') ? 'POST' : 'GET', path, { token: org.token });
       assert.equal(r.status, 404, path);
     }
@@ -133,7 +182,8 @@ describe('list', () => {
   const lng = Number((-30 + Math.random() * 10).toFixed(4));
   before(async () => {
     city = `Cidade ${Date.now()}`;
-    for (let i = 0; i < 23; i++) await createEvent({ city, title: `Evento ${i}`, state: 'SP', latitude: 5 + i * 0.01, longitude: lng });
+    for (let i = 0; i < 23; i++)
+      await createEvent({ city, title: `Evento ${i}`, state: 'SP', latitude: 5 + i * 0.01, longitude: lng });
     await createEvent({ city, status: 'draft', title: 'rascunho' });
     await createEvent({ city, is_public: false, title: 'privado' });
   });
@@ -152,7 +202,9 @@ describe('list', () => {
 
   test('when paged then count/next/previous are absolute links and drafts are not listed', async () => {
     const q = `/api/events/?city=${encodeURIComponent(city)}`;
-    const p1 = await api.call('GET', q, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'mutiroes.example' } });
+    const p1 = await api.call('GET', q, {
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'mutiroes.example' },
+    });
     assert.equal(p1.status, 200);
     assert.equal(p1.body.count, 23);
     assert.equal(p1.body.results.length, 20);
@@ -167,11 +219,17 @@ describe('list', () => {
   });
 
   test('when filtered by search, ordering and radius then only matching events come, in order', async () => {
-    const s = await api.call('GET', `/api/events/?city=${encodeURIComponent(city)}&search=Evento 1&ordering=start_date&page_size=100`);
+    const s = await api.call(
+      'GET',
+      `/api/events/?city=${encodeURIComponent(city)}&search=Evento 1&ordering=start_date&page_size=100`,
+    );
     assert.equal(s.status, 200);
     assert.equal(s.body.count, 11); // Evento 1, 10..19
     // 0.01° of latitude ≈ 1.11 km: within 3 km of event 0 are events 0, 1 and 2.
-    const g = await api.call('GET', `/api/events/?city=${encodeURIComponent(city)}&latitude=5&longitude=${lng}&radius=3`);
+    const g = await api.call(
+      'GET',
+      `/api/events/?city=${encodeURIComponent(city)}&latitude=5&longitude=${lng}&radius=3`,
+    );
     assert.equal(g.body.count, 3);
     assert.ok(g.body.results.every((e: any) => e.distance_km <= 3));
     const bad = await api.call('GET', `/api/events/?ordering=title`);
@@ -180,7 +238,10 @@ describe('list', () => {
     const badDate = await api.call('GET', `/api/events/?start_date=ontem&category=x`);
     assert.equal(badDate.status, 400);
     assert.deepEqual(Object.keys(badDate.body).sort(), ['category', 'start_date']);
-    const st = await api.call('GET', `/api/events/?city=${encodeURIComponent(city)}&state=sp&is_public=true&end_date=2999-01-01`);
+    const st = await api.call(
+      'GET',
+      `/api/events/?city=${encodeURIComponent(city)}&state=sp&is_public=true&end_date=2999-01-01`,
+    );
     assert.equal(st.body.count, 23);
   });
 
@@ -194,7 +255,10 @@ describe('list', () => {
     const mine = r.body.filter((e: any) => e.city === city);
     assert.equal(mine.length, 9);
     const d = r.body.map((e: any) => e.distance_km);
-    assert.deepEqual(d, [...d].sort((a: number, b: number) => a - b));
+    assert.deepEqual(
+      d,
+      [...d].sort((a: number, b: number) => a - b),
+    );
     assert.ok(d.every((x: number) => x <= 5));
   });
 });
@@ -203,7 +267,10 @@ describe('join, leave, check-in', () => {
   test('when joining twice, leaving and joining again then one row is reused', async () => {
     const e = await createEvent();
     const v = await api.user();
-    const j = await api.call('POST', `/api/events/${e.id}/join/`, { token: v.token, body: { emergency_contact: 'Ana', emergency_phone: '+5511999998888' } });
+    const j = await api.call('POST', `/api/events/${e.id}/join/`, {
+      token: v.token,
+      body: { emergency_contact: 'Ana', emergency_phone: '+5511999998888' },
+    });
     assert.equal(j.status, 201);
     assert.equal(j.body.status, 'confirmed');
     assert.equal((await api.call('POST', `/api/events/${e.id}/join/`, { token: v.token })).status, 400);
@@ -219,25 +286,57 @@ describe('join, leave, check-in', () => {
     const v = await api.user();
     const j = await api.call('POST', `/api/events/${e.id}/join/`, { token: v.token });
     assert.equal(j.body.status, 'pending');
-    assert.equal((await api.call('PATCH', `/api/events/${e.id}/participants/${j.body.id}/`, { token: v.token, body: { status: 'confirmed' } })).status, 403);
-    assert.equal((await api.call('PATCH', `/api/events/${e.id}/participants/${j.body.id}/`, { token: other.token, body: { status: 'confirmed' } })).status, 403);
-    const a = await api.call('PATCH', `/api/events/${e.id}/participants/${j.body.id}/`, { token: org.token, body: { status: 'confirmed' } });
+    assert.equal(
+      (
+        await api.call('PATCH', `/api/events/${e.id}/participants/${j.body.id}/`, {
+          token: v.token,
+          body: { status: 'confirmed' },
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (
+        await api.call('PATCH', `/api/events/${e.id}/participants/${j.body.id}/`, {
+          token: other.token,
+          body: { status: 'confirmed' },
+        })
+      ).status,
+      403,
+    );
+    const a = await api.call('PATCH', `/api/events/${e.id}/participants/${j.body.id}/`, {
+      token: org.token,
+      body: { status: 'confirmed' },
+    });
     assert.equal(a.status, 200);
     assert.equal(a.body.status, 'confirmed');
     const notices = await api.sequelize.query(
       `SELECT data->>'kind' AS kind FROM outbox WHERE job_name = 'send_event_notification_email' AND (data->>'user_id')::int = $1 ORDER BY id`,
       { bind: [v.id], type: QueryTypes.SELECT },
     );
-    assert.deepEqual(notices.map((n: any) => n.kind), ['pending', 'approved']);
+    assert.deepEqual(
+      notices.map((n: any) => n.kind),
+      ['pending', 'approved'],
+    );
     const detail = await api.call('GET', `/api/events/${e.id}/`, { token: org.token });
     assert.equal(detail.body.participants_count, 1);
   });
 
   test('when too young, too old or without birth date then 400', async () => {
     const e = await createEvent({ min_age: 18, max_age: 60 });
-    assert.equal((await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user({ age: 15 })).token })).status, 400);
-    assert.equal((await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user({ age: 70 })).token })).status, 400);
-    const nb = await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user({ age: null })).token });
+    assert.equal(
+      (await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user({ age: 15 })).token }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user({ age: 70 })).token }))
+        .status,
+      400,
+    );
+    const nb = await api.call('POST', `/api/events/${e.id}/join/`, {
+      token: (await api.user({ age: null })).token,
+    });
     assert.equal(nb.status, 400);
     assert.ok(nb.body.birth_date);
     assert.equal(await api.count('event_participants', 'event_id = $1', [e.id]), 0);
@@ -251,30 +350,54 @@ describe('join, leave, check-in', () => {
     const c = await api.call('POST', `/api/events/${e.id}/check_in/`, { token: v.token });
     assert.equal(c.status, 200);
     assert.equal((await api.call('POST', `/api/events/${e.id}/check_in/`, { token: v.token })).status, 400);
-    assert.equal(await api.count('outbox', `job_name IN ('check_and_award_badges','update_user_statistics') AND (data->>'user_id')::int = $1`, [v.id]), 2);
+    assert.equal(
+      await api.count(
+        'outbox',
+        `job_name IN ('check_and_award_badges','update_user_statistics') AND (data->>'user_id')::int = $1`,
+        [v.id],
+      ),
+      2,
+    );
     const s = await api.call('GET', `/api/events/${e.id}/stats/`);
     assert.equal(s.status, 200);
     assert.deepEqual(
       { ...s.body },
-      { total_participants: 1, confirmed_participants: 1, pending_participants: 0, checked_in_participants: 1, available_spots: 9, photos_count: 0, comments_count: 0, resources_count: 0, fully_provided_resources: 0 },
+      {
+        total_participants: 1,
+        confirmed_participants: 1,
+        pending_participants: 0,
+        checked_in_participants: 1,
+        available_spots: 9,
+        photos_count: 0,
+        comments_count: 0,
+        resources_count: 0,
+        fully_provided_resources: 0,
+      },
     );
   });
 
   test('when 50 users join an event with 10 places at once then exactly 10 are confirmed and no 500', async () => {
     const e = await createEvent({ max_participants: 10 });
     const users = await Promise.all(Array.from({ length: 50 }, () => api.user()));
-    const results = await Promise.all(users.map((u) => api.call('POST', `/api/events/${e.id}/join/`, { token: u.token })));
+    const results = await Promise.all(
+      users.map((u) => api.call('POST', `/api/events/${e.id}/join/`, { token: u.token })),
+    );
     const statuses = results.map((r) => r.status);
     assert.equal(statuses.filter((s) => s === 201).length, 10);
     assert.equal(statuses.filter((s) => s === 400).length, 40);
     assert.equal(await api.count('event_participants', `event_id = $1 AND status = 'confirmed'`, [e.id]), 10);
-    const [row] = (await api.sequelize.query('SELECT participants_count FROM events WHERE id = $1', { bind: [e.id] }))[0] as Array<{ participants_count: number }>;
+    const [row] = (
+      await api.sequelize.query('SELECT participants_count FROM events WHERE id = $1', { bind: [e.id] })
+    )[0] as Array<{ participants_count: number }>;
     assert.equal(row!.participants_count, 10);
   });
 
   test('when an event is full then join is 400', async () => {
     const e = await createEvent({ max_participants: 1 });
-    assert.equal((await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user()).token })).status, 201);
+    assert.equal(
+      (await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user()).token })).status,
+      201,
+    );
     const r = await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user()).token });
     assert.equal(r.status, 400);
     assert.match(r.body.detail, /lotado/);
@@ -285,7 +408,10 @@ describe('participants privacy and management', () => {
   test('when others read participants then emergency data is hidden; the organiser sees it', async () => {
     const e = await createEvent();
     const v = await api.user();
-    await api.call('POST', `/api/events/${e.id}/join/`, { token: v.token, body: { emergency_contact: 'Segredo', emergency_phone: '+5511988887777', special_needs: 'nenhuma' } });
+    await api.call('POST', `/api/events/${e.id}/join/`, {
+      token: v.token,
+      body: { emergency_contact: 'Segredo', emergency_phone: '+5511988887777', special_needs: 'nenhuma' },
+    });
     const pub = await api.call('GET', `/api/events/${e.id}/`, { token: other.token });
     assert.equal(pub.body.participants.length, 1);
     assert.equal(pub.body.participants[0].emergency_contact, undefined);
@@ -294,13 +420,47 @@ describe('participants privacy and management', () => {
     assert.ok(!JSON.stringify(list.body).includes('Segredo'));
     const own = await api.call('GET', `/api/events/${e.id}/participants/`, { token: org.token });
     assert.equal(own.body[0].emergency_contact, 'Segredo');
-    assert.equal((await api.call('GET', `/api/events/${e.id}/participants/${own.body[0].id}/`, { token: other.token })).status, 403);
-    assert.equal((await api.call('DELETE', `/api/events/${e.id}/participants/${own.body[0].id}/`, { token: other.token })).status, 403);
-    assert.equal((await api.call('DELETE', `/api/events/${e.id}/participants/${own.body[0].id}/`, { token: org.token })).status, 204);
-    const add = await api.call('POST', `/api/events/${e.id}/participants/`, { token: org.token, body: { user: v.id } });
+    assert.equal(
+      (await api.call('GET', `/api/events/${e.id}/participants/${own.body[0].id}/`, { token: other.token }))
+        .status,
+      403,
+    );
+    assert.equal(
+      (
+        await api.call('DELETE', `/api/events/${e.id}/participants/${own.body[0].id}/`, {
+          token: other.token,
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (await api.call('DELETE', `/api/events/${e.id}/participants/${own.body[0].id}/`, { token: org.token }))
+        .status,
+      204,
+    );
+    const add = await api.call('POST', `/api/events/${e.id}/participants/`, {
+      token: org.token,
+      body: { user: v.id },
+    });
     assert.equal(add.status, 201);
-    assert.equal((await api.call('POST', `/api/events/${e.id}/participants/`, { token: other.token, body: { user: other.id } })).status, 403);
-    assert.equal((await api.call('POST', `/api/events/${e.id}/participants/`, { token: org.token, body: { user: 2_000_000_000 } })).status, 400);
+    assert.equal(
+      (
+        await api.call('POST', `/api/events/${e.id}/participants/`, {
+          token: other.token,
+          body: { user: other.id },
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (
+        await api.call('POST', `/api/events/${e.id}/participants/`, {
+          token: org.token,
+          body: { user: 2_000_000_000 },
+        })
+      ).status,
+      400,
+    );
   });
 });
 
@@ -308,26 +468,60 @@ describe('resources, comments, photos, report', () => {
   test('when resources are edited then only by the organiser', async () => {
     const e = await createEvent();
     const body = { name: 'Luvas', resource_type: 'material', quantity_needed: 20 };
-    assert.equal((await api.call('POST', `/api/events/${e.id}/resources/`, { token: other.token, body })).status, 403);
+    assert.equal(
+      (await api.call('POST', `/api/events/${e.id}/resources/`, { token: other.token, body })).status,
+      403,
+    );
     const c = await api.call('POST', `/api/events/${e.id}/resources/`, { token: org.token, body });
     assert.equal(c.status, 201);
     assert.equal(c.body.unit, 'unidade');
     assert.equal(c.body.is_fully_provided, false);
-    const p = await api.call('PATCH', `/api/events/${e.id}/resources/${c.body.id}/`, { token: org.token, body: { quantity_provided: 20 } });
+    const p = await api.call('PATCH', `/api/events/${e.id}/resources/${c.body.id}/`, {
+      token: org.token,
+      body: { quantity_provided: 20 },
+    });
     assert.equal(p.body.is_fully_provided, true);
-    assert.equal((await api.call('PATCH', `/api/events/${e.id}/resources/${c.body.id}/`, { token: other.token, body: { quantity_provided: 1 } })).status, 403);
+    assert.equal(
+      (
+        await api.call('PATCH', `/api/events/${e.id}/resources/${c.body.id}/`, {
+          token: other.token,
+          body: { quantity_provided: 1 },
+        })
+      ).status,
+      403,
+    );
     assert.equal((await api.call('GET', `/api/events/${e.id}/resources/`)).body.length, 1);
-    assert.equal((await api.call('DELETE', `/api/events/${e.id}/resources/${c.body.id}/`, { token: org.token })).status, 204);
+    assert.equal(
+      (await api.call('DELETE', `/api/events/${e.id}/resources/${c.body.id}/`, { token: org.token })).status,
+      204,
+    );
   });
 
   test('when comments reply to each other then they come back threaded', async () => {
     const e = await createEvent();
-    const top = await api.call('POST', `/api/events/${e.id}/comments/`, { token: other.token, body: { content: 'Vou levar luvas' } });
+    const top = await api.call('POST', `/api/events/${e.id}/comments/`, {
+      token: other.token,
+      body: { content: 'Vou levar luvas' },
+    });
     assert.equal(top.status, 201);
-    const reply = await api.call('POST', `/api/events/${e.id}/comments/`, { token: org.token, body: { content: 'Ótimo!', parent: top.body.id } });
+    const reply = await api.call('POST', `/api/events/${e.id}/comments/`, {
+      token: org.token,
+      body: { content: 'Ótimo!', parent: top.body.id },
+    });
     assert.equal(reply.status, 201);
-    assert.equal((await api.call('POST', `/api/events/${e.id}/comments/`, { body: { content: 'anon' } })).status, 401);
-    assert.equal((await api.call('POST', `/api/events/${e.id}/comments/`, { token: org.token, body: { content: 'x', parent: 999999999 } })).status, 400);
+    assert.equal(
+      (await api.call('POST', `/api/events/${e.id}/comments/`, { body: { content: 'anon' } })).status,
+      401,
+    );
+    assert.equal(
+      (
+        await api.call('POST', `/api/events/${e.id}/comments/`, {
+          token: org.token,
+          body: { content: 'x', parent: 999999999 },
+        })
+      ).status,
+      400,
+    );
     const list = await api.call('GET', `/api/events/${e.id}/comments/`);
     assert.equal(list.body.length, 1);
     assert.equal(list.body[0].replies[0].content, 'Ótimo!');
@@ -335,7 +529,10 @@ describe('resources, comments, photos, report', () => {
 
   test('when photos are uploaded then images up to 5 MB are stored and served; others refused', async () => {
     const e = await createEvent();
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100)]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(100),
+    ]);
     const form = (data: Buffer, name = 'a.png') => {
       const f = new FormData();
       f.append('photo', new Blob([data]), name);
@@ -343,17 +540,26 @@ describe('resources, comments, photos, report', () => {
       f.append('is_before', 'true');
       return f;
     };
-    assert.equal((await api.call('POST', `/api/events/${e.id}/photos/`, { token: other.token, raw: form(png) })).status, 403);
+    assert.equal(
+      (await api.call('POST', `/api/events/${e.id}/photos/`, { token: other.token, raw: form(png) })).status,
+      403,
+    );
     const ok = await api.call('POST', `/api/events/${e.id}/photos/`, { token: org.token, raw: form(png) });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.equal(ok.body.is_before, true);
     const served = await fetch(ok.body.photo);
     assert.equal(served.status, 200);
     assert.equal(Buffer.from(await served.arrayBuffer()).length, png.length);
-    const notImage = await api.call('POST', `/api/events/${e.id}/photos/`, { token: org.token, raw: form(Buffer.from('<?php echo 1; ?>'), 'x.png') });
+    const notImage = await api.call('POST', `/api/events/${e.id}/photos/`, {
+      token: org.token,
+      raw: form(Buffer.from('<?php echo 1; ?>'), 'x.png'),
+    });
     assert.equal(notImage.status, 400);
     assert.ok(notImage.body.photo);
-    const big = await api.call('POST', `/api/events/${e.id}/photos/`, { token: org.token, raw: form(Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)])) });
+    const big = await api.call('POST', `/api/events/${e.id}/photos/`, {
+      token: org.token,
+      raw: form(Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)])),
+    });
     assert.equal(big.status, 400);
     assert.ok(big.body.photo);
     assert.equal((await api.call('GET', `/api/events/${e.id}/photos/`)).body.length, 1);
@@ -362,16 +568,56 @@ describe('resources, comments, photos, report', () => {
   test('when the report is missing then 404; created once by the organiser; amended with a job each time', async () => {
     const e = await createEvent();
     assert.equal((await api.call('GET', `/api/events/${e.id}/report/`)).status, 404);
-    assert.equal((await api.call('POST', `/api/events/${e.id}/report/`, { token: other.token, body: { trees_planted: 3 } })).status, 403);
-    assert.equal((await api.call('POST', `/api/events/${e.id}/report/`, { token: org.token, body: { trash_collected_kg: -1 } })).status, 400);
-    const c = await api.call('POST', `/api/events/${e.id}/report/`, { token: org.token, body: { trees_planted: 3, trash_collected_kg: 12.5, summary: 'Bom' } });
+    assert.equal(
+      (
+        await api.call('POST', `/api/events/${e.id}/report/`, {
+          token: other.token,
+          body: { trees_planted: 3 },
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (
+        await api.call('POST', `/api/events/${e.id}/report/`, {
+          token: org.token,
+          body: { trash_collected_kg: -1 },
+        })
+      ).status,
+      400,
+    );
+    const c = await api.call('POST', `/api/events/${e.id}/report/`, {
+      token: org.token,
+      body: { trees_planted: 3, trash_collected_kg: 12.5, summary: 'Bom' },
+    });
     assert.equal(c.status, 201);
     assert.equal(c.body.trash_collected_kg, '12.50');
-    assert.equal((await api.call('POST', `/api/events/${e.id}/report/`, { token: org.token, body: {} })).status, 409);
-    const p = await api.call('PATCH', `/api/events/${e.id}/report/`, { token: org.token, body: { trees_planted: 5 } });
+    assert.equal(
+      (await api.call('POST', `/api/events/${e.id}/report/`, { token: org.token, body: {} })).status,
+      409,
+    );
+    const p = await api.call('PATCH', `/api/events/${e.id}/report/`, {
+      token: org.token,
+      body: { trees_planted: 5 },
+    });
     assert.equal(p.body.trees_planted, 5);
-    assert.equal((await api.call('PATCH', `/api/events/${e.id}/report/`, { token: other.token, body: { trees_planted: 6 } })).status, 403);
-    assert.equal(await api.count('outbox', `job_name = 'process_event_report_statistics' AND (data->>'report_id')::int = $1`, [c.body.id]), 2);
+    assert.equal(
+      (
+        await api.call('PATCH', `/api/events/${e.id}/report/`, {
+          token: other.token,
+          body: { trees_planted: 6 },
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      await api.count(
+        'outbox',
+        `job_name = 'process_event_report_statistics' AND (data->>'report_id')::int = $1`,
+        [c.body.id],
+      ),
+      2,
+    );
     assert.equal((await api.call('GET', `/api/events/${e.id}/report`)).body.trees_planted, 5);
   });
 
@@ -382,21 +628,37 @@ describe('resources, comments, photos, report', () => {
     await api.call('POST', `/api/events/${e2.id}/join/`, { token: v.token });
     const r = await api.call('GET', '/api/events/my_events/', { token: v.token });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.organized.map((x: any) => x.id), [e.id]);
-    assert.deepEqual(r.body.participating.map((x: any) => x.id), [e2.id]);
+    assert.deepEqual(
+      r.body.organized.map((x: any) => x.id),
+      [e.id],
+    );
+    assert.deepEqual(
+      r.body.participating.map((x: any) => x.id),
+      [e2.id],
+    );
     assert.equal((await api.call('GET', '/api/events/my_events/')).status, 401);
   });
 });
 
 describe('bad input on every write endpoint', () => {
-  const TABLES = ['events', 'event_participants', 'event_resources', 'event_comments', 'event_reports', 'event_photos'];
+  const TABLES = [
+    'events',
+    'event_participants',
+    'event_resources',
+    'event_comments',
+    'event_reports',
+    'event_photos',
+  ];
   const snapshot = async () => Promise.all(TABLES.map((t) => api.count(t)));
   const huge = 'x'.repeat(1024 * 1024);
   const injection = "'; DROP TABLE events; --";
 
   test('when bodies are malformed, mistyped, huge, negative or hostile then 4xx and nothing is written', async () => {
     const e = await createEvent();
-    const res = await api.call('POST', `/api/events/${e.id}/resources/`, { token: org.token, body: { name: 'Sacos', quantity_needed: 5 } });
+    const res = await api.call('POST', `/api/events/${e.id}/resources/`, {
+      token: org.token,
+      body: { name: 'Sacos', quantity_needed: 5 },
+    });
     const part = await api.call('POST', `/api/events/${e.id}/join/`, { token: other.token });
     const before = await snapshot();
     const cases: Array<[string, string, unknown]> = [];
@@ -413,24 +675,75 @@ describe('bad input on every write endpoint', () => {
       ['POST', `/api/events/${e.id}/report/`],
     ];
     const bodies: unknown[] = [
-      { title: 123, max_participants: 'muitos', start_date: 42, latitude: 'norte', user: 'x', quantity_needed: 'x', content: 7, trees_planted: 'x', experience_level: 5, status: 1 },
-      { status: -1, name: -1, title: -1, content: -1, emergency_phone: '-1', max_participants: -5, min_age: -1, latitude: 91, quantity_needed: -3, quantity_provided: -1, trash_collected_kg: -2, user: -1, parent: -4 },
+      {
+        title: 123,
+        max_participants: 'muitos',
+        start_date: 42,
+        latitude: 'norte',
+        user: 'x',
+        quantity_needed: 'x',
+        content: 7,
+        trees_planted: 'x',
+        experience_level: 5,
+        status: 1,
+      },
+      {
+        status: -1,
+        name: -1,
+        title: -1,
+        content: -1,
+        emergency_phone: '-1',
+        max_participants: -5,
+        min_age: -1,
+        latitude: 91,
+        quantity_needed: -3,
+        quantity_provided: -1,
+        trash_collected_kg: -2,
+        user: -1,
+        parent: -4,
+      },
       { title: huge, description: huge, content: huge, name: huge, summary: huge, emergency_contact: huge },
-      { title: injection, category: injection, start_date: injection, content: 5, user: injection, quantity_needed: injection, status: injection, experience_level: injection, total_hours: injection },
+      {
+        title: injection,
+        category: injection,
+        start_date: injection,
+        content: 5,
+        user: injection,
+        quantity_needed: injection,
+        status: injection,
+        experience_level: injection,
+        total_hours: injection,
+      },
       [1, 2, 3],
       'just a string',
     ];
     for (const [method, path] of writes) for (const b of bodies) cases.push([method, path, b]);
     for (const [method, path, body] of cases) {
       const r = await api.call(method, path, { token: org.token, body });
-      assert.ok(r.status >= 400 && r.status < 500, `${method} ${path} ${JSON.stringify(body).slice(0, 80)} → ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      assert.ok(
+        r.status >= 400 && r.status < 500,
+        `${method} ${path} ${JSON.stringify(body).slice(0, 80)} → ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`,
+      );
     }
     for (const [method, path] of writes) {
-      const r = await api.call(method, path, { token: org.token, raw: '{"title": "unterminated', headers: { 'content-type': 'application/json' } });
+      const r = await api.call(method, path, {
+        token: org.token,
+        raw: '{"title": "unterminated',
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(r.status, 400, `${method} ${path} malformed JSON`);
     }
-    for (const [method, path] of [['POST', '/api/events/999999999/join/'], ['POST', '/api/events/999999999/comments/'], ['POST', '/api/events/999999999/report/'], ['PATCH', `/api/events/${e.id}/resources/999999999/`], ['PATCH', `/api/events/${e.id}/participants/999999999/`]] as const) {
-      const r = await api.call(method, path, { token: org.token, body: { content: 'ok', name: 'ok', quantity_needed: 1 } });
+    for (const [method, path] of [
+      ['POST', '/api/events/999999999/join/'],
+      ['POST', '/api/events/999999999/comments/'],
+      ['POST', '/api/events/999999999/report/'],
+      ['PATCH', `/api/events/${e.id}/resources/999999999/`],
+      ['PATCH', `/api/events/${e.id}/participants/999999999/`],
+    ] as const) {
+      const r = await api.call(method, path, {
+        token: org.token,
+        body: { content: 'ok', name: 'ok', quantity_needed: 1 },
+      });
       assert.equal(r.status, 404, `${method} ${path}`);
     }
     assert.deepEqual(await snapshot(), before);

@@ -32,7 +32,8 @@ import { parsePhotoUpload, removePhoto, storePhoto } from './photo-upload.js';
 
 export { createMediaRouter } from './photo-upload.js';
 
-const actorOf = (req: Request): Actor | undefined => (req.user ? { id: req.user.id, is_staff: req.user.is_staff } : undefined);
+const actorOf = (req: Request): Actor | undefined =>
+  req.user ? { id: req.user.id, is_staff: req.user.is_staff } : undefined;
 const userOf = (req: Request): Actor => actorOf(req)!;
 
 /** Path ids: anything but a positive integer is a 404, as an unknown id would be. */
@@ -43,9 +44,11 @@ function idParam(req: Request, name: string): number {
 }
 
 /** The body's event fields under their column names (`category` → category_id). */
-function eventFields<T extends { category?: number }>(body: T): Omit<T, 'category'> & { category_id?: number } {
+function eventFields<T extends { category?: number }>(
+  body: T,
+): Omit<T, 'category'> & { category_id: T['category'] } {
   const { category, ...rest } = body;
-  return category === undefined ? rest : { ...rest, category_id: category };
+  return { ...rest, category_id: category };
 }
 
 export function createEventsRouter(deps: ApiDeps): express.Router {
@@ -78,7 +81,10 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
 
   r.get('/', optionalAuth, async (req, res) => {
     const { latitude, longitude, radius, ordering, ...filters } = parseQuery(listQuerySchema, req.query);
-    const geo = latitude !== undefined || longitude !== undefined || radius !== undefined ? assertGeo({ latitude, longitude, radiusKm: radius }) : undefined;
+    const geo =
+      latitude !== undefined || longitude !== undefined || radius !== undefined
+        ? assertGeo({ latitude, longitude, radiusKm: radius })
+        : undefined;
     const pr = pageRequest(req);
     const { count, items } = await browse.list(actorOf(req), {
       status: filters.status,
@@ -99,7 +105,7 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
 
   r.post('/', requireAuth, async (req, res) => {
     const body = parseBody(eventCreateSchema, req.body);
-    const id = await manage.create(userOf(req), eventFields(body) as Parameters<ManageEvent['create']>[1]);
+    const id = await manage.create(userOf(req), eventFields(body));
     res.status(201).json(await browse.detail(userOf(req), id, mediaUrlFor(req)));
   });
 
@@ -159,7 +165,12 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   });
 
   const patchParticipant: express.RequestHandler = async (req, res) => {
-    const p = await participants.update(userOf(req), idParam(req, 'id'), idParam(req, 'pk'), parseBody(participantPatchSchema, req.body));
+    const p = await participants.update(
+      userOf(req),
+      idParam(req, 'id'),
+      idParam(req, 'pk'),
+      parseBody(participantPatchSchema, req.body),
+    );
     res.json(participantView(p, true));
   };
   r.patch('/:id/participants/:pk', requireAuth, patchParticipant);
@@ -210,7 +221,11 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   });
 
   r.post('/:id/resources', requireAuth, async (req, res) => {
-    res.status(201).json(await content.addResource(userOf(req), idParam(req, 'id'), parseBody(resourceCreateSchema, req.body)));
+    res
+      .status(201)
+      .json(
+        await content.addResource(userOf(req), idParam(req, 'id'), parseBody(resourceCreateSchema, req.body)),
+      );
   });
 
   r.get('/:id/resources/:pk', optionalAuth, async (req, res) => {
@@ -218,11 +233,25 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   });
 
   r.put('/:id/resources/:pk', requireAuth, async (req, res) => {
-    res.json(await content.updateResource(userOf(req), idParam(req, 'id'), idParam(req, 'pk'), parseBody(resourceCreateSchema, req.body)));
+    res.json(
+      await content.updateResource(
+        userOf(req),
+        idParam(req, 'id'),
+        idParam(req, 'pk'),
+        parseBody(resourceCreateSchema, req.body),
+      ),
+    );
   });
 
   r.patch('/:id/resources/:pk', requireAuth, async (req, res) => {
-    res.json(await content.updateResource(userOf(req), idParam(req, 'id'), idParam(req, 'pk'), parseBody(resourcePatchSchema, req.body)));
+    res.json(
+      await content.updateResource(
+        userOf(req),
+        idParam(req, 'id'),
+        idParam(req, 'pk'),
+        parseBody(resourcePatchSchema, req.body),
+      ),
+    );
   });
 
   r.delete('/:id/resources/:pk', requireAuth, async (req, res) => {
@@ -235,7 +264,9 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   });
 
   r.post('/:id/report', requireAuth, async (req, res) => {
-    res.status(201).json(await report.create(userOf(req), idParam(req, 'id'), parseBody(reportCreateSchema, req.body)));
+    res
+      .status(201)
+      .json(await report.create(userOf(req), idParam(req, 'id'), parseBody(reportCreateSchema, req.body)));
   });
 
   r.put('/:id/report', requireAuth, async (req, res) => {

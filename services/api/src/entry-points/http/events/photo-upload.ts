@@ -35,14 +35,27 @@ export const parsePhotoUpload: RequestHandler = (req, res, next) => {
 /** Image kind from the file's first bytes; null for anything that is not an image we accept. */
 export function sniffImage(buf: Buffer): 'jpg' | 'png' | 'gif' | 'webp' | null {
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpg';
-  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (buf.length >= 6 && (buf.toString('latin1', 0, 6) === 'GIF87a' || buf.toString('latin1', 0, 6) === 'GIF89a')) return 'gif';
-  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (
+    buf.length >= 8 &&
+    buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'png';
+  if (
+    buf.length >= 6 &&
+    (buf.toString('latin1', 0, 6) === 'GIF87a' || buf.toString('latin1', 0, 6) === 'GIF89a')
+  )
+    return 'gif';
+  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP')
+    return 'webp';
   return null;
 }
 
 /** Validates the uploaded file and stores it; returns its path relative to MEDIA_DIR. */
-export async function storePhoto(mediaDir: string, eventId: number, file: Express.Multer.File | undefined): Promise<string> {
+export async function storePhoto(
+  mediaDir: string,
+  eventId: number,
+  file: Express.Multer.File | undefined,
+): Promise<string> {
   if (!file) throw ValidationError.field('photo', 'Nenhum arquivo foi submetido.');
   const kind = sniffImage(file.buffer);
   if (!kind) throw ValidationError.field('photo', 'Envie uma imagem válida (JPEG, PNG, GIF ou WebP).');
@@ -60,7 +73,13 @@ export async function removePhoto(mediaDir: string, rel: string): Promise<void> 
 export function createMediaRouter(mediaDir: string): express.Router {
   const r = express.Router();
   r.use(
-    express.static(mediaDir, { index: false, dotfiles: 'deny', fallthrough: true, maxAge: '1h', immutable: true }),
+    express.static(mediaDir, {
+      index: false,
+      dotfiles: 'deny',
+      fallthrough: true,
+      maxAge: '1h',
+      immutable: true,
+    }),
     (_req: Request, res: Response) => {
       res.status(404).json({ detail: 'Não encontrado.' });
     },

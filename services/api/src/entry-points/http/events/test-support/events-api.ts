@@ -16,7 +16,16 @@ export interface EventsApi {
   /** A new user (profile with a birth date making them `age` at the events' dates) and an access token. */
   user(opts?: { age?: number | null; name?: string }): Promise<TestUser>;
   /** `fetch` against the API with JSON body and optional bearer token. */
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string | Uint8Array | FormData; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: {
+      token?: string;
+      body?: unknown;
+      raw?: string | Uint8Array | FormData;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   count(table: string, where?: string, bind?: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
@@ -24,7 +33,10 @@ export interface EventsApi {
 let seq = 0;
 
 export async function startEventsApi(): Promise<EventsApi> {
-  const running = await startWebServer({ env: { ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, register: false });
+  const running = await startWebServer({
+    env: { ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    register: false,
+  });
   const { url, config } = running;
   const pg = { sequelize: running.deps.db.sequelize };
   const tokens = new JwtTokens({ secret: config.JWT_SECRET, accessTtlS: 3600, refreshTtlS: 3600 });
@@ -45,9 +57,15 @@ export async function startEventsApi(): Promise<EventsApi> {
         const birth = new Date();
         birth.setUTCFullYear(birth.getUTCFullYear() - age);
         birth.setUTCMonth(birth.getUTCMonth() - 1);
-        await pg.sequelize.query('INSERT INTO user_profiles (user_id, birth_date) VALUES ($1, $2)', { bind: [id, birth.toISOString().slice(0, 10)] });
+        await pg.sequelize.query('INSERT INTO user_profiles (user_id, birth_date) VALUES ($1, $2)', {
+          bind: [id, birth.toISOString().slice(0, 10)],
+        });
       }
-      return { id, username, token: tokens.signAccess({ id, username, email: `${username}@example.test`, is_staff: false }) };
+      return {
+        id,
+        username,
+        token: tokens.signAccess({ id, username, email: `${username}@example.test`, is_staff: false }),
+      };
     },
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -69,7 +87,10 @@ export async function startEventsApi(): Promise<EventsApi> {
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async count(table, where = 'true', bind = []) {
-      const [r] = await pg.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, { bind, type: QueryTypes.SELECT });
+      const [r] = await pg.sequelize.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`,
+        { bind, type: QueryTypes.SELECT },
+      );
       return r!.n;
     },
     async close() {
