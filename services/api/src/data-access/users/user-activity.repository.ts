@@ -1,18 +1,16 @@
-// Volunteer activity computed from the events domain's tables (event_participants, events, event_reports):
-// a "verified participation" is a confirmed participant who checked in. Hours per verified participation are
-// the report's total_hours / total_participants when the organiser reported them, else the event's duration.
+// Volunteer activity computed from the events domain's tables (event_participants, events): a "verified
+// participation" is a confirmed participant who checked in, and it counts the event's duration in hours.
+// The worker's update_user_statistics / check_and_award_badges use the same definitions, so the badges a
+// user holds always agree with the figures shown here.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { UserActivityStats } from '../../domain/users/user.types.js';
 
 const TZ = 'America/Sao_Paulo';
 
-const HOURS_EXPR = `CASE WHEN r.total_participants > 0 AND r.total_hours > 0
-    THEN r.total_hours / r.total_participants
-    ELSE extract(epoch FROM (e.end_date - e.start_date)) / 3600 END`;
+const HOURS_EXPR = `extract(epoch FROM (e.end_date - e.start_date)) / 3600.0`;
 
 const VERIFIED = `event_participants ep
     JOIN events e ON e.id = ep.event_id
-    LEFT JOIN event_reports r ON r.event_id = e.id
    WHERE ep.status = 'confirmed' AND ep.checked_in`;
 
 export type LeaderboardMetric = 'hours' | 'events' | 'badges';
@@ -41,7 +39,7 @@ export class UserActivityRepository {
       `SELECT
          (SELECT count(*) FROM events WHERE organizer_id = $1 AND status IN ('published', 'completed')) AS organized,
          (SELECT count(*) FROM event_participants ep JOIN events e ON e.id = ep.event_id
-           WHERE ep.user_id = $1 AND ep.status = 'confirmed'
+           WHERE ep.user_id = $1 AND ep.status = 'confirmed' AND ep.checked_in
              AND date_trunc('month', e.start_date AT TIME ZONE '${TZ}') = date_trunc('month', now() AT TIME ZONE '${TZ}')) AS month`,
       { bind: [userId], type: QueryTypes.SELECT },
     );

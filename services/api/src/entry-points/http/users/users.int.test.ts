@@ -450,9 +450,10 @@ describe('stats, badges, leaderboard, rank', () => {
     const u = await registerAndLogin(h);
     await verifiedParticipation(org.id, u.id, 3);
     await verifiedParticipation(org.id, u.id, 2.5, 'Plantio de Árvores');
-    const evId = await verifiedParticipation(org.id, u.id, 10);
-    // The organiser reported 8 volunteer-hours for 2 people at the 10-hour event: 4 h each counts, not 10.
-    await h.sql('INSERT INTO event_reports (event_id, created_by, total_participants, total_hours) VALUES ($1, $2, 2, 8) RETURNING id', [evId, org.id]);
+    await verifiedParticipation(org.id, u.id, 4);
+    // A confirmed participation without check-in is not verified: it counts nowhere.
+    const unverified = await verifiedParticipation(org.id, org.id, 1);
+    await h.sql("INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id", [unverified, u.id]);
     const [badge] = await h.sql<{ id: number }>("SELECT id FROM badges WHERE code = 'first_event'");
     await h.sql('INSERT INTO user_badges (user_id, badge_id) VALUES ($1, $2) RETURNING id', [u.id, badge!.id]);
 
@@ -460,10 +461,13 @@ describe('stats, badges, leaderboard, rank', () => {
     assert.equal(s.status, 200);
     assert.equal(s.body.total_events_participated, 3);
     assert.equal(s.body.total_hours_volunteered, 9.5);
+    const monthSP = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(d);
+    // The helper's events started three days ago: they count for this month unless the month just turned.
+    assert.equal(s.body.current_month_events, monthSP(new Date(Date.now() - 3 * 86_400_000)) === monthSP(new Date()) ? 3 : 0);
     assert.equal(s.body.badges_earned, 1);
     assert.deepEqual(s.body.favorite_categories, ['Limpeza de Praias', 'Plantio de Árvores']);
     const os = await h.call('GET', '/api/users/stats/', { token: org.access });
-    assert.equal(os.body.events_organized, 3);
+    assert.equal(os.body.events_organized, 4);
 
     const p = await h.call('GET', '/api/users/profile/', { token: u.access });
     assert.equal(p.body.total_events_participated, 3);
@@ -485,8 +489,9 @@ describe('stats, badges, leaderboard, rank', () => {
     assert.ok(mine, 'the volunteer is on the board');
     assert.equal(mine.total_events, 3);
     for (let i = 1; i < board.body.results.length; i++) assert.ok(board.body.results[i - 1].total_events >= board.body.results[i].total_events);
-    const orgRank = await h.call('GET', '/api/users/rank/', { token: org.access });
-    assert.equal(orgRank.body.rank, null);
+    const nobody = await registerAndLogin(h);
+    const noRank = await h.call('GET', '/api/users/rank/', { token: nobody.access });
+    assert.equal(noRank.body.rank, null);
   });
 
   test('when the leaderboard or rank get a bad category then 400 on the field; rank needs a login', async () => {
