@@ -1,6 +1,8 @@
 // Contract tests of /api/events over HTTP: a real API on port 0 against the mesh's Postgres (Patroni via Consul).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { startEventsApi, type EventsApi, type TestUser } from './test-support/events-api.js';
 
@@ -186,6 +188,18 @@ describe('list', () => {
       await createEvent({ city, title: `Evento ${i}`, state: 'SP', latitude: 5 + i * 0.01, longitude: lng });
     await createEvent({ city, status: 'draft', title: 'rascunho' });
     await createEvent({ city, is_public: false, title: 'privado' });
+  });
+
+  test('when an event is created then the cached anonymous page and count are dropped at once', async () => {
+    const q = `/api/events/?city=${encodeURIComponent(city)}&ordering=created_at&page_size=100`;
+    const first = await api.call('GET', q);
+    assert.equal((await api.call('GET', q)).body.count, first.body.count);
+    const e = await createEvent({ city, title: 'recém-criado', latitude: null, longitude: null });
+    const after = await api.call('GET', q);
+    assert.equal(after.body.count, first.body.count + 1);
+    assert.ok(after.body.results.some((x: any) => x.id === e.id));
+    assert.equal((await api.call('DELETE', `/api/events/${e.id}/`, { token: org.token })).status, 204);
+    assert.equal((await api.call('GET', q)).body.count, first.body.count);
   });
 
   test('when logged in then the count adds only what that viewer may see (own drafts, private events)', async () => {
@@ -746,6 +760,45 @@ describe('bad input on every write endpoint', () => {
       });
       assert.equal(r.status, 404, `${method} ${path}`);
     }
+    for (const path of [
+      '/api/events/',
+      `/api/events/${e.id}/participants/`,
+      `/api/events/${e.id}/resources/`,
+      `/api/events/${e.id}/comments/`,
+    ]) {
+      const r = await api.call('POST', path, { token: org.token, body: {} });
+      assert.equal(r.status, 400, `POST ${path} {}`);
+      assert.ok(
+        Object.values(r.body).every((m) => Array.isArray(m)),
+        `field errors for ${path}`,
+      );
+    }
+    const photoDir = path.join(api.mediaDir, 'events', String(e.id));
+    const files = async () => (await readdir(photoDir).catch(() => [])).length;
+    const filesBefore = await files();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const both = new FormData();
+    both.append('photo', new Blob([png]), 'a.png');
+    both.append('is_before', 'true');
+    both.append('is_after', 'true');
+    const noFile = new FormData();
+    noFile.append('caption', injection);
+    const twoFiles = new FormData();
+    twoFiles.append('photo', new Blob([png]), 'a.png');
+    twoFiles.append('photo', new Blob([png]), 'b.png');
+    const badBool = new FormData();
+    badBool.append('photo', new Blob([png]), 'a.png');
+    badBool.append('is_before', 'talvez');
+    for (const raw of [both, noFile, twoFiles, badBool]) {
+      const r = await api.call('POST', `/api/events/${e.id}/photos/`, { token: org.token, raw });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+    }
+    const json = await api.call('POST', `/api/events/${e.id}/photos/`, {
+      token: org.token,
+      body: { photo: 'x' },
+    });
+    assert.equal(json.status, 400);
+    assert.equal(await files(), filesBefore);
     assert.deepEqual(await snapshot(), before);
     const still = await api.call('GET', `/api/events/${e.id}/`);
     assert.equal(still.body.title, 'Mutirão na praia');

@@ -13,6 +13,8 @@ export interface TestUser {
 export interface EventsApi {
   url: string;
   sequelize: Sequelize;
+  /** MEDIA_DIR of the running API (uploads land under events/<id>/). */
+  mediaDir: string;
   /** A new user (profile with a birth date making them `age` at the events' dates) and an access token. */
   user(opts?: { age?: number | null; name?: string }): Promise<TestUser>;
   /** `fetch` against the API with JSON body and optional bearer token. */
@@ -45,6 +47,7 @@ export async function startEventsApi(): Promise<EventsApi> {
   return {
     url,
     sequelize: pg.sequelize,
+    mediaDir: config.MEDIA_DIR,
     async user(opts = {}) {
       const username = `${opts.name ?? 'vol'}_${run}_${++seq}`;
       const [row] = await pg.sequelize.query<{ id: number }>(
