@@ -37,6 +37,8 @@ export interface MeshControl {
   waitHealthy(opts?: { timeoutMs?: number }): Promise<void>;
   redisMaster(): Promise<{ name: string; port: number }>;
   status(): Promise<Array<{ name: string; kind: string; pid: number | null; port: number; running: boolean }>>;
+  startInstance(kind: string, opts?: { env?: Record<string, string> }): Promise<string>;
+  waitPassing(service: string, ids: string[], timeoutMs: number): Promise<void>;
 }
 
 export async function connectTestMesh(): Promise<MeshControl> {
