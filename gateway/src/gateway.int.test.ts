@@ -204,6 +204,60 @@ describe('gateway on the mesh', () => {
     assert.equal(codes.filter((c) => c === 429).length, 10);
   });
 
+  test('when a gateway gets SIGTERM then it deregisters, finishes the requests in flight and exits cleanly', async () => {
+    const name = `gwtest-gw-3-${process.pid}`;
+    const gw3 = await startGatewayProc(name, B + 53, env, { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_DRAIN_GRACE_MS: '300' }, logDir);
+    await waitFor(async () => (await passingIds(consul, 'gateway')).includes(name), { timeoutMs: 15_000, description: 'gateway registered and passing' });
+    await waitFor(async () => (await routedIds(gw3)).length === backends.length, { timeoutMs: 10_000, description: 'gw3 routes' });
+    const inflight = Array.from({ length: 5 }, (_, i) =>
+      fetch(`${gw3.url}${PREFIX}/__slow?ms=1500`, { headers: { 'x-forwarded-for': `10.201.0.${i}` } }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      }),
+    );
+    await sleep(300);
+    const code = gw3.kill('SIGTERM');
+    await waitFor(async () => !(await passingIds(consul, 'gateway')).includes(name), { timeoutMs: 5_000, description: 'gateway deregistered' });
+    assert.deepEqual(await Promise.all(inflight), [200, 200, 200, 200, 200]);
+    assert.equal(await code, 0);
+    await assert.rejects(fetch(`${gw3.url}/health`), 'no longer listening');
+  });
+
+  test('when Redis is unreachable then limits fall back to per-process buckets, traffic flows, and sharing resumes after', async () => {
+    const master = await mesh.redisMaster();
+    const names = ['redis-1', 'redis-2'];
+    try {
+      for (const n of names) await mesh.stop(n);
+      await waitFor(
+        async () => {
+          const r = await fetch(`${gw1.url}${PREFIX}/x`, { headers: rotatingIp() });
+          await r.arrayBuffer();
+          assert.equal(r.status, 200, 'traffic flows while redis is down');
+          return (await gatewayStatus(gw1.url)).rate_limits.startsWith('per-process');
+        },
+        { timeoutMs: 15_000, description: 'gw1 per-process limits' },
+      );
+      // The auth limit (10 r/min, burst 10) makes the per-process bucket exact: 11 of 16 whatever the timing.
+      const headers = { 'x-forwarded-for': '10.202.0.1', 'content-type': 'application/json' };
+      const codes = await Promise.all(
+        Array.from({ length: 16 }, () => fetch(`${gw1.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers }).then(async (r) => (await r.arrayBuffer(), r.status))),
+      );
+      console.log(`[redis down] ${master.name} and its replica stopped: ${codes.filter((c) => c === 200).length} of 16 auth requests admitted by the per-process bucket`);
+      assert.equal(codes.filter((c) => c === 200).length, 11);
+      assert.equal(codes.filter((c) => c === 429).length, 5);
+    } finally {
+      for (const n of names) await mesh.start(n);
+      await mesh.waitHealthy({ timeoutMs: 90_000 });
+    }
+    await waitFor(
+      async () => {
+        await fetch(`${gw1.url}${PREFIX}/x`, { headers: rotatingIp() }).then((r) => r.arrayBuffer());
+        return (await gatewayStatus(gw1.url)).rate_limits.startsWith('shared');
+      },
+      { timeoutMs: 30_000, description: 'shared limits again' },
+    );
+  });
+
   test('when every Consul server is stopped then routing continues on the last good table', async () => {
     const names = ['consul-1', 'consul-2', 'consul-3'];
     try {
