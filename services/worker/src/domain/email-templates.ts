@@ -72,6 +72,8 @@ export function eventNotificationEmail(kind: string, u: Recipient, e: EventInfo)
     case 'event_updated':
     case 'updated':
       return render(`Mutirão atualizado: ${e.title}`, [hi, `O mutirão "${e.title}" teve informações alteradas. Confira os detalhes atualizados:`, ...eventLines(e)]);
+    case 'published':
+      return render(`Mutirão publicado: ${e.title}`, [hi, `O mutirão "${e.title}" foi publicado e está com inscrições abertas.`, ...eventLines(e)]);
     case 'new_participant':
       return render(`Nova inscrição no seu mutirão: ${e.title}`, [hi, `Uma nova pessoa se inscreveu no seu mutirão "${e.title}".`, ...eventLines(e)]);
     default:

@@ -5,9 +5,6 @@ import type { JobContext, JobDeps } from './job-context.js';
 import { DeliveryBusyError, PermanentJobError } from './job-errors.js';
 import type { JobData } from './job-catalog.js';
 
-/** Kinds that can happen many times for the same event: each job is its own notice. */
-const REPEATABLE = new Set(['updated', 'event_updated']);
-
 export async function sendEventNotification(
   deps: JobDeps,
   ctx: JobContext<JobData<'send_event_notification_email'>>,
@@ -27,7 +24,9 @@ export async function sendEventNotification(
   } else {
     recipients = await deps.events.confirmedParticipants(event_id, opts);
   }
-  const ref = REPEATABLE.has(kind) ? `event:${event_id}:job:${ctx.jobId}` : `event:${event_id}`;
+  // One notice per job (the outbox row's job id survives re-runs and re-enqueues): a job run twice sends once,
+  // while a later intent (re-joining, a second update) is a new job and a new e-mail.
+  const ref = `event:${event_id}:job:${ctx.jobId}`;
   let sent = 0, already = 0, busy: DeliveryBusyError | undefined;
   for (const r of recipients) {
     try {

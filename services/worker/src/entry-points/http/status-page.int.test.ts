@@ -1,6 +1,7 @@
 // The /queues status page in a real headless Chromium, through the gateway when one runs in the mesh.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,7 @@ before(async () => {
   if (gateway) {
     await waitFor(async () => (await fetch(`${base}/queues/api/overview`)).ok, { timeoutMs: 20_000, description: 'gateway to route /queues' });
   }
+  if (!existsSync('/usr/bin/chromium')) throw new Error('this test needs Debian chromium: apt-get install -y chromium');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
