@@ -38,6 +38,8 @@ export interface MeshControl {
   redisMaster(): Promise<{ name: string; port: number }>;
   status(): Promise<Array<{ name: string; kind: string; pid: number | null; port: number; running: boolean }>>;
   startInstance(kind: string, opts?: { env?: Record<string, string> }): Promise<string>;
+  kill(name: string, opts?: { signal?: NodeJS.Signals; restart?: boolean }): Promise<number | null>;
+  pgPrimary(): Promise<{ name: string; port: number }>;
   waitPassing(service: string, ids: string[], timeoutMs: number): Promise<void>;
 }
 
