@@ -25,6 +25,8 @@ const schema = z.object({
   BEAT_LOCK_DELAY: z.string().default('1s'),
   /** Run the product schedules (cleanup, monthly report, reminders); tests turn them off. */
   BEAT_DOMAIN_SCHEDULES: z.stringbool().default(true),
+  /** Pattern of the reminders sweep (events starting within 24 h, not reminded yet); hourly by default. */
+  BEAT_REMINDER_SCHEDULE: z.string().default('0 * * * *'),
   /** Extra accelerated schedule for tests (6-field cron, e.g. '* * * * * *'): enqueues `beat_probe` jobs. */
   BEAT_TEST_SCHEDULE: z.string().optional(),
   /** Name (and tick-key prefix) of the test schedule. */

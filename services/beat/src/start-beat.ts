@@ -29,6 +29,7 @@ export async function startBeat(config: BeatConfig, log: Logger, opts: { registe
     const schedules = buildSchedules({
       domainSchedules: config.BEAT_DOMAIN_SCHEDULES, catchUpDays: config.BEAT_CATCHUP_DAYS,
       testPattern: config.BEAT_TEST_SCHEDULE, testName: config.BEAT_TEST_SCHEDULE_NAME, testCatchUpS: config.BEAT_TEST_CATCHUP_S,
+      reminderPattern: config.BEAT_REMINDER_SCHEDULE,
     });
     const lock = registry.leaderLock(config.BEAT_LEADER_KEY, { ttl: config.BEAT_LEADER_TTL, lockDelay: config.BEAT_LOCK_DELAY, holder: instanceId });
     const scheduler = new Scheduler({

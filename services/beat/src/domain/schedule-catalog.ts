@@ -15,6 +15,7 @@ export interface CatalogueOptions {
   testPattern?: string | undefined;
   testName: string;
   testCatchUpS: number;
+  reminderPattern?: string;
 }
 
 export function buildSchedules(o: CatalogueOptions): BeatSchedule[] {
@@ -25,7 +26,7 @@ export function buildSchedules(o: CatalogueOptions): BeatSchedule[] {
       { name: 'cleanup_expired_events', pattern: '0 2 * * *', queue: 'cleanup_expired_events', kind: 'job', catchUp: 'coalesce', maxCatchUpMs: bound },
       { name: 'generate_monthly_impact_report', pattern: '0 3 1 * *', queue: 'generate_monthly_impact_report', kind: 'job', catchUp: 'each', maxCatchUpMs: bound },
       // Hourly: events starting within 24 h that were not reminded yet get one send_bulk_event_reminders each.
-      { name: 'event_reminders', pattern: '0 * * * *', queue: 'send_bulk_event_reminders', kind: 'event_reminders', catchUp: 'coalesce', maxCatchUpMs: bound },
+      { name: 'event_reminders', pattern: o.reminderPattern ?? '0 * * * *', queue: 'send_bulk_event_reminders', kind: 'event_reminders', catchUp: 'coalesce', maxCatchUpMs: bound },
     );
   }
   if (o.testPattern) {
