@@ -65,8 +65,9 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
       publicUrl: config.GATEWAY_URL.replace(/\/+$/, ''),
       instanceId: 'pending',
     };
-    let runner: QueueRunner | undefined;
-    const metrics = new WorkerMetrics({ service: config.SERVICE_NAME }, () => telemetry.counts(QUEUE_PREFIX, queueNames), () => runner?.activeJobs().length ?? 0);
+    // The metrics need the runner's live count and the runner reports into the metrics: a late-bound reference.
+    const live: { runner?: QueueRunner } = {};
+    const metrics = new WorkerMetrics({ service: config.SERVICE_NAME }, () => telemetry.counts(QUEUE_PREFIX, queueNames), () => live.runner?.activeJobs().length ?? 0);
 
     // The status server listens first: the instance id derives from the port when the launcher gave none.
     const health = async () => {
@@ -89,11 +90,12 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     deps.instanceId = instanceId;
     const ilog = log.child({ instance: instanceId });
 
-    runner = new QueueRunner({
+    const runner = new QueueRunner({
       redis, instanceId, queues: queueNames, handlers: jobHandlers, deps, telemetry, deadLetters: new DeadLetterRepository(db), metrics, log: ilog,
       concurrency: config.WORKER_CONCURRENCY, stallIntervalMs: config.STALL_INTERVAL_MS, maxStalls: config.MAX_STALLS,
       failedKeep: config.FAILED_KEEP, succeededKeep: config.SUCCEEDED_KEEP,
     });
+    live.runner = runner;
     await runner.start();
     for (const [k, v] of runner.queues) queues.set(k, v);
 
@@ -101,8 +103,8 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     const beat = async () => {
       const hb: WorkerHeartbeat = {
         instance: instanceId, host: os.hostname(), pid: process.pid, port: started.port, queues: queueNames, concurrency: config.WORKER_CONCURRENCY,
-        active_jobs: runner!.activeJobs(), started_at: startedAt, beat_at: new Date().toISOString(), ttl_ms: config.HEARTBEAT_MS * 3,
-        processed: runner!.processed, failed: runner!.failed,
+        active_jobs: runner.activeJobs(), started_at: startedAt, beat_at: new Date().toISOString(), ttl_ms: config.HEARTBEAT_MS * 3,
+        processed: runner.processed, failed: runner.failed,
       };
       await telemetry.heartbeat(hb).catch((e: Error) => ilog.warn('heartbeat failed', { error: e.message }));
     };
@@ -123,7 +125,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     lifecycle.onShutdown('worker: stop accepting', 80, () => { accepting = false; });
     lifecycle.onShutdown('worker: drain in-flight jobs', 50, async () => {
       clearInterval(hbTimer);
-      await runner!.close(config.DRAIN_TIMEOUT_MS);
+      await runner.close(config.DRAIN_TIMEOUT_MS);
       await telemetry.removeHeartbeat(instanceId).catch(() => undefined);
     });
     lifecycle.onShutdown('worker: close status server', 40, () => stopStatusServer(server!));
