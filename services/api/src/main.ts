@@ -181,6 +181,10 @@ export async function stopWebServer(): Promise<void> {
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
+  // A stray rejection (a library's background timer) is logged, not fatal: the instance keeps serving.
+  process.on('unhandledRejection', (reason) => {
+    console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', error: reason instanceof Error ? reason.stack : String(reason) }));
+  });
   startWebServer({ register: true, signalHandlers: true }).catch((e: unknown) => {
     // Already logged; a ConfigError names each bad variable.
     console.error(e instanceof Error ? e.message : e);
