@@ -10,7 +10,7 @@ import { runMigrations } from '../../data-access/migrator.js';
 import { seedDatabase } from '../../data-access/seed.js';
 import { PasswordHasher } from '../../domain/users/password-hasher.js';
 import { loadPopulateOptions } from './populate-options.js';
-import { populate, type PopulateProgress, type PopulateResult } from './populate.js';
+import { populate, tableMs, triggerFallbacks, type PopulateProgress, type PopulateResult } from './populate.js';
 
 /** The password of every sample user (printed at the end). */
 export const SAMPLE_PASSWORD = 'Mutiroes-2026!';
@@ -65,6 +65,8 @@ async function main(): Promise<void> {
     const passwordHash = await new PasswordHasher(config.PASSWORD_SCRYPT_N).hash(SAMPLE_PASSWORD);
     const result = await populate(pg.sequelize, { ...options, passwordHash, onProgress: (p) => console.log(progressLine(p)) });
     console.log(summaryTable(result));
+    console.log(`  INSERT time per table: ${Object.entries(tableMs).map(([t, ms]) => `${t} ${secs(ms)}`).join(', ')}`);
+    if (triggerFallbacks.batches) console.log(`  ${triggerFallbacks.batches} batch(es) kept the participants_count trigger (lock not granted in 3 s)`);
   } finally {
     await pg.close();
     await registry.close();
