@@ -31,6 +31,9 @@ export class ConsulRegistry {
   private readonly log: RegistryLogger;
   private readonly cache = new NodeCache({ stdTTL: 0, checkperiod: 0, useClones: false });
   private readonly watches = new Map<string, ServiceWatch>();
+  /** Open watch() views per watch key; keys used by resolve()/instances() are pinned (kept running). */
+  private readonly views = new Map<string, number>();
+  private readonly pinned = new Set<string>();
   private readonly catalogs = new Set<CatalogWatch>();
   private readonly registrations = new Set<Registration>();
   private readonly locks = new Set<LeaderLock>();
@@ -57,7 +60,21 @@ export class ConsulRegistry {
 
   /** Live passing instances of `service` (blocking queries; last good set kept while Consul is away). */
   watch(service: string, opts: { tag?: string } = {}): ServiceWatchHandle {
-    return new ServiceWatchHandle(this.shared(service, opts.tag));
+    const key = watchKey(service, opts.tag);
+    const shared = this.shared(service, opts.tag);
+    this.views.set(key, (this.views.get(key) ?? 0) + 1);
+    return new ServiceWatchHandle(shared, () => {
+      const left = (this.views.get(key) ?? 1) - 1;
+      if (left > 0) {
+        this.views.set(key, left);
+        return;
+      }
+      this.views.delete(key);
+      if (this.pinned.has(key) || this.watches.get(key) !== shared) return;
+      shared.close();
+      this.watches.delete(key);
+      this.cache.del(`svc:${key}`);
+    });
   }
 
   /** The gateway's routing table: every service with passing instances, emitted whole on each change. */
@@ -74,6 +91,7 @@ export class ConsulRegistry {
 
   /** Last known passing instances (starts a watch on first use; empty until Consul answered). */
   instances(service: string, opts: { tag?: string } = {}): Instance[] {
+    this.pinned.add(watchKey(service, opts.tag));
     return this.shared(service, opts.tag).instances();
   }
 
@@ -101,6 +119,7 @@ export class ConsulRegistry {
     strategy: Strategy = 'p2c',
     opts: { tag?: string; timeoutMs?: number } = {},
   ): Promise<Instance | undefined> {
+    this.pinned.add(watchKey(service, opts.tag));
     await this.shared(service, opts.tag).ready(opts.timeoutMs ?? 5_000);
     return this.resolve(service, strategy, opts);
   }

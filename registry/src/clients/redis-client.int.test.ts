@@ -15,12 +15,14 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
   let mesh: Mesh;
   let registry: ConsulRegistry;
   const clients: RedisClient[] = [];
+  const queues: Queue[] = [];
 
   before(async () => {
     mesh = await connectMesh();
     registry = new ConsulRegistry({ consulAddr: mesh.env['CONSUL_HTTP_ADDR']!, logger: testLogger('redis') });
   });
   after(async () => {
+    await Promise.all(queues.map((q) => q.close(2_000).catch(() => undefined)));
     for (const c of clients) c.disconnect();
     await registry.close();
     await mesh.waitHealthy({ timeoutMs: 90_000 });
@@ -74,6 +76,7 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
       removeOnSuccess: true,
       stallInterval: 3_000,
     });
+    queues.push(producer, worker);
     const errors: string[] = [];
     producer.on('error', (e) => errors.push(e.message));
     worker.on('error', (e) => errors.push(e.message));
@@ -142,6 +145,5 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
     assert.equal(acked.size, TOTAL);
     assert.deepEqual(lost, []);
     assert.equal(dups, 0);
-    await Promise.all([producer.close(), worker.close()]);
   });
 });

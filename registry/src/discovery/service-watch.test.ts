@@ -165,3 +165,39 @@ describe('ServiceWatch loop', () => {
     assert.ok(changes >= count - 2);
   });
 });
+
+describe('ConsulRegistry watch views', () => {
+  test('when the last view of a service closes then its blocking query stops, unless resolve() uses it', async () => {
+    const { ConsulRegistry } = await import('../consul-registry.js');
+    let open = 0;
+    const fake = await fakeConsul((i, res) => {
+      if (i === null) return answer(res, 3, [entry('web-1')]);
+      open += 1;
+      res.on('close', () => (open -= 1));
+    });
+    const registry = new ConsulRegistry({ consulAddr: fake.addr, logger: testLogger('unit') });
+    try {
+      const a = registry.watch('web');
+      const b = registry.watch('web');
+      await a.ready(2_000);
+      await waitFor(() => open === 1, { timeoutMs: 2_000, description: 'one blocking query for both views' });
+      a.close();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(open, 1, 'still watched by the second view');
+      b.close();
+      await waitFor(() => open === 0, { timeoutMs: 2_000, description: 'blocking query cancelled' });
+      // resolve() pins the service: it keeps being watched without any view.
+      registry.resolve('web');
+      await waitFor(() => registry.resolve('web')?.id === 'web-1', {
+        timeoutMs: 2_000,
+        description: 'resolved',
+      });
+      const c = registry.watch('web');
+      c.close();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(open, 1, 'pinned by resolve()');
+    } finally {
+      await registry.close();
+    }
+  });
+});

@@ -247,13 +247,17 @@ export class ServiceWatch extends EventEmitter {
 
 /**
  * What `registry.watch()` hands out: a view on the registry's single shared watch of that service.
- * Events: 'change' (Instance[]). `close()` only detaches this view.
+ * Events: 'change' (Instance[]). `close()` detaches this view; the shared watch stops with its last view
+ * unless resolve()/instances() use that service.
  */
 export class ServiceWatchHandle extends EventEmitter {
   private readonly onChange = (i: Instance[]) => this.emit('change', i);
   private closed = false;
 
-  constructor(private readonly shared: ServiceWatch) {
+  constructor(
+    private readonly shared: ServiceWatch,
+    private readonly onClose: () => void = () => undefined,
+  ) {
     super();
     shared.on('change', this.onChange);
   }
@@ -279,5 +283,6 @@ export class ServiceWatchHandle extends EventEmitter {
     this.closed = true;
     this.shared.off('change', this.onChange);
     this.removeAllListeners();
+    this.onClose();
   }
 }
