@@ -50,6 +50,10 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     pg = await createPostgres({ registry, database: config.DB_NAME, username: config.DB_USER, password: config.DB_PASSWORD ?? '', logger: log });
     const db = new JobDatabase(pg.sequelize);
     const telemetry = new QueueTelemetryRepository(redis);
+    // Reads of the status page and the health check fail fast during a failover instead of waiting for it
+    // (the job connections above wait: a blocked BRPOPLPUSH must survive the failover).
+    const statusRedis = redis.duplicate({ maxRetriesPerRequest: 1, commandTimeout: 2000 });
+    const statusTelemetry = new QueueTelemetryRepository(statusRedis);
     const queueNames: JobName[] = config.WORKER_QUEUES
       ? config.WORKER_QUEUES.split(',').map((s) => s.trim()).filter(isJobName)
       : JOB_NAMES;
@@ -67,22 +71,22 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     };
     // The metrics need the runner's live count and the runner reports into the metrics: a late-bound reference.
     const live: { runner?: QueueRunner } = {};
-    const metrics = new WorkerMetrics({ service: config.SERVICE_NAME }, () => telemetry.counts(QUEUE_PREFIX, queueNames), () => live.runner?.activeJobs().length ?? 0);
+    const metrics = new WorkerMetrics({ service: config.SERVICE_NAME }, () => statusTelemetry.counts(QUEUE_PREFIX, queueNames), () => live.runner?.activeJobs().length ?? 0);
 
     // The status server listens first: the instance id derives from the port when the launcher gave none.
     const health = async () => {
       const checks: Record<string, string> = {};
       await Promise.all([
-        redis.ping().then(() => { checks['redis'] = 'ok'; }, (e: Error) => { checks['redis'] = `error: ${e.message}`; }),
+        statusRedis.ping().then(() => { checks['redis'] = 'ok'; }, (e: Error) => { checks['redis'] = `error: ${e.message}`; }),
         db.select({ deadline: Date.now() + 2000 }, 'SELECT 1 AS ok').then(() => { checks['database'] = 'ok'; }, (e: Error) => { checks['database'] = `error: ${e.message}`; }),
       ]);
       return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
     };
     const queues = new Map();
-    const jobStore = new JobStore(redis, QUEUE_PREFIX, queues, telemetry);
+    const jobStore = new JobStore(statusRedis, QUEUE_PREFIX, queues, statusTelemetry);
     const app = buildStatusApp({
-      jwtSecret: config.JWT_SECRET, queuePrefix: QUEUE_PREFIX, queueNames, telemetry, jobs: jobStore,
-      mesh: new MeshStateRepository(redis, db, config.REDIS_SENTINEL_MASTER), metrics, health, ready: () => accepting, log,
+      jwtSecret: config.JWT_SECRET, queuePrefix: QUEUE_PREFIX, queueNames, telemetry: statusTelemetry, jobs: jobStore,
+      mesh: new MeshStateRepository(statusRedis, db, config.REDIS_SENTINEL_MASTER), metrics, health, ready: () => accepting, log,
     });
     const started = await startStatusServer(app, config.HOST, config.PORT);
     server = started.server;
@@ -132,6 +136,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     lifecycle.onShutdown('worker: close connections', 10, async () => {
       await registry.close();
       await pg!.close();
+      statusRedis.disconnect();
       redis.disconnect();
     });
     ilog.info('worker started', { port: started.port, queues: queueNames, concurrency: config.WORKER_CONCURRENCY });
