@@ -5,7 +5,7 @@ import { startGateway } from '../gateway.js';
 import { StaticCatalog, instance } from './static-catalog.js';
 
 const ports = (process.env['BACKENDS'] ?? '24591,24592,24593').split(',').map(Number);
-const config = loadConfig({ ...process.env, PORT: process.env['PORT'] ?? '24590' });
+const config = loadConfig({ ...process.env, PORT: process.env['PORT'] ?? '24580' });
 const log = createLogger({ service: 'gateway', instance: 'probe', level: 'info' });
 const catalog = new StaticCatalog();
 const gw = await startGateway(config, { catalog, redis: null, log });
