@@ -2,11 +2,13 @@
 // re-registers after an agent lost it (anti-entropy) and moves to the next agent when its agent dies.
 import type { RegisterSpec, RegistryLogger } from '../types.js';
 import { ConsulAgents, type ConsulClient, isUnavailable, statusOf } from '../consul/consul-agents.js';
-import { jitter, parseDuration } from '../discovery/backoff.js';
+import { Backoff, jitter, parseDuration } from '../discovery/backoff.js';
 
 export interface RegistrationOptions {
   /** How often the agent holding the registration is verified (ms, jittered ±10%). Default 3000. */
   antiEntropyMs?: number;
+  /** How long register() keeps trying while no agent is reachable (ms, default 15000; backoff between). */
+  startTimeoutMs?: number;
 }
 
 export class Registration {
@@ -46,11 +48,19 @@ export class Registration {
 
   /** Registers on the first reachable agent (in CONSUL_HTTP_ADDR order); throws if none is reachable. */
   async start(): Promise<this> {
-    await this.sync(true);
-    if (this.home < 0)
-      throw new Error(
-        `could not register ${this.id}: no Consul agent reachable (${this.agents.addrs.join(', ')})`,
-      );
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 15_000);
+    const backoff = new Backoff({ baseMs: 200, maxMs: 2_000 });
+    for (;;) {
+      await this.sync(true);
+      if (this.home >= 0) break;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `could not register ${this.id}: no Consul agent reachable (${this.agents.addrs.join(', ')})`,
+        );
+      }
+      this.log.warn('no consul agent reachable yet, retrying registration', { id: this.id });
+      await new Promise((r) => setTimeout(r, Math.min(backoff.next(), Math.max(0, deadline - Date.now()))));
+    }
     this.scheduleSync();
     if (this.ttlMs !== null) this.scheduleHeartbeat(0);
     return this;

@@ -1,0 +1,50 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConsulAgents } from '../consul/consul-agents.js';
+import { Registration } from './registration.js';
+import { testLogger } from '../testing/test-logger.fixture.js';
+
+const agents = new ConsulAgents('127.0.0.1:1,127.0.0.1:2', 200);
+const spec = { name: 'web', id: 'web-1', address: '127.0.0.1', port: 8080, check: { ttl: '5s' } };
+
+describe('Registration', () => {
+  test('when the spec is invalid then it fails naming every problem', () => {
+    assert.throws(
+      () =>
+        new Registration(
+          agents,
+          { ...spec, port: 0, check: { ttl: '5 s', http: 'http://x' } },
+          testLogger('unit'),
+        ),
+      /port must be 1\.\.65535.*http or ttl, not both.*check\.ttl "5 s" is not a duration/,
+    );
+    assert.throws(
+      () => new Registration(agents, { ...spec, check: {} }, testLogger('unit')),
+      /check needs http/,
+    );
+  });
+
+  test('when no agent is reachable then register keeps trying until its start timeout, then fails clearly', async () => {
+    const reg = new Registration(agents, spec, testLogger('unit'), { startTimeoutMs: 600 });
+    const t0 = Date.now();
+    await assert.rejects(
+      reg.start(),
+      /could not register web-1: no Consul agent reachable \(127\.0\.0\.1:1, 127\.0\.0\.1:2\)/,
+    );
+    assert.ok(Date.now() - t0 >= 550, 'retried until the timeout');
+    assert.equal(reg.ready, true);
+    assert.equal(reg.agentAddr, undefined);
+  });
+});
+
+describe('ConsulAgents', () => {
+  test('when CONSUL_HTTP_ADDR has schemes, spaces and duplicates then it is normalised in order', async () => {
+    const { parseConsulAddrs } = await import('../consul/consul-agents.js');
+    assert.deepEqual(parseConsulAddrs(' http://127.0.0.1:8510/, 127.0.0.1:8520,127.0.0.1:8510'), [
+      '127.0.0.1:8510',
+      '127.0.0.1:8520',
+    ]);
+    assert.throws(() => parseConsulAddrs(''), /CONSUL_HTTP_ADDR is empty/);
+    assert.throws(() => parseConsulAddrs('localhost'), /invalid Consul address "localhost"/);
+  });
+});
