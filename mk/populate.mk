@@ -4,7 +4,8 @@ POPULATE_SIZE ?= small
 .PHONY: populate
 
 populate: ## realistic sample data (POPULATE_SIZE=small|medium|large)
-	@env $$($(MESH) env | xargs) POPULATE_SIZE=$(POPULATE_SIZE) \
+	@mesh_env="$$($(MESH) env)" || exit 1; \
+	env $$(echo "$$mesh_env" | xargs) POPULATE_SIZE=$(POPULATE_SIZE) \
 	  $(if $(POPULATE_USERS),POPULATE_USERS=$(POPULATE_USERS)) $(if $(POPULATE_EVENTS),POPULATE_EVENTS=$(POPULATE_EVENTS)) \
 	  $(if $(POPULATE_TAG),POPULATE_TAG=$(POPULATE_TAG)) $(if $(POPULATE_SEED),POPULATE_SEED=$(POPULATE_SEED)) \
 	  $(if $(POPULATE_BATCH),POPULATE_BATCH=$(POPULATE_BATCH)) \
