@@ -24,7 +24,11 @@ export function usersDepsFrom(deps: ApiDeps): UsersDeps {
     outbox: deps.outbox,
     logger: deps.logger.child({ module: 'users' }),
     hasher: new PasswordHasher(deps.config.PASSWORD_SCRYPT_N),
-    tokens: new JwtTokens({ secret: deps.config.JWT_SECRET, accessTtlS: deps.config.JWT_ACCESS_TTL_S, refreshTtlS: deps.config.JWT_REFRESH_TTL_S }),
+    tokens: new JwtTokens({
+      secret: deps.config.JWT_SECRET,
+      accessTtlS: deps.config.JWT_ACCESS_TTL_S,
+      refreshTtlS: deps.config.JWT_REFRESH_TTL_S,
+    }),
   };
 }
 

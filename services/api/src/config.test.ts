@@ -7,7 +7,10 @@ const base = { JWT_SECRET: 'x'.repeat(32), DB_PASSWORD: 'pw' };
 
 describe('loadConfig', () => {
   test('when JWT_SECRET is missing then the error names it', () => {
-    assert.throws(() => loadConfig({ DB_PASSWORD: 'pw' }), (e: unknown) => e instanceof ConfigError && /JWT_SECRET/.test(e.message));
+    assert.throws(
+      () => loadConfig({ DB_PASSWORD: 'pw' }),
+      (e: unknown) => e instanceof ConfigError && /JWT_SECRET/.test(e.message),
+    );
   });
   test('when production has no DB_PASSWORD then the error names it', () => {
     assert.throws(() => loadConfig({ JWT_SECRET: 'x'.repeat(32), NODE_ENV: 'production' }), /DB_PASSWORD/);

@@ -23,11 +23,17 @@ const schema = z
     /** Sentinel master name; the Sentinels themselves are found in Consul. */
     REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
     /** HMAC secret of the JWTs. No default: the launcher generates one per run dir. */
-    JWT_SECRET: z.string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' }).min(16, 'JWT_SECRET must be at least 16 characters'),
+    JWT_SECRET: z
+      .string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' })
+      .min(16, 'JWT_SECRET must be at least 16 characters'),
     /** Access token lifetime, seconds (60 min). */
     JWT_ACCESS_TTL_S: z.coerce.number().int().positive().default(3600),
     /** Refresh token lifetime, seconds (7 days). */
-    JWT_REFRESH_TTL_S: z.coerce.number().int().positive().default(7 * 24 * 3600),
+    JWT_REFRESH_TTL_S: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3600),
     /** Where uploaded media live; served under /media. */
     MEDIA_DIR: z.string().default('/var/tmp/mutiroes/media'),
     /** Maximum JSON body size accepted by express.json. */
@@ -43,7 +49,11 @@ const schema = z
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.DB_PASSWORD) {
-      ctx.addIssue({ code: 'custom', path: ['DB_PASSWORD'], message: 'DB_PASSWORD is required in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DB_PASSWORD'],
+        message: 'DB_PASSWORD is required in production',
+      });
     }
   });
 

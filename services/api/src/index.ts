@@ -3,6 +3,11 @@ export { startWebServer, stopWebServer, API_VERSION, type RunningApi, type Start
 export { createApp } from './app.js';
 export type { ApiDeps, ApiDb, ApiCache, ApiOutbox, AuthUser } from './deps.js';
 export { loadConfig, type ApiConfig } from './config.js';
-export { runMigrations, listMigrations, type MigrationContext, type MigrationUp } from './data-access/migrator.js';
+export {
+  runMigrations,
+  listMigrations,
+  type MigrationContext,
+  type MigrationUp,
+} from './data-access/migrator.js';
 export { seedDatabase } from './data-access/seed.js';
 export { WELCOME_EMAIL_JOB } from './domain/users/register-user.use-case.js';

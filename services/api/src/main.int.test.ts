@@ -8,7 +8,9 @@ import { startWebServer, stopWebServer } from './main.js';
 const env = process.env;
 const run = `${process.pid}-${Date.now().toString(36)}`;
 
-async function consulInstances(): Promise<Array<{ Service: { ID: string; Meta: Record<string, string>; Port: number } }>> {
+async function consulInstances(): Promise<
+  Array<{ Service: { ID: string; Meta: Record<string, string>; Port: number } }>
+> {
   const addr = env['CONSUL_HTTP_ADDR']!.split(',')[0]!;
   const res = await fetch(`http://${addr}/v1/health/service/api?passing=true`);
   return (await res.json()) as Array<{ Service: { ID: string; Meta: Record<string, string>; Port: number } }>;
@@ -21,7 +23,10 @@ after(async () => {
 describe('registration in Consul', () => {
   test('when an instance starts with registration then it is a passing `api` with route meta; when it stops it is gone', async () => {
     const id = `api-regtest-${run}`;
-    const api = await startWebServer({ env: { ...env, PORT: '0', INSTANCE_ID: id, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '100' }, register: true });
+    const api = await startWebServer({
+      env: { ...env, PORT: '0', INSTANCE_ID: id, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '100' },
+      register: true,
+    });
     const entry = await waitFor(async () => (await consulInstances()).find((e) => e.Service.ID === id), {
       timeoutMs: 15_000,
       intervalMs: 200,
@@ -31,14 +36,19 @@ describe('registration in Consul', () => {
     assert.equal(entry.Service.Meta['route'], '/api');
     assert.ok(entry.Service.Meta['routes']!.split(',').includes('/media'));
     await api.stop();
-    assert.equal((await consulInstances()).find((e) => e.Service.ID === id), undefined);
+    assert.equal(
+      (await consulInstances()).find((e) => e.Service.ID === id),
+      undefined,
+    );
     await assert.rejects(fetch(`${api.url}/liveness/`), 'listener closed');
   });
 });
 
 describe('graceful shutdown', () => {
   test('when shutdown starts then health and readiness answer 503 (draining) while the listener still serves, then it closes', async () => {
-    const api = await startWebServer({ env: { ...env, PORT: '0', INSTANCE_ID: `api-drain-${run}`, LOG_LEVEL: 'warn' } });
+    const api = await startWebServer({
+      env: { ...env, PORT: '0', INSTANCE_ID: `api-drain-${run}`, LOG_LEVEL: 'warn' },
+    });
     assert.equal((await fetch(`${api.url}/readiness/`)).status, 200);
     const seen: Record<string, unknown> = {};
     // Runs after "mark not ready" (100) and before "stop accepting" (80).
@@ -65,8 +75,12 @@ describe('graceful shutdown', () => {
 
 describe('instances share invalidations and read-your-writes marks through Redis', () => {
   test('when instance A invalidates a key then instance B drops it; when A marks a write then B reads that user from the primary', async () => {
-    const a = await startWebServer({ env: { ...env, PORT: '0', INSTANCE_ID: `api-a-${run}`, LOG_LEVEL: 'warn' } });
-    const b = await startWebServer({ env: { ...env, PORT: '0', INSTANCE_ID: `api-b-${run}`, LOG_LEVEL: 'warn' } });
+    const a = await startWebServer({
+      env: { ...env, PORT: '0', INSTANCE_ID: `api-a-${run}`, LOG_LEVEL: 'warn' },
+    });
+    const b = await startWebServer({
+      env: { ...env, PORT: '0', INSTANCE_ID: `api-b-${run}`, LOG_LEVEL: 'warn' },
+    });
     try {
       await waitFor(() => a.redis.status === 'ready' && b.redis.status === 'ready', { timeoutMs: 10_000 });
       const key = `users:badges:test-${run}`;
@@ -86,8 +100,16 @@ describe('instances share invalidations and read-your-writes marks through Redis
       assert.equal(b.deps.db.readerFor(userId), b.deps.db.reader);
       a.deps.db.markWrite(userId);
       assert.equal(a.deps.db.readerFor(userId), a.deps.db.sequelize);
-      await waitFor(() => b.deps.db.readerFor(userId) === b.deps.db.sequelize, { timeoutMs: 2_000, intervalMs: 10, description: 'B saw the mark' });
-      assert.equal(b.deps.db.readerFor(userId + 1), b.deps.db.reader, 'other users still read from the replica');
+      await waitFor(() => b.deps.db.readerFor(userId) === b.deps.db.sequelize, {
+        timeoutMs: 2_000,
+        intervalMs: 10,
+        description: 'B saw the mark',
+      });
+      assert.equal(
+        b.deps.db.readerFor(userId + 1),
+        b.deps.db.reader,
+        'other users still read from the replica',
+      );
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }

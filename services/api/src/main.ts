@@ -4,7 +4,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createLogger, Lifecycle, type Logger } from '@mutiroes/platform';
-import { ConsulRegistry, createPostgres, createRedis, registerLifecycle, type RedisClient, type Registration } from '@mutiroes/registry';
+import {
+  ConsulRegistry,
+  createPostgres,
+  createRedis,
+  registerLifecycle,
+  type RedisClient,
+  type Registration,
+} from '@mutiroes/registry';
 import { loadConfig, type ApiConfig } from './config.js';
 import type { ApiDeps } from './deps.js';
 import { createApp } from './app.js';
@@ -12,7 +19,11 @@ import { createDatabase } from './data-access/database.js';
 import { runMigrations } from './data-access/migrator.js';
 import { createHotCache } from './data-access/cache/hot-cache.js';
 import { OutboxRepository } from './data-access/outbox/outbox.repository.js';
-import { createOutbox, createOutboxRelay, type OutboxRelay } from './entry-points/outbox-relay/outbox-relay.js';
+import {
+  createOutbox,
+  createOutboxRelay,
+  type OutboxRelay,
+} from './entry-points/outbox-relay/outbox-relay.js';
 import { createAuthMiddlewares } from './entry-points/http/auth.middleware.js';
 
 export const API_VERSION = '0.1.0';
@@ -44,12 +55,19 @@ const running = new Set<RunningApi>();
 
 export async function startWebServer(opts: StartOptions = {}): Promise<RunningApi> {
   const config = loadConfig(opts.env);
-  const log: Logger = createLogger({ service: config.SERVICE_NAME, instance: config.INSTANCE_ID ?? `api-${process.pid}`, level: config.LOG_LEVEL });
+  const log: Logger = createLogger({
+    service: config.SERVICE_NAME,
+    instance: config.INSTANCE_ID ?? `api-${process.pid}`,
+    level: config.LOG_LEVEL,
+  });
   const lifecycle = new Lifecycle(log, 25_000);
   let ready = false;
   let draining = false;
   try {
-    const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log.child({ module: 'registry' }) });
+    const registry = new ConsulRegistry({
+      consulAddr: config.CONSUL_HTTP_ADDR,
+      logger: log.child({ module: 'registry' }),
+    });
     lifecycle.onShutdown('close consul registry', 5, () => registry.close());
 
     const pg = await createPostgres({
@@ -62,23 +80,45 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
     });
     lifecycle.onShutdown('close postgres', 10, () => pg.close());
     const migrated = await runMigrations(pg.sequelize, log.child({ module: 'migrator' }));
-    log.info('database schema up to date', { applied: migrated.applied, already_applied: migrated.alreadyApplied });
+    log.info('database schema up to date', {
+      applied: migrated.applied,
+      already_applied: migrated.alreadyApplied,
+    });
 
-    const redis = await createRedis({ registry, masterName: config.REDIS_SENTINEL_MASTER, logger: log.child({ module: 'redis' }) });
+    const redis = await createRedis({
+      registry,
+      masterName: config.REDIS_SENTINEL_MASTER,
+      logger: log.child({ module: 'redis' }),
+    });
     lifecycle.onShutdown('close redis', 10, async () => {
       await redis.quit().catch(() => redis.disconnect());
     });
 
-    const db = createDatabase({ sequelize: pg.sequelize, reader: pg.reader, redis, windowS: config.READ_YOUR_WRITES_S, log: log.child({ module: 'database' }) });
+    const db = createDatabase({
+      sequelize: pg.sequelize,
+      reader: pg.reader,
+      redis,
+      windowS: config.READ_YOUR_WRITES_S,
+      log: log.child({ module: 'database' }),
+    });
     const cache = createHotCache({ redis, log: log.child({ module: 'cache' }) });
     // Subscriptions must not block the boot while Redis is away: ioredis subscribes when it connects.
-    void db.start().catch((e: unknown) => log.warn('read-your-writes subscription failed', { error: String(e) }));
-    void cache.start().catch((e: unknown) => log.warn('cache invalidation subscription failed', { error: String(e) }));
+    void db
+      .start()
+      .catch((e: unknown) => log.warn('read-your-writes subscription failed', { error: String(e) }));
+    void cache
+      .start()
+      .catch((e: unknown) => log.warn('cache invalidation subscription failed', { error: String(e) }));
     lifecycle.onShutdown('stop cache and read-your-writes subscribers', 50, async () => {
       await Promise.allSettled([db.stop(), cache.close()]);
     });
 
-    const relay = createOutboxRelay({ sequelize: pg.sequelize, redis, log: log.child({ module: 'outbox-relay' }), pollMs: config.OUTBOX_POLL_MS });
+    const relay = createOutboxRelay({
+      sequelize: pg.sequelize,
+      redis,
+      log: log.child({ module: 'outbox-relay' }),
+      pollMs: config.OUTBOX_POLL_MS,
+    });
     relay.start();
     lifecycle.onShutdown('stop outbox relay', 50, () => relay.stop());
 
@@ -98,7 +138,11 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
         sequelize: pg.sequelize,
         redis,
         isReady: () => ready,
-        extra: async () => ({ instance: config.INSTANCE_ID, version: API_VERSION, outbox_pending: await outboxRepo.pendingCount() }),
+        extra: async () => ({
+          instance: config.INSTANCE_ID,
+          version: API_VERSION,
+          outbox_pending: await outboxRepo.pendingCount(),
+        }),
       },
       isDraining: () => draining,
     });
@@ -138,7 +182,12 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
         port,
         tags: ['api', `v${API_VERSION}`],
         meta: { route: '/api', routes: '/api,/media', version: API_VERSION, instance: instanceId },
-        check: { http: `http://${config.HOST}:${port}/health/`, interval: '2s', timeout: '1s', deregisterCriticalServiceAfter: '1m' },
+        check: {
+          http: `http://${config.HOST}:${port}/health/`,
+          interval: '2s',
+          timeout: '1s',
+          deregisterCriticalServiceAfter: '1m',
+        },
       });
       registerLifecycle(lifecycle, registration, { graceMs: config.SHUTDOWN_GRACE_MS });
     }
@@ -183,7 +232,13 @@ const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileU
 if (isEntry) {
   // A stray rejection (a library's background timer) is logged, not fatal: the instance keeps serving.
   process.on('unhandledRejection', (reason) => {
-    console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', error: reason instanceof Error ? reason.stack : String(reason) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        message: 'unhandled rejection',
+        error: reason instanceof Error ? reason.stack : String(reason),
+      }),
+    );
   });
   startWebServer({ register: true, signalHandlers: true }).catch((e: unknown) => {
     // Already logged; a ConfigError names each bad variable.

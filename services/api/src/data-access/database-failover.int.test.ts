@@ -2,7 +2,13 @@
 // Patroni failover, writes resume on the promoted node by themselves, and no acknowledged write is lost.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectTestMesh, startApi, STRONG_PASSWORD, type ApiHarness, type MeshControl } from '../entry-points/http/test-support/api-harness.js';
+import {
+  connectTestMesh,
+  startApi,
+  STRONG_PASSWORD,
+  type ApiHarness,
+  type MeshControl,
+} from '../entry-points/http/test-support/api-harness.js';
 
 let h: ApiHarness;
 let mesh: MeshControl;
@@ -33,7 +39,12 @@ describe('database failover', () => {
       }
       const username = h.unique('fo');
       const r = await h.call('POST', '/api/users/register/', {
-        body: { username, email: `${username}@example.test`, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD },
+        body: {
+          username,
+          email: `${username}@example.test`,
+          password: STRONG_PASSWORD,
+          password_confirm: STRONG_PASSWORD,
+        },
       });
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       if (r.status === 201) {
@@ -50,7 +61,10 @@ describe('database failover', () => {
     assert.ok(killedAt > 0, 'the primary was killed');
     assert.ok(failures > 0, 'the outage was observed');
     assert.equal(okAfterFailure, 5, `writes resumed (statuses ${JSON.stringify([...statuses])})`);
-    const [row] = await h.sql<{ n: string }>('SELECT count(*) AS n FROM users WHERE username = ANY($1::text[])', [acked]);
+    const [row] = await h.sql<{ n: string }>(
+      'SELECT count(*) AS n FROM users WHERE username = ANY($1::text[])',
+      [acked],
+    );
     assert.equal(Number(row!.n), acked.length, 'every acknowledged registration survived the failover');
   });
 });

@@ -65,7 +65,8 @@ export function createDatabase(o: DatabaseOptions): Database {
       sub.on('message', (_c: string, message: string) => {
         try {
           const m = JSON.parse(message) as { origin?: string; user_id?: unknown };
-          if (m.origin !== origin && typeof m.user_id === 'number') remember(m.user_id, Date.now() + windowMs);
+          if (m.origin !== origin && typeof m.user_id === 'number')
+            remember(m.user_id, Date.now() + windowMs);
         } catch {
           /* not ours */
         }

@@ -18,8 +18,20 @@ describe('listMigrations', () => {
   test('when a folder has tests, declarations and junk then only NNNN_name.ts|js files count, ordered by name', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mig-'));
     try {
-      for (const f of ['0010_b.ts', '0002_a.ts', '0003_c.test.ts', '0004_d.d.ts', 'README.md', 'x_0005.ts', '0011_e.js']) await writeFile(path.join(dir, f), '');
-      assert.deepEqual((await listMigrations(dir)).map((m) => m.version), ['0002_a', '0010_b', '0011_e']);
+      for (const f of [
+        '0010_b.ts',
+        '0002_a.ts',
+        '0003_c.test.ts',
+        '0004_d.d.ts',
+        'README.md',
+        'x_0005.ts',
+        '0011_e.js',
+      ])
+        await writeFile(path.join(dir, f), '');
+      assert.deepEqual(
+        (await listMigrations(dir)).map((m) => m.version),
+        ['0002_a', '0010_b', '0011_e'],
+      );
     } finally {
       await rm(dir, { recursive: true });
     }

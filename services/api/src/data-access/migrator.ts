@@ -37,7 +37,9 @@ export async function listMigrations(dir = defaultMigrationsDir): Promise<Migrat
     if (!FILE_RE.test(name) || name.endsWith('.d.ts') || /\.test\.(ts|js)$/.test(name)) continue;
     const version = name.replace(/\.(ts|js)$/, '');
     const prefix = version.slice(0, 4);
-    const clash = [...byVersion.values()].find((m) => m.version.slice(0, 4) === prefix && m.version !== version);
+    const clash = [...byVersion.values()].find(
+      (m) => m.version.slice(0, 4) === prefix && m.version !== version,
+    );
     if (clash) throw new Error(`two migrations share the number ${prefix}: ${clash.file} and ${name}`);
     byVersion.set(version, { version, file: path.join(dir, name) });
   }

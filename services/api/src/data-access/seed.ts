@@ -7,31 +7,138 @@ import { createLogger, type Logger } from '@mutiroes/platform';
 import { BadgeRepository } from './users/badge.repository.js';
 import type { BadgeRecord } from '../domain/users/user.types.js';
 
-export const SEED_CATEGORIES: ReadonlyArray<{ name: string; description: string; icon: string; color: string }> = [
-  { name: 'Limpeza de Praias', description: 'Mutirões de limpeza de praias e orlas', icon: 'beach', color: '#0EA5E9' },
-  { name: 'Limpeza de Rios', description: 'Retirada de resíduos de rios, córregos e margens', icon: 'water', color: '#2563EB' },
-  { name: 'Plantio de Árvores', description: 'Plantio de mudas e reflorestamento', icon: 'tree', color: '#16A34A' },
-  { name: 'Limpeza de Parques', description: 'Cuidado e limpeza de parques e praças', icon: 'park', color: '#65A30D' },
-  { name: 'Reciclagem', description: 'Coleta seletiva e triagem de recicláveis', icon: 'recycle', color: '#059669' },
-  { name: 'Educação Ambiental', description: 'Oficinas, palestras e atividades educativas', icon: 'book', color: '#9333EA' },
-  { name: 'Limpeza Urbana', description: 'Limpeza de ruas, calçadas e terrenos', icon: 'city', color: '#64748B' },
-  { name: 'Proteção Animal', description: 'Ações de proteção e resgate de animais', icon: 'paw', color: '#EA580C' },
-  { name: 'Hortas Comunitárias', description: 'Criação e manutenção de hortas comunitárias', icon: 'sprout', color: '#84CC16' },
-  { name: 'Preservação de Mangues', description: 'Limpeza e recuperação de manguezais', icon: 'mangrove', color: '#0D9488' },
+export const SEED_CATEGORIES: ReadonlyArray<{
+  name: string;
+  description: string;
+  icon: string;
+  color: string;
+}> = [
+  {
+    name: 'Limpeza de Praias',
+    description: 'Mutirões de limpeza de praias e orlas',
+    icon: 'beach',
+    color: '#0EA5E9',
+  },
+  {
+    name: 'Limpeza de Rios',
+    description: 'Retirada de resíduos de rios, córregos e margens',
+    icon: 'water',
+    color: '#2563EB',
+  },
+  {
+    name: 'Plantio de Árvores',
+    description: 'Plantio de mudas e reflorestamento',
+    icon: 'tree',
+    color: '#16A34A',
+  },
+  {
+    name: 'Limpeza de Parques',
+    description: 'Cuidado e limpeza de parques e praças',
+    icon: 'park',
+    color: '#65A30D',
+  },
+  {
+    name: 'Reciclagem',
+    description: 'Coleta seletiva e triagem de recicláveis',
+    icon: 'recycle',
+    color: '#059669',
+  },
+  {
+    name: 'Educação Ambiental',
+    description: 'Oficinas, palestras e atividades educativas',
+    icon: 'book',
+    color: '#9333EA',
+  },
+  {
+    name: 'Limpeza Urbana',
+    description: 'Limpeza de ruas, calçadas e terrenos',
+    icon: 'city',
+    color: '#64748B',
+  },
+  {
+    name: 'Proteção Animal',
+    description: 'Ações de proteção e resgate de animais',
+    icon: 'paw',
+    color: '#EA580C',
+  },
+  {
+    name: 'Hortas Comunitárias',
+    description: 'Criação e manutenção de hortas comunitárias',
+    icon: 'sprout',
+    color: '#84CC16',
+  },
+  {
+    name: 'Preservação de Mangues',
+    description: 'Limpeza e recuperação de manguezais',
+    icon: 'mangrove',
+    color: '#0D9488',
+  },
 ];
 
 /** Awarded by the worker's check_and_award_badges when the criterion reaches the threshold. */
 export const SEED_BADGES: ReadonlyArray<Omit<BadgeRecord, 'id'>> = [
-  { code: 'first_event', name: 'Primeiro Mutirão', description: 'Participou (com check-in) do primeiro mutirão.', icon: 'seedling', criteria_type: 'events_participated', threshold: 1 },
-  { code: 'five_events', name: 'Voluntário Dedicado', description: 'Participou de 5 mutirões.', icon: 'leaf', criteria_type: 'events_participated', threshold: 5 },
-  { code: 'ten_events', name: 'Guardião Ambiental', description: 'Participou de 10 mutirões.', icon: 'tree', criteria_type: 'events_participated', threshold: 10 },
-  { code: 'organizer', name: 'Organizador', description: 'Organizou um mutirão.', icon: 'megaphone', criteria_type: 'events_organized', threshold: 1 },
-  { code: 'hours_10', name: '10 Horas de Voluntariado', description: 'Acumulou 10 horas verificadas de voluntariado.', icon: 'clock', criteria_type: 'hours_volunteered', threshold: 10 },
-  { code: 'hours_50', name: '50 Horas de Voluntariado', description: 'Acumulou 50 horas verificadas de voluntariado.', icon: 'medal', criteria_type: 'hours_volunteered', threshold: 50 },
-  { code: 'hours_100', name: '100 Horas de Voluntariado', description: 'Acumulou 100 horas verificadas de voluntariado.', icon: 'trophy', criteria_type: 'hours_volunteered', threshold: 100 },
+  {
+    code: 'first_event',
+    name: 'Primeiro Mutirão',
+    description: 'Participou (com check-in) do primeiro mutirão.',
+    icon: 'seedling',
+    criteria_type: 'events_participated',
+    threshold: 1,
+  },
+  {
+    code: 'five_events',
+    name: 'Voluntário Dedicado',
+    description: 'Participou de 5 mutirões.',
+    icon: 'leaf',
+    criteria_type: 'events_participated',
+    threshold: 5,
+  },
+  {
+    code: 'ten_events',
+    name: 'Guardião Ambiental',
+    description: 'Participou de 10 mutirões.',
+    icon: 'tree',
+    criteria_type: 'events_participated',
+    threshold: 10,
+  },
+  {
+    code: 'organizer',
+    name: 'Organizador',
+    description: 'Organizou um mutirão.',
+    icon: 'megaphone',
+    criteria_type: 'events_organized',
+    threshold: 1,
+  },
+  {
+    code: 'hours_10',
+    name: '10 Horas de Voluntariado',
+    description: 'Acumulou 10 horas verificadas de voluntariado.',
+    icon: 'clock',
+    criteria_type: 'hours_volunteered',
+    threshold: 10,
+  },
+  {
+    code: 'hours_50',
+    name: '50 Horas de Voluntariado',
+    description: 'Acumulou 50 horas verificadas de voluntariado.',
+    icon: 'medal',
+    criteria_type: 'hours_volunteered',
+    threshold: 50,
+  },
+  {
+    code: 'hours_100',
+    name: '100 Horas de Voluntariado',
+    description: 'Acumulou 100 horas verificadas de voluntariado.',
+    icon: 'trophy',
+    criteria_type: 'hours_volunteered',
+    threshold: 100,
+  },
 ];
 
-export async function seedDatabase(sequelize: Sequelize, log: Logger): Promise<{ categories: number; badges: number }> {
+export async function seedDatabase(
+  sequelize: Sequelize,
+  log: Logger,
+): Promise<{ categories: number; badges: number }> {
   const badges = new BadgeRepository();
   return sequelize.transaction(async (tx) => {
     let categories = 0;
@@ -55,7 +162,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ service: 'api-seed', level: config.LOG_LEVEL });
   const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
-  const pg = await createPostgres({ registry, database: config.DB_NAME, username: config.DB_USER, password: config.DB_PASSWORD ?? '', logger: log });
+  const pg = await createPostgres({
+    registry,
+    database: config.DB_NAME,
+    username: config.DB_USER,
+    password: config.DB_PASSWORD ?? '',
+    logger: log,
+  });
   try {
     await runMigrations(pg.sequelize, log);
     const r = await seedDatabase(pg.sequelize, log);
@@ -65,10 +178,13 @@ async function main(): Promise<void> {
     if (i > 0) {
       const username = process.argv[i + 1];
       if (!username) throw new Error('--make-staff needs a username');
-      const rows = await pg.sequelize.query('UPDATE users SET is_staff = true WHERE lower(username) = lower($1) RETURNING id', {
-        bind: [username],
-        type: QueryTypes.SELECT,
-      });
+      const rows = await pg.sequelize.query(
+        'UPDATE users SET is_staff = true WHERE lower(username) = lower($1) RETURNING id',
+        {
+          bind: [username],
+          type: QueryTypes.SELECT,
+        },
+      );
       if (!rows.length) throw new Error(`no user named ${username}`);
       staff = username;
     }

@@ -67,7 +67,10 @@ export function createHotCache(opts: { redis?: Redis; log: Logger; ttlS?: number
           new Promise((_, rej) => setTimeout(() => rej(new Error('publish timeout')), 500).unref()),
         ]);
       } catch (e) {
-        opts.log.warn('cache invalidation not published; peers converge within the TTL', { error: String(e), ttl_s: ttl });
+        opts.log.warn('cache invalidation not published; peers converge within the TTL', {
+          error: String(e),
+          ttl_s: ttl,
+        });
       }
     },
     async start() {

@@ -14,6 +14,8 @@ export async function up({ query }: MigrationContext): Promise<void> {
       revoked_reason varchar(32),
       replaced_by uuid
     )`);
-  await query('CREATE INDEX refresh_tokens_user_active_idx ON refresh_tokens (user_id) WHERE revoked_at IS NULL');
+  await query(
+    'CREATE INDEX refresh_tokens_user_active_idx ON refresh_tokens (user_id) WHERE revoked_at IS NULL',
+  );
   await query('CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id)');
 }

@@ -14,7 +14,12 @@ export const JOB_NAME_RE = /^[a-z][a-z0-9_.-]{0,99}$/;
 export class OutboxRepository {
   constructor(private readonly sequelize: Sequelize) {}
 
-  async insert(tx: Transaction, jobName: string, data: Record<string, unknown>, requestId: string | null): Promise<number> {
+  async insert(
+    tx: Transaction,
+    jobName: string,
+    data: Record<string, unknown>,
+    requestId: string | null,
+  ): Promise<number> {
     const [row] = await this.sequelize.query<{ id: string }>(
       'INSERT INTO outbox (job_name, data, request_id) VALUES ($1, $2::jsonb, $3) RETURNING id',
       { bind: [jobName, JSON.stringify(data), requestId], type: QueryTypes.SELECT, transaction: tx },
@@ -41,10 +46,13 @@ export class OutboxRepository {
 
   async markFailed(tx: Transaction, ids: string[], error: string): Promise<void> {
     if (!ids.length) return;
-    await this.sequelize.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', {
-      bind: [ids, error.slice(0, 500)],
-      transaction: tx,
-    });
+    await this.sequelize.query(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
+      {
+        bind: [ids, error.slice(0, 500)],
+        transaction: tx,
+      },
+    );
   }
 
   /** Deletes enqueued rows older than `days` (the queue owns them from then on). */
@@ -57,9 +65,12 @@ export class OutboxRepository {
   }
 
   async pendingCount(): Promise<number> {
-    const [r] = await this.sequelize.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE enqueued_at IS NULL', {
-      type: QueryTypes.SELECT,
-    });
+    const [r] = await this.sequelize.query<{ n: string }>(
+      'SELECT count(*) AS n FROM outbox WHERE enqueued_at IS NULL',
+      {
+        type: QueryTypes.SELECT,
+      },
+    );
     return Number(r!.n);
   }
 }

@@ -2,7 +2,8 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { BadgeRecord } from '../../domain/users/user.types.js';
 
-const BADGE_COLUMNS = 'b.id, b.code, b.name, b.description, b.icon, b.criteria_type, b.threshold::float8 AS threshold';
+const BADGE_COLUMNS =
+  'b.id, b.code, b.name, b.description, b.icon, b.criteria_type, b.threshold::float8 AS threshold';
 
 export interface EarnedBadgeRow {
   id: number;
@@ -12,7 +13,9 @@ export interface EarnedBadgeRow {
 
 export class BadgeRepository {
   async list(db: Sequelize, limit: number, offset: number): Promise<{ count: number; rows: BadgeRecord[] }> {
-    const [c] = await db.query<{ n: string }>('SELECT count(*) AS n FROM badges', { type: QueryTypes.SELECT });
+    const [c] = await db.query<{ n: string }>('SELECT count(*) AS n FROM badges', {
+      type: QueryTypes.SELECT,
+    });
     const rows = limit
       ? await db.query<BadgeRecord>(
           `SELECT ${BADGE_COLUMNS} FROM badges b ORDER BY b.criteria_type, b.threshold, b.id LIMIT $1 OFFSET $2`,
@@ -22,7 +25,12 @@ export class BadgeRepository {
     return { count: Number(c!.n), rows };
   }
 
-  async earned(db: Sequelize, userId: number, limit: number, offset: number): Promise<{ count: number; rows: EarnedBadgeRow[] }> {
+  async earned(
+    db: Sequelize,
+    userId: number,
+    limit: number,
+    offset: number,
+  ): Promise<{ count: number; rows: EarnedBadgeRow[] }> {
     const [c] = await db.query<{ n: string }>('SELECT count(*) AS n FROM user_badges WHERE user_id = $1', {
       bind: [userId],
       type: QueryTypes.SELECT,
@@ -55,7 +63,10 @@ export class BadgeRepository {
       `INSERT INTO badges (code, name, description, icon, criteria_type, threshold) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, icon = EXCLUDED.icon,
          criteria_type = EXCLUDED.criteria_type, threshold = EXCLUDED.threshold`,
-      { bind: [b.code, b.name, b.description, b.icon, b.criteria_type, b.threshold], ...(tx ? { transaction: tx } : {}) },
+      {
+        bind: [b.code, b.name, b.description, b.icon, b.criteria_type, b.threshold],
+        ...(tx ? { transaction: tx } : {}),
+      },
     );
   }
 }

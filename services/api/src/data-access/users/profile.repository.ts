@@ -54,7 +54,10 @@ export class ProfileRepository {
       sets.push(`${k} = $${bind.length}${k === 'notification_preferences' ? '::jsonb' : ''}`);
     }
     sets.push('updated_at = now()');
-    await db.query(`UPDATE user_profiles SET ${sets.join(', ')} WHERE user_id = $1`, { bind, transaction: tx });
+    await db.query(`UPDATE user_profiles SET ${sets.join(', ')} WHERE user_id = $1`, {
+      bind,
+      transaction: tx,
+    });
   }
 
   async interests(db: Sequelize, userId: number): Promise<string[]> {

@@ -22,7 +22,10 @@ export class RefreshTokenRepository {
   ): Promise<void> {
     await db.query(
       'INSERT INTO refresh_tokens (jti, family_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      { bind: [t.jti, t.family_id, t.user_id, hashToken(t.token), t.expires_at], ...(tx ? { transaction: tx } : {}) },
+      {
+        bind: [t.jti, t.family_id, t.user_id, hashToken(t.token), t.expires_at],
+        ...(tx ? { transaction: tx } : {}),
+      },
     );
   }
 
@@ -35,7 +38,13 @@ export class RefreshTokenRepository {
     return row ?? null;
   }
 
-  async revoke(db: Sequelize, tx: Transaction, jti: string, reason: string, replacedBy: string | null): Promise<void> {
+  async revoke(
+    db: Sequelize,
+    tx: Transaction,
+    jti: string,
+    reason: string,
+    replacedBy: string | null,
+  ): Promise<void> {
     await db.query(
       'UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2, replaced_by = $3 WHERE jti = $1 AND revoked_at IS NULL',
       { bind: [jti, reason, replacedBy], transaction: tx },
@@ -60,6 +69,9 @@ export class RefreshTokenRepository {
 
   /** Housekeeping at login: a user's expired rows are of no use any more. */
   async deleteExpired(db: Sequelize, userId: number): Promise<void> {
-    await db.query("DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now() - interval '1 day'", { bind: [userId] });
+    await db.query(
+      "DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now() - interval '1 day'",
+      { bind: [userId] },
+    );
   }
 }

@@ -60,7 +60,10 @@ export class UserActivityRepository {
     };
   }
 
-  private rankedCte(metric: LeaderboardMetric, categoryId: number | undefined): { sql: string; bind: unknown[] } {
+  private rankedCte(
+    metric: LeaderboardMetric,
+    categoryId: number | undefined,
+  ): { sql: string; bind: unknown[] } {
     const bind: unknown[] = [];
     let catFilter = '';
     if (categoryId !== undefined) {
@@ -104,7 +107,10 @@ export class UserActivityRepository {
     offset: number,
   ): Promise<{ count: number; rows: LeaderboardRow[] }> {
     const { sql, bind } = this.rankedCte(metric, categoryId);
-    const [c] = await db.query<{ n: string }>(`${sql} SELECT count(*) AS n FROM ranked`, { bind, type: QueryTypes.SELECT });
+    const [c] = await db.query<{ n: string }>(`${sql} SELECT count(*) AS n FROM ranked`, {
+      bind,
+      type: QueryTypes.SELECT,
+    });
     const rows = limit
       ? await db.query<LeaderboardRow>(
           `${sql} SELECT * FROM ranked ORDER BY rank, username LIMIT $${bind.length + 1} OFFSET $${bind.length + 2}`,
@@ -127,7 +133,10 @@ export class UserActivityRepository {
       { bind: [...bind, userId], type: QueryTypes.SELECT },
     );
     if (!r) {
-      const [c] = await db.query<{ n: string }>(`${sql} SELECT count(*) AS n FROM ranked`, { bind, type: QueryTypes.SELECT });
+      const [c] = await db.query<{ n: string }>(`${sql} SELECT count(*) AS n FROM ranked`, {
+        bind,
+        type: QueryTypes.SELECT,
+      });
       return { row: null, total: Number(c!.n) };
     }
     const { total, ...row } = r;

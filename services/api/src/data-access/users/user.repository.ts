@@ -2,7 +2,8 @@
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import type { UserRecord } from '../../domain/users/user.types.js';
 
-const COLUMNS = 'id, username, email, first_name, last_name, password_hash, is_staff, is_active, date_joined, last_login';
+const COLUMNS =
+  'id, username, email, first_name, last_name, password_hash, is_staff, is_active, date_joined, last_login';
 
 export interface NewUser {
   username: string;
@@ -62,15 +63,22 @@ export class UserRepository {
   }
 
   async findByUsername(db: Sequelize, username: string): Promise<UserRecord | null> {
-    const [row] = await db.query<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1)`, {
-      bind: [username],
-      type: QueryTypes.SELECT,
-    });
+    const [row] = await db.query<UserRecord>(
+      `SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1)`,
+      {
+        bind: [username],
+        type: QueryTypes.SELECT,
+      },
+    );
     return row ?? null;
   }
 
   /** Which of username / email are already taken (case-insensitive). */
-  async taken(db: Sequelize, username: string, email: string): Promise<{ username: boolean; email: boolean }> {
+  async taken(
+    db: Sequelize,
+    username: string,
+    email: string,
+  ): Promise<{ username: boolean; email: boolean }> {
     const [r] = await db.query<{ u: boolean; e: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1)) AS u,
               EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2)) AS e`,
@@ -90,7 +98,12 @@ export class UserRepository {
     await db.query('UPDATE users SET last_login = now() WHERE id = $1', { bind: [id] });
   }
 
-  async updateNames(db: Sequelize, tx: Transaction, id: number, names: { first_name?: string; last_name?: string }): Promise<void> {
+  async updateNames(
+    db: Sequelize,
+    tx: Transaction,
+    id: number,
+    names: { first_name?: string; last_name?: string },
+  ): Promise<void> {
     const sets: string[] = [];
     const bind: unknown[] = [id];
     for (const k of ['first_name', 'last_name'] as const) {

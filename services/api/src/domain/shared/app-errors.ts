@@ -86,7 +86,10 @@ export class RateLimitedError extends AppError {
 
 /** 503: a dependency (database) is unreachable right now; the client may retry. */
 export class ServiceUnavailableError extends AppError {
-  constructor(message = 'Serviço temporariamente indisponível. Tente novamente.', options?: { cause?: unknown }) {
+  constructor(
+    message = 'Serviço temporariamente indisponível. Tente novamente.',
+    options?: { cause?: unknown },
+  ) {
     super(ErrorCodes.unavailable, message, undefined, 'error', options);
   }
 }

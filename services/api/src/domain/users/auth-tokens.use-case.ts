@@ -1,6 +1,11 @@
 // Login, refresh-token rotation with reuse detection, and password change (which revokes refresh tokens).
 import { randomUUID } from 'node:crypto';
-import { AuthenticationFailedError, TokenInvalidError, ValidationError, type FieldErrors } from '../shared/app-errors.js';
+import {
+  AuthenticationFailedError,
+  TokenInvalidError,
+  ValidationError,
+  type FieldErrors,
+} from '../shared/app-errors.js';
 import { hashToken } from '../../data-access/users/refresh-token.repository.js';
 import { checkPassword } from './password-policy.js';
 import type { UserRecord } from './user.types.js';
@@ -11,10 +16,21 @@ export interface TokenPair {
   refresh: string;
 }
 
-async function issuePair(d: UsersDeps, user: UserRecord, family: string, tx?: import('sequelize').Transaction): Promise<{ pair: TokenPair; jti: string }> {
+async function issuePair(
+  d: UsersDeps,
+  user: UserRecord,
+  family: string,
+  tx?: import('sequelize').Transaction,
+): Promise<{ pair: TokenPair; jti: string }> {
   const jti = randomUUID();
   const { token, expiresAt } = d.tokens.signRefresh(user.id, jti, family);
-  await repos.refreshTokens.insert(d.db.sequelize, tx, { jti, family_id: family, user_id: user.id, token, expires_at: expiresAt });
+  await repos.refreshTokens.insert(d.db.sequelize, tx, {
+    jti,
+    family_id: family,
+    user_id: user.id,
+    token,
+    expires_at: expiresAt,
+  });
   return { pair: { access: d.tokens.signAccess(user), refresh: token }, jti };
 }
 
@@ -36,7 +52,10 @@ export async function login(d: UsersDeps, loginName: string, password: string): 
   return pair;
 }
 
-type RefreshOutcome = { kind: 'ok'; pair: TokenPair; userId: number } | { kind: 'reuse'; family: string; revoked: number; userId: number } | { kind: 'invalid'; reason: string };
+type RefreshOutcome =
+  | { kind: 'ok'; pair: TokenPair; userId: number }
+  | { kind: 'reuse'; family: string; revoked: number; userId: number }
+  | { kind: 'invalid'; reason: string };
 
 /**
  * Rotates: the presented token is revoked (replaced_by = new jti) and a new pair is issued in the same
@@ -47,7 +66,8 @@ export async function refresh(d: UsersDeps, token: string): Promise<TokenPair> {
   const db = d.db.sequelize;
   const outcome = await db.transaction(async (tx): Promise<RefreshOutcome> => {
     const row = await repos.refreshTokens.lock(db, tx, claims.jti);
-    if (!row || row.token_hash !== hashToken(token) || row.user_id !== claims.user_id) return { kind: 'invalid', reason: 'unknown token' };
+    if (!row || row.token_hash !== hashToken(token) || row.user_id !== claims.user_id)
+      return { kind: 'invalid', reason: 'unknown token' };
     if (row.revoked_at) {
       if (row.revoked_reason === 'rotated') {
         const revoked = await repos.refreshTokens.revokeFamily(db, tx, row.family_id, 'reuse_detected');
@@ -63,7 +83,11 @@ export async function refresh(d: UsersDeps, token: string): Promise<TokenPair> {
     return { kind: 'ok', pair, userId: user.id };
   });
   if (outcome.kind === 'reuse') {
-    d.logger.warn('refresh token reuse detected; token family revoked', { user_id: outcome.userId, family: outcome.family, revoked: outcome.revoked });
+    d.logger.warn('refresh token reuse detected; token family revoked', {
+      user_id: outcome.userId,
+      family: outcome.family,
+      revoked: outcome.revoked,
+    });
     throw new TokenInvalidError('O token já foi utilizado e foi revogado.');
   }
   if (outcome.kind === 'invalid') {
@@ -74,12 +98,18 @@ export async function refresh(d: UsersDeps, token: string): Promise<TokenPair> {
   return outcome.pair;
 }
 
-export async function changePassword(d: UsersDeps, userId: number, oldPassword: string, newPassword: string): Promise<{ revoked: number }> {
+export async function changePassword(
+  d: UsersDeps,
+  userId: number,
+  oldPassword: string,
+  newPassword: string,
+): Promise<{ revoked: number }> {
   const db = d.db.sequelize;
   const user = await repos.users.findById(db, userId);
   if (!user || !user.is_active) throw new AuthenticationFailedError('Usuário não encontrado ou inativo.');
   const errors: FieldErrors = {};
-  if (!(await d.hasher.verify(oldPassword, user.password_hash))) errors['old_password'] = ['A senha atual está incorreta.'];
+  if (!(await d.hasher.verify(oldPassword, user.password_hash)))
+    errors['old_password'] = ['A senha atual está incorreta.'];
   const problems = checkPassword(newPassword, user);
   if (newPassword === oldPassword) problems.push('A nova senha deve ser diferente da senha atual.');
   if (problems.length) errors['new_password'] = problems;

@@ -79,7 +79,12 @@ export class JwtTokens {
       );
     }
     const c = claims as Partial<RefreshClaims>;
-    if (c.token_type !== 'refresh' || typeof c.user_id !== 'number' || typeof c.jti !== 'string' || typeof c.fam !== 'string') {
+    if (
+      c.token_type !== 'refresh' ||
+      typeof c.user_id !== 'number' ||
+      typeof c.jti !== 'string' ||
+      typeof c.fam !== 'string'
+    ) {
       throw new TokenInvalidError('O token tem tipo errado.');
     }
     return c as RefreshClaims;

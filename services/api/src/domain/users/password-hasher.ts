@@ -28,7 +28,8 @@ export class PasswordHasher {
     const parts = stored.split('$');
     if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
     const [n, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-    if (![n, r, p].every((x) => Number.isInteger(x) && x > 0) || n > 2 ** 20 || r > 32 || p > 16) return false;
+    if (![n, r, p].every((x) => Number.isInteger(x) && x > 0) || n > 2 ** 20 || r > 32 || p > 16)
+      return false;
     const salt = Buffer.from(parts[4]!, 'base64');
     const expected = Buffer.from(parts[5]!, 'base64');
     if (expected.length !== KEY_LEN) return false;

@@ -53,7 +53,9 @@ const ATTRIBUTE_LABEL: Record<keyof PasswordContext, string> = {
 export function checkPassword(password: string, ctx: PasswordContext = {}): string[] {
   const problems: string[] = [];
   if (password.length < MIN_PASSWORD_LENGTH) {
-    problems.push(`Esta senha é muito curta. Ela precisa conter pelo menos ${MIN_PASSWORD_LENGTH} caracteres.`);
+    problems.push(
+      `Esta senha é muito curta. Ela precisa conter pelo menos ${MIN_PASSWORD_LENGTH} caracteres.`,
+    );
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
     problems.push(`Esta senha é muito longa. Ela pode conter no máximo ${MAX_PASSWORD_LENGTH} caracteres.`);

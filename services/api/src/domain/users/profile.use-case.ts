@@ -9,7 +9,14 @@ export type MediaUrl = (path: string | null) => string | null;
 
 export interface ProfileView {
   id: number;
-  user: { id: number; username: string; email?: string; first_name: string; last_name: string; date_joined: string };
+  user: {
+    id: number;
+    username: string;
+    email?: string;
+    first_name: string;
+    last_name: string;
+    date_joined: string;
+  };
   phone?: string;
   birth_date?: string | null;
   bio: string;
@@ -36,9 +43,19 @@ export function ageOn(birthDate: string | null, today = new Date()): number | nu
   return age;
 }
 
-async function view(d: UsersDeps, user: UserRecord, p: ProfileRecord, mediaUrl: MediaUrl, own: boolean, fromPrimary: boolean): Promise<ProfileView> {
+async function view(
+  d: UsersDeps,
+  user: UserRecord,
+  p: ProfileRecord,
+  mediaUrl: MediaUrl,
+  own: boolean,
+  fromPrimary: boolean,
+): Promise<ProfileView> {
   const db = fromPrimary ? d.db.sequelize : d.db.readerFor(user.id);
-  const [interests, stats] = await Promise.all([repos.profiles.interests(db, user.id), repos.activity.stats(db, user.id)]);
+  const [interests, stats] = await Promise.all([
+    repos.profiles.interests(db, user.id),
+    repos.activity.stats(db, user.id),
+  ]);
   const showTotals = own || p.show_participation_history;
   const base: ProfileView = {
     id: p.id,
@@ -113,9 +130,18 @@ export async function updateProfile(
     const found = await repos.profiles.findCategories(db, ids, names);
     const foundIds = new Set(found.map((c) => c.id));
     const foundNames = new Set(found.map((c) => c.name.toLowerCase()));
-    const missing = [...ids.filter((i) => !foundIds.has(i)).map(String), ...names.filter((n) => !foundNames.has(n.toLowerCase()))];
+    const missing = [
+      ...ids.filter((i) => !foundIds.has(i)).map(String),
+      ...names.filter((n) => !foundNames.has(n.toLowerCase())),
+    ];
     if (missing.length) {
-      throw ValidationError.field('interests', `Categoria inexistente: ${missing.slice(0, 5).map((m) => JSON.stringify(m.slice(0, 50))).join(', ')}.`);
+      throw ValidationError.field(
+        'interests',
+        `Categoria inexistente: ${missing
+          .slice(0, 5)
+          .map((m) => JSON.stringify(m.slice(0, 50)))
+          .join(', ')}.`,
+      );
     }
     categoryIds = [...foundIds];
   }
@@ -134,7 +160,12 @@ export async function updateProfile(
 }
 
 /** Another user's profile: 404 unless it exists and is public (the owner always sees their own). */
-export async function getPublicProfile(d: UsersDeps, username: string, viewerId: number | undefined, mediaUrl: MediaUrl): Promise<ProfileView> {
+export async function getPublicProfile(
+  d: UsersDeps,
+  username: string,
+  viewerId: number | undefined,
+  mediaUrl: MediaUrl,
+): Promise<ProfileView> {
   const db = d.db.readerFor(viewerId);
   const user = await repos.users.findByUsername(db, username);
   if (!user || !user.is_active) throw new NotFoundError('Perfil não encontrado.');

@@ -36,11 +36,22 @@ export async function userStats(d: UsersDeps, userId: number): Promise<UserStats
 export const BADGES_CACHE = 'users:badges';
 export const LEADERBOARD_CACHE = 'users:leaderboard';
 
-export function badgeCatalogue(d: UsersDeps, limit: number, offset: number): Promise<{ count: number; rows: BadgeRecord[] }> {
-  return d.cache.getOrLoad(`${BADGES_CACHE}:${limit}:${offset}`, () => repos.badges.list(d.db.reader, limit, offset));
+export function badgeCatalogue(
+  d: UsersDeps,
+  limit: number,
+  offset: number,
+): Promise<{ count: number; rows: BadgeRecord[] }> {
+  return d.cache.getOrLoad(`${BADGES_CACHE}:${limit}:${offset}`, () =>
+    repos.badges.list(d.db.reader, limit, offset),
+  );
 }
 
-export function earnedBadges(d: UsersDeps, userId: number, limit: number, offset: number): Promise<{ count: number; rows: EarnedBadgeRow[] }> {
+export function earnedBadges(
+  d: UsersDeps,
+  userId: number,
+  limit: number,
+  offset: number,
+): Promise<{ count: number; rows: EarnedBadgeRow[] }> {
   return repos.badges.earned(d.db.readerFor(userId), userId, limit, offset);
 }
 

@@ -24,7 +24,12 @@ export function createAuthMiddlewares(secret: string): AuthMiddlewares {
       },
       (claims: Partial<AccessClaims>, done: (err: unknown, user?: AuthUser | false) => void) => {
         if (!accessClaimsValid(claims)) return done(null, false);
-        done(null, { id: claims.user_id, username: claims.username, email: claims.email, is_staff: claims.is_staff });
+        done(null, {
+          id: claims.user_id,
+          username: claims.username,
+          email: claims.email,
+          is_staff: claims.is_staff,
+        });
       },
     ),
   );

@@ -46,10 +46,15 @@ before(async () => {
       throw new RateLimitedError(7);
     },
     dbdown: () => {
-      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { name: 'SequelizeConnectionRefusedError' });
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+        name: 'SequelizeConnectionRefusedError',
+      });
     },
     readonly: () => {
-      throw Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { name: 'SequelizeDatabaseError', original: { code: '25006' } });
+      throw Object.assign(new Error('cannot execute INSERT in a read-only transaction'), {
+        name: 'SequelizeDatabaseError',
+        original: { code: '25006' },
+      });
     },
     bug: () => {
       throw new TypeError("Cannot read properties of undefined (reading 'secret internals')");
@@ -75,7 +80,10 @@ async function get(path: string) {
 
 describe('errorMiddleware', () => {
   test('when domain errors are thrown then each code maps to its status and the contract body', async () => {
-    assert.deepEqual(await get('/fields').then((r) => [r.status, r.body]), [400, { title: ['Obrigatório.'] }]);
+    assert.deepEqual(await get('/fields').then((r) => [r.status, r.body]), [
+      400,
+      { title: ['Obrigatório.'] },
+    ]);
     assert.deepEqual(await get('/detail').then((r) => [r.status, r.body]), [400, { detail: 'Já inscrito.' }]);
     assert.equal((await get('/auth')).status, 401);
     assert.equal((await get('/forbidden')).status, 403);
@@ -102,10 +110,18 @@ describe('errorMiddleware', () => {
   });
 
   test('when the JSON is malformed or too large then 400 / 413 with a detail', async () => {
-    const bad = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const bad = await fetch(`${url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { detail: string }).detail, /JSON/);
-    const big = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 'x'.repeat(5000) }) });
+    const big = await fetch(`${url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ a: 'x'.repeat(5000) }),
+    });
     assert.equal(big.status, 413);
   });
 
@@ -113,7 +129,9 @@ describe('errorMiddleware', () => {
     const res = await fetch(`${url}/nope`, { headers: { 'x-request-id': 'abc-123' } });
     assert.equal(res.status, 404);
     assert.equal(res.headers.get('x-request-id'), 'abc-123');
-    const weird = await fetch(`${url}/nope`, { headers: { 'x-request-id': 'bad id with spaces\u0001' } }).catch(() => null);
+    const weird = await fetch(`${url}/nope`, {
+      headers: { 'x-request-id': 'bad id with spaces\u0001' },
+    }).catch(() => null);
     if (weird) assert.notEqual(weird.headers.get('x-request-id'), 'bad id with spaces\u0001');
   });
 });

@@ -24,7 +24,17 @@ const UNAVAILABLE_NAMES = new Set([
   'SequelizeHostNotReachableError',
   'SequelizeHostNotFoundError',
 ]);
-const UNAVAILABLE_PG_CODES = new Set(['25006', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const UNAVAILABLE_PG_CODES = new Set([
+  '25006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -74,15 +84,20 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterS));
       if (status === 503) res.set('Retry-After', '2');
       const fields = err.details?.['fields'] as FieldErrors | undefined;
-      if (status >= 500) log.error('request failed', { code: err.code, error: err.message, cause: String(err.cause ?? '') });
+      if (status >= 500)
+        log.error('request failed', { code: err.code, error: err.message, cause: String(err.cause ?? '') });
       if (fields) res.status(status).json(fields);
-      else if (err.code === ErrorCodes.tokenInvalid) res.status(status).json({ detail: err.message, code: err.code });
+      else if (err.code === ErrorCodes.tokenInvalid)
+        res.status(status).json({ detail: err.message, code: err.code });
       else res.status(status).json({ detail: err.message });
       return;
     }
     if (isDatabaseUnavailable(err)) {
       log.warn('database unavailable', { error: (err as Error).message, method: req.method, path: req.path });
-      res.set('Retry-After', '2').status(503).json({ detail: 'Serviço temporariamente indisponível. Tente novamente.' });
+      res
+        .set('Retry-After', '2')
+        .status(503)
+        .json({ detail: 'Serviço temporariamente indisponível. Tente novamente.' });
       return;
     }
     log.error('unhandled error', {

@@ -36,7 +36,8 @@ export function pageRequest(req: Request): PageRequest {
   }
   const rawSize = firstQueryValue(req.query['page_size']);
   let pageSize = DEFAULT_PAGE_SIZE;
-  if (rawSize && /^\d{1,6}$/.test(rawSize) && Number(rawSize) > 0) pageSize = Math.min(Number(rawSize), MAX_PAGE_SIZE);
+  if (rawSize && /^\d{1,6}$/.test(rawSize) && Number(rawSize) > 0)
+    pageSize = Math.min(Number(rawSize), MAX_PAGE_SIZE);
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
 

@@ -4,7 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { waitFor } from '@mutiroes/platform';
-import { connectTestMesh, startApi, STRONG_PASSWORD, type ApiHarness, type MeshControl } from '../http/test-support/api-harness.js';
+import {
+  connectTestMesh,
+  startApi,
+  STRONG_PASSWORD,
+  type ApiHarness,
+  type MeshControl,
+} from '../http/test-support/api-harness.js';
 
 let h: ApiHarness;
 let mesh: MeshControl;
@@ -24,15 +30,28 @@ describe('outbox relay', () => {
   test('when Redis is up then a registration job is in its bee-queue queue within a second, with jobId outbox:<id>', async () => {
     const username = h.unique('relay');
     const r = await h.call('POST', '/api/users/register/', {
-      body: { username, email: `${username}@example.test`, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD },
+      body: {
+        username,
+        email: `${username}@example.test`,
+        password: STRONG_PASSWORD,
+        password_confirm: STRONG_PASSWORD,
+      },
     });
     assert.equal(r.status, 201, r.text);
-    const [row] = await h.sql<{ id: string }>("SELECT id FROM outbox WHERE job_name = 'send_welcome_email' AND (data->>'user_id')::int = $1", [r.body.id]);
-    await waitFor(async () => (await h.sql<{ e: Date | null }>('SELECT enqueued_at AS e FROM outbox WHERE id = $1', [row!.id]))[0]?.e, {
-      timeoutMs: 1_000,
-      intervalMs: 20,
-      description: 'outbox row enqueued',
-    });
+    const [row] = await h.sql<{ id: string }>(
+      "SELECT id FROM outbox WHERE job_name = 'send_welcome_email' AND (data->>'user_id')::int = $1",
+      [r.body.id],
+    );
+    await waitFor(
+      async () =>
+        (await h.sql<{ e: Date | null }>('SELECT enqueued_at AS e FROM outbox WHERE id = $1', [row!.id]))[0]
+          ?.e,
+      {
+        timeoutMs: 1_000,
+        intervalMs: 20,
+        description: 'outbox row enqueued',
+      },
+    );
   });
 
   test('when both Redis servers are down then registration still succeeds and the job is enqueued exactly once after they return', async () => {
@@ -43,7 +62,10 @@ describe('outbox relay', () => {
       await mesh.stop(name);
       stopped.push(name);
     }
-    await waitFor(() => h.api.redis.status !== 'ready', { timeoutMs: 10_000, description: 'API sees Redis down' });
+    await waitFor(() => h.api.redis.status !== 'ready', {
+      timeoutMs: 10_000,
+      description: 'API sees Redis down',
+    });
 
     const health = await h.call('GET', '/health/');
     assert.equal(health.status, 200, 'Redis down degrades, it does not take the API out of Consul');
@@ -53,7 +75,12 @@ describe('outbox relay', () => {
     const username = h.unique('noredis');
     const started = Date.now();
     const r = await h.call('POST', '/api/users/register/', {
-      body: { username, email: `${username}@example.test`, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD },
+      body: {
+        username,
+        email: `${username}@example.test`,
+        password: STRONG_PASSWORD,
+        password_confirm: STRONG_PASSWORD,
+      },
       headers: { 'x-request-id': `noredis-${username}` },
     });
     const tookMs = Date.now() - started;
@@ -62,24 +89,39 @@ describe('outbox relay', () => {
     const login = await h.call('POST', '/api/token/', { body: { username, password: STRONG_PASSWORD } });
     assert.equal(login.status, 200, 'login works without Redis too');
 
-    const [row] = await h.sql<{ id: string }>("SELECT id FROM outbox WHERE job_name = 'send_welcome_email' AND (data->>'user_id')::int = $1", [r.body.id]);
+    const [row] = await h.sql<{ id: string }>(
+      "SELECT id FROM outbox WHERE job_name = 'send_welcome_email' AND (data->>'user_id')::int = $1",
+      [r.body.id],
+    );
     assert.ok(row);
     // The relay tries and fails: the row stays pending, the failure recorded.
-    await waitFor(async () => (await h.sql<{ a: number }>('SELECT attempts AS a FROM outbox WHERE id = $1', [row.id]))[0]!.a >= 1, {
-      timeoutMs: 15_000,
-      description: 'a failed relay attempt',
-    });
-    const [pending] = await h.sql<{ enqueued_at: Date | null; last_error: string | null }>('SELECT enqueued_at, last_error FROM outbox WHERE id = $1', [row.id]);
+    await waitFor(
+      async () =>
+        (await h.sql<{ a: number }>('SELECT attempts AS a FROM outbox WHERE id = $1', [row.id]))[0]!.a >= 1,
+      {
+        timeoutMs: 15_000,
+        description: 'a failed relay attempt',
+      },
+    );
+    const [pending] = await h.sql<{ enqueued_at: Date | null; last_error: string | null }>(
+      'SELECT enqueued_at, last_error FROM outbox WHERE id = $1',
+      [row.id],
+    );
     assert.equal(pending!.enqueued_at, null);
     assert.ok(pending!.last_error);
 
     for (const name of [...stopped]) await mesh.start(name);
     stopped.length = 0;
     await mesh.waitHealthy({ timeoutMs: 120_000 });
-    await waitFor(async () => (await h.sql<{ e: Date | null }>('SELECT enqueued_at AS e FROM outbox WHERE id = $1', [row.id]))[0]?.e, {
-      timeoutMs: 30_000,
-      description: 'outbox row enqueued after Redis returned',
-    });
+    await waitFor(
+      async () =>
+        (await h.sql<{ e: Date | null }>('SELECT enqueued_at AS e FROM outbox WHERE id = $1', [row.id]))[0]
+          ?.e,
+      {
+        timeoutMs: 30_000,
+        description: 'outbox row enqueued after Redis returned',
+      },
+    );
 
     const master = await mesh.redisMaster();
     const redis = new Redis({ host: '127.0.0.1', port: master.port, lazyConnect: true });
@@ -88,7 +130,10 @@ describe('outbox relay', () => {
       const jobId = `outbox:${row.id}`;
       const raw = await redis.hget('bq:send_welcome_email:jobs', jobId);
       const succeeded = await redis.sismember('bq:send_welcome_email:succeeded', jobId);
-      assert.ok(raw !== null || succeeded === 1, `job ${jobId} is in the queue (or already processed by a worker)`);
+      assert.ok(
+        raw !== null || succeeded === 1,
+        `job ${jobId} is in the queue (or already processed by a worker)`,
+      );
       if (raw !== null) {
         const job = JSON.parse(raw) as { data: Record<string, unknown> };
         assert.equal(job.data['user_id'], r.body.id);

@@ -73,7 +73,11 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
   };
 
   const enqueue = async (row: OutboxRow): Promise<void> => {
-    const data = { ...row.data, request_id: row.data['request_id'] ?? row.request_id ?? undefined, outbox_id: Number(row.id) };
+    const data = {
+      ...row.data,
+      request_id: row.data['request_id'] ?? row.request_id ?? undefined,
+      outbox_id: Number(row.id),
+    };
     const job = queue(row.job_name)
       .createJob(data)
       .setId(`outbox:${row.id}`)
@@ -103,7 +107,11 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
         await repo.markEnqueued(tx, done);
         if (failure) {
           await repo.markFailed(tx, failure.ids, failure.error);
-          if (!failing) o.log.warn('outbox relay cannot enqueue; rows stay pending', { error: failure.error, pending_from: failure.ids[0] });
+          if (!failing)
+            o.log.warn('outbox relay cannot enqueue; rows stay pending', {
+              error: failure.error,
+              pending_from: failure.ids[0],
+            });
           failing = true;
         } else if (failing) {
           failing = false;
@@ -182,7 +190,10 @@ export function createOutbox(sequelize: Sequelize, relay: Pick<OutboxRelay, 'kic
   return {
     async enqueue(tx, jobName, data) {
       if (!JOB_NAME_RE.test(jobName)) throw new Error(`invalid job name ${jobName}`);
-      const requestId = (typeof data['request_id'] === 'string' ? data['request_id'] : undefined) ?? currentRequestId() ?? null;
+      const requestId =
+        (typeof data['request_id'] === 'string' ? data['request_id'] : undefined) ??
+        currentRequestId() ??
+        null;
       const id = await repo.insert(tx, jobName, { ...data, request_id: requestId ?? undefined }, requestId);
       if (relay) tx.afterCommit(() => relay.kick());
       return id;

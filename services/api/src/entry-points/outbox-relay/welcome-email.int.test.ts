@@ -3,7 +3,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '@mutiroes/platform';
-import { connectTestMesh, startApi, STRONG_PASSWORD, type ApiHarness, type MeshControl } from '../http/test-support/api-harness.js';
+import {
+  connectTestMesh,
+  startApi,
+  STRONG_PASSWORD,
+  type ApiHarness,
+  type MeshControl,
+} from '../http/test-support/api-harness.js';
 
 let h: ApiHarness;
 let mesh: MeshControl;
@@ -28,14 +34,22 @@ describe('welcome e-mail', () => {
     const sink = process.env['SMTP_SINK_URL']!;
     const username = h.unique('welcome');
     const email = `${username}@example.test`;
-    const r = await h.call('POST', '/api/users/register/', { body: { username, email, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD } });
+    const r = await h.call('POST', '/api/users/register/', {
+      body: { username, email, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD },
+    });
     assert.equal(r.status, 201, r.text);
     type Mail = { to: string[]; subject: string };
-    const mine = async () => ((await (await fetch(`${sink}/messages`)).json()) as Mail[]).filter((m) => m.to.some((t) => t.includes(email)));
-    const mails = await waitFor(async () => {
-      const m = await mine();
-      return m.length ? m : null;
-    }, { timeoutMs: 30_000, intervalMs: 100, description: 'the welcome e-mail in the SMTP sink' });
+    const mine = async () =>
+      ((await (await fetch(`${sink}/messages`)).json()) as Mail[]).filter((m) =>
+        m.to.some((t) => t.includes(email)),
+      );
+    const mails = await waitFor(
+      async () => {
+        const m = await mine();
+        return m.length ? m : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, description: 'the welcome e-mail in the SMTP sink' },
+    );
     assert.equal(mails.length, 1);
     assert.match(mails[0]!.subject, /Bem-vindo/);
   });

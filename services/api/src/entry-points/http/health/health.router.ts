@@ -14,9 +14,10 @@ export interface HealthProbe {
 
 async function timed<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timeout after ${ms} ms`)), ms)))]).finally(() =>
-    clearTimeout(t),
-  );
+  return Promise.race([
+    p,
+    new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timeout after ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(t));
 }
 
 async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
@@ -37,7 +38,13 @@ export function createHealthRouter(probe: HealthProbe): express.Router {
   const r = express.Router();
   const db = () => check(() => probe.sequelize.query('SELECT 1', { type: QueryTypes.SELECT }));
   const redis = () =>
-    probe.redis ? check(() => (probe.redis!.status === 'ready' ? probe.redis!.ping() : Promise.reject(new Error(`redis ${probe.redis!.status}`)))) : Promise.resolve({ ok: false, error: 'not configured' });
+    probe.redis
+      ? check(() =>
+          probe.redis!.status === 'ready'
+            ? probe.redis!.ping()
+            : Promise.reject(new Error(`redis ${probe.redis!.status}`)),
+        )
+      : Promise.resolve({ ok: false, error: 'not configured' });
 
   r.get('/health', async (_req, res) => {
     const [d, rd] = await Promise.all([db(), redis()]);
@@ -59,7 +66,12 @@ export function createHealthRouter(probe: HealthProbe): express.Router {
   r.get('/readiness', async (_req, res) => {
     const d = await db();
     const ready = probe.isReady() && d.ok;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { database: d.ok ? 'healthy' : `unhealthy: ${d.error}` } });
+    res
+      .status(ready ? 200 : 503)
+      .json({
+        status: ready ? 'ready' : 'not ready',
+        checks: { database: d.ok ? 'healthy' : `unhealthy: ${d.error}` },
+      });
   });
 
   r.get('/liveness', (_req, res) => {

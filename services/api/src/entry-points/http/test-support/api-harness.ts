@@ -36,7 +36,9 @@ export interface MeshControl {
   start(name: string): Promise<void>;
   waitHealthy(opts?: { timeoutMs?: number }): Promise<void>;
   redisMaster(): Promise<{ name: string; port: number }>;
-  status(): Promise<Array<{ name: string; kind: string; pid: number | null; port: number; running: boolean }>>;
+  status(): Promise<
+    Array<{ name: string; kind: string; pid: number | null; port: number; running: boolean }>
+  >;
   startInstance(kind: string, opts?: { env?: Record<string, string> }): Promise<string>;
   kill(name: string, opts?: { signal?: NodeJS.Signals; restart?: boolean }): Promise<number | null>;
   pgPrimary(): Promise<{ name: string; port: number }>;
@@ -54,7 +56,13 @@ const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
   const api = await startWebServer({
-    env: { ...process.env, PORT: '0', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', INSTANCE_ID: `api-test-${run}-${++seq}`, ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+      INSTANCE_ID: `api-test-${run}-${++seq}`,
+      ...env,
+    },
     register: false,
   });
   const sequelize = api.deps.db.sequelize;
@@ -72,7 +80,11 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
         headers['content-type'] = 'application/json';
       }
       if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
-      const res = await fetch(`${api.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
       const text = await res.text();
       let parsed: unknown = text;
       try {
@@ -83,7 +95,10 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
       return { status: res.status, body: parsed, headers: res.headers, text };
     },
     async count(table, where = 'true', bind = []) {
-      const [r] = await sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, { bind, type: QueryTypes.SELECT });
+      const [r] = await sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, {
+        bind,
+        type: QueryTypes.SELECT,
+      });
       return Number(r!.n);
     },
     sql: (s, bind = []) => sequelize.query(s, { bind, type: QueryTypes.SELECT }),
@@ -99,12 +114,26 @@ export const STRONG_PASSWORD = 'Mangue-Vivo-2024!';
 export async function registerAndLogin(
   h: ApiHarness,
   over: Partial<Record<'username' | 'email' | 'password' | 'first_name' | 'last_name', string>> = {},
-): Promise<{ id: number; username: string; email: string; password: string; access: string; refresh: string }> {
+): Promise<{
+  id: number;
+  username: string;
+  email: string;
+  password: string;
+  access: string;
+  refresh: string;
+}> {
   const username = over.username ?? h.unique('vol');
   const email = over.email ?? `${username}@example.test`;
   const password = over.password ?? STRONG_PASSWORD;
   const reg = await h.call('POST', '/api/users/register/', {
-    body: { username, email, first_name: over.first_name ?? 'Ana', last_name: over.last_name ?? 'Souza', password, password_confirm: password },
+    body: {
+      username,
+      email,
+      first_name: over.first_name ?? 'Ana',
+      last_name: over.last_name ?? 'Souza',
+      password,
+      password_confirm: password,
+    },
   });
   if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.text}`);
   const tok = await h.call('POST', '/api/token/', { body: { email, password } });

@@ -41,7 +41,8 @@ function multipartFields(body: Record<string, unknown> | undefined): Record<stri
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body ?? {})) {
     if (typeof v !== 'string') continue;
-    if (['is_public_profile', 'show_participation_history'].includes(k)) out[k] = v === 'true' ? true : v === 'false' ? false : v;
+    if (['is_public_profile', 'show_participation_history'].includes(k))
+      out[k] = v === 'true' ? true : v === 'false' ? false : v;
     else if (['interests', 'notification_preferences'].includes(k)) {
       try {
         out[k] = JSON.parse(v);
@@ -55,7 +56,11 @@ function multipartFields(body: Record<string, unknown> | undefined): Record<stri
 }
 
 /** Validates and stores the avatar; returns its path relative to MEDIA_DIR. */
-export async function storeAvatar(mediaDir: string, userId: number, file: Express.Multer.File): Promise<string> {
+export async function storeAvatar(
+  mediaDir: string,
+  userId: number,
+  file: Express.Multer.File,
+): Promise<string> {
   const kind = sniffImage(file.buffer);
   if (!kind) throw ValidationError.field('avatar', 'Envie uma imagem válida (JPEG, PNG, GIF ou WebP).');
   const rel = path.posix.join('avatars', String(userId), `${randomUUID()}.${kind}`);

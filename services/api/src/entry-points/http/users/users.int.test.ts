@@ -7,7 +7,8 @@ import { registerAndLogin, startApi, STRONG_PASSWORD, type ApiHarness } from '..
 
 let h: ApiHarness;
 
-const jwtPayload = (t: string): any => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString('utf8'));
+const jwtPayload = (t: string): any =>
+  JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString('utf8'));
 
 function regBody(over: Record<string, unknown> = {}) {
   const username = h.unique('reg');
@@ -33,9 +34,19 @@ after(async () => {
 describe('POST /api/users/register/', () => {
   test('when the body is valid then 201 with the user, a profile and one welcome-e-mail outbox row carrying the request id', async () => {
     const body = regBody();
-    const r = await h.call('POST', '/api/users/register/', { body, headers: { 'x-request-id': `req-${body.username}` } });
+    const r = await h.call('POST', '/api/users/register/', {
+      body,
+      headers: { 'x-request-id': `req-${body.username}` },
+    });
     assert.equal(r.status, 201, r.text);
-    assert.deepEqual(Object.keys(r.body).sort(), ['date_joined', 'email', 'first_name', 'id', 'last_name', 'username']);
+    assert.deepEqual(Object.keys(r.body).sort(), [
+      'date_joined',
+      'email',
+      'first_name',
+      'id',
+      'last_name',
+      'username',
+    ]);
     assert.equal(r.body.username, body.username);
     assert.equal(r.headers.get('x-request-id'), `req-${body.username}`);
     assert.ok(!Number.isNaN(Date.parse(r.body.date_joined)));
@@ -47,7 +58,9 @@ describe('POST /api/users/register/', () => {
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.request_id, `req-${body.username}`);
     assert.equal(jobs[0]!.data.request_id, `req-${body.username}`);
-    const [u] = await h.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [r.body.id]);
+    const [u] = await h.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [
+      r.body.id,
+    ]);
     assert.match(u!.password_hash, /^scrypt\$32768\$8\$1\$/);
     assert.ok(!u!.password_hash.includes(STRONG_PASSWORD));
   });
@@ -61,10 +74,14 @@ describe('POST /api/users/register/', () => {
     const first = regBody();
     assert.equal((await h.call('POST', '/api/users/register/', { body: first })).status, 201);
     const before = await h.count('users');
-    const dupUser = await h.call('POST', '/api/users/register/', { body: regBody({ username: first.username.toUpperCase() }) });
+    const dupUser = await h.call('POST', '/api/users/register/', {
+      body: regBody({ username: first.username.toUpperCase() }),
+    });
     assert.equal(dupUser.status, 400);
     assert.deepEqual(Object.keys(dupUser.body), ['username']);
-    const dupMail = await h.call('POST', '/api/users/register/', { body: regBody({ email: first.email.toUpperCase() }) });
+    const dupMail = await h.call('POST', '/api/users/register/', {
+      body: regBody({ email: first.email.toUpperCase() }),
+    });
     assert.equal(dupMail.status, 400);
     assert.deepEqual(Object.keys(dupMail.body), ['email']);
     assert.equal(await h.count('users'), before);
@@ -73,7 +90,11 @@ describe('POST /api/users/register/', () => {
   test('when the same e-mail registers concurrently then exactly one succeeds', async () => {
     const email = `${h.unique('race')}@example.test`;
     const rs = await Promise.all(
-      [0, 1, 2, 3].map((i) => h.call('POST', '/api/users/register/', { body: regBody({ email: i % 2 ? email.toUpperCase() : email }) })),
+      [0, 1, 2, 3].map((i) =>
+        h.call('POST', '/api/users/register/', {
+          body: regBody({ email: i % 2 ? email.toUpperCase() : email }),
+        }),
+      ),
     );
     assert.deepEqual(rs.map((r) => r.status).sort(), [201, 400, 400, 400]);
     assert.equal(await h.count('users', 'lower(email) = lower($1)', [email]), 1);
@@ -85,7 +106,11 @@ describe('POST /api/users/register/', () => {
       [{ password: 'Ab1!', password_confirm: 'Ab1!' }, 'password', /curta/],
       [{ password: '8364519270', password_confirm: '8364519270' }, 'password', /numérica/],
       [{ password: 'password123', password_confirm: 'password123' }, 'password', /comum/],
-      [{ username: 'joaquimbarbosa', password: 'joaquimbarbosa1', password_confirm: 'joaquimbarbosa1' }, 'password', /parecida/],
+      [
+        { username: 'joaquimbarbosa', password: 'joaquimbarbosa1', password_confirm: 'joaquimbarbosa1' },
+        'password',
+        /parecida/,
+      ],
       [{ password_confirm: 'Outra-Senha-99' }, 'password_confirm', /conferem/],
     ];
     for (const [over, field, msg] of cases) {
@@ -109,29 +134,43 @@ describe('POST /api/users/register/', () => {
 
     const missing = await h.call('POST', '/api/users/register/', { body: {} });
     assert.equal(missing.status, 400);
-    for (const f of ['username', 'email', 'password', 'password_confirm']) assert.deepEqual(missing.body[f], ['Este campo é obrigatório.']);
+    for (const f of ['username', 'email', 'password', 'password_confirm'])
+      assert.deepEqual(missing.body[f], ['Este campo é obrigatório.']);
 
-    const noContentType = await h.call('POST', '/api/users/register/', { raw: 'username=x', headers: { 'content-type': 'text/plain' } });
+    const noContentType = await h.call('POST', '/api/users/register/', {
+      raw: 'username=x',
+      headers: { 'content-type': 'text/plain' },
+    });
     assert.equal(noContentType.status, 400);
     assert.ok(noContentType.body.username);
 
-    const wrongTypes = await h.call('POST', '/api/users/register/', { body: regBody({ username: 123, email: ['a'], password: null }) });
+    const wrongTypes = await h.call('POST', '/api/users/register/', {
+      body: regBody({ username: 123, email: ['a'], password: null }),
+    });
     assert.equal(wrongTypes.status, 400);
     assert.ok(wrongTypes.body.username && wrongTypes.body.email && wrongTypes.body.password);
 
-    const badEmail = await h.call('POST', '/api/users/register/', { body: regBody({ email: 'not-an-email' }) });
+    const badEmail = await h.call('POST', '/api/users/register/', {
+      body: regBody({ email: 'not-an-email' }),
+    });
     assert.equal(badEmail.status, 400);
     assert.ok(badEmail.body.email);
 
-    const megabyte = await h.call('POST', '/api/users/register/', { body: regBody({ first_name: 'a'.repeat(1024 * 1024) }) });
+    const megabyte = await h.call('POST', '/api/users/register/', {
+      body: regBody({ first_name: 'a'.repeat(1024 * 1024) }),
+    });
     assert.equal(megabyte.status, 413);
     assert.ok(megabyte.body.detail);
 
-    const long = await h.call('POST', '/api/users/register/', { body: regBody({ username: 'a'.repeat(151), first_name: 'b'.repeat(100_000) }) });
+    const long = await h.call('POST', '/api/users/register/', {
+      body: regBody({ username: 'a'.repeat(151), first_name: 'b'.repeat(100_000) }),
+    });
     assert.equal(long.status, 400);
     assert.ok(long.body.username && long.body.first_name);
 
-    const injection = await h.call('POST', '/api/users/register/', { body: regBody({ username: "x'; DROP TABLE users; --" }) });
+    const injection = await h.call('POST', '/api/users/register/', {
+      body: regBody({ username: "x'; DROP TABLE users; --" }),
+    });
     assert.equal(injection.status, 400);
     assert.ok(injection.body.username);
     assert.equal(await h.count('users'), before);
@@ -148,9 +187,13 @@ describe('POST /api/users/register/', () => {
 describe('POST /api/token/ and /api/token/refresh/', () => {
   test('when logging in by e-mail (any case) or by username then an access and a refresh token come back', async () => {
     const u = await registerAndLogin(h);
-    const byMail = await h.call('POST', '/api/token/', { body: { email: u.email.toUpperCase(), password: u.password } });
+    const byMail = await h.call('POST', '/api/token/', {
+      body: { email: u.email.toUpperCase(), password: u.password },
+    });
     assert.equal(byMail.status, 200, byMail.text);
-    const byName = await h.call('POST', '/api/token', { body: { username: u.username, password: u.password } });
+    const byName = await h.call('POST', '/api/token', {
+      body: { username: u.username, password: u.password },
+    });
     assert.equal(byName.status, 200);
     assert.deepEqual(Object.keys(byName.body).sort(), ['access', 'refresh']);
     const claims = jwtPayload(byName.body.access);
@@ -165,8 +208,12 @@ describe('POST /api/token/ and /api/token/refresh/', () => {
 
   test('when the user is unknown or the password wrong then the same 401 body', async () => {
     const u = await registerAndLogin(h);
-    const wrong = await h.call('POST', '/api/token/', { body: { email: u.email, password: 'Errada-Senha-1' } });
-    const unknown = await h.call('POST', '/api/token/', { body: { email: `nobody-${u.email}`, password: 'Errada-Senha-1' } });
+    const wrong = await h.call('POST', '/api/token/', {
+      body: { email: u.email, password: 'Errada-Senha-1' },
+    });
+    const unknown = await h.call('POST', '/api/token/', {
+      body: { email: `nobody-${u.email}`, password: 'Errada-Senha-1' },
+    });
     assert.equal(wrong.status, 401);
     assert.equal(unknown.status, 401);
     assert.deepEqual(wrong.body, unknown.body);
@@ -199,7 +246,9 @@ describe('POST /api/token/ and /api/token/refresh/', () => {
 
   test('when the same refresh token is presented concurrently then only one rotation succeeds', async () => {
     const u = await registerAndLogin(h);
-    const rs = await Promise.all([0, 1, 2].map(() => h.call('POST', '/api/token/refresh/', { body: { refresh: u.refresh } })));
+    const rs = await Promise.all(
+      [0, 1, 2].map(() => h.call('POST', '/api/token/refresh/', { body: { refresh: u.refresh } })),
+    );
     assert.equal(rs.filter((r) => r.status === 200).length, 1);
     assert.equal(rs.filter((r) => r.status === 401).length, 2);
   });
@@ -207,7 +256,10 @@ describe('POST /api/token/ and /api/token/refresh/', () => {
   test('when the refresh body holds an access token, garbage or nothing then 401 / 400', async () => {
     const u = await registerAndLogin(h);
     assert.equal((await h.call('POST', '/api/token/refresh/', { body: { refresh: u.access } })).status, 401);
-    assert.equal((await h.call('POST', '/api/token/refresh/', { body: { refresh: 'abc.def.ghi' } })).status, 401);
+    assert.equal(
+      (await h.call('POST', '/api/token/refresh/', { body: { refresh: 'abc.def.ghi' } })).status,
+      401,
+    );
     const empty = await h.call('POST', '/api/token/refresh/', { body: {} });
     assert.equal(empty.status, 400);
     assert.ok(empty.body.refresh);
@@ -234,7 +286,10 @@ describe('roles and seed', () => {
     const r = await seedDatabase(h.api.deps.db.sequelize, log);
     assert.equal(r.categories, 0);
     assert.equal(await h.count('event_categories', "name = 'Preservação de Mangues'"), 1);
-    assert.equal(await h.count('badges', "code IN ('first_event','five_events','ten_events','organizer')"), 4);
+    assert.equal(
+      await h.count('badges', "code IN ('first_event','five_events','ten_events','organizer')"),
+      4,
+    );
     assert.ok((await h.count('badges', "criteria_type = 'hours_volunteered'")) >= 1);
   });
 });
@@ -242,27 +297,53 @@ describe('roles and seed', () => {
 describe('POST /api/users/change-password/', () => {
   test('when the old password is wrong or the new one weak then 400 per field and the password is unchanged', async () => {
     const u = await registerAndLogin(h);
-    const [before] = await h.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [u.id]);
-    const r = await h.call('POST', '/api/users/change-password/', { token: u.access, body: { old_password: 'Nao-E-Esta-1', new_password: '123' } });
+    const [before] = await h.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [
+      u.id,
+    ]);
+    const r = await h.call('POST', '/api/users/change-password/', {
+      token: u.access,
+      body: { old_password: 'Nao-E-Esta-1', new_password: '123' },
+    });
     assert.equal(r.status, 400);
     assert.ok(r.body.old_password && r.body.new_password);
-    const [afterRow] = await h.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [u.id]);
+    const [afterRow] = await h.sql<{ password_hash: string }>(
+      'SELECT password_hash FROM users WHERE id = $1',
+      [u.id],
+    );
     assert.equal(afterRow!.password_hash, before!.password_hash);
-    assert.equal((await h.call('POST', '/api/users/change-password/', { body: { old_password: 'a', new_password: 'b' } })).status, 401);
+    assert.equal(
+      (
+        await h.call('POST', '/api/users/change-password/', {
+          body: { old_password: 'a', new_password: 'b' },
+        })
+      ).status,
+      401,
+    );
   });
 
   test('when the password changes then every refresh token of the user is revoked and only the new password logs in', async () => {
     const u = await registerAndLogin(h);
-    const second = await h.call('POST', '/api/token/', { body: { username: u.username, password: u.password } });
+    const second = await h.call('POST', '/api/token/', {
+      body: { username: u.username, password: u.password },
+    });
     const newPassword = 'Restinga-Azul-77';
-    const r = await h.call('POST', '/api/users/change-password', { token: u.access, body: { old_password: u.password, new_password: newPassword } });
+    const r = await h.call('POST', '/api/users/change-password', {
+      token: u.access,
+      body: { old_password: u.password, new_password: newPassword },
+    });
     assert.equal(r.status, 200, r.text);
     assert.ok(r.body.message);
     for (const refresh of [u.refresh, second.body.refresh]) {
       assert.equal((await h.call('POST', '/api/token/refresh/', { body: { refresh } })).status, 401);
     }
-    assert.equal((await h.call('POST', '/api/token/', { body: { email: u.email, password: u.password } })).status, 401);
-    assert.equal((await h.call('POST', '/api/token/', { body: { email: u.email, password: newPassword } })).status, 200);
+    assert.equal(
+      (await h.call('POST', '/api/token/', { body: { email: u.email, password: u.password } })).status,
+      401,
+    );
+    assert.equal(
+      (await h.call('POST', '/api/token/', { body: { email: u.email, password: newPassword } })).status,
+      200,
+    );
   });
 });
 
@@ -271,7 +352,9 @@ describe('profile', () => {
     const none = await h.call('GET', '/api/users/profile/');
     assert.equal(none.status, 401);
     assert.ok(none.body.detail);
-    const bad = await h.call('GET', '/api/users/profile/', { headers: { authorization: 'Bearer not.a.jwt' } });
+    const bad = await h.call('GET', '/api/users/profile/', {
+      headers: { authorization: 'Bearer not.a.jwt' },
+    });
     assert.equal(bad.status, 401);
     const scheme = await h.call('GET', '/api/users/profile/', { headers: { authorization: 'Basic abc' } });
     assert.equal(scheme.status, 401);
@@ -284,8 +367,24 @@ describe('profile', () => {
     assert.deepEqual(
       Object.keys(r.body).sort(),
       [
-        'age', 'avatar_url', 'bio', 'birth_date', 'city', 'created_at', 'id', 'interests', 'is_public_profile', 'notification_preferences',
-        'phone', 'show_participation_history', 'state', 'total_events_participated', 'total_hours_volunteered', 'updated_at', 'user', 'zip_code',
+        'age',
+        'avatar_url',
+        'bio',
+        'birth_date',
+        'city',
+        'created_at',
+        'id',
+        'interests',
+        'is_public_profile',
+        'notification_preferences',
+        'phone',
+        'show_participation_history',
+        'state',
+        'total_events_participated',
+        'total_hours_volunteered',
+        'updated_at',
+        'user',
+        'zip_code',
       ].sort(),
     );
     assert.equal(r.body.user.id, u.id);
@@ -295,7 +394,9 @@ describe('profile', () => {
 
   test('when patched with valid fields (both paths) then they are stored and returned', async () => {
     const u = await registerAndLogin(h);
-    const cats = await h.sql<{ id: number; name: string }>('SELECT id, name FROM event_categories ORDER BY id LIMIT 2');
+    const cats = await h.sql<{ id: number; name: string }>(
+      'SELECT id, name FROM event_categories ORDER BY id LIMIT 2',
+    );
     const r = await h.call('PATCH', '/api/users/profile/', {
       token: u.access,
       body: {
@@ -320,7 +421,10 @@ describe('profile', () => {
     assert.deepEqual(r.body.notification_preferences, { email: true, push: false });
     assert.equal(r.body.is_public_profile, false);
     assert.equal(r.body.user.first_name, 'Beatriz');
-    const again = await h.call('PATCH', '/api/users/profile/update/', { token: u.access, body: { bio: 'Atualizado', interests: [] } });
+    const again = await h.call('PATCH', '/api/users/profile/update/', {
+      token: u.access,
+      body: { bio: 'Atualizado', interests: [] },
+    });
     assert.equal(again.status, 200, again.text);
     assert.equal(again.body.bio, 'Atualizado');
     assert.deepEqual(again.body.interests, []);
@@ -332,7 +436,10 @@ describe('profile', () => {
   test('when patched with invalid values then 400 per field and nothing changes', async () => {
     const u = await registerAndLogin(h);
     await h.call('GET', '/api/users/profile/', { token: u.access });
-    const [before] = await h.sql<{ updated_at: Date; bio: string }>('SELECT updated_at, bio FROM user_profiles WHERE user_id = $1', [u.id]);
+    const [before] = await h.sql<{ updated_at: Date; bio: string }>(
+      'SELECT updated_at, bio FROM user_profiles WHERE user_id = $1',
+      [u.id],
+    );
     const r = await h.call('PATCH', '/api/users/profile/', {
       token: u.access,
       body: {
@@ -346,26 +453,51 @@ describe('profile', () => {
       },
     });
     assert.equal(r.status, 400);
-    for (const f of ['phone', 'state', 'birth_date', 'bio', 'is_public_profile', 'zip_code', 'notification_preferences']) assert.ok(r.body[f], `${f}: ${r.text}`);
-    const unknownCat = await h.call('PATCH', '/api/users/profile/', { token: u.access, body: { bio: 'não', interests: [2_000_000_000] } });
+    for (const f of [
+      'phone',
+      'state',
+      'birth_date',
+      'bio',
+      'is_public_profile',
+      'zip_code',
+      'notification_preferences',
+    ])
+      assert.ok(r.body[f], `${f}: ${r.text}`);
+    const unknownCat = await h.call('PATCH', '/api/users/profile/', {
+      token: u.access,
+      body: { bio: 'não', interests: [2_000_000_000] },
+    });
     assert.equal(unknownCat.status, 400);
     assert.ok(unknownCat.body.interests);
-    const negative = await h.call('PATCH', '/api/users/profile/', { token: u.access, body: { interests: [-1] } });
+    const negative = await h.call('PATCH', '/api/users/profile/', {
+      token: u.access,
+      body: { interests: [-1] },
+    });
     assert.equal(negative.status, 400);
     const malformed = await h.call('PATCH', '/api/users/profile/', { token: u.access, raw: '{"bio":' });
     assert.equal(malformed.status, 400);
-    const [afterRow] = await h.sql<{ updated_at: Date; bio: string }>('SELECT updated_at, bio FROM user_profiles WHERE user_id = $1', [u.id]);
+    const [afterRow] = await h.sql<{ updated_at: Date; bio: string }>(
+      'SELECT updated_at, bio FROM user_profiles WHERE user_id = $1',
+      [u.id],
+    );
     assert.deepEqual(afterRow, before);
   });
 
   test('when an avatar is uploaded as multipart then it is stored, served under /media and replaced/removed cleanly', async () => {
     const u = await registerAndLogin(h);
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(64, 7),
+    ]);
     const upload = async (bytes: Buffer, extra: Record<string, string> = {}) => {
       const form = new FormData();
       form.set('avatar', new Blob([bytes], { type: 'image/png' }), 'a.png');
       for (const [k, v] of Object.entries(extra)) form.set(k, v);
-      const res = await fetch(`${h.url}/api/users/profile/`, { method: 'PATCH', body: form, headers: { authorization: `Bearer ${u.access}` } });
+      const res = await fetch(`${h.url}/api/users/profile/`, {
+        method: 'PATCH',
+        body: form,
+        headers: { authorization: `Bearer ${u.access}` },
+      });
       return { status: res.status, body: (await res.json()) as any };
     };
     const r = await upload(png, { city: 'Ubatuba', is_public_profile: 'false' });
@@ -388,14 +520,20 @@ describe('profile', () => {
     assert.equal(removed.status, 200);
     assert.equal(removed.body.avatar_url, null);
     assert.equal((await fetch(r.body.avatar_url)).status, 404, 'the old file is deleted');
-    const wrong = await h.call('PATCH', '/api/users/profile/', { token: u.access, body: { avatar: 'http://evil/x.png' } });
+    const wrong = await h.call('PATCH', '/api/users/profile/', {
+      token: u.access,
+      body: { avatar: 'http://evil/x.png' },
+    });
     assert.equal(wrong.status, 400);
   });
 
   test('when another user looks at a profile then it is shown only while public, without private fields', async () => {
     const owner = await registerAndLogin(h);
     const viewer = await registerAndLogin(h);
-    await h.call('PATCH', '/api/users/profile/', { token: owner.access, body: { phone: '+5521999998888', city: 'Niterói' } });
+    await h.call('PATCH', '/api/users/profile/', {
+      token: owner.access,
+      body: { phone: '+5521999998888', city: 'Niterói' },
+    });
     const pub = await h.call('GET', `/api/users/profile/${owner.username}/`, { token: viewer.access });
     assert.equal(pub.status, 200, pub.text);
     assert.equal(pub.body.city, 'Niterói');
@@ -407,14 +545,24 @@ describe('profile', () => {
     const hidden = await h.call('GET', `/api/users/profile/${owner.username}/`, { token: viewer.access });
     assert.equal(hidden.status, 404);
     assert.ok(hidden.body.detail);
-    assert.equal((await h.call('GET', `/api/users/profile/${owner.username}/`, { token: owner.access })).status, 200);
+    assert.equal(
+      (await h.call('GET', `/api/users/profile/${owner.username}/`, { token: owner.access })).status,
+      200,
+    );
     assert.equal((await h.call('GET', '/api/users/profile/ninguem-com-este-nome-xyz/')).status, 404);
   });
 });
 
 /** Creates a past event by `organizerId` and a checked-in participation of `userId` (as the events domain would). */
-async function verifiedParticipation(organizerId: number, userId: number, hours: number, categoryName = 'Limpeza de Praias'): Promise<number> {
-  const [cat] = await h.sql<{ id: number }>('SELECT id FROM event_categories WHERE name = $1', [categoryName]);
+async function verifiedParticipation(
+  organizerId: number,
+  userId: number,
+  hours: number,
+  categoryName = 'Limpeza de Praias',
+): Promise<number> {
+  const [cat] = await h.sql<{ id: number }>('SELECT id FROM event_categories WHERE name = $1', [
+    categoryName,
+  ]);
   const start = new Date(Date.now() - 3 * 86_400_000);
   const [ev] = await h.sql<{ id: number }>(
     `INSERT INTO events (title, description, category_id, organizer_id, address, city, state, start_date, end_date, max_participants, status)
@@ -453,17 +601,31 @@ describe('stats, badges, leaderboard, rank', () => {
     await verifiedParticipation(org.id, u.id, 4);
     // A confirmed participation without check-in is not verified: it counts nowhere.
     const unverified = await verifiedParticipation(org.id, org.id, 1);
-    await h.sql("INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id", [unverified, u.id]);
+    await h.sql(
+      "INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id",
+      [unverified, u.id],
+    );
     const [badge] = await h.sql<{ id: number }>("SELECT id FROM badges WHERE code = 'first_event'");
-    await h.sql('INSERT INTO user_badges (user_id, badge_id) VALUES ($1, $2) RETURNING id', [u.id, badge!.id]);
+    await h.sql('INSERT INTO user_badges (user_id, badge_id) VALUES ($1, $2) RETURNING id', [
+      u.id,
+      badge!.id,
+    ]);
 
     const s = await h.call('GET', '/api/users/stats/', { token: u.access });
     assert.equal(s.status, 200);
     assert.equal(s.body.total_events_participated, 3);
     assert.equal(s.body.total_hours_volunteered, 9.5);
-    const monthSP = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(d);
+    const monthSP = (d: Date) =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'America/Sao_Paulo',
+        year: 'numeric',
+        month: '2-digit',
+      }).format(d);
     // The helper's events started three days ago: they count for this month unless the month just turned.
-    assert.equal(s.body.current_month_events, monthSP(new Date(Date.now() - 3 * 86_400_000)) === monthSP(new Date()) ? 3 : 0);
+    assert.equal(
+      s.body.current_month_events,
+      monthSP(new Date(Date.now() - 3 * 86_400_000)) === monthSP(new Date()) ? 3 : 0,
+    );
     assert.equal(s.body.badges_earned, 1);
     assert.deepEqual(s.body.favorite_categories, ['Limpeza de Praias', 'Plantio de Árvores']);
     const os = await h.call('GET', '/api/users/stats/', { token: org.access });
@@ -488,7 +650,8 @@ describe('stats, badges, leaderboard, rank', () => {
     const mine = board.body.results.find((x: any) => x.user.id === u.id);
     assert.ok(mine, 'the volunteer is on the board');
     assert.equal(mine.total_events, 3);
-    for (let i = 1; i < board.body.results.length; i++) assert.ok(board.body.results[i - 1].total_events >= board.body.results[i].total_events);
+    for (let i = 1; i < board.body.results.length; i++)
+      assert.ok(board.body.results[i - 1].total_events >= board.body.results[i].total_events);
     const nobody = await registerAndLogin(h);
     const noRank = await h.call('GET', '/api/users/rank/', { token: nobody.access });
     assert.equal(noRank.body.rank, null);
@@ -512,7 +675,15 @@ describe('stats, badges, leaderboard, rank', () => {
     assert.equal(p1.status, 200);
     assert.ok(p1.body.count >= 7);
     assert.equal(p1.body.results.length, 2);
-    assert.deepEqual(Object.keys(p1.body.results[0]).sort(), ['code', 'criteria_type', 'description', 'icon', 'id', 'name', 'threshold']);
+    assert.deepEqual(Object.keys(p1.body.results[0]).sort(), [
+      'code',
+      'criteria_type',
+      'description',
+      'icon',
+      'id',
+      'name',
+      'threshold',
+    ]);
     assert.equal(p1.body.previous, null);
     assert.equal(p1.body.next, 'https://mutiroes.example.org/api/users/badges/?page_size=2&page=2');
     const p2 = await h.call('GET', '/api/users/badges/?page_size=2&page=2', { headers });
@@ -537,8 +708,12 @@ describe('bad input on every write endpoint', () => {
         h.count('refresh_tokens', 'revoked_at IS NOT NULL'),
         h.count('outbox'),
         h.count('user_interests'),
-        h.sql<{ v: string }>("SELECT md5(string_agg(p::text, ',' ORDER BY id)) AS v FROM user_profiles p").then((r) => r[0]!.v),
-        h.sql<{ v: string }>("SELECT md5(string_agg(password_hash, ',' ORDER BY id)) AS v FROM users").then((r) => r[0]!.v),
+        h
+          .sql<{ v: string }>("SELECT md5(string_agg(p::text, ',' ORDER BY id)) AS v FROM user_profiles p")
+          .then((r) => r[0]!.v),
+        h
+          .sql<{ v: string }>("SELECT md5(string_agg(password_hash, ',' ORDER BY id)) AS v FROM users")
+          .then((r) => r[0]!.v),
       ]);
     const before = await snapshot();
     const endpoints: Array<[string, string, boolean]> = [
@@ -553,19 +728,53 @@ describe('bad input on every write endpoint', () => {
     const bodies: Array<{ raw?: string; body?: unknown; expect: number[] }> = [
       { raw: '{"a": tru', expect: [400] },
       { raw: '"just a string"', expect: [400] },
-      { body: { username: huge, email: huge, password: huge, refresh: huge, bio: huge, old_password: huge, new_password: huge }, expect: [413] },
       {
-        body: { username: [], email: 5, password: {}, password_confirm: true, refresh: 7, bio: 9, phone: 123, is_public_profile: 'sim', old_password: 1, new_password: null },
+        body: {
+          username: huge,
+          email: huge,
+          password: huge,
+          refresh: huge,
+          bio: huge,
+          old_password: huge,
+          new_password: huge,
+        },
+        expect: [413],
+      },
+      {
+        body: {
+          username: [],
+          email: 5,
+          password: {},
+          password_confirm: true,
+          refresh: 7,
+          bio: 9,
+          phone: 123,
+          is_public_profile: 'sim',
+          old_password: 1,
+          new_password: null,
+        },
         expect: [400],
       },
-      { body: { interests: [-5, 0], state: "'; DELETE FROM users; --", birth_date: '-0001-01-01' }, expect: [400] },
+      {
+        body: { interests: [-5, 0], state: "'; DELETE FROM users; --", birth_date: '-0001-01-01' },
+        expect: [400],
+      },
     ];
     for (const [method, path, auth] of endpoints) {
       for (const b of bodies) {
-        const r = await h.call(method, path, { ...(auth ? { token: u.access } : {}), ...(b.raw !== undefined ? { raw: b.raw } : { body: b.body }) });
+        const r = await h.call(method, path, {
+          ...(auth ? { token: u.access } : {}),
+          ...(b.raw !== undefined ? { raw: b.raw } : { body: b.body }),
+        });
         // PATCH with only unknown/ignored fields is a valid no-op: the hostile-values body must still fail there.
-        assert.ok(b.expect.includes(r.status), `${method} ${path} ${JSON.stringify(b).slice(0, 80)} → ${r.status} ${r.text.slice(0, 200)}`);
-        assert.ok(r.body && typeof r.body === 'object' && Object.keys(r.body).length > 0, `${method} ${path}: a message`);
+        assert.ok(
+          b.expect.includes(r.status),
+          `${method} ${path} ${JSON.stringify(b).slice(0, 80)} → ${r.status} ${r.text.slice(0, 200)}`,
+        );
+        assert.ok(
+          r.body && typeof r.body === 'object' && Object.keys(r.body).length > 0,
+          `${method} ${path}: a message`,
+        );
       }
       if (method !== 'PATCH') {
         const empty = await h.call(method, path, { ...(auth ? { token: u.access } : {}), body: {} });

@@ -5,16 +5,33 @@ import type { ApiDeps } from '../../../deps.js';
 import type { UsersDeps } from '../../../domain/users/users-deps.js';
 import { registerUser } from '../../../domain/users/register-user.use-case.js';
 import { changePassword } from '../../../domain/users/auth-tokens.use-case.js';
-import { getOwnProfile, getPublicProfile, updateProfile, type MediaUrl } from '../../../domain/users/profile.use-case.js';
-import { badgeCatalogue, earnedBadges, leaderboard, rankOf, userStats } from '../../../domain/users/volunteer-stats.use-case.js';
+import {
+  getOwnProfile,
+  getPublicProfile,
+  updateProfile,
+  type MediaUrl,
+} from '../../../domain/users/profile.use-case.js';
+import {
+  badgeCatalogue,
+  earnedBadges,
+  leaderboard,
+  rankOf,
+  userStats,
+} from '../../../domain/users/volunteer-stats.use-case.js';
 import type { LeaderboardRow } from '../../../data-access/users/user-activity.repository.js';
 import { methodNotAllowed, parseBody, parseQuery } from '../request-validation.js';
 import { absoluteUrl, paginate } from '../pagination.js';
 import { parseAvatarUpload, removeAvatar, storeAvatar } from './avatar-upload.js';
-import { changePasswordSchema, leaderboardQuerySchema, profileUpdateSchema, registerSchema } from './users.schemas.js';
+import {
+  changePasswordSchema,
+  leaderboardQuerySchema,
+  profileUpdateSchema,
+  registerSchema,
+} from './users.schemas.js';
 
 export function mediaUrlFor(req: Request): MediaUrl {
-  return (p) => (p ? (/^https?:\/\//.test(p) ? p : absoluteUrl(req, `/media/${p.replace(/^\/+/, '')}`)) : null);
+  return (p) =>
+    p ? (/^https?:\/\//.test(p) ? p : absoluteUrl(req, `/media/${p.replace(/^\/+/, '')}`)) : null;
 }
 
 function leaderboardItem(req: Request, r: LeaderboardRow) {
@@ -50,13 +67,23 @@ export function createUsersRouter(deps: ApiDeps, users: UsersDeps): express.Rout
   const update: express.RequestHandler = async (req, res) => {
     const body = parseBody(profileUpdateSchema, req.body);
     const { user, avatar, ...rest } = body;
-    const patch = { ...rest, first_name: rest.first_name ?? user?.first_name, last_name: rest.last_name ?? user?.last_name };
+    const patch = {
+      ...rest,
+      first_name: rest.first_name ?? user?.first_name,
+      last_name: rest.last_name ?? user?.last_name,
+    };
     // The file is written only after the fields validated; if the update then fails it is removed again.
     const stored = req.file ? await storeAvatar(mediaDir, req.user!.id, req.file) : undefined;
     const newAvatar = stored ?? (avatar === null ? null : undefined);
     try {
-      const { view, previousAvatar } = await updateProfile(users, req.user!.id, { ...patch, avatar: newAvatar }, mediaUrlFor(req));
-      if (newAvatar !== undefined && previousAvatar !== newAvatar) await removeAvatar(mediaDir, previousAvatar).catch(() => undefined);
+      const { view, previousAvatar } = await updateProfile(
+        users,
+        req.user!.id,
+        { ...patch, avatar: newAvatar },
+        mediaUrlFor(req),
+      );
+      if (newAvatar !== undefined && previousAvatar !== newAvatar)
+        await removeAvatar(mediaDir, previousAvatar).catch(() => undefined);
       res.json(view);
     } catch (e) {
       if (stored) await removeAvatar(mediaDir, stored).catch(() => undefined);
@@ -85,7 +112,10 @@ export function createUsersRouter(deps: ApiDeps, users: UsersDeps): express.Rout
     res.json(
       await paginate(req, async (limit, offset) => {
         const page = await earnedBadges(users, req.user!.id, limit, offset);
-        return { count: page.count, rows: page.rows.map((b) => ({ ...b, earned_at: new Date(b.earned_at).toISOString() })) };
+        return {
+          count: page.count,
+          rows: page.rows.map((b) => ({ ...b, earned_at: new Date(b.earned_at).toISOString() })),
+        };
       }),
     );
   });
@@ -98,8 +128,14 @@ export function createUsersRouter(deps: ApiDeps, users: UsersDeps): express.Rout
 
   r.get('/leaderboard', optionalAuth, async (req, res) => {
     const q = parseQuery(leaderboardQuerySchema, req.query);
-    const page = await paginate(req, (limit, offset) => leaderboard(users, q.category, q.event_category, limit, offset));
-    res.json({ ...page, category: q.category, results: page.results.map((row) => leaderboardItem(req, row)) });
+    const page = await paginate(req, (limit, offset) =>
+      leaderboard(users, q.category, q.event_category, limit, offset),
+    );
+    res.json({
+      ...page,
+      category: q.category,
+      results: page.results.map((row) => leaderboardItem(req, row)),
+    });
   });
 
   r.get('/rank', requireAuth, async (req, res) => {
@@ -117,7 +153,18 @@ export function createUsersRouter(deps: ApiDeps, users: UsersDeps): express.Rout
 
   // Known paths with another verb: 405 like the original API (instead of a 404 that hides the path).
   r.all(
-    ['/register', '/profile', '/profile/update', '/profile/:username', '/stats', '/badges', '/badges/earned', '/change-password', '/leaderboard', '/rank'],
+    [
+      '/register',
+      '/profile',
+      '/profile/update',
+      '/profile/:username',
+      '/stats',
+      '/badges',
+      '/badges/earned',
+      '/change-password',
+      '/leaderboard',
+      '/rank',
+    ],
     methodNotAllowed,
   );
   return r;

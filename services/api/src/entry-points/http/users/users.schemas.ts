@@ -15,7 +15,10 @@ export const registerSchema = z.object({
     .trim()
     .min(1, 'Este campo não pode estar em branco.')
     .max(150, 'Certifique-se de que este campo não tenha mais de 150 caracteres.')
-    .regex(USERNAME_RE, 'Informe um nome de usuário válido. Use apenas letras, números e os caracteres @/./+/-/_.'),
+    .regex(
+      USERNAME_RE,
+      'Informe um nome de usuário válido. Use apenas letras, números e os caracteres @/./+/-/_.',
+    ),
   email: z
     .string()
     .trim()
@@ -35,7 +38,8 @@ export const tokenSchema = z
   })
   .superRefine(
     (v, ctx) => {
-      if (!v.email && !v.username) ctx.addIssue({ code: 'custom', path: ['email'], message: 'Este campo é obrigatório.' });
+      if (!v.email && !v.username)
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'Este campo é obrigatório.' });
     },
     // Also when another field is invalid, so every problem is reported at once.
     { when: () => true },
@@ -64,10 +68,13 @@ export const profileUpdateSchema = z.object({
     .string()
     .trim()
     .max(17)
-    .refine((s) => s === '' || PHONE_RE.test(s), "O telefone deve estar no formato '+999999999'. Até 15 dígitos são permitidos.")
+    .refine(
+      (s) => s === '' || PHONE_RE.test(s),
+      "O telefone deve estar no formato '+999999999'. Até 15 dígitos são permitidos.",
+    )
     .optional(),
-  birth_date: z
-    .iso.date('Informe uma data válida no formato AAAA-MM-DD.')
+  birth_date: z.iso
+    .date('Informe uma data válida no formato AAAA-MM-DD.')
     .refine((d) => d <= today(), 'A data de nascimento não pode estar no futuro.')
     .refine((d) => d >= '1900-01-01', 'Informe uma data de nascimento plausível.')
     .nullable()
@@ -104,7 +111,9 @@ export const profileUpdateSchema = z.object({
 });
 
 export const leaderboardQuerySchema = z.object({
-  category: z.enum(['hours', 'events', 'badges'], 'Categoria inválida: use hours, events ou badges.').default('hours'),
+  category: z
+    .enum(['hours', 'events', 'badges'], 'Categoria inválida: use hours, events ou badges.')
+    .default('hours'),
   event_category: z
     .string()
     .regex(/^[1-9]\d{0,9}$/, 'Informe o id numérico de uma categoria de evento.')
