@@ -145,7 +145,7 @@ async function constantRate(origin: string, rate: number, seconds: number): Prom
 
 function nginxConf(): string {
   const ups = PORTS.backends.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=10s;`).join('\n');
-  return `worker_processes 1;
+  return `worker_processes ${WORKERS};
 daemon off;
 master_process on;
 pid ${work}/nginx.pid;
@@ -291,7 +291,7 @@ async function main(): Promise<void> {
   const gwr = results[targets[1]!.name]!;
   const ngr = results[targets[2]!.name]!;
   const summary = {
-    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, nginx_workers: 1, gateway_workers: WORKERS, access_log: ACCESS_LOG },
+    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, nginx_workers: WORKERS, gateway_workers: WORKERS, access_log: ACCESS_LOG },
     load: { tool: 'wrk -t1', connections: CONNECTIONS, duration_s: DURATION_S, rounds: ROUNDS, load_average_at_end: loadavg().map((x) => Math.round(x * 10) / 10), constant_rate_rps: RATE, path: '/api/bench' },
     results,
     ratios: {

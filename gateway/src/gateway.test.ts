@@ -3,6 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import http from 'node:http';
 import { createLogger } from '@mutiroes/platform';
 import { loadConfig } from './config.js';
 import { startGateway, type GatewayHandle } from './gateway.js';
@@ -143,6 +144,22 @@ describe('gateway proxy core', () => {
     assert.equal(p.status, 503);
     assert.equal(((await p.json()) as { instance: string }).instance.startsWith('b'), true, 'the upstream body is passed through');
     assert.equal((b1.seen.get(pid) ?? 0) + (b2.seen.get(pid) ?? 0), 1);
+  });
+
+  test('when a client sends Expect: 100-continue then the body is still proxied', async () => {
+    const body = 'z'.repeat(900);
+    const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const r = http.request(`${gw.url}/api/__echo`, { method: 'POST', headers: { expect: '100-continue', 'content-length': body.length } });
+      r.on('continue', () => r.end(body));
+      r.on('response', (m) => {
+        let t = '';
+        m.on('data', (c) => (t += c));
+        m.on('end', () => resolve({ status: m.statusCode!, text: t }));
+      });
+      r.on('error', reject);
+    });
+    assert.equal(res.status, 200);
+    assert.equal((JSON.parse(res.text) as { body_length: number }).body_length, 900);
   });
 
   test('when the body exceeds the limit then 413, and a body within it is forwarded whole', async () => {

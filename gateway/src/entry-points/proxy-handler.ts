@@ -58,6 +58,8 @@ const DROP_REQUEST = new Set([
   'x-real-ip',
   'x-request-id',
   'content-length',
+  // node:http already answered `100 Continue` to the client and the body is buffered; undici refuses the header.
+  'expect',
 ]);
 const DROP_REQUEST_LENGTHS = new Set([...DROP_REQUEST].map((h) => h.length));
 
