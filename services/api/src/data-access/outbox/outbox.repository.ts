@@ -64,6 +64,14 @@ export class OutboxRepository {
     return rows.length;
   }
 
+  /** One round trip, no transaction: lets an idle relay skip the locking transaction entirely. */
+  async hasPending(): Promise<boolean> {
+    const rows = await this.sequelize.query('SELECT 1 FROM outbox WHERE enqueued_at IS NULL LIMIT 1', {
+      type: QueryTypes.SELECT,
+    });
+    return rows.length > 0;
+  }
+
   async pendingCount(): Promise<number> {
     const [r] = await this.sequelize.query<{ n: string }>(
       'SELECT count(*) AS n FROM outbox WHERE enqueued_at IS NULL',

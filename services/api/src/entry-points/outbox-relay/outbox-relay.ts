@@ -54,6 +54,7 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
   let stopped = true;
   let lastPurge = 0;
   let failing = false;
+  let lastPassError = 0;
 
   const queue = (name: string): Queue => {
     let q = queues.get(name);
@@ -88,6 +89,7 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
 
   const pass = async (): Promise<number> => {
     let total = 0;
+    if (!(await repo.hasPending())) return 0;
     for (;;) {
       const n = await o.sequelize.transaction(async (tx: Transaction) => {
         const rows = await repo.lockPending(tx, batch);
@@ -141,7 +143,13 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     }
     running = pass()
       .catch((e: unknown) => {
-        o.log.warn('outbox relay pass failed', { error: e instanceof Error ? e.message : String(e) });
+        // During a database failover every pass fails for a few seconds: one line per 5 s is enough.
+        if (Date.now() - lastPassError > 5_000) {
+          lastPassError = Date.now();
+          o.log.warn('outbox relay pass failed (rows stay pending)', {
+            error: e instanceof Error ? e.message : String(e),
+          });
+        }
         return 0;
       })
       .finally(() => {
