@@ -126,6 +126,8 @@ async function main(): Promise<void> {
       }
     });
     let shuttingDown = false;
+    // Register only once a worker serves the port, so the HTTP check does not start out failing.
+    await new Promise<void>((resolve) => cluster.once('listening', () => resolve()));
     const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
     const lifecycle = new Lifecycle(log, config.GATEWAY_DRAIN_TIMEOUT_MS + config.GATEWAY_DRAIN_GRACE_MS + 5_000);
     if (config.GATEWAY_REGISTER) {
