@@ -1,5 +1,6 @@
 // Login, refresh-token rotation with reuse detection, and password change (which revokes refresh tokens).
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'sequelize';
 import {
   AuthenticationFailedError,
   TokenInvalidError,
@@ -20,7 +21,7 @@ async function issuePair(
   d: UsersDeps,
   user: UserRecord,
   family: string,
-  tx?: import('sequelize').Transaction,
+  tx?: Transaction,
 ): Promise<{ pair: TokenPair; jti: string }> {
   const jti = randomUUID();
   const { token, expiresAt } = d.tokens.signRefresh(user.id, jti, family);

@@ -50,7 +50,7 @@ export function createHealthRouter(probe: HealthProbe): express.Router {
     const [d, rd] = await Promise.all([db(), redis()]);
     const ready = probe.isReady();
     const status = !ready || !d.ok ? 'unhealthy' : rd.ok ? 'healthy' : 'degraded';
-    const extra = probe.extra ? await probe.extra().catch(() => ({})) : {};
+    const extra = probe.extra ? await timed(probe.extra(), 500).catch(() => ({})) : {};
     res.status(status === 'unhealthy' ? 503 : 200).json({
       status,
       checks: {
