@@ -66,12 +66,10 @@ export function createHealthRouter(probe: HealthProbe): express.Router {
   r.get('/readiness', async (_req, res) => {
     const d = await db();
     const ready = probe.isReady() && d.ok;
-    res
-      .status(ready ? 200 : 503)
-      .json({
-        status: ready ? 'ready' : 'not ready',
-        checks: { database: d.ok ? 'healthy' : `unhealthy: ${d.error}` },
-      });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      checks: { database: d.ok ? 'healthy' : `unhealthy: ${d.error}` },
+    });
   });
 
   r.get('/liveness', (_req, res) => {
