@@ -1,6 +1,8 @@
 // make bench-api: seeds 10k/100k/1M events, loads list, detail and nearby with autocannon against a real API
 // instance, prints p50/p99/req/s per size, writes bench/results/api.json and the EXPLAIN of the nearby query.
-// Env: BENCH_SIZES (default 10000,100000,1000000), BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 10).
+// Env: BENCH_SIZES (default 10000,100000,1000000), BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 10),
+// BENCH_KEEP=1 keeps the seeded events afterwards (default: removed, so a dev mesh is not left with 1M test rows).
+// Sizes are measured in ascending order from an empty bench set: earlier bench rows are removed first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +19,7 @@ const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000')
 const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const BATCH = 50_000;
+const keep = process.env.BENCH_KEEP === '1';
 // Nearby probes: big Brazilian cities (the seeded events are spread over Brazil, denser around them).
 const CITIES: Array<[number, number]> = [
   [-23.5505, -46.6333],
@@ -72,7 +75,7 @@ async function seedTo(db: pg.Client, target: number, organizerId: number): Promi
     await db.query(
       `INSERT INTO events (title, description, category_id, organizer_id, address, latitude, longitude, city, state,
                            start_date, end_date, max_participants, status, is_public, created_at)
-       SELECT 'bench ' || g, 'Mutirão de teste número ' || g || ' com coleta seletiva', 1 + (g % 10), $3,
+       SELECT 'bench ' || g, 'Mutirão de teste número ' || g || ' com coleta seletiva', cats.ids[1 + g % array_length(cats.ids, 1)], $3,
               'Rua ' || (g % 997), lat, lng, 'Cidade ' || (g % 500), 'SP',
               now() + (1 + g % 365) * interval '1 day', now() + (1 + g % 365) * interval '1 day' + interval '4 hours',
               10 + g % 90, CASE WHEN g % 7 = 0 THEN 'draft' ELSE 'published' END, true,
@@ -81,7 +84,8 @@ async function seedTo(db: pg.Client, target: number, organizerId: number): Promi
                     round((CASE WHEN (g / 5) % 10 < 7 THEN c.lat + (random() - 0.5) ELSE -33 + random() * 30 END)::numeric, 6) AS lat,
                     round((CASE WHEN (g / 5) % 10 < 7 THEN c.lng + (random() - 0.5) ELSE -73 + random() * 38 END)::numeric, 6) AS lng
              FROM generate_series($1::int, $2::int) g
-             JOIN (VALUES ${CITIES.map(([a, b], i) => `(${i}, ${a}, ${b})`).join(', ')}) AS c(i, lat, lng) ON c.i = g % ${CITIES.length}) s`,
+             JOIN (VALUES ${CITIES.map(([a, b], i) => `(${i}, ${a}, ${b})`).join(', ')}) AS c(i, lat, lng) ON c.i = g % ${CITIES.length}) s,
+            (SELECT array_agg(id ORDER BY id) AS ids FROM event_categories) cats`,
       [have + 1, have + n, organizerId],
     );
     have += n;
@@ -92,6 +96,14 @@ async function seedTo(db: pg.Client, target: number, organizerId: number): Promi
   }
   process.stdout.write('\n');
   await db.query('ANALYZE events');
+}
+
+async function removeBenchEvents(db: pg.Client): Promise<void> {
+  const r = await db.query(`DELETE FROM events WHERE title LIKE 'bench %'`);
+  if (r.rowCount) {
+    console.log(`  removed ${r.rowCount.toLocaleString('en')} bench events`);
+    await db.query('VACUUM ANALYZE events');
+  }
 }
 
 interface Row {
@@ -147,7 +159,8 @@ async function main(): Promise<void> {
     const organizerId =
       org.rows[0]?.id ??
       (await db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'bench_organizer'`)).rows[0]!.id;
-    for (const size of sizes) {
+    await removeBenchEvents(db);
+    for (const size of [...sizes].sort((a, b) => a - b)) {
       console.log(`[bench-api] ${size.toLocaleString('en')} events`);
       await seedTo(db, size, organizerId);
       const ids = (
@@ -184,6 +197,8 @@ async function main(): Promise<void> {
     }
   } finally {
     child.kill('SIGTERM');
+    if (!keep)
+      await removeBenchEvents(db).catch((e: unknown) => console.error('could not remove bench events:', e));
     await db.end();
   }
 
