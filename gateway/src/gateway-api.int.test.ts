@@ -36,7 +36,7 @@ describe('gateway in front of the real API', () => {
     const username = `gw${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
     const email = `${username}@example.test`;
     const rid = `gw-e2e-${randomUUID()}`;
-    const headers = { 'content-type': 'application/json', 'x-forwarded-for': '10.77.0.1' };
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': `172.16.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}` };
     const reg = await fetch(`${gw.url}/api/users/register/`, {
       method: 'POST',
       headers: { ...headers, 'x-request-id': rid },
