@@ -5,7 +5,7 @@ import Queue from 'bee-queue';
 import { connectMesh, type Mesh } from '@mutiroes/mesh';
 import { sleep, waitFor } from '@mutiroes/platform';
 import { ConsulRegistry } from '../consul-registry.js';
-import { RedisClient, createRedis, duplicateRedis } from './redis-client.js';
+import { RedisClient, createRedis, duplicateRedis, registerScript } from './redis-client.js';
 import { testLogger } from '../testing/test-logger.fixture.js';
 
 const TOTAL = 2_000;
@@ -46,6 +46,17 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
     await sub.subscribe(`regtest:${process.pid}`);
     await redis.publish(`regtest:${process.pid}`, 'hello');
     assert.equal(await got, 'hello');
+    // A registered script that the server never loaded: evalsha falls back to EVAL, batch() sends EVAL.
+    const sha = registerScript(`return ${process.pid}`);
+    await redis.script('FLUSH');
+    assert.equal(await redis.evalsha(sha, 0), process.pid);
+    await redis.script('FLUSH');
+    assert.deepEqual(await redis.batch().evalsha(sha, 0).exec(), [[null, process.pid]]);
+    const viaCallback = await new Promise(
+      (resolve, reject) =>
+        void redis.evalsha(sha, 0, (err: Error | null, r?: unknown) => (err ? reject(err) : resolve(r))),
+    );
+    assert.equal(viaCallback, process.pid);
     // evalsha of an unknown script falls back only for known scripts: an unknown one still errors.
     await assert.rejects(redis.evalsha('0'.repeat(40), 0), /NOSCRIPT/);
     await redis.del(`regtest:${process.pid}`);

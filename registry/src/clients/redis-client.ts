@@ -52,7 +52,9 @@ export class RedisClient extends Redis {
       ...rest: unknown[]
     ) => {
       const src = typeof sha === 'string' ? SCRIPTS.get(sha) : undefined;
-      return src ? (pipeline.eval as (...a: unknown[]) => unknown)(src, ...rest) : origEvalsha(sha, ...rest);
+      return src
+        ? (pipeline.eval as (...a: unknown[]) => unknown).call(pipeline, src, ...rest)
+        : origEvalsha(sha, ...rest);
     };
     return pipeline;
   }
