@@ -57,6 +57,21 @@ describe('Redis client through Sentinel (real Sentinels, real failover)', () => 
         void redis.evalsha(sha, 0, (err: Error | null, r?: unknown) => (err ? reject(err) : resolve(r))),
     );
     assert.equal(viaCallback, process.pid);
+    // bee-queue's saveAll goes through batch(): works right after a SCRIPT FLUSH (as on a promoted replica).
+    const q = new Queue(`regtest-saveall-${process.pid}`, {
+      redis: redis as never,
+      isWorker: false,
+      getEvents: false,
+    });
+    queues.push(q);
+    await q.ready();
+    await redis.script('FLUSH');
+    const jobs = [1, 2, 3].map((n) => q.createJob({ n }));
+    const failed = await q.saveAll(jobs);
+    assert.equal(failed.size, 0);
+    assert.equal((await q.checkHealth()).waiting !== undefined, true);
+    assert.equal(await redis.llen(`bq:regtest-saveall-${process.pid}:waiting`), 3);
+    await q.destroy();
     // evalsha of an unknown script falls back only for known scripts: an unknown one still errors.
     await assert.rejects(redis.evalsha('0'.repeat(40), 0), /NOSCRIPT/);
     await redis.del(`regtest:${process.pid}`);
