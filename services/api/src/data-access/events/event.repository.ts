@@ -11,41 +11,6 @@ export interface Category {
   color: string;
 }
 
-/** An event as stored, with its category and organiser name joined in. */
-export interface EventRecord {
-  id: number;
-  title: string;
-  description: string;
-  category: Category;
-  organizer_id: number;
-  organizer_username: string;
-  organizer_name: string;
-  address: string;
-  /** numeric(9,6) as text, exactly as stored (no float rounding). */
-  latitude: string | null;
-  longitude: string | null;
-  city: string;
-  state: string;
-  start_date: Date;
-  end_date: Date;
-  registration_deadline: Date | null;
-  max_participants: number;
-  participants_count: number;
-  min_age: number;
-  max_age: number | null;
-  status: EventStatus;
-  is_public: boolean;
-  requires_approval: boolean;
-  required_tools: string;
-  provided_tools: string;
-  what_to_bring: string;
-  cover_image: string | null;
-  created_at: Date;
-  updated_at: Date;
-  /** Only on geographic queries. */
-  distance_km?: number;
-}
-
 /** The writable columns of an event. */
 export interface EventFields {
   title: string;
@@ -70,6 +35,23 @@ export interface EventFields {
   what_to_bring: string;
   cover_image: string | null;
 }
+
+/** An event as stored, with its category and organiser name joined in. */
+export type EventRecord = Omit<EventFields, 'category_id' | 'latitude' | 'longitude'> & {
+  id: number;
+  category: Category;
+  organizer_id: number;
+  organizer_username: string;
+  organizer_name: string;
+  /** numeric(9,6) as text, exactly as stored (no float rounding). */
+  latitude: string | null;
+  longitude: string | null;
+  participants_count: number;
+  created_at: Date;
+  updated_at: Date;
+  /** Only on geographic queries. */
+  distance_km?: number;
+};
 
 /** The bare row, as locked by `lockById` (no joins: FOR UPDATE locks only the events row). */
 export type EventRow = EventFields & {

@@ -554,26 +554,25 @@ describe('resources, comments, photos, report', () => {
       f.append('is_before', 'true');
       return f;
     };
-    assert.equal(
-      (await api.call('POST', `/api/events/${e.id}/photos/`, { token: other.token, raw: form(png) })).status,
-      403,
-    );
-    const ok = await api.call('POST', `/api/events/${e.id}/photos/`, { token: org.token, raw: form(png) });
+    assert.equal((await api.upload(`/api/events/${e.id}/photos/`, other.token, form(png))).status, 403);
+    const ok = await api.upload(`/api/events/${e.id}/photos/`, org.token, form(png));
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.equal(ok.body.is_before, true);
     const served = await fetch(ok.body.photo);
     assert.equal(served.status, 200);
     assert.equal(Buffer.from(await served.arrayBuffer()).length, png.length);
-    const notImage = await api.call('POST', `/api/events/${e.id}/photos/`, {
-      token: org.token,
-      raw: form(Buffer.from('<?php echo 1; ?>'), 'x.png'),
-    });
+    const notImage = await api.upload(
+      `/api/events/${e.id}/photos/`,
+      org.token,
+      form(Buffer.from('<?php echo 1; ?>'), 'x.png'),
+    );
     assert.equal(notImage.status, 400);
     assert.ok(notImage.body.photo);
-    const big = await api.call('POST', `/api/events/${e.id}/photos/`, {
-      token: org.token,
-      raw: form(Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)])),
-    });
+    const big = await api.upload(
+      `/api/events/${e.id}/photos/`,
+      org.token,
+      form(Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)])),
+    );
     assert.equal(big.status, 400);
     assert.ok(big.body.photo);
     assert.equal((await api.call('GET', `/api/events/${e.id}/photos/`)).body.length, 1);
@@ -790,7 +789,7 @@ describe('bad input on every write endpoint', () => {
     badBool.append('photo', new Blob([png]), 'a.png');
     badBool.append('is_before', 'talvez');
     for (const raw of [both, noFile, twoFiles, badBool]) {
-      const r = await api.call('POST', `/api/events/${e.id}/photos/`, { token: org.token, raw });
+      const r = await api.upload(`/api/events/${e.id}/photos/`, org.token, raw);
       assert.equal(r.status, 400, JSON.stringify(r.body));
     }
     const json = await api.call('POST', `/api/events/${e.id}/photos/`, {
