@@ -25,6 +25,7 @@ import {
   type OutboxRelay,
 } from './entry-points/outbox-relay/outbox-relay.js';
 import { createAuthMiddlewares } from './entry-points/http/auth.middleware.js';
+import { accessTokenStillValid } from './domain/users/auth-tokens.use-case.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -122,7 +123,9 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
     relay.start();
     lifecycle.onShutdown('stop outbox relay', 50, () => relay.stop());
 
-    const auth = createAuthMiddlewares(config.JWT_SECRET);
+    const auth = createAuthMiddlewares(config.JWT_SECRET, {
+      tokenStillValid: (userId, iat) => accessTokenStillValid({ db, cache }, userId, iat),
+    });
     const deps: ApiDeps = {
       config,
       logger: log,

@@ -94,6 +94,18 @@ export class UserRepository {
     });
   }
 
+  /** What decides whether an access token still counts: active flag and last password change (epoch s). */
+  async authState(
+    db: Sequelize,
+    id: number,
+  ): Promise<{ is_active: boolean; password_changed_s: number } | null> {
+    const [row] = await db.query<{ is_active: boolean; s: string }>(
+      'SELECT is_active, floor(extract(epoch FROM password_changed_at))::bigint AS s FROM users WHERE id = $1',
+      { bind: [id], type: QueryTypes.SELECT },
+    );
+    return row ? { is_active: row.is_active, password_changed_s: Number(row.s) } : null;
+  }
+
   async touchLastLogin(db: Sequelize, id: number): Promise<void> {
     await db.query('UPDATE users SET last_login = now() WHERE id = $1', { bind: [id] });
   }

@@ -11,7 +11,15 @@ export interface AuthMiddlewares {
   optionalAuth: RequestHandler;
 }
 
-export function createAuthMiddlewares(secret: string): AuthMiddlewares {
+export interface AuthOptions {
+  /**
+   * Whether an access token issued at `iat` (seconds) for `userId` is still good: the user is active and did
+   * not change the password after it was issued. Absent → signature and expiry decide alone.
+   */
+  tokenStillValid?: (userId: number, iat: number) => Promise<boolean>;
+}
+
+export function createAuthMiddlewares(secret: string, opts: AuthOptions = {}): AuthMiddlewares {
   // A private Passport instance: no global state shared with other apps in the same process (tests).
   const pp = new passport.Passport();
   pp.use(
@@ -24,12 +32,17 @@ export function createAuthMiddlewares(secret: string): AuthMiddlewares {
       },
       (claims: Partial<AccessClaims>, done: (err: unknown, user?: AuthUser | false) => void) => {
         if (!accessClaimsValid(claims)) return done(null, false);
-        done(null, {
+        const user: AuthUser = {
           id: claims.user_id,
           username: claims.username,
           email: claims.email,
           is_staff: claims.is_staff,
-        });
+        };
+        if (!opts.tokenStillValid) return done(null, user);
+        opts.tokenStillValid(claims.user_id, claims.iat).then(
+          (ok) => done(null, ok ? user : false),
+          (e: unknown) => done(e),
+        );
       },
     ),
   );

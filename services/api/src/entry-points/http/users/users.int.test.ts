@@ -1,6 +1,7 @@
 // Contract tests of /api/users/* and /api/token/* over HTTP: the real API on port 0, real Postgres/Redis of the mesh.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import jwt from 'jsonwebtoken';
 import { createLogger } from '@mutiroes/platform';
 import { seedDatabase } from '../../../data-access/seed.js';
 import { registerAndLogin, startApi, STRONG_PASSWORD, type ApiHarness } from '../test-support/api-harness.js';
@@ -265,6 +266,15 @@ describe('POST /api/token/ and /api/token/refresh/', () => {
     assert.ok(empty.body.refresh);
   });
 
+  test('when the user is deactivated then its access token no longer authenticates (within the 5 s cache bound)', async () => {
+    const u = await registerAndLogin(h);
+    assert.equal((await h.call('GET', '/api/users/stats/', { token: u.access })).status, 200);
+    await h.sql('UPDATE users SET is_active = false WHERE id = $1 RETURNING id', [u.id]);
+    await h.api.deps.cache.invalidate(`users:auth:${u.id}`);
+    assert.equal((await h.call('GET', '/api/users/stats/', { token: u.access })).status, 401);
+    assert.equal((await h.call('POST', '/api/token/refresh/', { body: { refresh: u.refresh } })).status, 401);
+  });
+
   test('when a refresh token is sent as Bearer then it does not authenticate', async () => {
     const u = await registerAndLogin(h);
     const r = await h.call('GET', '/api/users/profile/', { token: u.refresh });
@@ -326,6 +336,21 @@ describe('POST /api/users/change-password/', () => {
     const second = await h.call('POST', '/api/token/', {
       body: { username: u.username, password: u.password },
     });
+    // An access token held by another device, issued a minute ago (the account is older than that).
+    await h.sql(
+      "UPDATE users SET password_changed_at = now() - interval '1 hour' WHERE id = $1 RETURNING id",
+      [u.id],
+    );
+    await h.api.deps.cache.invalidate(`users:auth:${u.id}`);
+    const { iat: _iat, exp: _exp, jti: _jti, ...claims } = jwtPayload(u.access);
+    const oldAccess = jwt.sign(
+      { ...claims, iat: Math.floor(Date.now() / 1000) - 60 },
+      h.api.config.JWT_SECRET,
+      {
+        expiresIn: 3600,
+      },
+    );
+    assert.equal((await h.call('GET', '/api/users/profile/', { token: oldAccess })).status, 200);
     const newPassword = 'Restinga-Azul-77';
     const r = await h.call('POST', '/api/users/change-password', {
       token: u.access,
@@ -340,10 +365,11 @@ describe('POST /api/users/change-password/', () => {
       (await h.call('POST', '/api/token/', { body: { email: u.email, password: u.password } })).status,
       401,
     );
-    assert.equal(
-      (await h.call('POST', '/api/token/', { body: { email: u.email, password: newPassword } })).status,
-      200,
-    );
+    const fresh = await h.call('POST', '/api/token/', { body: { email: u.email, password: newPassword } });
+    assert.equal(fresh.status, 200);
+    assert.equal((await h.call('GET', '/api/users/profile/', { token: fresh.body.access })).status, 200);
+    // Access tokens issued before the change stop working too (the same second is the only grace).
+    assert.equal((await h.call('GET', '/api/users/profile/', { token: oldAccess })).status, 401);
   });
 });
 
