@@ -7,6 +7,9 @@ import type { TickRepository } from '../data-access/tick.repository.js';
 import { REMINDER_WINDOW_HOURS, type BeatSchedule } from './schedule-catalog.js';
 import { dueTicks, tickKey } from './tick-planner.js';
 
+/** Key of the row recording when a schedule was first planned (not a tick). */
+export const sinceKey = (schedule: string) => `${schedule}#since`;
+
 export interface FireDeps {
   ticks: TickRepository;
   producer: JobProducer;
@@ -21,6 +24,13 @@ export interface PassResult { fired: Array<{ schedule: string; key: string }>; s
 export async function fireDueTicks(d: FireDeps, schedules: Array<{ spec: BeatSchedule; cron: Cron }>, now: Date, firstSeen: Date): Promise<PassResult> {
   const result: PassResult = { fired: [], skipped: 0, enqueued: 0 };
   const last = await d.ticks.lastFired(schedules.map((s) => s.spec.name));
+  for (const { spec } of schedules) {
+    if (last.has(spec.name) || !d.isLeader()) continue;
+    // A schedule with no history starts when the first leader saw it; recording that start means a leader
+    // change before its first tick still fires that tick instead of starting over.
+    await d.ticks.transaction((t) => d.ticks.insertTick(t, { key: sinceKey(spec.name), schedule: spec.name, scheduledAt: firstSeen, queue: null, payload: {}, firedBy: d.instanceId }));
+    last.set(spec.name, (await d.ticks.lastFired([spec.name])).get(spec.name) ?? firstSeen);
+  }
   for (const { spec, cron } of schedules) {
     for (const at of dueTicks(spec, cron, last.get(spec.name) ?? null, now, firstSeen)) {
       if (!d.isLeader()) return result;

@@ -44,7 +44,7 @@ export class MeshStateRepository {
       try {
         const rows = await this.db.select<{ schedule: string; last: Date }>(
           { deadline: Date.now() + 3000 },
-          `SELECT schedule, max(scheduled_at) AS last FROM beat_ticks WHERE schedule = ANY($1::text[]) GROUP BY schedule`,
+          `SELECT schedule, max(scheduled_at) AS last FROM beat_ticks WHERE schedule = ANY($1::text[]) AND key NOT LIKE '%#since' GROUP BY schedule`,
           [schedules.map((s) => s.name)],
         );
         for (const s of schedules) {

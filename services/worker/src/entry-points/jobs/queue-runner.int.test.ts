@@ -84,8 +84,9 @@ describe('queue runner', () => {
     await f.redis.rpoplpush(`${prefix}:beat_probe:waiting`, `${prefix}:beat_probe:active`);
     await startRunner(async () => { ran++; }, { maxStalls: 0, stallIntervalMs: 1000 });
     await waitFor(async () => (await f.redis.zscore(keys.dead('beat_probe'), id)) !== null, { timeoutMs: 15_000, description: 'the job to be dead-lettered' });
+    // The dead-letter record is written before bee-queue marks the attempt failed.
+    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, id)) === 1, { timeoutMs: 5000, description: 'the job in the failed set' });
     assert.equal(ran, 0, 'a dead-lettered job must not run');
-    assert.equal(await f.redis.sismember(`${prefix}:beat_probe:failed`, id), 1);
     const rows = await f.sql<{ reason: string; stalls: number }>(`SELECT reason, stalls FROM job_dead_letters WHERE queue = 'beat_probe' AND job_id = $1`, [id]);
     assert.equal(rows.length, 1);
     assert.match(rows[0]!.reason, /stalled 1 times: dead-lettered/);
