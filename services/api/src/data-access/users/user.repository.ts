@@ -25,10 +25,19 @@ export class UserRepository {
   async create(db: Sequelize, tx: Transaction, u: NewUser): Promise<UserRecord> {
     try {
       const [row] = await db.query<UserRecord>(
-        `INSERT INTO users (username, email, first_name, last_name, password_hash, is_staff)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        // password_changed_at from this process's clock, like the tokens' iat it is compared with.
+        `INSERT INTO users (username, email, first_name, last_name, password_hash, is_staff, password_changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
         {
-          bind: [u.username, u.email, u.first_name, u.last_name, u.password_hash, u.is_staff ?? false],
+          bind: [
+            u.username,
+            u.email,
+            u.first_name,
+            u.last_name,
+            u.password_hash,
+            u.is_staff ?? false,
+            new Date(),
+          ],
           type: QueryTypes.SELECT,
           transaction: tx,
         },
@@ -88,8 +97,8 @@ export class UserRepository {
   }
 
   async setPassword(db: Sequelize, tx: Transaction, id: number, hash: string): Promise<void> {
-    await db.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', {
-      bind: [id, hash],
+    await db.query('UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1', {
+      bind: [id, hash, new Date()],
       transaction: tx,
     });
   }
