@@ -7,7 +7,7 @@ import { seedDatabase } from '../../data-access/seed.js';
 import { PasswordHasher } from '../../domain/users/password-hasher.js';
 import { startApi, type ApiHarness } from '../http/test-support/api-harness.js';
 import { newRunTag } from './populate-options.js';
-import { populate, type PopulateResult } from './populate.js';
+import { populate, triggerFallbacks, type PopulateResult } from './populate.js';
 import { SAMPLE_PASSWORD } from './populate.main.js';
 
 let h: ApiHarness;
@@ -145,6 +145,27 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
     const r = await h.call('GET', `/api/events/${e.id}/`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.participants_count, e.participants_count);
+  });
+
+  test('when another transaction holds event_participants then the batch keeps the trigger and the counts still match', async () => {
+    const sequelize = h.api.deps.db.sequelize;
+    const fallbacksBefore = triggerFallbacks.batches;
+    const holder = await sequelize.transaction();
+    try {
+      // What a join in flight holds: conflicts with DISABLE TRIGGER's SHARE ROW EXCLUSIVE lock, not with INSERTs.
+      await sequelize.query('LOCK TABLE event_participants IN ROW EXCLUSIVE MODE', { transaction: holder });
+      const r = await populate(sequelize, { size: 'custom', users: 4, events: 6, tag: newRunTag(), seed: 7, batchSize: 6, passwordHash: 'scrypt$unused' });
+      assert.equal(triggerFallbacks.batches, fallbacksBefore + 1);
+      assert.ok((r.rows['event_participants'] ?? 0) > 0);
+      const mismatched = await h.count(
+        'events e',
+        `e.id = ANY($1::int[]) AND e.participants_count <> (SELECT count(*) FROM event_participants p WHERE p.event_id = e.id AND p.status = 'confirmed')`,
+        [r.eventIds],
+      );
+      assert.equal(mismatched, 0);
+    } finally {
+      await holder.rollback();
+    }
   });
 
   test('when it runs again with the same tag then it adds users after the existing ones instead of failing', async () => {

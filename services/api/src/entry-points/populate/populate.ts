@@ -217,9 +217,10 @@ async function insertUsers(sequelize: Sequelize, tx: Transaction, users: SampleU
 
 /**
  * The participants_count trigger runs one UPDATE of the event row per confirmed participant; with the events
- * table's GiST and trigram indexes that is ~90 % of a batch's time. Inside the batch's transaction the trigger
- * is disabled (ALTER TABLE is transactional: no other session ever sees it disabled — they wait on the lock
- * for the ~second the batch takes) and the batch writes the counts itself. If the lock is not granted within
+ * table's GiST and trigram indexes that is ~90 % of a batch's time. At the end of the batch's transaction the
+ * trigger is disabled (ALTER TABLE is transactional: no other session ever sees it disabled). DISABLE TRIGGER
+ * takes a SHARE ROW EXCLUSIVE lock: reads of event_participants go on, writes (a join, a leave) wait until the
+ * batch commits, about a second; the batch has written the counts itself with the events. If the lock is not granted within
  * 3 s (a long transaction on the table), the batch keeps the trigger and is just slower.
  */
 async function disableCountTrigger(sequelize: Sequelize, tx: Transaction): Promise<boolean> {
@@ -244,10 +245,8 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
   const eventIds = await allocateIds(sequelize, tx, 'events', b.events.length);
   const commentIds = await allocateIds(sequelize, tx, 'event_comments', b.comments.length);
   const ev = (i: number) => eventIds[i]!;
-  const ownCounts = await disableCountTrigger(sequelize, tx);
-  if (!ownCounts) triggerFallbacks.batches++;
   const confirmed = new Array<number>(b.events.length).fill(0);
-  if (ownCounts) for (const p of b.participants) if (p.status === 'confirmed') confirmed[p.eventIdx]!++;
+  for (const p of b.participants) if (p.status === 'confirmed') confirmed[p.eventIdx]!++;
 
   await insertColumns(
     sequelize,
@@ -271,24 +270,6 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
       ],
     ),
   );
-
-  // events.participants_count: written above when the trigger is off for this transaction, else kept by it.
-  await insertColumns(
-    sequelize,
-    tx,
-    'event_participants',
-    [
-      ['event_id', 'int'], ['user_id', 'int'], ['status', 'text'], ['emergency_contact', 'text'], ['emergency_phone', 'text'], ['special_needs', 'text'],
-      ['experience_level', 'text'], ['checked_in', 'boolean'], ['check_in_time', 'timestamptz'], ['registered_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-    ],
-    columns(b.participants, [
-      (p) => ev(p.eventIdx), (p) => p.user_id, (p) => p.status, (p) => p.emergency_contact, (p) => p.emergency_phone, (p) => p.special_needs,
-      (p) => p.experience_level, (p) => p.checked_in, (p) => iso(p.check_in_time), (p) => iso(p.registered_at), (p) => iso(p.updated_at),
-    ]),
-  );
-  if (ownCounts) {
-    await sequelize.query('ALTER TABLE event_participants ENABLE TRIGGER event_participants_count_trg', { transaction: tx, type: QueryTypes.RAW });
-  }
 
   await insertColumns(
     sequelize,
@@ -342,6 +323,34 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
       { bind: [b.reports.map((r) => ev(r.eventIdx))], transaction: tx, type: QueryTypes.INSERT },
     );
   }
+  // Participants last: the trigger is off (and writes to the table wait) only from here to the commit. The
+  // counts were written with the events.
+  const ownCounts = await disableCountTrigger(sequelize, tx);
+  if (!ownCounts) triggerFallbacks.batches++;
+  await insertColumns(
+    sequelize,
+    tx,
+    'event_participants',
+    [
+      ['event_id', 'int'], ['user_id', 'int'], ['status', 'text'], ['emergency_contact', 'text'], ['emergency_phone', 'text'], ['special_needs', 'text'],
+      ['experience_level', 'text'], ['checked_in', 'boolean'], ['check_in_time', 'timestamptz'], ['registered_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ],
+    columns(b.participants, [
+      (p) => ev(p.eventIdx), (p) => p.user_id, (p) => p.status, (p) => p.emergency_contact, (p) => p.emergency_phone, (p) => p.special_needs,
+      (p) => p.experience_level, (p) => p.checked_in, (p) => iso(p.check_in_time), (p) => iso(p.registered_at), (p) => iso(p.updated_at),
+    ]),
+  );
+  if (ownCounts) {
+    await sequelize.query('ALTER TABLE event_participants ENABLE TRIGGER event_participants_count_trg', { transaction: tx, type: QueryTypes.RAW });
+  } else {
+    // The trigger counted on top of the counts written with the events: recount from the rows.
+    await sequelize.query(
+      `UPDATE events e SET participants_count = (SELECT count(*) FROM event_participants p WHERE p.event_id = e.id AND p.status = 'confirmed')
+        WHERE e.id = ANY($1::int[])`,
+      { bind: [eventIds], transaction: tx, type: QueryTypes.UPDATE },
+    );
+  }
+
   return eventIds;
 }
 

@@ -485,7 +485,7 @@ export const CHALLENGES = [
   '',
 ];
 
-export const MEETING_POINTS = ['Ponto de encontro na entrada principal', 'Encontro ao lado do quiosque', 'Encontro em frente à escola municipal', 'Encontro na praça', 'Encontro junto ao posto salva-vidas', 'Encontro no estacionamento'];
+export const MEETING_POINTS = ['entrada principal', 'ao lado do quiosque', 'estacionamento', 'portão principal', 'ao lado do bicicletário', 'em frente à sede da administração'];
 export const STREETS = ['Rua das Flores', 'Avenida Beira-Mar', 'Rua Sete de Setembro', 'Rua Quinze de Novembro', 'Avenida Getúlio Vargas', 'Rua Castro Alves', 'Rua Rui Barbosa', 'Rua José de Alencar', 'Avenida Brasil', 'Rua da Paz', 'Travessa São José', 'Rua Tiradentes'];
 
 export const COMMENTS_BEFORE = [

@@ -343,7 +343,6 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
     const city = CITIES[cityIndex]!;
     const { template, kind } = rng.pick(templatesFor(profile, city));
     const place = rng.pick(city[kind]);
-    const neighbourhood = kind === 'neighbourhoods' ? place : rng.pick(city.neighbourhoods);
 
     // 55 % past (1–365 days ago), 45 % future (1–120 days ahead); start 07:00–09:30 in Brasília time (UTC−3).
     const past = rng.chance(0.55);
@@ -371,7 +370,7 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
     const address =
       kind === 'neighbourhoods'
         ? `${rng.pick(STREETS)}, ${rng.int(10, 2500)} - ${place}`
-        : `${place} - ${rng.pick(MEETING_POINTS)}, ${neighbourhood}`;
+        : `${place}, ${rng.pick(MEETING_POINTS)}`;
     const eventIdx = batch.events.length;
     const updated = status === 'completed' || status === 'cancelled' ? clampPast(Math.max(created, past ? end + HOUR : created), nowMs) : new Date(created);
     batch.events.push({
