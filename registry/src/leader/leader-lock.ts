@@ -152,7 +152,7 @@ export class LeaderLock extends EventEmitter {
               }
             }
             // Lock-delay still running or just taken: look again shortly, without blocking.
-            await this.sleep(Math.min(200, Math.max(50, this.lockDelayMs / 5)));
+            await this.sleep(Math.min(100, Math.max(50, this.lockDelayMs / 10)));
             keyFree = !(await this.waitForKey(false))?.Session;
           } else {
             keyFree = !(await this.waitForKey(true))?.Session;
