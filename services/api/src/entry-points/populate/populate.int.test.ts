@@ -14,6 +14,7 @@ let h: ApiHarness;
 let result: PopulateResult;
 const tag = newRunTag();
 const progress: string[] = [];
+const tags = [tag];
 
 before(async () => {
   h = await startApi();
@@ -31,6 +32,9 @@ before(async () => {
   });
 });
 after(async () => {
+  // Leave the shared test database as found (leaderboards and counts in other suites): deleting the run's
+  // users cascades to their events, participations, comments, reports, badges and profiles.
+  if (h) for (const t of tags) await h.sql(`DELETE FROM users WHERE username LIKE $1 RETURNING id`, [`%.${t}.%`]);
   await h?.close();
 });
 
@@ -154,7 +158,8 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
     try {
       // What a join in flight holds: conflicts with DISABLE TRIGGER's SHARE ROW EXCLUSIVE lock, not with INSERTs.
       await sequelize.query('LOCK TABLE event_participants IN ROW EXCLUSIVE MODE', { transaction: holder });
-      const r = await populate(sequelize, { size: 'custom', users: 4, events: 6, tag: newRunTag(), seed: 7, batchSize: 6, passwordHash: 'scrypt$unused' });
+      tags.push(newRunTag());
+      const r = await populate(sequelize, { size: 'custom', users: 4, events: 6, tag: tags[1]!, seed: 7, batchSize: 6, passwordHash: 'scrypt$unused' });
       assert.equal(triggerFallbacks.batches, fallbacksBefore + 1);
       assert.ok((r.rows['event_participants'] ?? 0) > 0);
       const mismatched = await h.count(
