@@ -57,7 +57,8 @@ function consulConfirmation(addrs: string[]): { at: () => number; stop: () => vo
 
 async function runGateway(config: GatewayConfig, log: Logger, register: boolean): Promise<void> {
   const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
-  const catalog = registry.watchServices();
+  // Coalesce bursts of per-service changes briefly only: a new or departed instance should take effect within ms.
+  const catalog = registry.watchServices({ coalesceMs: 5 });
   const confirmation = consulConfirmation(config.CONSUL_HTTP_ADDR.split(',').map((a) => a.trim().replace(/^https?:\/\//, '')));
   const gw = await startGateway(config, { catalog, redis: null, log, viewConfirmedAt: confirmation.at });
   let stopping = false;
