@@ -681,6 +681,21 @@ describe('stats, badges, leaderboard, rank', () => {
     const nobody = await registerAndLogin(h);
     const noRank = await h.call('GET', '/api/users/rank/', { token: nobody.access });
     assert.equal(noRank.body.rank, null);
+
+    // Hidden participation history hides the totals from others; a private profile leaves the board.
+    await h.call('PATCH', '/api/users/profile/', {
+      token: u.access,
+      body: { show_participation_history: false },
+    });
+    const seenByOther = await h.call('GET', `/api/users/profile/${u.username}/`, { token: nobody.access });
+    assert.equal(seenByOther.status, 200);
+    assert.equal(seenByOther.body.total_hours_volunteered, null);
+    await h.call('PATCH', '/api/users/profile/', { token: u.access, body: { is_public_profile: false } });
+    const board2 = await h.call('GET', '/api/users/leaderboard/?category=events&page_size=100');
+    assert.equal(
+      board2.body.results.find((x: { user: { id: number } }) => x.user.id === u.id),
+      undefined,
+    );
   });
 
   test('when the leaderboard or rank get a bad category then 400 on the field; rank needs a login', async () => {
