@@ -10,7 +10,7 @@ import { runMigrations } from '../../data-access/migrator.js';
 import { seedDatabase } from '../../data-access/seed.js';
 import { PasswordHasher } from '../../domain/users/password-hasher.js';
 import { loadPopulateOptions } from './populate-options.js';
-import { populate, tableMs, triggerFallbacks, type PopulateProgress, type PopulateResult } from './populate.js';
+import { populate, type PopulateProgress, type PopulateResult } from './populate.js';
 
 /** The password of every sample user (printed at the end). */
 export const SAMPLE_PASSWORD = 'Mutiroes-2026!';
@@ -33,6 +33,8 @@ export function summaryTable(r: PopulateResult): string {
     const rows = phase === 'users' ? (r.rows['users'] ?? 0) * 2 : phase === 'events' ? ['events', 'event_participants', 'event_resources', 'event_comments', 'event_reports'].reduce((s, t) => s + (r.rows[t] ?? 0), 0) : 0;
     lines.push(`  ${phase.padEnd(22)} ${secs(ms).padStart(8)} ${rows && ms ? num(Math.round(rows / (ms / 1000))).padStart(10) : ''}`);
   }
+  lines.push(`  INSERT time per table: ${Object.entries(r.tableMs).map(([t, ms]) => `${t} ${secs(ms)}`).join(', ')}`);
+  if (r.triggerKeptBatches) lines.push(`  ${r.triggerKeptBatches} batch(es) kept the participants_count trigger (lock not granted in 3 s)`);
   lines.push('', `  log in as any sample user with password ${SAMPLE_PASSWORD}`);
   if (r.sampleOrganizer) lines.push(`    organiser: ${r.sampleOrganizer.email}`);
   if (r.sampleVolunteer) lines.push(`    volunteer: ${r.sampleVolunteer.email}`);
@@ -65,8 +67,6 @@ async function main(): Promise<void> {
     const passwordHash = await new PasswordHasher(config.PASSWORD_SCRYPT_N).hash(SAMPLE_PASSWORD);
     const result = await populate(pg.sequelize, { ...options, passwordHash, onProgress: (p) => console.log(progressLine(p)) });
     console.log(summaryTable(result));
-    console.log(`  INSERT time per table: ${Object.entries(tableMs).map(([t, ms]) => `${t} ${secs(ms)}`).join(', ')}`);
-    if (triggerFallbacks.batches) console.log(`  ${triggerFallbacks.batches} batch(es) kept the participants_count trigger (lock not granted in 3 s)`);
   } finally {
     await pg.close();
     await registry.close();

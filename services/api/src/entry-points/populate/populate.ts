@@ -39,6 +39,10 @@ export interface PopulateResult {
   eventsByStatus: Record<string, number>;
   /** Milliseconds per phase. */
   timings: Record<string, number>;
+  /** Milliseconds of INSERT per table. */
+  tableMs: Record<string, number>;
+  /** Batches that could not take the lock to switch the participants_count trigger off (slower, same rows). */
+  triggerKeptBatches: number;
   totalMs: number;
   userIds: number[];
   eventIds: number[];
@@ -49,10 +53,14 @@ export interface PopulateResult {
 type Col = [name: string, pgType: string];
 
 /** `INSERT INTO table (cols) SELECT * FROM unnest($1::t1[], $2::t2[], …)`; `values` are column arrays. */
-/** Milliseconds spent per table's INSERTs in this process (reported in the summary). */
-export const tableMs: Record<string, number> = {};
+interface Writer {
+  sequelize: Sequelize;
+  tx: Transaction;
+  /** Milliseconds per table, summed into the result. */
+  tableMs: Record<string, number>;
+}
 
-async function insertColumns(sequelize: Sequelize, tx: Transaction, table: string, cols: Col[], values: unknown[][], suffix = ''): Promise<void> {
+async function insertColumns({ sequelize, tx, tableMs }: Writer, table: string, cols: Col[], values: unknown[][], suffix = ''): Promise<void> {
   if (!values[0]?.length) return;
   const t = Date.now();
   const sql = `INSERT INTO ${table} (${cols.map((c) => c[0]).join(', ')})
@@ -85,6 +93,8 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
     participantsByStatus: {},
     eventsByStatus: {},
     timings: {},
+    tableMs: {},
+    triggerKeptBatches: 0,
     totalMs: 0,
     userIds: [],
     eventIds: [],
@@ -113,7 +123,7 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
     const users = generateUsers(rng, { tag: run.tag, firstNumber: number, count: n, categoryIds: categories.map((c) => c.id), now });
     await sequelize.transaction(async (tx) => {
       const ids = await allocateIds(sequelize, tx, 'users', n);
-      const inserted = await insertUsers(sequelize, tx, users, ids, run.passwordHash);
+      const inserted = await insertUsers({ sequelize, tx, tableMs: result.tableMs }, users, ids, run.passwordHash);
       for (let i = 0; i < n; i++) {
         if (!inserted.has(ids[i]!)) continue;
         const u = users[i]!;
@@ -139,8 +149,9 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
     const n = Math.min(run.batchSize, run.events - done);
     const batch = generateEvents(rng, pool, n, now);
     await sequelize.transaction(async (tx) => {
-      const ids = await writeEventBatch(sequelize, tx, batch);
-      result.eventIds.push(...ids);
+      const written = await writeEventBatch({ sequelize, tx, tableMs: result.tableMs }, batch);
+      result.eventIds.push(...written.eventIds);
+      if (written.keptTrigger) result.triggerKeptBatches++;
     });
     bump(result.rows, 'events', batch.events.length);
     bump(result.rows, 'event_participants', batch.participants.length);
@@ -176,7 +187,8 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
   return result;
 }
 
-async function insertUsers(sequelize: Sequelize, tx: Transaction, users: SampleUser[], ids: number[], hash: string): Promise<Set<number>> {
+async function insertUsers(w: Writer, users: SampleUser[], ids: number[], hash: string): Promise<Set<number>> {
+  const { sequelize, tx } = w;
   const v = columns(users, [
     (u) => u.username,
     (u) => u.email,
@@ -196,8 +208,7 @@ async function insertUsers(sequelize: Sequelize, tx: Transaction, users: SampleU
   const inserted = new Set(rows.map((r) => r.id));
   const kept = users.map((u, i) => ({ u, id: ids[i]! })).filter((x) => inserted.has(x.id));
   await insertColumns(
-    sequelize,
-    tx,
+    w,
     'user_profiles',
     [
       ['user_id', 'int'], ['phone', 'text'], ['birth_date', 'date'], ['bio', 'text'], ['city', 'text'], ['state', 'text'], ['zip_code', 'text'],
@@ -211,7 +222,7 @@ async function insertUsers(sequelize: Sequelize, tx: Transaction, users: SampleU
     'ON CONFLICT (user_id) DO NOTHING',
   );
   const interests = kept.flatMap((x) => x.u.interests.map((c) => [x.id, c] as const));
-  await insertColumns(sequelize, tx, 'user_interests', [['user_id', 'int'], ['category_id', 'int']], columns(interests, [(r) => r[0], (r) => r[1]]), 'ON CONFLICT DO NOTHING');
+  await insertColumns(w, 'user_interests', [['user_id', 'int'], ['category_id', 'int']], columns(interests, [(r) => r[0], (r) => r[1]]), 'ON CONFLICT DO NOTHING');
   return inserted;
 }
 
@@ -238,10 +249,8 @@ async function disableCountTrigger(sequelize: Sequelize, tx: Transaction): Promi
   }
 }
 
-/** Batches that kept the trigger (lock not granted): reported in the summary. */
-export const triggerFallbacks = { batches: 0 };
-
-async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBatch): Promise<number[]> {
+async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: number[]; keptTrigger: boolean }> {
+  const { sequelize, tx } = w;
   const eventIds = await allocateIds(sequelize, tx, 'events', b.events.length);
   const commentIds = await allocateIds(sequelize, tx, 'event_comments', b.comments.length);
   const ev = (i: number) => eventIds[i]!;
@@ -249,8 +258,7 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
   for (const p of b.participants) if (p.status === 'confirmed') confirmed[p.eventIdx]!++;
 
   await insertColumns(
-    sequelize,
-    tx,
+    w,
     'events',
     [
       ['id', 'int'], ['title', 'text'], ['description', 'text'], ['category_id', 'int'], ['organizer_id', 'int'], ['address', 'text'],
@@ -272,8 +280,7 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
   );
 
   await insertColumns(
-    sequelize,
-    tx,
+    w,
     'event_resources',
     [
       ['event_id', 'int'], ['name', 'text'], ['description', 'text'], ['resource_type', 'text'], ['quantity_needed', 'int'], ['quantity_provided', 'int'],
@@ -287,8 +294,7 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
 
   // Parents precede their replies in the list, and foreign keys are checked at the end of the statement.
   await insertColumns(
-    sequelize,
-    tx,
+    w,
     'event_comments',
     [['id', 'int'], ['event_id', 'int'], ['user_id', 'int'], ['parent_id', 'int'], ['content', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
     columns(
@@ -298,8 +304,7 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
   );
 
   await insertColumns(
-    sequelize,
-    tx,
+    w,
     'event_reports',
     [
       ['event_id', 'int'], ['created_by', 'int'], ['total_participants', 'int'], ['total_hours', 'numeric'], ['trash_collected_kg', 'numeric'],
@@ -326,10 +331,8 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
   // Participants last: the trigger is off (and writes to the table wait) only from here to the commit. The
   // counts were written with the events.
   const ownCounts = await disableCountTrigger(sequelize, tx);
-  if (!ownCounts) triggerFallbacks.batches++;
   await insertColumns(
-    sequelize,
-    tx,
+    w,
     'event_participants',
     [
       ['event_id', 'int'], ['user_id', 'int'], ['status', 'text'], ['emergency_contact', 'text'], ['emergency_phone', 'text'], ['special_needs', 'text'],
@@ -351,7 +354,7 @@ async function writeEventBatch(sequelize: Sequelize, tx: Transaction, b: EventBa
     );
   }
 
-  return eventIds;
+  return { eventIds, keptTrigger: !ownCounts };
 }
 
 /**
