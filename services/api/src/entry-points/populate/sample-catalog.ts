@@ -180,32 +180,34 @@ export const SURNAMES = [
   'Tavares', 'Brandão', 'Guimarães', 'Queiroz',
 ];
 
-export const VOLUNTEER_BIOS = [
-  'Bióloga e mergulhadora, apaixonada pelo mar e pelos recifes de coral.',
-  'Estudante de engenharia ambiental. Acredito que pequenas ações mudam o bairro.',
-  'Professor de geografia da rede pública; levo meus alunos para os mutirões.',
-  'Aposentado, cuido da horta do bairro e planto mudas sempre que posso.',
-  'Surfista e voluntária em limpezas de praia desde 2018.',
-  'Mãe de dois, quero deixar uma cidade mais verde para eles.',
-  'Catador de recicláveis e membro de cooperativa.',
-  'Fotógrafo de natureza; registro antes e depois de cada mutirão.',
-  'Enfermeira, ajudo com primeiros socorros nos eventos.',
-  'Escoteiro há 15 anos. Sempre alerta!',
-  'Técnica em agroecologia, trabalho com sistemas agroflorestais.',
-  'Remador no rio aos fins de semana e voluntário na limpeza das margens.',
-  '',
-  '',
+/** [female, male] wording of each bio. */
+export const VOLUNTEER_BIOS: ReadonlyArray<readonly [string, string]> = [
+  ['Bióloga e mergulhadora, apaixonada pelo mar e pelos recifes de coral.', 'Biólogo e mergulhador, apaixonado pelo mar e pelos recifes de coral.'],
+  ['Estudante de engenharia ambiental. Acredito que pequenas ações mudam o bairro.', 'Estudante de engenharia ambiental. Acredito que pequenas ações mudam o bairro.'],
+  ['Professora de geografia da rede pública; levo meus alunos para os mutirões.', 'Professor de geografia da rede pública; levo meus alunos para os mutirões.'],
+  ['Aposentada, cuido da horta do bairro e planto mudas sempre que posso.', 'Aposentado, cuido da horta do bairro e planto mudas sempre que posso.'],
+  ['Surfista e voluntária em limpezas de praia desde 2018.', 'Surfista e voluntário em limpezas de praia desde 2018.'],
+  ['Mãe de dois, quero deixar uma cidade mais verde para eles.', 'Pai de dois, quero deixar uma cidade mais verde para eles.'],
+  ['Catadora de recicláveis e membro de cooperativa.', 'Catador de recicláveis e membro de cooperativa.'],
+  ['Fotógrafa de natureza; registro antes e depois de cada mutirão.', 'Fotógrafo de natureza; registro antes e depois de cada mutirão.'],
+  ['Enfermeira, ajudo com primeiros socorros nos eventos.', 'Enfermeiro, ajudo com primeiros socorros nos eventos.'],
+  ['Escoteira há 15 anos. Sempre alerta!', 'Escoteiro há 15 anos. Sempre alerta!'],
+  ['Técnica em agroecologia, trabalho com sistemas agroflorestais.', 'Técnico em agroecologia, trabalho com sistemas agroflorestais.'],
+  ['Remadora no rio aos fins de semana e voluntária na limpeza das margens.', 'Remador no rio aos fins de semana e voluntário na limpeza das margens.'],
+  ['', ''],
+  ['', ''],
 ];
-export const ORGANIZER_BIOS = [
-  'Coordeno o coletivo de limpeza de praias da cidade há cinco anos.',
-  'Presidente da associação de moradores; organizamos mutirões todo mês.',
-  'Educadora ambiental, organizo oficinas e plantios com escolas.',
-  'Fundador de uma ONG de proteção de manguezais.',
-  'Engenheiro florestal; coordeno plantios de espécies nativas da Mata Atlântica.',
-  'Liderança comunitária e articuladora da rede de hortas urbanas.',
+export const ORGANIZER_BIOS: ReadonlyArray<readonly [string, string]> = [
+  ['Coordeno o coletivo de limpeza de praias da cidade há cinco anos.', 'Coordeno o coletivo de limpeza de praias da cidade há cinco anos.'],
+  ['Presidente da associação de moradores; organizamos mutirões todo mês.', 'Presidente da associação de moradores; organizamos mutirões todo mês.'],
+  ['Educadora ambiental, organizo oficinas e plantios com escolas.', 'Educador ambiental, organizo oficinas e plantios com escolas.'],
+  ['Fundadora de uma ONG de proteção de manguezais.', 'Fundador de uma ONG de proteção de manguezais.'],
+  ['Engenheira florestal; coordeno plantios de espécies nativas da Mata Atlântica.', 'Engenheiro florestal; coordeno plantios de espécies nativas da Mata Atlântica.'],
+  ['Liderança comunitária e articuladora da rede de hortas urbanas.', 'Liderança comunitária e articulador da rede de hortas urbanas.'],
 ];
 
-export const EMERGENCY_RELATIONS = ['mãe', 'pai', 'irmã', 'irmão', 'esposa', 'marido', 'companheira', 'companheiro', 'tia', 'amiga'];
+export const EMERGENCY_RELATIONS_FEMALE = ['mãe', 'irmã', 'esposa', 'companheira', 'tia', 'amiga', 'filha'];
+export const EMERGENCY_RELATIONS_MALE = ['pai', 'irmão', 'marido', 'companheiro', 'tio', 'amigo', 'filho'];
 export const SPECIAL_NEEDS = [
   'Alergia a picada de inseto (levo antialérgico).',
   'Asma leve.',

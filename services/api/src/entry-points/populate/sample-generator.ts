@@ -9,7 +9,8 @@ import {
   CITIES,
   COMMENTS_AFTER,
   COMMENTS_BEFORE,
-  EMERGENCY_RELATIONS,
+  EMERGENCY_RELATIONS_FEMALE,
+  EMERGENCY_RELATIONS_MALE,
   FEMALE_NAMES,
   GENERIC_PROFILE,
   MALE_NAMES,
@@ -127,7 +128,7 @@ export function generateUsers(rng: Rng, o: { tag: string; firstNumber: number; c
       profile: {
         phone: `+55${city.ddd}9${String(rng.int(0, 99_999_999)).padStart(8, '0')}`,
         birth_date: birth.toISOString().slice(0, 10),
-        bio: rng.pick(isOrganizer ? ORGANIZER_BIOS : VOLUNTEER_BIOS),
+        bio: rng.pick(isOrganizer ? ORGANIZER_BIOS : VOLUNTEER_BIOS)[female ? 0 : 1],
         city: city.name,
         state: city.state,
         zip_code: cep(rng, city),
@@ -447,7 +448,7 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
         eventIdx,
         user_id: u.id,
         status: ps,
-        emergency_contact: rng.chance(0.6) ? `${rng.pick(FEMALE_NAMES)} ${u.last_name.split(' ').pop()} (${rng.pick(EMERGENCY_RELATIONS)})` : '',
+        emergency_contact: rng.chance(0.6) ? emergencyContact(rng, u) : '',
         emergency_phone: rng.chance(0.6) ? `(${CITIES[u.cityIndex]!.ddd}) 9${rng.int(1000, 9999)}-${rng.int(1000, 9999)}` : '',
         special_needs: rng.chance(0.05) ? rng.pick(SPECIAL_NEEDS) : '',
         experience_level: rng.chance(0.55) ? 'beginner' : rng.chance(0.65) ? 'intermediate' : 'advanced',
@@ -512,6 +513,12 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
     }
   }
   return batch;
+}
+
+function emergencyContact(rng: Rng, u: UserRef): string {
+  const female = rng.chance(0.6);
+  const name = rng.pick(female ? FEMALE_NAMES : MALE_NAMES);
+  return `${name} ${u.last_name.split(' ').pop()} (${rng.pick(female ? EMERGENCY_RELATIONS_FEMALE : EMERGENCY_RELATIONS_MALE)})`;
 }
 
 function sampleDistinct<T>(rng: Rng, items: readonly T[], k: number): T[] {
