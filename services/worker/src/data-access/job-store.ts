@@ -86,19 +86,22 @@ export class JobStore {
   }
 
   async get(queue: string, id: string): Promise<JobView | undefined> {
-    const [raw, attempts] = await Promise.all([this.redis.hget(this.k(queue, 'jobs'), id), this.telemetry.attempts(queue, id)]);
+    // One MULTI: the stored job and its state are read from the same instant (a job finishing between two
+    // reads would otherwise show as failed with the data of before the failure).
+    const m = this.redis.multi();
+    m.hget(this.k(queue, 'jobs'), id).lpos(this.k(queue, 'waiting'), id).lpos(this.k(queue, 'active'), id)
+      .zscore(this.k(queue, 'delayed'), id).sismember(this.k(queue, 'failed'), id).zscore(keys.dead(queue), id);
+    const [r, attempts] = await Promise.all([m.exec().then((res) => (res ?? []).map(([, v]) => v)), this.telemetry.attempts(queue, id)]);
+    const raw = r[0] as string | null;
     if (!raw) {
-      const recent = (await this.telemetry.recent(queue, 0, -1)).find((r) => r.id === id);
+      const recent = (await this.telemetry.recent(queue, 0, -1)).find((x) => x.id === id);
       if (!recent) return attempts.length ? { id, queue, state: 'unknown', data: null, request_id: null, created_at: null, delay_until: null, retries_left: null, errors: [], attempts } : undefined;
       return {
         id, queue, state: 'succeeded', data: recent.data, request_id: requestIdOf(recent.data), created_at: recent.created_at, delay_until: null,
         retries_left: null, errors: [], result: recent.result, finished_at: recent.finished_at, attempts,
       };
     }
-    const m = this.redis.multi();
-    m.lpos(this.k(queue, 'waiting'), id).lpos(this.k(queue, 'active'), id).zscore(this.k(queue, 'delayed'), id).sismember(this.k(queue, 'failed'), id).zscore(keys.dead(queue), id);
-    const r = ((await m.exec()) ?? []).map(([, v]) => v);
-    const state: JobState | 'unknown' = r[4] !== null ? 'dead' : r[0] !== null ? 'waiting' : r[1] !== null ? 'active' : r[2] !== null ? 'delayed' : r[3] === 1 ? 'failed' : 'unknown';
+    const state: JobState | 'unknown' = r[5] !== null ? 'dead' : r[1] !== null ? 'waiting' : r[2] !== null ? 'active' : r[3] !== null ? 'delayed' : r[4] === 1 ? 'failed' : 'unknown';
     return toView(queue, id, JSON.parse(raw) as StoredJob, state, attempts);
   }
 

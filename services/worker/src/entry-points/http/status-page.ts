@@ -37,6 +37,8 @@ pre{background:#f8fafc;padding:6px;font-size:12px;max-height:260px;overflow:auto
 <script>
 "use strict";
 const $ = (s) => document.querySelector(s);
+// Re-render only what changed: a table rebuilt under the pointer would swallow clicks.
+const setHtml = (sel, html) => { const el = $(sel); if (el.lastHtml !== html) { el.innerHTML = html; el.lastHtml = html; } };
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"})[c]);
 let page = 1, viewer = {admin:false};
 $("#token").value = localStorage.getItem("mutiroes_token") || "";
@@ -47,9 +49,9 @@ const ago = (iso) => iso ? Math.max(0, Math.round((Date.now() - Date.parse(iso))
 async function refreshViewer(){ try { viewer = await api("/me"); } catch { viewer = {admin:false}; } $("#who").textContent = viewer.admin ? "admin: " + (viewer.username || viewer.user_id) : viewer.authenticated ? "usuário (somente leitura)" : "anônimo (somente leitura)"; }
 async function overview(){
   const o = await api("/overview");
-  $("#workers tbody").innerHTML = o.workers.map((w) => '<tr class="worker-row" data-instance="'+esc(w.instance)+'"><td>'+esc(w.instance)+'</td><td>'+esc(w.host)+' / '+w.pid+'</td><td class="n">'+w.concurrency+' × '+w.queues.length+'</td><td>'+(w.active_jobs.length ? w.active_jobs.map((a) => esc(a.queue)+'#'+esc(a.job_id)).join("<br>") : '<span class="muted">ocioso</span>')+'</td><td class="n">'+w.processed+' / <span class="bad">'+w.failed+'</span></td><td>'+ago(w.beat_at)+'</td></tr>').join("") || '<tr><td colspan="6" class="bad">nenhum worker online</td></tr>';
+  setHtml("#workers tbody", o.workers.map((w) => '<tr class="worker-row" data-instance="'+esc(w.instance)+'"><td>'+esc(w.instance)+'</td><td>'+esc(w.host)+' / '+w.pid+'</td><td class="n">'+w.concurrency+' × '+w.queues.length+'</td><td>'+(w.active_jobs.length ? w.active_jobs.map((a) => esc(a.queue)+'#'+esc(a.job_id)).join("<br>") : '<span class="muted">ocioso</span>')+'</td><td class="n">'+w.processed+' / <span class="bad">'+w.failed+'</span></td><td>'+ago(w.beat_at)+'</td></tr>').join("") || '<tr><td colspan="6" class="bad">nenhum worker online</td></tr>');
   const names = Object.keys(o.queues);
-  $("#queues tbody").innerHTML = names.map((q) => { const c = o.queues[q]; return '<tr><td>'+esc(q)+'</td>'+["waiting","active","delayed","succeeded","failed","dead"].map((s) => '<td class="n" data-queue="'+esc(q)+'" data-state="'+s+'">'+c[s]+'</td>').join("")+'</tr>'; }).join("");
+  setHtml("#queues tbody", names.map((q) => { const c = o.queues[q]; return '<tr><td>'+esc(q)+'</td>'+["waiting","active","delayed","succeeded","failed","dead"].map((s) => '<td class="n" data-queue="'+esc(q)+'" data-state="'+s+'">'+c[s]+'</td>').join("")+'</tr>'; }).join(""));
   const sel = $("#jq"); if(!sel.options.length){ sel.innerHTML = names.map((q) => "<option>"+esc(q)+"</option>").join(""); loadJobs(); }
   $("#updated").textContent = "atualizado " + new Date(o.generated_at).toLocaleTimeString("pt-BR");
 }
@@ -68,7 +70,7 @@ async function loadJobs(){
   const pages = Math.max(1, Math.ceil(r.total / 20)); $("#pageinfo").textContent = "página " + page + " de " + pages + " (" + r.total + ")";
   $("#prev").disabled = page <= 1; $("#next").disabled = page >= pages;
   const canAct = s === "failed" || s === "dead";
-  $("#jobs tbody").innerHTML = r.jobs.map((j) => '<tr class="job-row" data-id="'+esc(j.id)+'"><td><a href="#" class="open" data-id="'+esc(j.id)+'">'+esc(j.id)+'</a></td><td>'+esc(j.created_at || "")+'</td><td>'+esc(j.request_id || "")+'</td><td class="n">'+(j.retries_left ?? "")+'</td><td>'+esc((j.errors[0] || "").split("\n")[0].slice(0,120))+'</td><td>'+(canAct ? '<button class="retry-btn" data-id="'+esc(j.id)+'" '+(viewer.admin ? "" : "disabled title=\"somente administradores\"")+'>tentar de novo</button> ' : '')+(s !== "succeeded" ? '<button class="remove-btn" data-id="'+esc(j.id)+'" '+(viewer.admin ? "" : "disabled")+'>remover</button>' : '')+'</td></tr>').join("") || '<tr><td colspan="6" class="muted">nenhum job</td></tr>';
+  setHtml("#jobs tbody", r.jobs.map((j) => '<tr class="job-row" data-id="'+esc(j.id)+'"><td><a href="#" class="open" data-id="'+esc(j.id)+'">'+esc(j.id)+'</a></td><td>'+esc(j.created_at || "")+'</td><td>'+esc(j.request_id || "")+'</td><td class="n">'+(j.retries_left ?? "")+'</td><td>'+esc((j.errors[0] || "").split("\n")[0].slice(0,120))+'</td><td>'+(canAct ? '<button class="retry-btn" data-id="'+esc(j.id)+'" '+(viewer.admin ? "" : "disabled title=\"somente administradores\"")+'>tentar de novo</button> ' : '')+(s !== "succeeded" ? '<button class="remove-btn" data-id="'+esc(j.id)+'" '+(viewer.admin ? "" : "disabled")+'>remover</button>' : '')+'</td></tr>').join("") || '<tr><td colspan="6" class="muted">nenhum job</td></tr>');
 }
 document.addEventListener("click", async (ev) => {
   const el = ev.target.closest("button,a.open"); if(!el || !el.dataset.id) return; ev.preventDefault();
