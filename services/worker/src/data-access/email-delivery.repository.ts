@@ -12,7 +12,7 @@ export type ClaimResult =
   | { outcome: 'busy'; id: number; claimedUntil: Date };
 
 export class EmailDeliveryRepository {
-  constructor(private readonly db: JobDatabase, private readonly leaseMs = 30_000) {}
+  constructor(private readonly db: JobDatabase, private readonly leaseMs = 20_000) {}
 
   async claim(key: DeliveryKey, job: DeliveryJobInfo, opts: DeadlineOptions): Promise<ClaimResult> {
     const token = randomUUID();

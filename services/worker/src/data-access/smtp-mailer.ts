@@ -36,7 +36,7 @@ export class SmtpMailer implements Mailer {
       ignoreTLS: true,
       connectionTimeout: 5000,
       greetingTimeout: 5000,
-      socketTimeout: this.opts.socketTimeoutMs ?? 15_000,
+      socketTimeout: this.opts.socketTimeoutMs ?? 10_000,
     });
     const onAbort = () => transport.close();
     signal?.addEventListener('abort', onAbort, { once: true });

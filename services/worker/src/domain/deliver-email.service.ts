@@ -18,8 +18,8 @@ export async function deliverEmail(
   if (claim.outcome === 'busy') throw new DeliveryBusyError(`${key.template}/${key.ref}/${key.recipient}`);
   const digest = createHash('sha1').update(`${key.recipient.toLowerCase()}|${key.template}|${key.ref}`).digest('hex').slice(0, 20);
   const messageId = `<${key.template}.${digest}@mutiroes.local>`;
-  // One send is bounded on its own too, so the ledger lease (30 s) always outlives it.
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(25_000)]);
+  // One send is bounded on its own too, so the ledger lease (20 s) always outlives it.
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(15_000)]);
   try {
     await deps.mailer.send(
       {
