@@ -94,6 +94,11 @@ describe('outbox relay', () => {
       [r.body.id],
     );
     assert.ok(row);
+    // A job for a queue this instance never used before: its bee-queue Queue is born while Redis is down.
+    const probeQueue = `api_test_probe_${process.pid}`;
+    const probeId = await h.api.deps.db.sequelize.transaction((tx) =>
+      h.api.deps.outbox.enqueue(tx, probeQueue, { probe: true }),
+    );
     // The relay tries and fails: the row stays pending, the failure recorded.
     await waitFor(
       async () =>
@@ -141,6 +146,17 @@ describe('outbox relay', () => {
       }
       const waiting = await redis.lrange('bq:send_welcome_email:waiting', 0, -1);
       assert.ok(waiting.filter((id) => id === jobId).length <= 1, 'enqueued at most once');
+
+      await waitFor(async () => (await redis.hget(`bq:${probeQueue}:jobs`, `outbox:${probeId}`)) !== null, {
+        timeoutMs: 30_000,
+        description: 'the job of the queue created during the outage',
+      });
+      assert.ok(
+        h.api.redis.listenerCount('error') < 10,
+        'queues rebuilt during the outage left no listeners behind',
+      );
+      const keys = await redis.keys(`bq:${probeQueue}:*`);
+      if (keys.length) await redis.del(...keys);
     } finally {
       redis.disconnect();
     }

@@ -59,6 +59,10 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
   const queue = (name: string): Queue => {
     let q = queues.get(name);
     if (!q) {
+      // bee-queue handed a shared client that is not ready waits for 'ready' and, on the first 'error'
+      // meanwhile, DISCONNECTS it for good (lib/redis.js createClient) — that would kill the instance's
+      // Redis client. So a Queue is only ever built on a ready client (checked in the same tick).
+      if (o.redis.status !== 'ready') throw new Error(`redis not ready (${o.redis.status})`);
       q = new Queue(name, {
         redis: o.redis as unknown as Queue.QueueSettings['redis'],
         isWorker: false,
@@ -73,7 +77,16 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     return q;
   };
 
+  const resetQueue = (name: string) => {
+    const q = queues.get(name);
+    if (!q) return;
+    queues.delete(name);
+    q.close(0).catch(() => undefined);
+  };
+
   const enqueue = async (row: OutboxRow): Promise<void> => {
+    // Known down: fail fast instead of piling commands into ioredis' offline queue for the timeout.
+    if (o.redis.status !== 'ready') throw new Error(`redis not ready (${o.redis.status})`);
     const data = {
       ...row.data,
       request_id: row.data['request_id'] ?? row.request_id ?? undefined,
@@ -103,6 +116,9 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
           } catch (e) {
             // Keep order and stop at the first failure: Redis is most likely down for all of them.
             failure = { ids: [row.id], error: e instanceof Error ? e.message : String(e) };
+            // A bee-queue Queue whose start-up (script loading) failed while Redis was away stays broken
+            // for good: drop it, the next pass builds a fresh one on the (shared, reconnecting) client.
+            resetQueue(row.job_name);
             break;
           }
         }
