@@ -71,6 +71,10 @@ export function createDatabase(o: DatabaseOptions): Database {
           /* not ours */
         }
       });
+      // Re-subscribe on every 'ready': a first SUBSCRIBE that failed while Redis was away is not re-sent by ioredis.
+      sub.on('ready', () => {
+        sub?.subscribe(RYW_CHANNEL).catch(() => undefined);
+      });
       await sub.subscribe(RYW_CHANNEL);
     },
     async stop() {

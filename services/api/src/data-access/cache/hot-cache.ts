@@ -87,7 +87,12 @@ export function createHotCache(opts: { redis?: Redis; log: Logger; ttlS?: number
         }
       });
       // After a reconnect we may have missed messages: drop everything (cheap, bounded by the TTL anyway).
-      sub.on('ready', () => cache.flushAll());
+      // Subscribing on every 'ready' (idempotent in Redis) also covers a first SUBSCRIBE that failed
+      // while Redis was away at boot, which ioredis would not re-send on its own.
+      sub.on('ready', () => {
+        cache.flushAll();
+        sub?.subscribe(INVALIDATE_CHANNEL).catch(() => undefined);
+      });
       await sub.subscribe(INVALIDATE_CHANNEL);
     },
     async close() {

@@ -161,4 +161,52 @@ describe('outbox relay', () => {
       redis.disconnect();
     }
   });
+
+  test('when an instance boots while Redis is down then it serves, and relays and receives invalidations once Redis is back', async () => {
+    for (const name of ['redis-1', 'redis-2']) {
+      await mesh.stop(name);
+      stopped.push(name);
+    }
+    const booting = Date.now();
+    const late = await startApi();
+    try {
+      assert.ok(Date.now() - booting < 20_000, 'boot does not wait for Redis');
+      const username = late.unique('bootnoredis');
+      const r = await late.call('POST', '/api/users/register/', {
+        body: {
+          username,
+          email: `${username}@example.test`,
+          password: STRONG_PASSWORD,
+          password_confirm: STRONG_PASSWORD,
+        },
+      });
+      assert.equal(r.status, 201, r.text);
+      for (const name of [...stopped]) await mesh.start(name);
+      stopped.length = 0;
+      await mesh.waitHealthy({ timeoutMs: 120_000 });
+      await waitFor(
+        async () =>
+          (
+            await late.sql<{ e: Date | null }>(
+              "SELECT enqueued_at AS e FROM outbox WHERE job_name = 'send_welcome_email' AND (data->>'user_id')::int = $1",
+              [r.body.id],
+            )
+          )[0]?.e,
+        { timeoutMs: 30_000, description: 'the welcome job of the instance that booted without Redis' },
+      );
+      assert.equal(late.api.redis.status, 'ready');
+      // Its subscriptions came up late but came up: an invalidation from another instance reaches it.
+      const key = `users:badges:late-${process.pid}`;
+      await late.api.deps.cache.getOrLoad(key, async () => 'old');
+      await waitFor(
+        async () => {
+          await h.api.deps.cache.invalidate('users:badges');
+          return (await late.api.deps.cache.getOrLoad(key, async () => 'new')) === 'new';
+        },
+        { timeoutMs: 10_000, intervalMs: 200, description: 'invalidation received by the late instance' },
+      );
+    } finally {
+      await late.close();
+    }
+  });
 });
