@@ -17,17 +17,23 @@ let f: Fixture;
 let browser: Browser;
 const workers: Child[] = [];
 let base = '';
+let startedGateway: string | undefined;
 
 before(async () => {
   f = await openFixture();
   for (const n of [1, 2]) workers.push(spawnService('worker', `worker-p${n}-${run}`, f.env));
   await Promise.all(workers.map((w) => waitStarted(w, /worker started/)));
-  const gateway = (await f.mesh.status()).find((c) => c.kind === 'gateway' && c.running);
-  // Through the gateway (route /queues from the workers' Consul meta) when the mesh runs one; else direct.
-  base = gateway ? f.env['GATEWAY_URL']! : `http://127.0.0.1:${workers[0]!.port}`;
-  if (gateway) {
-    await waitFor(async () => (await fetch(`${base}/queues/api/overview`)).ok, { timeoutMs: 20_000, description: 'gateway to route /queues' });
+  // Through the gateway (route /queues from the workers' Consul meta): the mesh's, or one started for this test.
+  const gateways = (await f.mesh.status()).filter((c) => c.kind === 'gateway');
+  let gateway = gateways.find((c) => c.running)?.name;
+  if (!gateway) {
+    if (gateways[0]) await f.mesh.start(gateways[0].name);
+    gateway = gateways[0]?.name ?? (await f.mesh.startInstance('gateway'));
+    startedGateway = gateway;
   }
+  const port = (await waitFor(async () => (await f.mesh.status()).find((c) => c.name === gateway && c.running && c.port), { timeoutMs: 20_000, description: 'the gateway' })).port;
+  base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/queues/api/overview`)).ok, { timeoutMs: 30_000, description: 'gateway to route /queues' });
   if (!existsSync('/usr/bin/chromium')) throw new Error('this test needs Debian chromium: apt-get install -y chromium');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -38,6 +44,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await Promise.all(workers.map((w) => stopChild(w)));
+  if (startedGateway) await f.mesh.stop(startedGateway);
   await closeProducers();
   await f?.close();
 });
