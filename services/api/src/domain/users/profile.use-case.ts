@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import type { ProfilePatch } from '../../data-access/users/profile.repository.js';
 import type { ProfileRecord, UserRecord } from './user.types.js';
 import { repos, type UsersDeps } from './users-deps.js';
+import { LEADERBOARD_CACHE } from './volunteer-stats.use-case.js';
 
 /** Turns a stored media path into the URL the client uses (built at the HTTP edge). */
 export type MediaUrl = (path: string | null) => string | null;
@@ -153,7 +154,7 @@ export async function updateProfile(
     return before.avatar;
   });
   d.db.markWrite(userId);
-  await d.cache.invalidate(`users:public:${userId}`, 'users:leaderboard');
+  await d.cache.invalidate(LEADERBOARD_CACHE); // visibility may have changed
   const user = (await repos.users.findById(db, userId))!;
   const profile = (await repos.profiles.find(db, userId))!;
   return { view: await view(d, user, profile, mediaUrl, true, true), previousAvatar };
