@@ -511,7 +511,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     const ms = performance.now() - this.t0;
     const up = this.up;
     const m: RouteInstanceMetrics = d.metrics.for(this.route.prefix, up ? up.id : '-');
-    m.duration.observe(ms / 1000);
+    m.observe(ms / 1000);
     d.metrics.countStatus(m, status);
     if (d.accessLog) {
       d.accessLog.info('access', {
