@@ -2,7 +2,7 @@
 // bounded lists (recent successes, dead letters) — what the status page pages through.
 import type BeeQueue from 'bee-queue';
 import type { RedisClient as Redis } from '@mutiroes/registry';
-import { keys, type AttemptRecord, type QueueTelemetryRepository } from './queue-telemetry.repository.js';
+import type { AttemptRecord, QueueTelemetryRepository } from './queue-telemetry.repository.js';
 
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'succeeded', 'dead'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -55,13 +55,13 @@ export class JobStore {
         break;
       case 'failed':
         // Newest first, through the worker's ordered index of the failed set.
-        [total, ids] = await Promise.all([this.redis.scard(this.k(queue, 'failed')), this.redis.zrevrange(keys.failedOrder(queue), start, stop)]);
+        [total, ids] = await Promise.all([this.redis.scard(this.k(queue, 'failed')), this.redis.zrevrange(this.telemetry.k.failedOrder(queue), start, stop)]);
         break;
       case 'dead':
-        [total, ids] = await Promise.all([this.redis.zcard(keys.dead(queue)), this.telemetry.deadIds(queue, start, stop)]);
+        [total, ids] = await Promise.all([this.redis.zcard(this.telemetry.k.dead(queue)), this.telemetry.deadIds(queue, start, stop)]);
         break;
       case 'succeeded': {
-        const [n, recent] = await Promise.all([this.redis.llen(keys.recent(queue)), this.telemetry.recent(queue, start, stop)]);
+        const [n, recent] = await Promise.all([this.redis.llen(this.telemetry.k.recent(queue)), this.telemetry.recent(queue, start, stop)]);
         return {
           total: n,
           jobs: recent.map((r) => ({
@@ -90,7 +90,7 @@ export class JobStore {
     // reads would otherwise show as failed with the data of before the failure).
     const m = this.redis.multi();
     m.hget(this.k(queue, 'jobs'), id).lpos(this.k(queue, 'waiting'), id).lpos(this.k(queue, 'active'), id)
-      .zscore(this.k(queue, 'delayed'), id).sismember(this.k(queue, 'failed'), id).zscore(keys.dead(queue), id);
+      .zscore(this.k(queue, 'delayed'), id).sismember(this.k(queue, 'failed'), id).zscore(this.telemetry.k.dead(queue), id);
     const [r, attempts] = await Promise.all([m.exec().then((res) => (res ?? []).map(([, v]) => v)), this.telemetry.attempts(queue, id)]);
     const raw = r[0] as string | null;
     if (!raw) {
@@ -121,9 +121,9 @@ export class JobStore {
       .hset(this.k(queue, 'jobs'), id, stored)
       .srem(this.k(queue, 'failed'), id)
       .lpush(this.k(queue, 'waiting'), id)
-      .zrem(keys.failedOrder(queue), id)
-      .zrem(keys.dead(queue), id)
-      .hdel(keys.stalls(queue), id)
+      .zrem(this.telemetry.k.failedOrder(queue), id)
+      .zrem(this.telemetry.k.dead(queue), id)
+      .hdel(this.telemetry.k.stalls(queue), id)
       .exec();
     return 'retried';
   }

@@ -44,37 +44,43 @@ export interface RecentJob {
   duration_ms: number;
 }
 
-export const keys = {
-  worker: (instance: string) => `${KEY_PREFIX}workers:${instance}`,
-  workersPattern: `${KEY_PREFIX}workers:*`,
-  succeededTotal: (q: string) => `${KEY_PREFIX}q:${q}:succeeded-total`,
-  failedTotal: (q: string) => `${KEY_PREFIX}q:${q}:failed-total`,
-  recent: (q: string) => `${KEY_PREFIX}q:${q}:recent`,
-  failedOrder: (q: string) => `${KEY_PREFIX}q:${q}:failed-order`,
-  dead: (q: string) => `${KEY_PREFIX}q:${q}:dead`,
-  stalls: (q: string) => `${KEY_PREFIX}q:${q}:stalls`,
-  jobMeta: (q: string, id: string) => `${KEY_PREFIX}jobmeta:${q}:${id}`,
-  bucket: (t: number) => `${KEY_PREFIX}stats:${Math.floor(t / BUCKET_MS) * BUCKET_MS}`,
-  beatState: `${KEY_PREFIX}beat:state`,
-  beatInstancesPattern: `${KEY_PREFIX}beat:instances:*`,
-};
+export function telemetryKeys(ns = KEY_PREFIX) {
+  return {
+    worker: (instance: string) => `${ns}workers:${instance}`,
+    workersPattern: `${ns}workers:*`,
+    succeededTotal: (q: string) => `${ns}q:${q}:succeeded-total`,
+    failedTotal: (q: string) => `${ns}q:${q}:failed-total`,
+    recent: (q: string) => `${ns}q:${q}:recent`,
+    failedOrder: (q: string) => `${ns}q:${q}:failed-order`,
+    dead: (q: string) => `${ns}q:${q}:dead`,
+    stalls: (q: string) => `${ns}q:${q}:stalls`,
+    jobMeta: (q: string, id: string) => `${ns}jobmeta:${q}:${id}`,
+    bucket: (t: number) => `${ns}stats:${Math.floor(t / BUCKET_MS) * BUCKET_MS}`,
+    beatState: `${KEY_PREFIX}beat:state`,
+    beatInstancesPattern: `${KEY_PREFIX}beat:instances:*`,
+  };
+}
+export type TelemetryKeys = ReturnType<typeof telemetryKeys>;
+/** The keys every worker and the status page use. */
+export const keys: TelemetryKeys = telemetryKeys();
 
 export class QueueTelemetryRepository {
-  constructor(private readonly redis: Redis) {}
+  /** `k` = the key namespace (tests isolate themselves with their own). */
+  constructor(private readonly redis: Redis, readonly k: TelemetryKeys = keys) {}
 
   async heartbeat(hb: WorkerHeartbeat): Promise<void> {
-    await this.redis.set(keys.worker(hb.instance), JSON.stringify(hb), 'PX', hb.ttl_ms);
+    await this.redis.set(this.k.worker(hb.instance), JSON.stringify(hb), 'PX', hb.ttl_ms);
   }
 
   async removeHeartbeat(instance: string): Promise<void> {
-    await this.redis.del(keys.worker(instance));
+    await this.redis.del(this.k.worker(instance));
   }
 
   async workers(): Promise<WorkerHeartbeat[]> {
     const found: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', keys.workersPattern, 'COUNT', 200);
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.k.workersPattern, 'COUNT', 200);
       found.push(...batch);
       cursor = next;
     } while (cursor !== '0');
@@ -84,18 +90,18 @@ export class QueueTelemetryRepository {
   }
 
   async attemptStarted(queue: string, jobId: string, rec: AttemptRecord): Promise<number> {
-    const k = keys.jobMeta(queue, jobId);
+    const k = this.k.jobMeta(queue, jobId);
     const res = await this.redis.multi().rpush(k, JSON.stringify(rec)).expire(k, JOBMETA_TTL_S).exec();
     return Number(res?.[0]?.[1] ?? 1);
   }
 
   async attemptFinished(queue: string, jobId: string, index: number, rec: AttemptRecord): Promise<void> {
-    const k = keys.jobMeta(queue, jobId);
+    const k = this.k.jobMeta(queue, jobId);
     await this.redis.multi().lset(k, index, JSON.stringify(rec)).expire(k, JOBMETA_TTL_S).exec();
   }
 
   async attempts(queue: string, jobId: string): Promise<AttemptRecord[]> {
-    const rows = await this.redis.lrange(keys.jobMeta(queue, jobId), 0, -1);
+    const rows = await this.redis.lrange(this.k.jobMeta(queue, jobId), 0, -1);
     return rows.map((r) => JSON.parse(r) as AttemptRecord);
   }
 
@@ -103,12 +109,12 @@ export class QueueTelemetryRepository {
     const now = Date.now();
     await this.redis
       .multi()
-      .incr(keys.succeededTotal(job.queue))
-      .lpush(keys.recent(job.queue), JSON.stringify(job))
-      .ltrim(keys.recent(job.queue), 0, keep - 1)
-      .hdel(keys.stalls(job.queue), job.id)
-      .hincrby(keys.bucket(now), `${job.queue}:succeeded`, 1)
-      .expire(keys.bucket(now), BUCKET_TTL_S)
+      .incr(this.k.succeededTotal(job.queue))
+      .lpush(this.k.recent(job.queue), JSON.stringify(job))
+      .ltrim(this.k.recent(job.queue), 0, keep - 1)
+      .hdel(this.k.stalls(job.queue), job.id)
+      .hincrby(this.k.bucket(now), `${job.queue}:succeeded`, 1)
+      .expire(this.k.bucket(now), BUCKET_TTL_S)
       .exec();
   }
 
@@ -117,48 +123,48 @@ export class QueueTelemetryRepository {
     const now = Date.now();
     await this.redis
       .multi()
-      .incr(keys.failedTotal(queue))
-      .zadd(keys.failedOrder(queue), now, jobId)
-      .hdel(keys.stalls(queue), jobId)
-      .hincrby(keys.bucket(now), `${queue}:failed`, 1)
-      .expire(keys.bucket(now), BUCKET_TTL_S)
+      .incr(this.k.failedTotal(queue))
+      .zadd(this.k.failedOrder(queue), now, jobId)
+      .hdel(this.k.stalls(queue), jobId)
+      .hincrby(this.k.bucket(now), `${queue}:failed`, 1)
+      .expire(this.k.bucket(now), BUCKET_TTL_S)
       .exec();
   }
 
   async recordRetrying(queue: string): Promise<void> {
     const now = Date.now();
-    await this.redis.multi().hincrby(keys.bucket(now), `${queue}:retried`, 1).expire(keys.bucket(now), BUCKET_TTL_S).exec();
+    await this.redis.multi().hincrby(this.k.bucket(now), `${queue}:retried`, 1).expire(this.k.bucket(now), BUCKET_TTL_S).exec();
   }
 
   /** Failed job ids beyond the newest `keep`, oldest first (to be removed from bee-queue). */
   async failedOverflow(queue: string, keep: number): Promise<string[]> {
-    const n = await this.redis.zcard(keys.failedOrder(queue));
+    const n = await this.redis.zcard(this.k.failedOrder(queue));
     if (n <= keep) return [];
-    return this.redis.zrange(keys.failedOrder(queue), '0', String(n - keep - 1));
+    return this.redis.zrange(this.k.failedOrder(queue), '0', String(n - keep - 1));
   }
 
   async forgetFailed(queue: string, jobIds: string[]): Promise<void> {
-    if (jobIds.length) await this.redis.multi().zrem(keys.failedOrder(queue), ...jobIds).zrem(keys.dead(queue), ...jobIds).exec();
+    if (jobIds.length) await this.redis.multi().zrem(this.k.failedOrder(queue), ...jobIds).zrem(this.k.dead(queue), ...jobIds).exec();
   }
 
   async incrementStalls(queue: string, jobId: string): Promise<number> {
-    return this.redis.hincrby(keys.stalls(queue), jobId, 1);
+    return this.redis.hincrby(this.k.stalls(queue), jobId, 1);
   }
 
   async stalls(queue: string, jobId: string): Promise<number> {
-    return Number((await this.redis.hget(keys.stalls(queue), jobId)) ?? 0);
+    return Number((await this.redis.hget(this.k.stalls(queue), jobId)) ?? 0);
   }
 
   async deadLetter(queue: string, jobId: string): Promise<void> {
-    await this.redis.multi().zadd(keys.dead(queue), Date.now(), jobId).hdel(keys.stalls(queue), jobId).exec();
+    await this.redis.multi().zadd(this.k.dead(queue), Date.now(), jobId).hdel(this.k.stalls(queue), jobId).exec();
   }
 
   async deadIds(queue: string, start: number, stop: number): Promise<string[]> {
-    return this.redis.zrevrange(keys.dead(queue), start, stop);
+    return this.redis.zrevrange(this.k.dead(queue), start, stop);
   }
 
   async recent(queue: string, start: number, stop: number): Promise<RecentJob[]> {
-    return (await this.redis.lrange(keys.recent(queue), start, stop)).map((r) => JSON.parse(r) as RecentJob);
+    return (await this.redis.lrange(this.k.recent(queue), start, stop)).map((r) => JSON.parse(r) as RecentJob);
   }
 
   /** Per-queue counts in one round trip (bee-queue's checkHealth returns ioredis [err, value] pairs). */
@@ -166,7 +172,7 @@ export class QueueTelemetryRepository {
     const m = this.redis.multi();
     for (const q of queues) {
       const k = (s: string) => `${prefix}:${q}:${s}`;
-      m.llen(k('waiting')).llen(k('active')).zcard(k('delayed')).scard(k('failed')).get(keys.succeededTotal(q)).zcard(keys.dead(q)).get(keys.failedTotal(q));
+      m.llen(k('waiting')).llen(k('active')).zcard(k('delayed')).scard(k('failed')).get(this.k.succeededTotal(q)).zcard(this.k.dead(q)).get(this.k.failedTotal(q));
     }
     const res = (await m.exec()) ?? [];
     const out: Record<string, QueueCounts> = {};
@@ -183,7 +189,7 @@ export class QueueTelemetryRepository {
     const n = Math.ceil((minutes * 60_000) / BUCKET_MS);
     const first = Math.floor(now / BUCKET_MS) * BUCKET_MS - (n - 1) * BUCKET_MS;
     const p = this.redis.pipeline();
-    for (let i = 0; i < n; i++) p.hgetall(keys.bucket(first + i * BUCKET_MS));
+    for (let i = 0; i < n; i++) p.hgetall(this.k.bucket(first + i * BUCKET_MS));
     const res = (await p.exec()) ?? [];
     return res.map(([, h], i) => {
       const hash = (h ?? {}) as Record<string, string>;

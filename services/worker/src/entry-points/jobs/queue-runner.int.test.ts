@@ -7,7 +7,7 @@ import BeeQueue from 'bee-queue';
 import { waitFor } from '@mutiroes/platform';
 import { JobDatabase } from '../../data-access/job-database.js';
 import { DeadLetterRepository } from '../../data-access/dead-letter.repository.js';
-import { QueueTelemetryRepository, keys } from '../../data-access/queue-telemetry.repository.js';
+import { QueueTelemetryRepository, telemetryKeys } from '../../data-access/queue-telemetry.repository.js';
 import type { JobDeps } from '../../domain/job-context.js';
 import { jobHandlers, type Handler } from './job-handlers.js';
 import { QueueRunner } from './queue-runner.js';
@@ -15,6 +15,7 @@ import { log, openFixture, type Fixture } from '../../test-support/mesh-fixture.
 
 const run = randomBytes(3).toString('hex');
 const prefix = `bqtest${run}`;
+const keys = telemetryKeys(`mutiroes-test-${run}:`);
 let f: Fixture;
 let runner: QueueRunner | undefined;
 let producer: BeeQueue;
@@ -28,20 +29,19 @@ before(async () => {
 after(async () => {
   await runner?.close(2000);
   await producer?.close(1000);
-  await f.redis.zrem(keys.failedOrder('beat_probe'), `timeout-${run}`, `stall-${run}`);
-  const ks = await f.redis.keys(`${prefix}:*`);
+  const ks = [...(await f.redis.keys(`${prefix}:*`)), ...(await f.redis.keys(`mutiroes-test-${run}:*`))];
   if (ks.length) await f.redis.del(...ks);
   await f?.close();
 });
 
-function startRunner(handler: Handler, opts: { timeoutMs?: number; maxStalls?: number; stallIntervalMs?: number } = {}): Promise<void> {
+function startRunner(handler: Handler, opts: { timeoutMs?: number; maxStalls?: number; stallIntervalMs?: number; failedKeep?: number; retries?: number } = {}): Promise<void> {
   const db = new JobDatabase(f.pg.sequelize);
-  const telemetry = new QueueTelemetryRepository(f.redis);
+  const telemetry = new QueueTelemetryRepository(f.redis, keys);
   runner = new QueueRunner({
     redis: f.redis, instanceId: `runner-${run}`, queues: ['beat_probe'], handlers: { ...jobHandlers, beat_probe: handler },
     deps: { db, instanceId: `runner-${run}` } as unknown as JobDeps, telemetry, deadLetters: new DeadLetterRepository(db), log,
-    concurrency: 2, stallIntervalMs: opts.stallIntervalMs ?? 5000, maxStalls: opts.maxStalls ?? 3, failedKeep: 100, succeededKeep: 100, prefix,
-    policies: { beat_probe: { retries: 0, backoffMs: 100, timeoutMs: opts.timeoutMs ?? 10_000 } },
+    concurrency: 2, stallIntervalMs: opts.stallIntervalMs ?? 5000, maxStalls: opts.maxStalls ?? 3, failedKeep: opts.failedKeep ?? 100, succeededKeep: 3, prefix,
+    trimIntervalMs: 500, policies: { beat_probe: { retries: opts.retries ?? 0, backoffMs: 100, timeoutMs: opts.timeoutMs ?? 10_000 } },
   });
   return runner.start();
 }
@@ -90,7 +90,30 @@ describe('queue runner', () => {
     const rows = await f.sql<{ reason: string; stalls: number }>(`SELECT reason, stalls FROM job_dead_letters WHERE queue = 'beat_probe' AND job_id = $1`, [id]);
     assert.equal(rows.length, 1);
     assert.match(rows[0]!.reason, /stalled 1 times: dead-lettered/);
-    await f.redis.zrem(keys.dead('beat_probe'), id);
-    await f.redis.zrem(keys.failedOrder('beat_probe'), id);
+    await runner!.close(2000);
+    runner = undefined;
+  });
+
+  test('when a job fails then it is retried with exponential backoff through the delayed set, and finished jobs stay bounded', async () => {
+    const seen: number[] = [];
+    await startRunner(async (_d, ctx) => {
+      seen.push(Date.now());
+      if (ctx.data.tick_key.startsWith('flaky') && ctx.attempt < 3) throw new Error(`attempt ${ctx.attempt} fails`);
+      if (ctx.data.tick_key.startsWith('bad')) throw new Error('always fails');
+    }, { failedKeep: 2, retries: 2 });
+    await producer.createJob({ tick_key: `flaky-${run}` }).setId(`flaky-${run}`).save();
+    await waitFor(async () => (await f.redis.lrange(keys.recent('beat_probe'), 0, -1)).some((r) => r.includes(`flaky-${run}`)), { timeoutMs: 15_000, description: 'the flaky job to succeed' });
+    assert.equal(seen.length, 3);
+    // Backoff 100 ms then 200 ms (exponential), through the delayed set re-activated by the worker.
+    assert.ok(seen[1]! - seen[0]! >= 90 && seen[2]! - seen[1]! >= 190, `gaps ${seen[1]! - seen[0]!} ms, ${seen[2]! - seen[1]!} ms`);
+    assert.equal(await f.redis.hexists(`${prefix}:beat_probe:jobs`, `flaky-${run}`), 0, 'a succeeded job is removed from Redis');
+    for (let i = 0; i < 5; i++) await producer.createJob({ tick_key: `bad-${i}` }).setId(`bad-${run}-${i}`).save();
+    await waitFor(async () => Number(await f.redis.get(keys.failedTotal('beat_probe'))) >= 5, { timeoutMs: 20_000, description: 'five final failures' });
+    // Only the newest `failedKeep` (2) failed jobs are kept; 5 successes keep only `succeededKeep` (3) summaries.
+    await waitFor(async () => (await f.redis.scard(`${prefix}:beat_probe:failed`)) === 2, { timeoutMs: 5000, description: 'the failed list trimmed to 2' });
+    assert.equal(await f.redis.hlen(`${prefix}:beat_probe:jobs`), 2);
+    for (let i = 0; i < 5; i++) await producer.createJob({ tick_key: `ok-${i}` }).setId(`ok-${run}-${i}`).save();
+    await waitFor(async () => Number(await f.redis.get(keys.succeededTotal('beat_probe'))) >= 6, { timeoutMs: 10_000 });
+    assert.equal(await f.redis.llen(keys.recent('beat_probe')), 3);
   });
 });

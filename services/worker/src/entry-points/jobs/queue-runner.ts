@@ -31,6 +31,8 @@ export interface QueueRunnerOptions {
   succeededKeep: number;
   /** bee-queue key prefix (tests isolate themselves with their own). */
   prefix?: string;
+  /** How often failed jobs beyond `failedKeep` are removed (ms). */
+  trimIntervalMs?: number;
   /** Per-job policy overrides (tests shorten timeouts). */
   policies?: Partial<Record<JobName, JobPolicy>>;
 }
@@ -78,7 +80,7 @@ export class QueueRunner {
     const every = Math.max(250, Math.floor(this.o.stallIntervalMs / 2));
     this.stallTimer = setInterval(() => void this.checkStalled(), every);
     this.stallTimer.unref();
-    this.trimTimer = setInterval(() => void this.trimFailed(), 60_000);
+    this.trimTimer = setInterval(() => void this.trimFailed(), this.o.trimIntervalMs ?? 60_000);
     this.trimTimer.unref();
   }
 
