@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createLogger, type Logger } from '@mutiroes/platform';
 import { BadgeRepository } from './users/badge.repository.js';
-import type { BadgeRecord } from '../domain/users/user.types.js';
+import type { BadgeRecord } from './users/user.records.js';
 
 export const SEED_CATEGORIES: ReadonlyArray<{
   name: string;

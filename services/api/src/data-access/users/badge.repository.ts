@@ -1,6 +1,6 @@
 // Badge catalogue and the badges users earned (rows written by the worker's check_and_award_badges).
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { BadgeRecord } from '../../domain/users/user.types.js';
+import type { BadgeRecord } from './user.records.js';
 
 const BADGE_COLUMNS =
   'b.id, b.code, b.name, b.description, b.icon, b.criteria_type, b.threshold::float8 AS threshold';

@@ -1,6 +1,6 @@
 // user_profiles and user_interests (interests are event_categories ids; names come from that table).
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { ProfileRecord } from '../../domain/users/user.types.js';
+import type { ProfileRecord } from './user.records.js';
 
 const COLUMNS = `id, user_id, phone, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, bio, avatar, city, state, zip_code,
   notification_preferences, is_public_profile, show_participation_history, created_at, updated_at`;

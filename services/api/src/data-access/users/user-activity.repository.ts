@@ -3,7 +3,7 @@
 // The worker's update_user_statistics / check_and_award_badges use the same definitions, so the badges a
 // user holds always agree with the figures shown here.
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { UserActivityStats } from '../../domain/users/user.types.js';
+import type { UserActivityStats } from './user.records.js';
 
 const TZ = 'America/Sao_Paulo';
 

@@ -1,6 +1,6 @@
 // Users table access; returns plain UserRecord objects.
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
-import type { UserRecord } from '../../domain/users/user.types.js';
+import type { UserRecord } from './user.records.js';
 
 const COLUMNS =
   'id, username, email, first_name, last_name, password_hash, is_staff, is_active, date_joined, last_login';
