@@ -514,23 +514,20 @@ class Exchange implements Dispatcher.DispatchHandler {
     m.observe(ms / 1000);
     d.metrics.countStatus(m, status);
     if (d.accessLog) {
-      d.accessLog.info('access', {
-        timestamp: new Date().toISOString(),
-        request_id: this.requestId,
-        method: this.req.method,
-        path: this.req.url,
+      d.accessLog.request({
+        requestId: this.requestId,
+        method: this.req.method ?? '',
+        path: this.req.url ?? '',
         status,
-        route: this.route.prefix,
-        upstream_service: this.route.service,
-        upstream: up ? up.id : null,
-        upstream_addr: up ? `${up.instance.address}:${up.instance.port}` : null,
+        route: this.route,
+        upstream: up,
         tries: this.tries,
         retried: this.retried,
         error: this.errorCode,
-        duration_ms: Math.round(ms * 1000) / 1000,
-        upstream_ms: this.upstreamMs >= 0 ? Math.round(this.upstreamMs * 1000) / 1000 : null,
-        bytes_out: this.bytesOut,
-        client_ip: this.ip,
+        durationMs: ms,
+        upstreamMs: this.upstreamMs,
+        bytesOut: this.bytesOut,
+        clientIp: this.ip,
       });
     }
   }
