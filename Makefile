@@ -58,7 +58,9 @@ scale-beats: ## run N beat replicas
 kill: ## SIGKILL a component (drills): make kill C=redis-1
 	@$(MESH) kill $(C)
 
-test: install ## the whole suite: unit tests, then integration tests on a private mesh (profile test)
+test: ## the whole suite: unit tests, then integration tests on a private mesh (profile test)
+	@bash scripts/install-system.sh --with-test-tools
+	@$(MAKE) --no-print-directory deps
 	@MESH_PROFILE=test npm test
 
 test-unit: ## unit tests only

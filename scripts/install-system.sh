@@ -7,7 +7,10 @@ CONSUL_DEB="consul_1.8.7+dfsg1-2+b3_amd64.deb"
 CONSUL_SHA256="e4e888bba104daba1d9161f49bfc52649a7e4efd45b1a7ead5bc54f2cb9c89d9"
 CONSUL_URL="http://deb.debian.org/debian/pool/main/c/consul/${CONSUL_DEB}"
 APT_PACKAGES=(redis-server redis-sentinel patroni python3-consul python3-psycopg2 postgresql-15 nginx-light wrk curl ca-certificates)
+# The test suite also drives the queue status page in a real headless browser.
+TEST_PACKAGES=(chromium)
 CACHE_DIR="${MUTIROES_CACHE_DIR:-/var/cache/mutiroes}"
+if [ "${1:-}" = "--with-test-tools" ]; then APT_PACKAGES+=("${TEST_PACKAGES[@]}"); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
