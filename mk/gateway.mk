@@ -12,5 +12,6 @@ gateway-typecheck: ## typecheck the gateway workspace
 gateway-test-unit: ## gateway unit tests (no infrastructure)
 	@npm -w @mutiroes/gateway run -s test:unit
 
+# Profile `test` like the root test-integration target, unless MESH_PROFILE is given on the command line.
 gateway-test-integration: ## gateway tests through the real gateway, real Consul/Redis (brings the mesh infra up if needed)
-	@$(MESH) test-run -- npm -w @mutiroes/gateway run -s test:integration
+	@$(if $(filter command line environment,$(origin MESH_PROFILE)),,MESH_PROFILE=test) $(MESH) test-run -- npm -w @mutiroes/gateway run -s test:integration
