@@ -127,7 +127,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
     { op: 'write', weight: 3, run: async (seq) => {
       const c = new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) });
       c.token = org.token;
-      const r = await c.request<{ id: number }>('POST', `/api/events/${eventId}/comments/`, { content: `drill:${runId}:${seq}` });
+      const r = await c.request<{ id: number }>('POST', `/api/events/${eventId}/comments/`, { content: `drill:${runId}:${seq}` }, {}, `drill:${runId}:${seq}`);
       return { status: r.status, ok: r.status === 201, ack: r.status === 201 ? r.body.id : undefined };
     } },
     { op: 'job', weight: 1, run: async (seq) => {

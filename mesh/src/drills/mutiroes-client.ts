@@ -13,8 +13,13 @@ export class MutiroesClient {
 
   constructor(private readonly opts: ClientOptions) {}
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  /**
+   * `idempotencyKey`: like a well-behaved app, writes carry a key so that the gateway (or the client) may
+   * retry them safely when an instance dies mid-request; the API answers a repeat with the stored response.
+   */
+  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, idempotencyKey?: string): Promise<HttpResult<T>> {
     const h: Record<string, string> = { accept: 'application/json', ...headers };
+    if (idempotencyKey) h['idempotency-key'] = idempotencyKey;
     if (body !== undefined) h['content-type'] = 'application/json';
     if (this.token) h['authorization'] = `Bearer ${this.token}`;
     if (this.opts.clientIp) h['x-forwarded-for'] = this.opts.clientIp;
@@ -37,7 +42,7 @@ export class MutiroesClient {
   async register(username: string, email: string, password: string): Promise<HttpResult<{ id: number }>> {
     return this.request('POST', '/api/users/register/', {
       username, email, password, password_confirm: password, first_name: 'Drill', last_name: 'Volunteer',
-    });
+    }, {}, `register:${email}`);
   }
 
   async login(email: string, password: string): Promise<void> {
