@@ -44,6 +44,10 @@ const schema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(1500),
     /** Outbox relay poll interval, ms. */
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
+    /** `WAIT 1 <ms>` after each relayed batch: rows count as enqueued only once a Redis replica has them. */
+    OUTBOX_REPLICA_ACK_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+    /** With no Redis replica connected for this long, the relay accepts master-only acks (logged, degraded). */
+    OUTBOX_SINGLE_NODE_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
     /** scrypt cost parameter N (power of two); lowered only by tests that hash many passwords. */
     PASSWORD_SCRYPT_N: z.coerce.number().int().min(1024).default(32768),
   })

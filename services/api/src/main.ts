@@ -119,6 +119,8 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
       redis,
       log: log.child({ module: 'outbox-relay' }),
       pollMs: config.OUTBOX_POLL_MS,
+      replicaAckTimeoutMs: config.OUTBOX_REPLICA_ACK_TIMEOUT_MS,
+      singleNodeGraceMs: config.OUTBOX_SINGLE_NODE_GRACE_MS,
     });
     relay.start();
     lifecycle.onShutdown('stop outbox relay', 50, () => relay.stop());

@@ -20,6 +20,16 @@ export interface OutboxRelayOptions {
   /** bee-queue job options applied to every job. */
   jobRetries?: number;
   jobBackoffMs?: number;
+  /**
+   * `WAIT 1 <ms>` after each saved batch: rows are marked enqueued only once a replica holds the jobs
+   * (Redis replication is asynchronous; a master killed before replicating loses acknowledged writes).
+   */
+  replicaAckTimeoutMs?: number;
+  /**
+   * How long the master may report `connected_slaves:0` before a single-node ack is accepted (logged as
+   * degraded durability), so one lone Redis node does not stall the outbox forever.
+   */
+  singleNodeGraceMs?: number;
 }
 
 export interface OutboxRelay {
@@ -55,6 +65,17 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
   let lastPurge = 0;
   let failing = false;
   let lastPassError = 0;
+  const ackTimeoutMs = o.replicaAckTimeoutMs ?? 1000;
+  const singleNodeGraceMs = o.singleNodeGraceMs ?? 30_000;
+  // Incremented on every (re)connection: WAIT only counts the writes of ITS connection, so a WAIT that
+  // ran on a new connection (ioredis resends after a reconnect) would vouch for nothing.
+  let connectionEpoch = 0;
+  const onReady = () => {
+    connectionEpoch++;
+  };
+  o.redis.on('ready', onReady);
+  let noReplicaSince: number | null = null;
+  let lastDegradedLog = 0;
 
   const queue = (name: string): Queue => {
     let q = queues.get(name);
@@ -100,6 +121,47 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     await withTimeout(job.save(), timeoutMs, `enqueue of outbox row ${row.id}`);
   };
 
+  /**
+   * After a batch was saved on `epoch`'s connection: resolves when at least one replica acknowledged it
+   * (or the master has had no replica for longer than the grace period); throws otherwise, so the rows
+   * stay pending and are saved again (a no-op for jobs still present: jobId `outbox:<id>`).
+   */
+  const confirmReplicated = async (epoch: number, count: number): Promise<void> => {
+    const acked = await withTimeout(o.redis.wait(1, ackTimeoutMs), ackTimeoutMs + 2000, 'WAIT for a replica');
+    if (connectionEpoch !== epoch) throw new Error('redis reconnected during the batch; saving again');
+    if (acked >= 1) {
+      if (noReplicaSince !== null) o.log.info('outbox relay: a Redis replica acknowledges writes again');
+      noReplicaSince = null;
+      return;
+    }
+    const info = await withTimeout(o.redis.info('replication'), ackTimeoutMs + 2000, 'INFO replication');
+    if (connectionEpoch !== epoch) throw new Error('redis reconnected during the batch; saving again');
+    const role = /^role:(\S+)/m.exec(info)?.[1];
+    const slaves = Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? NaN);
+    if (role !== 'master') throw new Error(`redis answered as ${role ?? 'unknown role'}, not master`);
+    if (slaves > 0) {
+      noReplicaSince = null;
+      throw new Error(`no replica acknowledged within ${ackTimeoutMs} ms (${slaves} connected)`);
+    }
+    const now = Date.now();
+    noReplicaSince ??= now;
+    if (now - noReplicaSince < singleNodeGraceMs) {
+      throw new Error(
+        `no Redis replica connected for ${now - noReplicaSince} ms; waiting before single-node acks`,
+      );
+    }
+    if (now - lastDegradedLog > 30_000) {
+      lastDegradedLog = now;
+      o.log.warn(
+        'outbox relay: Redis master has no replica; accepting single-node acks (degraded durability)',
+        {
+          no_replica_for_ms: now - noReplicaSince,
+          jobs: count,
+        },
+      );
+    }
+  };
+
   const pass = async (): Promise<number> => {
     let total = 0;
     if (!(await repo.hasPending())) return 0;
@@ -107,8 +169,9 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
       const n = await o.sequelize.transaction(async (tx: Transaction) => {
         const rows = await repo.lockPending(tx, batch);
         if (!rows.length) return 0;
-        const done: string[] = [];
+        let done: string[] = [];
         let failure: { ids: string[]; error: string } | null = null;
+        const epoch = connectionEpoch;
         for (const row of rows) {
           try {
             await enqueue(row);
@@ -120,6 +183,16 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
             // for good: drop it, the next pass builds a fresh one on the (shared, reconnecting) client.
             resetQueue(row.job_name);
             break;
+          }
+        }
+        if (done.length) {
+          try {
+            await confirmReplicated(epoch, done.length);
+          } catch (e) {
+            // Saved on the master but not known to survive its loss: all of them stay pending.
+            const error = `not replicated: ${e instanceof Error ? e.message : String(e)}`;
+            failure = { ids: [...done, ...(failure?.ids ?? [])], error };
+            done = [];
           }
         }
         await repo.markEnqueued(tx, done);
@@ -199,6 +272,7 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     runOnce,
     async stop() {
       stopped = true;
+      o.redis.off('ready', onReady);
       clearTimeout(timer);
       if (running) await running.catch(() => 0);
       await Promise.allSettled([...queues.values()].map((q) => q.close(1000)));

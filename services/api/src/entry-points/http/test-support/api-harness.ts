@@ -40,7 +40,10 @@ export interface MeshControl {
     Array<{ name: string; kind: string; pid: number | null; port: number; running: boolean }>
   >;
   startInstance(kind: string, opts?: { env?: Record<string, string> }): Promise<string>;
-  kill(name: string, opts?: { signal?: NodeJS.Signals; restart?: boolean }): Promise<number | null>;
+  kill(
+    name: string,
+    opts?: { signal?: NodeJS.Signals; restart?: boolean; restartDelayMs?: number },
+  ): Promise<number | null>;
   pgPrimary(): Promise<{ name: string; port: number }>;
   waitPassing(service: string, ids: string[], timeoutMs: number): Promise<void>;
 }
