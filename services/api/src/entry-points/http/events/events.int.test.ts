@@ -133,6 +133,9 @@ describe('create, read, update, delete', () => {
       400,
     );
     assert.equal((await api.call('DELETE', `/api/events/${e.id}/`, { token: org.token })).status, 204);
+    // The writer reads its own write at once (read-your-writes: the primary) …
+    assert.equal((await api.call('GET', `/api/events/${e.id}/`, { token: org.token })).status, 404);
+    // … an anonymous reader reads the replica: the harness waits (≤ 10 s) until it replayed the delete.
     assert.equal((await api.call('GET', `/api/events/${e.id}/`)).status, 404);
   });
 

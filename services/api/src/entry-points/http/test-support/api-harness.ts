@@ -1,6 +1,7 @@
 // Test support: boots the real API (startWebServer) on port 0 against the mesh's Consul, Postgres and
 // Redis (env from `mesh test-run` / `mesh env`), plus HTTP and SQL helpers. Integration tests only.
 import { QueryTypes } from 'sequelize';
+import { waitFor } from '@mutiroes/platform';
 import { startWebServer, type RunningApi } from '../../../main.js';
 
 export interface CallResult {
@@ -24,6 +25,14 @@ export interface ApiHarness {
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
   count(table: string, where?: string, bind?: unknown[]): Promise<number>;
   sql<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>;
+  /**
+   * Waits (≤ 10 s) until the replica has replayed every write committed on the primary so far. `call`
+   * does this itself before a GET by anyone outside the read-your-writes window (anonymous, or a token
+   * without a successful write in the last 4 s), because those reads go to the replica, stale by design.
+   */
+  replicaCaughtUp(): Promise<void>;
+  /** Records a successful write made with `token` outside `call` (multipart uploads via fetch). */
+  noteWrite(token: string | undefined): void;
   /** A unique name for this test run (usernames, e-mails). */
   unique(prefix: string): string;
   close(): Promise<void>;
@@ -69,10 +78,42 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     register: false,
   });
   const sequelize = api.deps.db.sequelize;
+  const reader = api.deps.db.reader;
+  // Token → time of its last successful write through the API (the API then reads that user's requests
+  // from the primary for READ_YOUR_WRITES_S = 5 s; 4 s leaves a margin).
+  const writers = new Map<string, number>();
+  const RYW_MARGIN_MS = Math.max(0, api.deps.config.READ_YOUR_WRITES_S * 1000 - 1000);
+  const replicaCaughtUp = async () => {
+    if (reader === sequelize) return;
+    const [p] = await sequelize.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn', {
+      type: QueryTypes.SELECT,
+    });
+    await waitFor(
+      async () => {
+        const [r] = await reader.query<{ ok: boolean | null }>(
+          'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok',
+          { bind: [p!.lsn], type: QueryTypes.SELECT },
+        );
+        // NULL: the reader is on a primary (no replica passing), which is fresh by definition.
+        return r!.ok !== false;
+      },
+      { timeoutMs: 10_000, intervalMs: 10, description: `replica replayed up to ${p!.lsn}` },
+    );
+  };
+  const noteWrite = (token: string | undefined) => {
+    if (token) writers.set(token, Date.now());
+  };
   const h: ApiHarness = {
     api,
     url: api.url,
+    replicaCaughtUp,
+    noteWrite,
     async call(method, path, opts = {}) {
+      const reading = method === 'GET' || method === 'HEAD';
+      if (reading) {
+        const wrote = opts.token ? writers.get(opts.token) : undefined;
+        if (wrote === undefined || Date.now() - wrote > RYW_MARGIN_MS) await replicaCaughtUp();
+      }
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       let body: string | undefined;
       if (opts.raw !== undefined) {
@@ -95,6 +136,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
       } catch {
         /* not JSON */
       }
+      if (!reading && res.status < 400) noteWrite(opts.token);
       return { status: res.status, body: parsed, headers: res.headers, text };
     },
     async count(table, where = 'true', bind = []) {

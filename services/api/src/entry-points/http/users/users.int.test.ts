@@ -524,6 +524,7 @@ describe('profile', () => {
         body: form,
         headers: { authorization: `Bearer ${u.access}` },
       });
+      if (res.ok) h.noteWrite(u.access);
       return { status: res.status, body: (await res.json()) as any };
     };
     const r = await upload(png, { city: 'Ubatuba', is_public_profile: 'false' });

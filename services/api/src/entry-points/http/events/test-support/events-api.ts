@@ -56,6 +56,7 @@ export async function startEventsApi(): Promise<EventsApi> {
         headers: { authorization: `Bearer ${token}` },
         body: form,
       });
+      if (res.status < 400) h.noteWrite(token);
       const text = await res.text();
       let body: unknown = text;
       try {
