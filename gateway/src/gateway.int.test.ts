@@ -152,6 +152,34 @@ describe('gateway on the mesh', () => {
     assert.equal(counts.reduce((a, c) => a + c, 0), 1, `seen ${JSON.stringify(counts)}`);
   });
 
+  test('when a POST with an Idempotency-Key reaches an instance that drops the connection then another instance answers it, with the same key', async () => {
+    const answering = backends[backends.length - 1]!;
+    const keyCounts = (key: string) =>
+      Promise.all(backends.map(async (b) => ((await (await fetch(`${b.url}/__seen?key=${encodeURIComponent(key)}`)).json()) as { key_count: number }).key_count));
+    let replayed = 0;
+    for (let i = 0; i < 15 && replayed < 2; i++) {
+      const key = `int-${randomUUID()}`;
+      const r = await fetch(`${gw1.url}${PREFIX}/__destroy-unless/${answering.name}`, {
+        method: 'POST',
+        body: '{"x":1}',
+        headers: { 'idempotency-key': key, 'content-type': 'application/json', ...rotatingIp() },
+      });
+      assert.equal(r.status, 200, 'replayed to the answering instance, never a 502');
+      assert.equal(((await r.json()) as { instance: string }).instance, answering.name);
+      const counts = await keyCounts(key);
+      assert.equal(counts[backends.length - 1], 1, 'the answering instance saw the key once');
+      if (counts.reduce((a, c) => a + c, 0) > 1) replayed++;
+    }
+    assert.ok(replayed >= 1, 'at least one POST was first sent to a dropping instance and replayed with the same key');
+    // Without the key the same POST is never replayed: 502 from the dropping instance, seen once.
+    const id = `nokey-${randomUUID()}`;
+    const r = await fetch(`${gw1.url}${PREFIX}/__destroy`, { method: 'POST', body: '{"x":1}', headers: { 'x-request-id': id, ...rotatingIp() } });
+    assert.equal(r.status, 502);
+    await r.arrayBuffer();
+    const counts = await Promise.all(backends.map(async (b) => ((await (await fetch(`${b.url}/__seen?id=${id}`)).json()) as { count: number }).count));
+    assert.equal(counts.reduce((a, c) => a + c, 0), 1);
+  });
+
   test('when the same client bursts across two gateways then the shared API bucket admits burst+1 plus the refill, not twice that', async () => {
     const headers = { 'x-forwarded-for': ip(1) };
     const pools = [new Pool(gw1.url, { connections: 10 }), new Pool(gw2.url, { connections: 10 })];

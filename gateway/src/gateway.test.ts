@@ -229,6 +229,112 @@ describe('gateway proxy core', () => {
   });
 });
 
+describe('gateway retries of keyed writes (Idempotency-Key)', () => {
+  let k1: EchoBackend;
+  let k2: EchoBackend;
+  let gw: GatewayHandle;
+  before(async () => {
+    k1 = await startEchoBackend({ name: 'k1' });
+    k2 = await startEchoBackend({ name: 'k2' });
+    // No ejection, no breaker: the balancer keeps choosing between both, whatever k1 does.
+    const booted = await boot({ GATEWAY_EJECT_AFTER_FAILURES: '1000', GATEWAY_BREAKER_VOLUME: '1000' });
+    gw = booted.gw;
+    booted.catalog.set([instance('api', 'k1', k1.port), instance('api', 'k2', k2.port)]);
+  });
+  after(async () => {
+    await gw.close();
+    await k1.close();
+    await k2.close();
+  });
+
+  const post = (path: string, headers: Record<string, string>) =>
+    fetch(`${gw.url}${path}`, { method: 'POST', body: '{"title":"x"}', headers: { 'content-type': 'application/json', ...headers } });
+
+  test('when a keyed POST reached an instance that dropped the connection then the other instance answers, having seen the same key', async () => {
+    // k1 drops every request to this path, k2 answers: loop until the balancer picked k1 first (p = 1/2 each).
+    let replayed = 0;
+    for (let i = 0; i < 24 && replayed < 2; i++) {
+      const key = `key-${Date.now()}-${i}`;
+      const r = await post('/api/__destroy-unless/k2', { 'idempotency-key': key, 'x-request-id': `rk-${key}` });
+      assert.equal(r.status, 200, 'never a 502: the keyed POST is replayed');
+      assert.equal(((await r.json()) as { instance: string }).instance, 'k2');
+      if (k1.seenKeys.get(key)) {
+        replayed++;
+        assert.equal(k1.seenKeys.get(key), 1);
+        assert.equal(k2.seenKeys.get(key), 1, 'the second instance got the same Idempotency-Key');
+        assert.equal(k2.seen.get(`rk-${key}`), 1, 'and the same request id');
+      } else assert.equal(k2.seenKeys.get(key), 1);
+    }
+    assert.ok(replayed >= 1, 'k1 was picked first at least once');
+  });
+
+  test('when the same POST has no Idempotency-Key then it is not replayed: 502, seen once', async () => {
+    let dropped = 0;
+    for (let i = 0; i < 24 && dropped < 2; i++) {
+      const rid = `nokey-${Date.now()}-${i}`;
+      const r = await post('/api/__destroy-unless/k2', { 'x-request-id': rid });
+      await r.arrayBuffer();
+      if (k1.seen.get(rid)) {
+        dropped++;
+        assert.equal(r.status, 502);
+        assert.equal(k2.seen.get(rid) ?? 0, 0, 'never sent to the second instance');
+      } else assert.equal(r.status, 200);
+    }
+    assert.ok(dropped >= 1, 'k1 was picked first at least once');
+  });
+
+  test('when a key longer than 200 characters is sent then the POST is treated as unkeyed', async () => {
+    const r = await post('/api/__destroy', { 'idempotency-key': 'k'.repeat(201), 'x-request-id': `long-${Date.now()}` });
+    assert.equal(r.status, 502);
+    await r.arrayBuffer();
+  });
+
+  test('when the replay finds the first try still in progress (409 + Retry-After) then the gateway waits and asks again', async () => {
+    const key = `idem-${Date.now()}`;
+    const t0 = Date.now();
+    const r = await post('/api/__idem', { 'idempotency-key': key });
+    assert.equal(r.status, 201);
+    assert.equal(r.headers.get('idempotent-replayed'), 'true');
+    await r.arrayBuffer();
+    assert.ok(Date.now() - t0 >= 950, 'waited per Retry-After: 1');
+    assert.equal((k1.seenKeys.get(key) ?? 0) + (k2.seenKeys.get(key) ?? 0), 3, 'dropped, in progress, replayed');
+  });
+
+  test('when a first try (no replay by the gateway) gets 409 in progress then the client gets the 409 with Retry-After', async () => {
+    const key = `idem-client-${Date.now()}`;
+    // A first request with this key already went in and died (the store counts it): sent straight to k1.
+    await fetch(`http://127.0.0.1:${k1.port}/api/__idem`, { method: 'POST', body: '{}', headers: { 'idempotency-key': key } }).catch(() => undefined);
+    const r = await post('/api/__idem', { 'idempotency-key': key });
+    assert.equal(r.status, 409);
+    assert.equal(r.headers.get('retry-after'), '1');
+    await r.arrayBuffer();
+  });
+
+  test('when hop-by-hop headers are named in Connection then they are removed in both directions', async () => {
+    const res = await new Promise<{ headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const r = http.request(`${gw.url}/api/__hop`, {
+        headers: { connection: 'keep-alive, X-Secret-Hop', 'x-secret-hop': 'drop-me', 'keep-alive': 'timeout=5', 'proxy-authorization': 'Basic eDp5', 'x-kept': 'yes' },
+      });
+      r.on('response', (m) => {
+        let t = '';
+        m.on('data', (c) => (t += c));
+        m.on('end', () => resolve({ headers: m.headers, body: t }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    const seen = (JSON.parse(res.body) as { headers: Record<string, string> }).headers;
+    assert.equal(seen['x-secret-hop'], undefined, 'named in the client Connection header');
+    assert.equal(seen['proxy-authorization'], undefined);
+    assert.equal(seen['keep-alive'], undefined);
+    assert.equal(seen['x-kept'], 'yes');
+    assert.equal(res.headers['x-private-hop'], undefined, 'named in the upstream Connection header');
+    assert.equal(res.headers['x-public'], 'ok');
+    assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.ok(res.headers['x-request-id']);
+  });
+});
+
 describe('gateway per-process rate limits (no redis)', () => {
   let b: EchoBackend;
   let gw: GatewayHandle;

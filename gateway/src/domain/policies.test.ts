@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Upstream } from './upstream.js';
 import { pickUpstream } from './balancer.js';
 import { EjectionPolicy } from './ejection-policy.js';
-import { shouldRetry, classifyError, type RetryOptions } from './retry-policy.js';
+import { shouldRetry, classifyError, hasIdempotencyKey, inProgressWaitMs, type RetryOptions } from './retry-policy.js';
 import { LocalBuckets, bucketSpec, retryAfterSeconds, takeToken } from './token-bucket.js';
 
 const mk = (id: string, outstanding = 0): Upstream => {
@@ -125,6 +125,32 @@ describe('retry decision', () => {
       assert.equal(shouldRetry({ ...base, method: 'POST', failure }, o), false, failure);
       assert.equal(shouldRetry({ ...base, method: 'PATCH', failure }, o), false, failure);
     }
+  });
+
+  test('when a POST or PATCH carries an Idempotency-Key then it is retried like an idempotent method', () => {
+    for (const method of ['POST', 'PATCH']) {
+      for (const failure of ['reset', 'timeout', 'status-502'] as const) {
+        assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure }, o), true, `${method} ${failure}`);
+      }
+      assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', tries: 3 }, o), false, 'same tries limit');
+      assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', elapsedMs: 10_000 }, o), false, 'same budget');
+      assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', responseStarted: true }, o), false);
+    }
+    assert.equal(hasIdempotencyKey('k-1'), true);
+    assert.equal(hasIdempotencyKey('k'.repeat(200)), true);
+    assert.equal(hasIdempotencyKey('k'.repeat(201)), false, 'over 200 chars: not a key the API accepts');
+    assert.equal(hasIdempotencyKey(''), false);
+    assert.equal(hasIdempotencyKey(undefined), false);
+    assert.equal(hasIdempotencyKey(['a', 'b']), false);
+  });
+
+  test('when an in-progress 409 says Retry-After then the wait fits the budget or there is none', () => {
+    assert.equal(inProgressWaitMs('1', 100, 10_000), 1000);
+    assert.equal(inProgressWaitMs('0', 100, 10_000), 50, 'never a busy loop');
+    assert.equal(inProgressWaitMs('2', 8_500, 10_000), null, 'past the budget: the 409 goes to the client');
+    assert.equal(inProgressWaitMs(null, 100, 10_000), null, 'a 409 without Retry-After is a real conflict');
+    assert.equal(inProgressWaitMs('soon', 100, 10_000), null);
+    assert.equal(inProgressWaitMs(new Date(5_000).toUTCString(), 0, 10_000, 3_000), 2000);
   });
 
   test('when tries, budget are used up or the response started then there is no retry', () => {

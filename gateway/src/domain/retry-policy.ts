@@ -15,6 +15,36 @@ export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method);
 }
 
+/** Longest `Idempotency-Key` the gateway takes as a promise that a replay is safe (the API's own limit). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+/**
+ * True when the request carries a usable `Idempotency-Key`: the API stores the first answer under the key
+ * and answers a repeat with it (`Idempotent-Replayed: true`), so a POST/PATCH may be replayed like a PUT.
+ */
+export function hasIdempotencyKey(value: string | string[] | undefined): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_IDEMPOTENCY_KEY_LENGTH;
+}
+
+/**
+ * How long to wait before asking again when a replayed keyed request meets the API's
+ * `409 Conflict` + `Retry-After` ("the first request with this key is still in progress").
+ * Returns null when the answer is not that, or the wait does not fit in what is left of the budget.
+ */
+export function inProgressWaitMs(retryAfter: string | null, elapsedMs: number, budgetMs: number, nowMs: number = Date.now()): number | null {
+  if (retryAfter === null) return null;
+  const v = retryAfter.trim();
+  let ms: number;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  else {
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return null;
+    ms = Math.max(0, at - nowMs);
+  }
+  ms = Math.max(ms, 50); // `Retry-After: 0` must not become a busy loop
+  return elapsedMs + ms < budgetMs ? ms : null;
+}
+
 /** True when the request cannot have reached the upstream application. */
 export function neverReachedUpstream(f: TryFailure): boolean {
   return f === 'refused' || f === 'connect-timeout';
@@ -22,6 +52,8 @@ export function neverReachedUpstream(f: TryFailure): boolean {
 
 export interface RetryInput {
   method: string;
+  /** The request carries a valid `Idempotency-Key` (see hasIdempotencyKey): replayable like an idempotent method. */
+  idempotencyKey?: boolean;
   failure: TryFailure;
   /** Tries made so far, including the failed one. */
   tries: number;
@@ -36,7 +68,7 @@ export function shouldRetry(i: RetryInput, o: RetryOptions): boolean {
   if (i.tries >= o.maxTries) return false;
   if (i.elapsedMs >= o.budgetMs) return false;
   if (neverReachedUpstream(i.failure)) return true;
-  if (!isIdempotent(i.method)) return false;
+  if (!i.idempotencyKey && !isIdempotent(i.method)) return false;
   switch (i.failure) {
     case 'reset':
     case 'timeout':

@@ -10,7 +10,8 @@ import type { RoutingState, ServicePool } from '../domain/routing-state.js';
 import { breakerAdmits, type Upstream } from '../domain/upstream.js';
 import { pickUpstream } from '../domain/balancer.js';
 import type { EjectionPolicy } from '../domain/ejection-policy.js';
-import { classifyError, shouldRetry, type RetryOptions, type TryFailure } from '../domain/retry-policy.js';
+import { classifyError, hasIdempotencyKey, inProgressWaitMs, shouldRetry, type RetryOptions, type TryFailure } from '../domain/retry-policy.js';
+import { HOP_BY_HOP, connectionTokens, dropNamed } from '../domain/hop-by-hop.js';
 import type { RateLimiter, Verdict } from '../domain/rate-limiter.js';
 import { clientIp, forwardedFor, normalizeIp } from '../domain/client-address.js';
 import { SECURITY_HEADERS, type CorsPolicy } from '../domain/edge-headers.js';
@@ -45,13 +46,7 @@ const swallow = (): void => {};
 
 // Request headers not forwarded (hop-by-hop, or set by the gateway itself).
 const DROP_REQUEST = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
+  ...HOP_BY_HOP,
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
@@ -64,7 +59,7 @@ const DROP_REQUEST = new Set([
 const DROP_REQUEST_LENGTHS = new Set([...DROP_REQUEST].map((h) => h.length));
 
 // Response headers not forwarded (hop-by-hop).
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const DROP_RESPONSE = HOP_BY_HOP;
 const DROP_RESPONSE_LENGTHS = new Set([...DROP_RESPONSE].map((h) => h.length));
 const SECURITY_LOWER = SECURITY_HEADERS.map(([k]) => k.toLowerCase());
 const SECURITY_LENGTHS = new Set(SECURITY_LOWER.map((h) => h.length));
@@ -95,6 +90,15 @@ function pathOf(url: string): string {
 export function requestIdOf(req: IncomingMessage): string {
   const v = req.headers['x-request-id'];
   return typeof v === 'string' && REQUEST_ID_RE.test(v) ? v : randomUUID();
+}
+
+/** The first value of a response header in undici's raw [name, value, …] buffers (name in lower case). */
+function headerValue(raw: Buffer[], name: string): string | null {
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === name.length && n.toString('latin1').toLowerCase() === name) return raw[i + 1]!.toString('latin1');
+  }
+  return null;
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, requestId: string, extra: string[]): void {
@@ -154,6 +158,13 @@ class Exchange implements Dispatcher.DispatchHandler {
   private up: Upstream | null = null;
   private tried: Upstream[] | null = null;
   private tries = 0;
+  /** Tries that were a wait-and-ask-again after an in-progress 409 (not counted against maxTries). */
+  private polls = 0;
+  /** The request carries a valid Idempotency-Key: replayable like an idempotent method. */
+  private idemKey = false;
+  /** Set while discarding an in-progress 409: ms to wait before asking again. */
+  private pollWaitMs = 0;
+  private pollTimer: NodeJS.Timeout | null = null;
   private retried: string[] | null = null;
   private verdict: Verdict | null = null;
   private abortUpstream: ((err?: Error) => void) | null = null;
@@ -271,6 +282,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.pool = pool;
+    this.idemKey = hasIdempotencyKey(this.req.headers['idempotency-key']);
     this.buildUpstreamHeaders();
     const outcome = new Outcome();
     this.serviceSettle = outcome;
@@ -293,6 +305,8 @@ class Exchange implements Dispatcher.DispatchHandler {
       if (DROP_REQUEST_LENGTHS.has(name.length) && DROP_REQUEST.has(name.toLowerCase())) continue;
       out.push(name, raw[i + 1]!);
     }
+    const named = connectionTokens(req.headers.connection);
+    if (named) dropNamed(out, named);
     const peer = req.socket.remoteAddress ?? '';
     const trusted = this.d.trustedProxies;
     const fromTrusted = trusted.size > 0 && trusted.has(normalizeIp(peer));
@@ -326,6 +340,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.up = up;
     up.outstanding++;
     this.discarding = null;
+    this.pollWaitMs = 0;
     this.abortUpstream = null;
     this.attemptT0 = performance.now();
     const attempt = new Outcome();
@@ -352,10 +367,21 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true; // 1xx: informational, wait for the final status
     this.upstreamMs = performance.now() - this.attemptT0;
     this.resumeUpstream = resume;
+    if (statusCode === 409 && this.idemKey && this.retried !== null) {
+      // Our replay met the first try still running in the API ("in progress" + Retry-After): wait, ask again.
+      const wait = inProgressWaitMs(headerValue(rawHeaders, 'retry-after'), performance.now() - this.t0, this.d.retry.budgetMs);
+      if (wait !== null) {
+        this.pollWaitMs = wait;
+        return true;
+      }
+    }
     if ((statusCode === 502 || statusCode === 503 || statusCode === 504) && this.d.retry.retryOn5xx) {
       const failure = `status-${statusCode}` as TryFailure;
       if (
-        shouldRetry({ method: this.req.method ?? 'GET', failure, tries: this.tries, elapsedMs: performance.now() - this.t0, responseStarted: false }, this.d.retry) &&
+        shouldRetry(
+          { method: this.req.method ?? 'GET', idempotencyKey: this.idemKey, failure, tries: this.tries - this.polls, elapsedMs: performance.now() - this.t0, responseStarted: false },
+          this.d.retry,
+        ) &&
         pickUpstream(this.pool!.upstreams, this.tried) !== undefined
       ) {
         this.discarding = failure;
@@ -366,15 +392,33 @@ class Exchange implements Dispatcher.DispatchHandler {
     const out: string[] = [];
     let seenSecurity = 0;
     let seenRequestId = false;
+    let named: Set<string> | null = null;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
       const len = name.length;
-      if (DROP_RESPONSE_LENGTHS.has(len) && DROP_RESPONSE.has(name.toLowerCase())) continue;
+      if (DROP_RESPONSE_LENGTHS.has(len) && DROP_RESPONSE.has(name.toLowerCase())) {
+        if (len === 10 && name.toLowerCase() === 'connection') {
+          const t = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
+          if (t) for (const x of t) (named ??= new Set()).add(x);
+        }
+        continue;
+      }
       if (SECURITY_LENGTHS.has(len)) {
         const k = SECURITY_LOWER.indexOf(name.toLowerCase());
         if (k >= 0) seenSecurity |= 1 << k;
       } else if (len === 12 && name.toLowerCase() === 'x-request-id') seenRequestId = true;
       out.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    }
+    if (named) {
+      dropNamed(out, named);
+      seenRequestId = false;
+      seenSecurity = 0;
+      for (let i = 0; i < out.length; i += 2) {
+        const n = out[i]!.toLowerCase();
+        const k = SECURITY_LOWER.indexOf(n);
+        if (k >= 0) seenSecurity |= 1 << k;
+        else if (n === 'x-request-id') seenRequestId = true;
+      }
     }
     for (let k = 0; k < SECURITY_HEADERS.length; k++) if (!(seenSecurity & (1 << k))) out.push(SECURITY_HEADERS[k]![0], SECURITY_HEADERS[k]![1]);
     if (!seenRequestId) out.push('X-Request-ID', this.requestId);
@@ -387,7 +431,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.discarding) return true;
+    if (this.discarding || this.pollWaitMs) return true;
     this.bytesOut += chunk.length;
     const ok = this.res.write(chunk);
     if (!ok) this.res.once('drain', this.onDrain);
@@ -399,6 +443,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   };
 
   onComplete(): void {
+    if (this.pollWaitMs) {
+      this.awaitInProgress();
+      return;
+    }
     if (this.discarding) {
       this.attemptFailed(this.discarding, null);
       return;
@@ -440,6 +488,32 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   // --- outcomes ---
 
+  /** The instance answered (an in-progress 409): healthy; ask again after the wait, on any untried-or-this instance. */
+  private awaitInProgress(): void {
+    const up = this.up!;
+    up.outstanding--;
+    this.d.ejection.recordSuccess(up);
+    this.attemptSettle?.resolve();
+    this.attemptSettle = null;
+    this.abortUpstream = null;
+    this.polls++;
+    this.h.stats.retries++;
+    (this.retried ??= []).push(`${up.id}:in-progress`);
+    this.d.metrics.retries.labels(this.route.prefix, up.id, 'in-progress').inc();
+    // The instance that answered 409 may be asked again: it is the one that knows the key is busy.
+    const i = this.tried!.lastIndexOf(up);
+    if (i >= 0) this.tried!.splice(i, 1);
+    const wait = this.pollWaitMs;
+    this.pollWaitMs = 0;
+    this.pollTimer = setTimeout(this.afterPollWait, wait);
+  }
+
+  private readonly afterPollWait = (): void => {
+    this.pollTimer = null;
+    if (this.finished) return;
+    this.tryNext();
+  };
+
   private attemptFailed(failure: TryFailure, err: Error | null): void {
     const up = this.up!;
     up.outstanding--;
@@ -457,7 +531,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     const retry = shouldRetry(
-      { method: this.req.method ?? 'GET', failure, tries: this.tries, elapsedMs: performance.now() - this.t0, responseStarted: false },
+      { method: this.req.method ?? 'GET', idempotencyKey: this.idemKey, failure, tries: this.tries - this.polls, elapsedMs: performance.now() - this.t0, responseStarted: false },
       this.d.retry,
     );
     if (retry) {
@@ -498,6 +572,14 @@ class Exchange implements Dispatcher.DispatchHandler {
   private readonly onClientClose = (): void => {
     if (this.finished) return;
     this.clientGone = true;
+    if (this.pollTimer) {
+      clearTimeout(this.pollTimer);
+      this.pollTimer = null;
+      this.serviceSettle?.resolve();
+      this.serviceSettle = null;
+      this.finish(499);
+      return;
+    }
     if (this.abortUpstream) this.abortUpstream();
     else if (!this.up) this.finish(499);
   };

@@ -11,6 +11,8 @@ export interface EchoBackend {
   readonly name: string;
   /** Requests seen per x-request-id (to prove a request was or was not replayed). */
   readonly seen: Map<string, number>;
+  /** Requests seen per Idempotency-Key. */
+  readonly seenKeys: Map<string, number>;
   requests: number;
   close(): Promise<void>;
 }
@@ -23,11 +25,21 @@ export interface EchoOptions {
   keepAliveTimeoutMs?: number;
 }
 
+/**
+ * A stand-in for the API's Idempotency-Key store, shared by the backends of one process (unit tests):
+ * per key, the 1st request is dropped (socket destroyed, as if the instance died mid-request), the 2nd is
+ * answered `409` + `Retry-After: 1` ("still in progress"), later ones get the stored answer, replayed.
+ */
+const idemStore = new Map<string, number>();
+
 const OK_BODY = (name: string) => Buffer.from(JSON.stringify({ ok: true, instance: name }));
 
 /**
  * Routes (any prefix; the last path segment decides):
  *   …/__destroy      reads the whole request, then destroys the socket without answering
+ *   …/__destroy-unless/NAME   like __destroy, except on the instance called NAME, which echoes
+ *   …/__hop          names X-Private-Hop in its Connection header (and sends it); body: the request headers
+ *   …/__idem         the Idempotency-Key life cycle of the API (see idemStore), per key across in-process backends
  *   …/__status/NNN   answers status NNN
  *   …/__slow?ms=N    answers after N ms
  *   …/__sse          3 server-sent events, 50 ms apart
@@ -38,6 +50,7 @@ const OK_BODY = (name: string) => Buffer.from(JSON.stringify({ ok: true, instanc
  */
 export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
   const seen = new Map<string, number>();
+  const seenKeys = new Map<string, number>();
   const okBody = OK_BODY(o.name);
   const state = { requests: 0 };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -45,13 +58,17 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
     const url = req.url ?? '/';
     if (url.startsWith('/__seen')) {
       // How many times a request id reached this instance (for "not replayed" assertions across processes).
-      const id = new URLSearchParams(url.split('?')[1] ?? '').get('id') ?? '';
+      const q = new URLSearchParams(url.split('?')[1] ?? '');
+      const id = q.get('id') ?? '';
+      const key = q.get('key') ?? '';
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ instance: o.name, id, count: seen.get(id) ?? 0, requests: state.requests }));
+      res.end(JSON.stringify({ instance: o.name, id, count: seen.get(id) ?? 0, key, key_count: seenKeys.get(key) ?? 0, requests: state.requests }));
       return;
     }
     const rid = req.headers['x-request-id'];
     if (typeof rid === 'string') seen.set(rid, (seen.get(rid) ?? 0) + 1);
+    const idemKey = req.headers['idempotency-key'];
+    if (typeof idemKey === 'string') seenKeys.set(idemKey, (seenKeys.get(idemKey) ?? 0) + 1);
     if (!url.includes('/__')) {
       req.resume();
       req.on('end', () => {
@@ -67,6 +84,34 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
       const query = new URLSearchParams(url.split('?')[1] ?? '');
       if (path.endsWith('/__destroy')) {
         req.socket.destroy();
+        return;
+      }
+      const unless = /\/__destroy-unless\/([^/]+)$/.exec(path);
+      if (unless && unless[1] !== o.name) {
+        req.socket.destroy();
+        return;
+      }
+      if (path.endsWith('/__hop')) {
+        // Names a private header in its own Connection header: a proxy must not pass either on.
+        res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive, X-Private-Hop', 'x-private-hop': 'secret', 'x-public': 'ok', 'x-instance': o.name });
+        res.end(JSON.stringify({ headers: req.headers }));
+        return;
+      }
+      if (path.endsWith('/__idem')) {
+        const key = String(req.headers['idempotency-key'] ?? '');
+        const n = (idemStore.get(key) ?? 0) + 1;
+        idemStore.set(key, n);
+        if (n === 1) {
+          req.socket.destroy();
+          return;
+        }
+        if (n === 2) {
+          res.writeHead(409, { 'content-type': 'application/json', 'retry-after': '1', 'x-instance': o.name });
+          res.end(JSON.stringify({ error: { code: 'idempotency_in_progress', message: 'a request with this key is in progress' } }));
+          return;
+        }
+        res.writeHead(201, { 'content-type': 'application/json', 'idempotent-replayed': 'true', 'x-instance': o.name });
+        res.end(JSON.stringify({ created: true, instance: o.name }));
         return;
       }
       const st = /\/__status\/(\d{3})$/.exec(path);
@@ -122,6 +167,7 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
     port,
     name: o.name,
     seen,
+    seenKeys,
     get requests() {
       return state.requests;
     },
