@@ -146,6 +146,13 @@ class Outcome {
   }
 }
 
+// Per-request listeners are shared functions that find their Exchange on the response (no closure per request).
+const kExchange = Symbol('gateway.exchange');
+type ExchangeResponse = ServerResponse & { [kExchange]?: Exchange };
+function onResponseClose(this: ExchangeResponse): void {
+  this[kExchange]?.onClientClose();
+}
+
 class Exchange implements Dispatcher.DispatchHandler {
   private readonly d: ProxyDeps;
   private readonly t0 = performance.now();
@@ -197,7 +204,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.requestId = requestIdOf(req);
     const peer = req.socket.remoteAddress ?? '';
     this.ip = d.trustedProxies.size ? clientIp(peer, req.headers['x-forwarded-for'], d.trustedProxies) : normalizeIp(peer);
-    res.on('close', this.onClientClose);
+    (res as ExchangeResponse)[kExchange] = this;
+    res.on('close', onResponseClose);
 
     if (d.cors.enabled) {
       const origin = req.headers.origin;
@@ -221,11 +229,11 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
 
-    if (d.limiter) d.limiter.check(this.ip, req.url ?? '/', Date.now(), this.afterLimit);
+    if (d.limiter) d.limiter.check(this.ip, req.url ?? '/', Date.now(), (v) => this.afterLimit(v));
     else this.readBody();
   }
 
-  private readonly afterLimit = (v: Verdict): void => {
+  private afterLimit(v: Verdict): void {
     if (!v.allowed) {
       this.d.metrics.rejected.labels(v.limit === 'concurrency' ? 'concurrency' : `rate_${v.limit}`).inc();
       this.reject(429, 'rate_limited', v.limit === 'concurrency' ? 'too many concurrent requests from this address' : `rate limit '${v.limit}' exceeded`, null, [
@@ -240,7 +248,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.readBody();
-  };
+  }
 
   private readBody(): void {
     const req = this.req;
@@ -286,15 +294,15 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.buildUpstreamHeaders();
     const outcome = new Outcome();
     this.serviceSettle = outcome;
-    pool.breaker.fire(outcome).catch(this.onServiceBreakerReject);
+    pool.breaker.fire(outcome).catch((err: unknown) => this.onServiceBreakerReject(err));
     this.tryNext();
   }
 
-  private readonly onServiceBreakerReject = (err: unknown): void => {
+  private onServiceBreakerReject(err: unknown): void {
     if ((err as { code?: string })?.code === 'EOPENBREAKER' && !this.finished && !this.responseStarted) {
       this.abortUpstream?.();
     }
-  };
+  }
 
   private buildUpstreamHeaders(): void {
     const { req } = this;
@@ -434,13 +442,13 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.discarding || this.pollWaitMs) return true;
     this.bytesOut += chunk.length;
     const ok = this.res.write(chunk);
-    if (!ok) this.res.once('drain', this.onDrain);
+    if (!ok) this.res.once('drain', () => this.onDrain());
     return ok;
   }
 
-  private readonly onDrain = (): void => {
+  private onDrain(): void {
     this.resumeUpstream?.();
-  };
+  }
 
   onComplete(): void {
     if (this.pollWaitMs) {
@@ -505,14 +513,14 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (i >= 0) this.tried!.splice(i, 1);
     const wait = this.pollWaitMs;
     this.pollWaitMs = 0;
-    this.pollTimer = setTimeout(this.afterPollWait, wait);
+    this.pollTimer = setTimeout(() => this.afterPollWait(), wait);
   }
 
-  private readonly afterPollWait = (): void => {
+  private afterPollWait(): void {
     this.pollTimer = null;
     if (this.finished) return;
     this.tryNext();
-  };
+  }
 
   private attemptFailed(failure: TryFailure, err: Error | null): void {
     const up = this.up!;
@@ -569,7 +577,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     return out;
   }
 
-  private readonly onClientClose = (): void => {
+  onClientClose(): void {
     if (this.finished) return;
     this.clientGone = true;
     if (this.pollTimer) {
@@ -582,7 +590,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     if (this.abortUpstream) this.abortUpstream();
     else if (!this.up) this.finish(499);
-  };
+  }
 
   private finish(status: number): void {
     if (this.finished) return;

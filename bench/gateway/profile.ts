@@ -1,0 +1,84 @@
+// CPU profile of the gateway's proxy path: one in-process gateway (static catalog, no Consul/Redis) in front of
+// 3 echo-backend processes, loaded by wrk; writes a .cpuprofile and prints the top self-time functions.
+//   node --conditions=source --import tsx bench/gateway/profile.ts        (env: PROFILE_SECONDS 8, PROFILE_ACCESS_LOG 1)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '@mutiroes/platform';
+import { loadConfig } from '../../gateway/src/config.js';
+import { startGateway } from '../../gateway/src/gateway.js';
+import { StaticCatalog, instance } from '../../gateway/src/testing/static-catalog.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SECONDS = Number(process.env['PROFILE_SECONDS'] ?? 8);
+const B = Number(process.env['MESH_PORT_BASE'] ?? 24500);
+const ports = [B + 60, B + 61, B + 62];
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount: number;
+}
+
+async function main(): Promise<void> {
+  const kids: ChildProcess[] = ports.map((p, i) =>
+    spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'gateway/src/testing/echo-backend.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(p), INSTANCE_ID: `pb${i + 1}`, ECHO_REGISTER: '0', LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    }),
+  );
+  try {
+    const catalog = new StaticCatalog();
+    const log = createLogger({ service: 'gateway', instance: 'profile', level: 'warn' });
+    const config = loadConfig({ PORT: String(B + 80), INSTANCE_ID: 'gw-profile', GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: process.env['PROFILE_ACCESS_LOG'] ?? 'true' });
+    const gw = await startGateway(config, { catalog, redis: null, log });
+    catalog.set(ports.map((p, i) => instance('api', `pb${i + 1}`, p)));
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${gw.url}/api/bench`)).ok) break;
+      } catch {
+        /* backends booting */
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+    const out = await new Promise<string>((resolve, reject) => {
+      const w = spawn('wrk', ['-t1', '-c64', `-d${SECONDS}s`, `${gw.url}/api/bench`]);
+      let t = '';
+      w.stdout.on('data', (c) => (t += c));
+      w.on('exit', () => resolve(t));
+      w.on('error', reject);
+    });
+    const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: Node[] } };
+    const file = path.join(tmpdir(), 'gateway.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    process.stderr.write(out.split('\n').filter((l) => /Requests\/sec|Latency/.test(l)).join('\n') + '\n');
+    const self = new Map<string, number>();
+    let total = 0;
+    for (const n of profile.nodes) {
+      total += n.hitCount;
+      const f = n.callFrame;
+      const k = `${f.functionName || '(anon)'} ${f.url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}/`, '')}:${f.lineNumber + 1}`;
+      self.set(k, (self.get(k) ?? 0) + n.hitCount);
+    }
+    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env['PROFILE_TOP'] ?? 40));
+    for (const [k, v] of top) process.stderr.write(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}\n`);
+    process.stderr.write(`profile: ${file}\n`);
+    await gw.close();
+  } finally {
+    for (const k of kids) k.kill('SIGTERM');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
