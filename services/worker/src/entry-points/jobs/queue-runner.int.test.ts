@@ -1,6 +1,6 @@
 // QueueRunner against the mesh's Redis and Postgres, on its own key prefix: a timeout aborts the work for real
 // (the SQL is cancelled by statement_timeout), and a job that stalls too often is dead-lettered.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import BeeQueue from 'bee-queue';
@@ -17,8 +17,17 @@ const run = randomBytes(3).toString('hex');
 const prefix = `bqtest${run}`;
 const keys = telemetryKeys(`mutiroes-test-${run}:`);
 let f: Fixture;
-let runner: QueueRunner | undefined;
 let producer: BeeQueue;
+// Every runner a test starts, closed after each test whether it passed or not: a runner left open by a failed
+// test would keep consuming this prefix (with that test's handler and timeout) and poll a closed Redis.
+const runners: QueueRunner[] = [];
+async function closeRunners(): Promise<void> {
+  await Promise.allSettled(runners.splice(0).map((r) => r.close(2000)));
+}
+// Timeouts that are not the thing under test are generous (the suite runs on a loaded 2-core machine); waits are
+// polls whose deadlines derive from the configured intervals, with a floor for a slow machine.
+const LOAD_FLOOR_MS = 20_000;
+const within = (ms: number): number => Math.max(LOAD_FLOOR_MS, ms);
 
 before(async () => {
   f = await openFixture();
@@ -26,25 +35,33 @@ before(async () => {
   producer.on('error', () => undefined);
 });
 
+afterEach(closeRunners);
+
 after(async () => {
-  await runner?.close(2000);
+  await closeRunners();
   await producer?.close(1000);
   const ks = [...(await f.redis.keys(`${prefix}:*`)), ...(await f.redis.keys(`mutiroes-test-${run}:*`))];
   if (ks.length) await f.redis.del(...ks);
   await f?.close();
 });
 
-function startRunner(handler: Handler, opts: { timeoutMs?: number; maxStalls?: number; stallIntervalMs?: number; failedKeep?: number; retries?: number } = {}): Promise<void> {
+const TRIM_INTERVAL_MS = 500;
+
+function startRunner(handler: Handler, opts: { timeoutMs?: number; maxStalls?: number; stallIntervalMs?: number; failedKeep?: number; retries?: number; backoffMs?: number } = {}): Promise<void> {
   const db = new JobDatabase(f.pg.sequelize);
   const telemetry = new QueueTelemetryRepository(f.redis, keys);
-  runner = new QueueRunner({
+  const runner = new QueueRunner({
     redis: f.redis, instanceId: `runner-${run}`, queues: ['beat_probe'], handlers: { ...jobHandlers, beat_probe: handler },
     deps: { db, instanceId: `runner-${run}` } as unknown as JobDeps, telemetry, deadLetters: new DeadLetterRepository(db), log,
     concurrency: 2, stallIntervalMs: opts.stallIntervalMs ?? 5000, maxStalls: opts.maxStalls ?? 3, failedKeep: opts.failedKeep ?? 100, succeededKeep: 3, prefix,
-    trimIntervalMs: 500, policies: { beat_probe: { retries: opts.retries ?? 0, backoffMs: 100, timeoutMs: opts.timeoutMs ?? 10_000 } },
+    trimIntervalMs: TRIM_INTERVAL_MS, policies: { beat_probe: { retries: opts.retries ?? 0, backoffMs: opts.backoffMs ?? 100, timeoutMs: opts.timeoutMs ?? 60_000 } },
   });
+  runners.push(runner);
   return runner.start();
 }
+
+const JOB_TIMEOUT_MS = 1500;
+const SQL_SLEEP_MS = 30_000;
 
 describe('queue runner', () => {
   test('when a job exceeds its timeout then its signal fires, its SQL is cancelled by the server and the job fails', async () => {
@@ -58,22 +75,23 @@ describe('queue runner', () => {
         sqlError = (e as Error).message;
         throw e;
       }
-    }, { timeoutMs: 1500 });
+    }, { timeoutMs: JOB_TIMEOUT_MS });
     const t0 = Date.now();
     await producer.createJob({ tick_key: `timeout-${run}` }).setId(`timeout-${run}`).save();
-    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, `timeout-${run}`)) === 1, { timeoutMs: 10_000, description: 'the job to fail' });
+    // The SQL sleeps 30 s: every deadline below stays well under that, so passing proves the work was cut short.
+    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, `timeout-${run}`)) === 1, { timeoutMs: SQL_SLEEP_MS / 2, description: 'the job to fail' });
     const took = Date.now() - t0;
-    const stored = JSON.parse((await f.redis.hget(`${prefix}:beat_probe:jobs`, `timeout-${run}`))!) as { options: { stacktraces: string[] } };
-    assert.match(stored.options.stacktraces[0]!, /timed out after 1500 ms/);
-    assert.ok(took < 6000, `failed after ${took} ms`);
-    assert.equal(sawAbort, true);
+    const stored = JSON.parse((await f.redis.hget(`${prefix}:beat_probe:jobs`, `timeout-${run}`))!) as { options: { stacktraces: string[]; retries: number } };
+    // Whichever fired first (our timer or the server's statement_timeout), the job failed for good on its timeout.
+    assert.equal(stored.options.stacktraces.length, 1);
+    assert.match(stored.options.stacktraces[0]!, new RegExp(`timed out after ${JOB_TIMEOUT_MS} ms`));
+    assert.ok(took >= JOB_TIMEOUT_MS - 100 && took < SQL_SLEEP_MS / 2, `failed after ${took} ms`);
+    assert.equal(sawAbort, true, 'the handler signal fired');
     // The server cancelled the statement itself (statement_timeout = remaining attempt time): nothing left running.
-    await waitFor(() => sqlError !== '', { timeoutMs: 5000, description: 'the SQL to end' });
+    await waitFor(() => sqlError !== '', { timeoutMs: SQL_SLEEP_MS / 2, description: 'the SQL to end' });
     assert.match(sqlError, /statement timeout|canceling statement/);
-    const still = await f.sql(`SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND query NOT LIKE '%pg_stat_activity%'`, [`%timeout_probe_${run}%`]);
-    assert.equal(still.length, 0);
-    await runner!.close(2000);
-    runner = undefined;
+    await waitFor(async () => (await f.sql(`SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND query NOT LIKE '%pg_stat_activity%'`, [`%timeout_probe_${run}%`])).length === 0,
+      { timeoutMs: SQL_SLEEP_MS / 2, description: 'no probe statement left running on the server' });
   });
 
   test('when a job stalls more often than allowed then it goes to the dead-letter list and table instead of looping', async () => {
@@ -82,38 +100,39 @@ describe('queue runner', () => {
     // A consumer that took the job and died: the job sits in `active` and nobody renews it.
     await producer.createJob({ tick_key: id }).setId(id).save();
     await f.redis.rpoplpush(`${prefix}:beat_probe:waiting`, `${prefix}:beat_probe:active`);
-    await startRunner(async () => { ran++; }, { maxStalls: 0, stallIntervalMs: 1000 });
-    await waitFor(async () => (await f.redis.zscore(keys.dead('beat_probe'), id)) !== null, { timeoutMs: 15_000, description: 'the job to be dead-lettered' });
+    const stallIntervalMs = 1000;
+    await startRunner(async () => { ran++; }, { maxStalls: 0, stallIntervalMs });
+    // Detection takes two stall checks (mark, then find unrenewed) plus a pick-up: allow many intervals.
+    await waitFor(async () => (await f.redis.zscore(keys.dead('beat_probe'), id)) !== null, { timeoutMs: within(stallIntervalMs * 20), description: 'the job to be dead-lettered' });
     // The dead-letter record is written before bee-queue marks the attempt failed.
-    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, id)) === 1, { timeoutMs: 5000, description: 'the job in the failed set' });
+    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, id)) === 1, { timeoutMs: within(stallIntervalMs * 10), description: 'the job in the failed set' });
     assert.equal(ran, 0, 'a dead-lettered job must not run');
     const rows = await f.sql<{ reason: string; stalls: number }>(`SELECT reason, stalls FROM job_dead_letters WHERE queue = 'beat_probe' AND job_id = $1`, [id]);
     assert.equal(rows.length, 1);
     assert.match(rows[0]!.reason, /stalled 1 times: dead-lettered/);
-    await runner!.close(2000);
-    runner = undefined;
   });
 
   test('when a job fails then it is retried with exponential backoff through the delayed set, and finished jobs stay bounded', async () => {
     const seen: number[] = [];
+    const backoffMs = 100;
     await startRunner(async (_d, ctx) => {
       seen.push(Date.now());
       if (ctx.data.tick_key.startsWith('flaky') && ctx.attempt < 3) throw new Error(`attempt ${ctx.attempt} fails`);
       if (ctx.data.tick_key.startsWith('bad')) throw new Error('always fails');
-    }, { failedKeep: 2, retries: 2 });
+    }, { failedKeep: 2, retries: 2, backoffMs });
     await producer.createJob({ tick_key: `flaky-${run}` }).setId(`flaky-${run}`).save();
-    await waitFor(async () => (await f.redis.lrange(keys.recent('beat_probe'), 0, -1)).some((r) => r.includes(`flaky-${run}`)), { timeoutMs: 15_000, description: 'the flaky job to succeed' });
+    await waitFor(async () => (await f.redis.lrange(keys.recent('beat_probe'), 0, -1)).some((r) => r.includes(`flaky-${run}`)), { timeoutMs: within(backoffMs * 3 * 20), description: 'the flaky job to succeed' });
     assert.equal(seen.length, 3);
     // Backoff 100 ms then 200 ms (exponential), through the delayed set re-activated by the worker.
-    assert.ok(seen[1]! - seen[0]! >= 90 && seen[2]! - seen[1]! >= 190, `gaps ${seen[1]! - seen[0]!} ms, ${seen[2]! - seen[1]!} ms`);
+    assert.ok(seen[1]! - seen[0]! >= backoffMs - 10 && seen[2]! - seen[1]! >= 2 * backoffMs - 10, `gaps ${seen[1]! - seen[0]!} ms, ${seen[2]! - seen[1]!} ms`);
     assert.equal(await f.redis.hexists(`${prefix}:beat_probe:jobs`, `flaky-${run}`), 0, 'a succeeded job is removed from Redis');
     for (let i = 0; i < 5; i++) await producer.createJob({ tick_key: `bad-${i}` }).setId(`bad-${run}-${i}`).save();
-    await waitFor(async () => Number(await f.redis.get(keys.failedTotal('beat_probe'))) >= 5, { timeoutMs: 20_000, description: 'five final failures' });
+    await waitFor(async () => Number(await f.redis.get(keys.failedTotal('beat_probe'))) >= 5, { timeoutMs: within(backoffMs * 3 * 5 * 20), description: 'five final failures' });
     // Only the newest `failedKeep` (2) failed jobs are kept; 5 successes keep only `succeededKeep` (3) summaries.
-    await waitFor(async () => (await f.redis.scard(`${prefix}:beat_probe:failed`)) === 2, { timeoutMs: 5000, description: 'the failed list trimmed to 2' });
+    await waitFor(async () => (await f.redis.scard(`${prefix}:beat_probe:failed`)) === 2, { timeoutMs: within(TRIM_INTERVAL_MS * 20), description: 'the failed list trimmed to 2' });
     assert.equal(await f.redis.hlen(`${prefix}:beat_probe:jobs`), 2);
     for (let i = 0; i < 5; i++) await producer.createJob({ tick_key: `ok-${i}` }).setId(`ok-${run}-${i}`).save();
-    await waitFor(async () => Number(await f.redis.get(keys.succeededTotal('beat_probe'))) >= 6, { timeoutMs: 10_000 });
+    await waitFor(async () => Number(await f.redis.get(keys.succeededTotal('beat_probe'))) >= 6, { timeoutMs: LOAD_FLOOR_MS, description: 'six successes' });
     assert.equal(await f.redis.llen(keys.recent('beat_probe')), 3);
   });
 });

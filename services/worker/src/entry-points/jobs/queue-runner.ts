@@ -70,7 +70,9 @@ export class QueueRunner {
       queue.on('failed:fatal' as 'failed', (job: BeeQueue.Job<unknown>, err: Error) => void this.onFailed(name, job, err));
       this.queues.set(name, queue);
     }
+    if (this.closing) return;
     await Promise.all([...this.queues.values()].map((q) => q.ready()));
+    if (this.closing) return;
     // Recover jobs a dead worker left in `active` before taking new ones (bee-queue does this in process()).
     for (const [name, queue] of this.queues) {
       queue.process(this.o.concurrency, (job: BeeQueue.Job<Record<string, unknown>>) => this.run(name, job));
@@ -90,6 +92,7 @@ export class QueueRunner {
 
   private async checkStalled(): Promise<void> {
     for (const [name, queue] of this.queues) {
+      if (this.closing) return;
       try {
         await queue.checkStalledJobs();
       } catch (e) {
@@ -100,6 +103,7 @@ export class QueueRunner {
 
   private async trimFailed(): Promise<void> {
     for (const [name, queue] of this.queues) {
+      if (this.closing) return;
       try {
         const old = await this.o.telemetry.failedOverflow(name, this.o.failedKeep);
         for (const id of old) await queue.removeJob(id);
@@ -219,6 +223,9 @@ export class QueueRunner {
         log.info('job succeeded', { duration_ms: Date.now() - started, attempt: record.attempt });
         return result;
       } catch (e) {
+        // Two mechanisms enforce the same limit: our timer and the server's statement_timeout (set to the attempt's
+        // remaining time). Whichever fires first, the attempt failed on its timeout: report JOB_TIMEOUT either way.
+        if (!controller.signal.aborted && isStatementTimeout(e)) controller.abort(timeoutErr);
         const err = controller.signal.aborted && controller.signal.reason === timeoutErr ? timeoutErr : e;
         if (err instanceof PermanentJobError) opts.retries = 0;
         const willRetry = (opts.retries ?? 0) > 0;
@@ -235,12 +242,21 @@ export class QueueRunner {
 
   /** Stops taking jobs and waits up to `timeoutMs` for the ones in flight; the rest are aborted and re-run elsewhere. */
   async close(timeoutMs: number): Promise<void> {
+    // Timers first, whatever happens next: a closed runner never touches Redis again.
     this.closing = true;
     clearInterval(this.stallTimer);
     clearInterval(this.trimTimer);
+    this.stallTimer = this.trimTimer = undefined;
     const results = await Promise.allSettled([...this.queues.values()].map((q) => q.close(timeoutMs)));
     for (const a of this.active.values()) a.controller.abort(new AppError('WORKER_SHUTDOWN', 'worker shutting down'));
     const failed = results.filter((r) => r.status === 'rejected');
     if (failed.length) this.o.log.warn('some jobs did not finish before the drain timeout; they will be re-run after a stall check', { queues: failed.length });
   }
+}
+
+/** The server cancelled the statement on statement_timeout (SQLSTATE 57014 with that reason). */
+function isStatementTimeout(e: unknown): boolean {
+  const x = e as { original?: { code?: string; message?: string }; parent?: { code?: string; message?: string }; message?: string } | null;
+  const pg = x?.original ?? x?.parent;
+  return pg?.code === '57014' && /statement timeout/.test(pg.message ?? x?.message ?? '');
 }
