@@ -10,6 +10,7 @@ import { createHealthRouter, type HealthProbe } from './entry-points/http/health
 import { createUsersRouter } from './entry-points/http/users/users.router.js';
 import { createTokenRouter } from './entry-points/http/auth/token.router.js';
 import { createEventsRouter, createMediaRouter } from './entry-points/http/events/index.js';
+import { idempotencyMiddleware } from './entry-points/http/idempotency.middleware.js';
 
 export interface AppExtras {
   health: HealthProbe;
@@ -46,6 +47,15 @@ export function createApp(deps: ApiDeps, extras: AppExtras): express.Express {
 
   app.use(createHealthRouter(extras.health));
   app.use('/media', createMediaRouter(deps.config.MEDIA_DIR));
+
+  // After the body parser (the request hash covers the parsed JSON body), before every writing router.
+  app.use(
+    idempotencyMiddleware({
+      sequelize: deps.db.sequelize,
+      jwtSecret: deps.config.JWT_SECRET,
+      log: log.child({ module: 'idempotency' }),
+    }),
+  );
 
   const users = usersDepsFrom(deps);
   app.use('/api/users', createUsersRouter(deps, users));

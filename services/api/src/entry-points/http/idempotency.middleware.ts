@@ -1,0 +1,188 @@
+// Idempotency-Key for POST and PATCH (authenticated and anonymous): a repeat of a completed request gets the
+// stored response (`Idempotent-Replayed: true`), so the gateway and clients may retry writes safely.
+// Scope: (user id from a valid access token, else client IP) × method × path. See README "Idempotency-Key".
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import jwt from 'jsonwebtoken';
+import type { Sequelize } from 'sequelize';
+import type { Logger } from '@mutiroes/platform';
+import { ValidationError } from '../../domain/shared/app-errors.js';
+import { IdempotencyKeyRepository } from '../../data-access/idempotency/idempotency-key.repository.js';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const MAX_KEY_LENGTH = 200;
+const KEY_RE = /^[\x20-\x7e]+$/;
+/** Response headers replayed with the stored body. */
+const KEPT_HEADERS = ['content-type', 'location'];
+
+export interface IdempotencyOptions {
+  sequelize: Sequelize;
+  jwtSecret: string;
+  log: Logger;
+  /** How long a `processing` row blocks repeats (409) before a retry may take it over (first request died). */
+  leaseS?: number;
+  /** Minimum interval between purges of rows older than 24 h (run lazily from requests). */
+  purgeEveryMs?: number;
+}
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` hash alike. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+export function requestHash(body: unknown): string {
+  return createHash('sha256')
+    .update(body === undefined ? '' : canonical(body))
+    .digest('hex');
+}
+
+function clientIp(req: Request): string {
+  // Only the gateway (loopback) is trusted to say who the client is.
+  const peer = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+  const fwd = req.get('x-forwarded-for');
+  const loopback = peer === '127.0.0.1' || peer === '::1';
+  return loopback && fwd ? fwd.split(',')[0]!.trim() : peer;
+}
+
+function principal(req: Request, secret: string): string {
+  const auth = req.get('authorization');
+  const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+  if (m) {
+    try {
+      const c = jwt.verify(m[1]!, secret, { algorithms: ['HS256'] }) as {
+        token_type?: string;
+        user_id?: number;
+      };
+      if (c.token_type === 'access' && typeof c.user_id === 'number') return `user:${c.user_id}`;
+    } catch {
+      /* an invalid token: the route answers 401; the key is scoped to the IP */
+    }
+  }
+  return `ip:${clientIp(req)}`;
+}
+
+export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
+  const repo = new IdempotencyKeyRepository(o.sequelize);
+  const leaseS = o.leaseS ?? 30;
+  const purgeEveryMs = o.purgeEveryMs ?? 600_000;
+  let lastPurge = 0;
+
+  const purgeLazily = () => {
+    if (Date.now() - lastPurge < purgeEveryMs) return;
+    lastPurge = Date.now();
+    repo
+      .purgeExpired()
+      .then((n) => n && o.log.info('expired idempotency keys purged', { count: n }))
+      .catch((e: unknown) => o.log.warn('idempotency key purge failed', { error: String(e) }));
+  };
+
+  /** Buffers what the handler writes; stores the response before it leaves (a retry then always finds it). */
+  const capture = (res: Response, id: string, token: string) => {
+    const chunks: Buffer[] = [];
+    const toBuf = (chunk: unknown, enc?: unknown) =>
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(String(chunk), typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8');
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => Response;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk != null && typeof chunk !== 'function') chunks.push(toBuf(chunk, rest[0]));
+      return write(chunk, ...rest);
+    }) as Response['write'];
+    let ended = false;
+    res.end = ((...args: unknown[]) => {
+      if (ended) return end(...args);
+      ended = true;
+      const [chunk, enc] = args;
+      if (chunk != null && typeof chunk !== 'function') chunks.push(toBuf(chunk, enc));
+      const status = res.statusCode;
+      const settle =
+        status >= 500
+          ? // Nothing durable is known to have happened (a 5xx is a rolled-back or failed write): free the key.
+            repo.release(id, token)
+          : repo
+              .complete(id, token, {
+                status,
+                body: Buffer.concat(chunks).toString('utf8'),
+                headers: Object.fromEntries(
+                  KEPT_HEADERS.flatMap((h) => {
+                    const v = res.getHeader(h);
+                    return v === undefined ? [] : [[h, String(v)]];
+                  }),
+                ),
+              })
+              .then((ok) => {
+                if (!ok) o.log.warn('idempotency key lease lost before completion', { id });
+              });
+      settle
+        .catch((e: unknown) =>
+          // The row stays `processing`; a retry after the lease runs the request again (README trade-off).
+          o.log.error('idempotency key not recorded', { id, status, error: String(e) }),
+        )
+        .finally(() => end(...args));
+      return res;
+    }) as Response['end'];
+  };
+
+  return (req, res, next) => {
+    if (req.method !== 'POST' && req.method !== 'PATCH') return next();
+    const key = req.get(IDEMPOTENCY_HEADER);
+    if (key === undefined) return next();
+    if (!key.length || !KEY_RE.test(key)) {
+      return next(
+        ValidationError.field(IDEMPOTENCY_HEADER, 'Informe uma chave de caracteres ASCII visíveis.'),
+      );
+    }
+    if (key.length > MAX_KEY_LENGTH) {
+      return next(
+        ValidationError.field(
+          IDEMPOTENCY_HEADER,
+          `Certifique-se de que a chave tenha no máximo ${MAX_KEY_LENGTH} caracteres.`,
+        ),
+      );
+    }
+    if (req.is('multipart/form-data')) {
+      // The body is streamed to multer, not hashed here: refuse rather than pretend.
+      return next(ValidationError.detail('Idempotency-Key não é suportada em envios multipart/form-data.'));
+    }
+    purgeLazily();
+    const scope = `${principal(req, o.jwtSecret)} ${req.method} ${req.originalUrl.split('?')[0]}`;
+    repo
+      .claim(scope, key, requestHash(req.body), leaseS)
+      .then((c) => {
+        switch (c.outcome) {
+          case 'owner':
+            capture(res, c.id, c.token);
+            return next();
+          case 'replay': {
+            res.status(c.response.status).set('Idempotent-Replayed', 'true');
+            for (const [h, v] of Object.entries(c.response.headers)) res.setHeader(h, v);
+            if (c.response.body) res.send(Buffer.from(c.response.body, 'utf8'));
+            else res.end();
+            return;
+          }
+          case 'mismatch':
+            res.status(422).json({
+              detail: 'Esta Idempotency-Key já foi usada com outro corpo de requisição.',
+            });
+            return;
+          case 'busy':
+            res
+              .status(409)
+              .set('Retry-After', '1')
+              .json({ detail: 'Uma requisição com esta Idempotency-Key ainda está em andamento.' });
+            return;
+        }
+      })
+      .catch(next);
+  };
+}
