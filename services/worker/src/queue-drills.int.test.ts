@@ -14,13 +14,15 @@ let f: Fixture;
 const workers: Child[] = [];
 /** Workers the launcher runs: stopped during the drills so the victims are this file's processes, restarted after. */
 let launched: string[] = [];
+/** The drain limit is not what these drills test: generous, so a loaded machine still finishes the job in flight. */
+const DRILL_WORKER_ENV = { DRAIN_TIMEOUT_MS: '90000' };
 
 before(async () => {
   f = await openFixture();
   await f.mesh.waitHealthy({ timeoutMs: 120_000 });
   launched = (await f.mesh.status()).filter((c) => c.kind === 'worker' && c.running).map((c) => c.name);
   for (const name of launched) await f.mesh.stop(name);
-  for (const n of [1, 2]) workers.push(spawnService('worker', `worker-d${n}-${run}`, f.env));
+  for (const n of [1, 2]) workers.push(spawnService('worker', `worker-d${n}-${run}`, f.env, DRILL_WORKER_ENV));
   await Promise.all(workers.map((w) => waitStarted(w, /worker started/)));
 });
 
@@ -136,7 +138,7 @@ describe('queue drills', () => {
     const sent = await f.sql<{ n: string }>(`SELECT count(*) AS n FROM email_deliveries WHERE template = 'event_reminder' AND ref LIKE $1 AND status = 'sent'`, [`event:${ev}:%`]);
     assert.equal(Number(sent[0]!.n), P);
     // Restore: a replacement worker for the rest of the file.
-    const replacement = spawnService('worker', `${victim.name}-r`, f.env);
+    const replacement = spawnService('worker', `${victim.name}-r`, f.env, DRILL_WORKER_ENV);
     workers.splice(workers.indexOf(victim), 1, replacement);
     await waitStarted(replacement, /worker started/);
   });
@@ -168,7 +170,7 @@ describe('queue drills', () => {
     assert.equal(new Set((await reminders()).flatMap((m) => m.to)).size, P);
     assert.ok(!(await f.registry.lookup('worker')).some((i) => i.id === w.name), 'still registered in Consul');
     assert.ok(w.output.some((l) => l.includes('deregistered from consul')));
-    const replacement = spawnService('worker', `${w.name}-t`, f.env);
+    const replacement = spawnService('worker', `${w.name}-t`, f.env, DRILL_WORKER_ENV);
     workers.splice(workers.indexOf(w), 1, replacement);
     await waitStarted(replacement, /worker started/);
   });

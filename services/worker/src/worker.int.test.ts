@@ -30,13 +30,13 @@ describe('worker jobs', () => {
     const u = await createUser(f, `welcome_${run}`, { first_name: 'Joana' });
     await enqueue(f, 'send_welcome_email', `outbox:t-${run}-w1`, { user_id: u.id, request_id: `req-${run}` });
     await enqueue(f, 'send_welcome_email', `outbox:t-${run}-w2`, { user_id: u.id, request_id: `req-${run}` });
-    const [m] = await waitFor(async () => { const l = await mailsTo(u.email); return l.length >= 1 && l; }, { timeoutMs: 20_000, description: 'welcome mail' });
+    const [m] = await waitFor(async () => { const l = await mailsTo(u.email); return l.length >= 1 && l; }, { timeoutMs: 30_000, description: 'welcome mail' });
     assert.equal(m!.subject, 'Bem-vindo(a) ao Mutirões, Joana!');
     assert.match(m!.text, /Sua conta no Mutirões foi criada com sucesso \(usuário: u_welcome_/);
     assert.equal(m!.headers['x-request-id'], `req-${run}`);
-    await waitFor(async () => (await f.sql<{ n: string }>(`SELECT count(*) AS n FROM email_deliveries WHERE recipient = $1 AND status = 'sent'`, [u.email]))[0]!.n === '1', { timeoutMs: 10_000 });
+    await waitFor(async () => (await f.sql<{ n: string }>(`SELECT count(*) AS n FROM email_deliveries WHERE recipient = $1 AND status = 'sent'`, [u.email]))[0]!.n === '1', { timeoutMs: 30_000 });
     // Both jobs finished (the second found the ledger row 'sent').
-    await waitFor(async () => Number(await f.redis.llen('bq:send_welcome_email:waiting')) === 0 && Number(await f.redis.llen('bq:send_welcome_email:active')) === 0, { timeoutMs: 10_000 });
+    await waitFor(async () => Number(await f.redis.llen('bq:send_welcome_email:waiting')) === 0 && Number(await f.redis.llen('bq:send_welcome_email:active')) === 0, { timeoutMs: 30_000 });
     assert.equal((await mailsTo(u.email)).length, 1);
   });
 
@@ -49,7 +49,7 @@ describe('worker jobs', () => {
     await enqueue(f, 'send_event_notification_email', `outbox:t-${run}-n1`, { event_id: ev, kind: 'registration', user_id: p.id });
     await enqueue(f, 'send_bulk_event_reminders', `outbox:t-${run}-r1`, { event_id: ev });
     await enqueue(f, 'send_bulk_event_reminders', `outbox:t-${run}-r2`, { event_id: ev });
-    const mails = await waitFor(async () => { const l = await mailsTo(p.email); return l.length >= 2 && l; }, { timeoutMs: 20_000, description: 'registration + reminder' });
+    const mails = await waitFor(async () => { const l = await mailsTo(p.email); return l.length >= 2 && l; }, { timeoutMs: 30_000, description: 'registration + reminder' });
     const reg = mails.find((m) => m.subject.startsWith('Inscrição confirmada'));
     const rem = mails.find((m) => m.subject.startsWith('Lembrete'));
     assert.ok(reg && rem, mails.map((m) => m.subject).join(' | '));
@@ -59,8 +59,8 @@ describe('worker jobs', () => {
     assert.match(reg.text, /O que levar: Luvas e garrafa de água/);
     assert.equal(rem.subject, `Lembrete: Mutirão reg-${run} começa em breve`);
     assert.match(rem.text, /Quando: .* de 20\d\d/);
-    await waitFor(async () => (await mailsTo(other.email)).length >= 1, { timeoutMs: 20_000 });
-    await waitFor(async () => Number(await f.redis.llen('bq:send_bulk_event_reminders:waiting')) + Number(await f.redis.llen('bq:send_bulk_event_reminders:active')) === 0, { timeoutMs: 10_000 });
+    await waitFor(async () => (await mailsTo(other.email)).length >= 1, { timeoutMs: 30_000 });
+    await waitFor(async () => Number(await f.redis.llen('bq:send_bulk_event_reminders:waiting')) + Number(await f.redis.llen('bq:send_bulk_event_reminders:active')) === 0, { timeoutMs: 30_000 });
     // Two reminder jobs, one reminder per participant; the organiser (not a participant) got none.
     assert.equal((await mailsTo(p.email)).filter((m) => m.subject.startsWith('Lembrete')).length, 1);
     assert.equal((await mailsTo(other.email)).length, 1);
@@ -78,7 +78,7 @@ describe('worker jobs', () => {
     const rows = await waitFor(async () => {
       const l = await f.sql<{ co2_offset_kg: string; waste_diverted_kg: string; area_cleaned_m2: string }>(`SELECT * FROM report_statistics WHERE report_id = $1`, [r!.id]);
       return l.length > 0 && l;
-    }, { timeoutMs: 15_000 });
+    }, { timeoutMs: 30_000 });
     assert.equal(rows.length, 1);
     assert.equal(Number(rows[0]!.co2_offset_kg), 330);
     assert.equal(Number(rows[0]!.waste_diverted_kg), 50);
@@ -97,9 +97,9 @@ describe('worker jobs', () => {
     const badges = await waitFor(async () => {
       const l = await f.sql<{ code: string }>(`SELECT b.code FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = $1`, [v.id]);
       return l.length > 0 && l;
-    }, { timeoutMs: 15_000 });
-    await waitFor(async () => (await f.sql(`SELECT 1 FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = $1 AND b.code = 'organizer'`, [org.id])).length === 1, { timeoutMs: 15_000 });
-    await waitFor(async () => Number(await f.redis.llen('bq:check_and_award_badges:waiting')) + Number(await f.redis.llen('bq:check_and_award_badges:active')) === 0, { timeoutMs: 10_000 });
+    }, { timeoutMs: 30_000 });
+    await waitFor(async () => (await f.sql(`SELECT 1 FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = $1 AND b.code = 'organizer'`, [org.id])).length === 1, { timeoutMs: 30_000 });
+    await waitFor(async () => Number(await f.redis.llen('bq:check_and_award_badges:waiting')) + Number(await f.redis.llen('bq:check_and_award_badges:active')) === 0, { timeoutMs: 30_000 });
     assert.deepEqual(badges.map((b) => b.code), ['first_event']);
     const [prof] = await f.sql<{ total_events_participated: number; total_hours_volunteered: string }>(`SELECT total_events_participated, total_hours_volunteered FROM user_profiles WHERE user_id = $1`, [v.id]);
     assert.equal(prof!.total_events_participated, 1);
@@ -114,7 +114,7 @@ describe('worker jobs', () => {
     await f.sql(`UPDATE events SET updated_at = now() - interval '45 days' WHERE id = $1 RETURNING id`, [stale]);
     const freshDraft = await createEvent(f, org.id, `c4-${run}`, -1 * 86_400_000, 'draft');
     await enqueue(f, 'cleanup_expired_events', `beat:t-${run}-c`, {});
-    await waitFor(async () => (await f.sql<{ status: string }>(`SELECT status FROM events WHERE id = $1`, [past]))[0]?.status === 'completed', { timeoutMs: 15_000 });
+    await waitFor(async () => (await f.sql<{ status: string }>(`SELECT status FROM events WHERE id = $1`, [past]))[0]?.status === 'completed', { timeoutMs: 30_000 });
     assert.equal((await f.sql<{ status: string }>(`SELECT status FROM events WHERE id = $1`, [future]))[0]!.status, 'published');
     assert.equal((await f.sql(`SELECT 1 FROM events WHERE id = $1`, [stale])).length, 0);
     assert.equal((await f.sql(`SELECT 1 FROM events WHERE id = $1`, [freshDraft])).length, 1);
@@ -133,7 +133,7 @@ describe('worker jobs', () => {
     const [row] = await waitFor(async () => {
       const l = await f.sql<{ events_count: number; co2_offset_kg: string; waste_diverted_kg: string }>(`SELECT * FROM monthly_impact_reports WHERE month = $1`, [month]);
       return l.length > 0 && l;
-    }, { timeoutMs: 15_000 });
+    }, { timeoutMs: 30_000 });
     assert.ok(row!.events_count >= 1);
     assert.ok(Number(row!.co2_offset_kg) >= 88);
     assert.equal((await f.sql(`SELECT 1 FROM monthly_impact_reports WHERE month = $1`, [month])).length, 1);
@@ -146,7 +146,7 @@ describe('worker jobs', () => {
       const r = await fetch(`http://127.0.0.1:${port}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(`outbox:t-${run}-bad`)}`);
       const j = (await r.json()) as { state: string; errors: string[]; attempts: unknown[] };
       return j.state === 'failed' && j;
-    }, { timeoutMs: 15_000 });
+    }, { timeoutMs: 30_000 });
     assert.match(job.errors[0]!, /invalid send_welcome_email payload: user_id/);
     assert.equal(job.attempts.length, 1);
   });

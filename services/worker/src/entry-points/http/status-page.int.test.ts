@@ -59,18 +59,18 @@ describe('queue status page', () => {
     const userId = 700_000_000 + (parseInt(run, 16) % 1_000_000);
     const jobId = `outbox:ui-${run}`;
     await enqueue(f, 'send_welcome_email', jobId, { user_id: userId, request_id: `req-ui-${run}` });
-    await waitFor(async () => (await f.redis.sismember('bq:send_welcome_email:failed', jobId)) === 1, { timeoutMs: 15_000, description: 'job to fail' });
+    await waitFor(async () => (await f.redis.sismember('bq:send_welcome_email:failed', jobId)) === 1, { timeoutMs: 30_000, description: 'job to fail' });
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
     await page.goto(`${base}/queues`);
-    for (const w of workers) await page.locator(`.worker-row[data-instance="${w.name}"]`).waitFor({ timeout: 15_000 });
+    for (const w of workers) await page.locator(`.worker-row[data-instance="${w.name}"]`).waitFor({ timeout: 30_000 });
 
     // Live counts: more jobs succeed and the succeeded cell changes without a reload.
     const cell = page.locator('td[data-queue="beat_probe"][data-state="succeeded"]');
     await cell.waitFor();
     const before = Number(await cell.textContent());
     for (let i = 0; i < 5; i++) await enqueue(f, 'beat_probe', `ui-${run}-${i}`, { tick_key: `ui-${run}-${i}` });
-    await waitFor(async () => Number(await cell.textContent()) >= before + 5, { timeoutMs: 15_000, description: 'live succeeded count' });
+    await waitFor(async () => Number(await cell.textContent()) >= before + 5, { timeoutMs: 30_000, description: 'live succeeded count' });
 
     // Non-admin: the retry button is disabled and the API refuses.
     await page.fill('#token', token('user'));
@@ -79,7 +79,7 @@ describe('queue status page', () => {
     await page.selectOption('#js', 'failed');
     const row = page.locator(`tr.job-row[data-id="${jobId}"]`);
     await row.waitFor({ timeout: 10_000 });
-    await waitFor(async () => (await page.locator('#who').textContent())?.includes('somente leitura'), { timeoutMs: 5000 });
+    await waitFor(async () => (await page.locator('#who').textContent())?.includes('somente leitura'), { timeoutMs: 15_000 });
     assert.equal(await row.locator('.retry-btn').isDisabled(), true);
     const denied = await page.evaluate(async ([url, t]) => (await fetch(url!, { method: 'POST', headers: { Authorization: `Bearer ${t}` } })).status,
       [`${base}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(jobId)}/retry`, token('user')]);
@@ -92,11 +92,11 @@ describe('queue status page', () => {
     await f.sql(`INSERT INTO users (id, username, email, first_name, password_hash) VALUES ($1, $2, $3, 'Rita', 'x') RETURNING id`, [userId, `ui_${run}`, `ui_${run}@example.com`]);
     await page.fill('#token', token('admin'));
     await page.dispatchEvent('#token', 'change');
-    await waitFor(async () => (await page.locator('#who').textContent())?.startsWith('admin'), { timeoutMs: 5000, description: 'admin viewer' });
-    await waitFor(async () => !(await row.locator('.retry-btn').isDisabled()), { timeoutMs: 8000, description: 'retry enabled for admin' });
+    await waitFor(async () => (await page.locator('#who').textContent())?.startsWith('admin'), { timeoutMs: 15_000, description: 'admin viewer' });
+    await waitFor(async () => !(await row.locator('.retry-btn').isDisabled()), { timeoutMs: 15_000, description: 'retry enabled for admin' });
     await row.locator('.retry-btn').click();
     await page.locator('#action-result.ok').waitFor({ timeout: 5000 });
-    await waitFor(async () => (await sinkMessages(f.env)).some((m) => m.to.includes(`ui_${run}@example.com`)), { timeoutMs: 15_000, description: 'welcome mail after retry' });
+    await waitFor(async () => (await sinkMessages(f.env)).some((m) => m.to.includes(`ui_${run}@example.com`)), { timeoutMs: 30_000, description: 'welcome mail after retry' });
     assert.equal(await f.redis.sismember('bq:send_welcome_email:failed', jobId), 0);
 
     // Job detail, beat and broker panels render from their JSON APIs.
