@@ -23,7 +23,13 @@ export interface CreatePostgresOptions {
   /** Consul service Patroni registers (its scope; default `pgha`). */
   service?: string;
   pool?: PoolOptions;
-  /** Extra Sequelize options (e.g. `logging`, `define`). */
+  /** Client-side timeout of one query (ms, default 10 000; long batch scripts want more). */
+  queryTimeoutMs?: number;
+  /** Timeout of opening a connection (ms, default 2 000). */
+  connectTimeoutMs?: number;
+  /** Bound of the direct Consul lookup a new connection makes when the watch has no single primary (ms, default 1 500). */
+  lookupTimeoutMs?: number;
+  /** Extra Sequelize options, e.g. `logging`, `define` (`dialectOptions` given here replace the defaults whole). */
   sequelizeOptions?: Partial<Options>;
 }
 
@@ -32,8 +38,13 @@ export interface PostgresClients {
   sequelize: Sequelize;
   /** Reads that may be slightly stale: a replica when one passes, else the primary. */
   reader: Sequelize;
-  /** The primary new connections currently go to. */
+  /**
+   * The primary new connections currently go to: Consul's single passing `primary`, else (Consul
+   * unreachable, no leader, 0 or several passing primaries) the last primary a connection verified.
+   */
   primary(): Promise<Instance>;
+  /** The last primary a write connection verified (`pg_is_in_recovery() = false`), if any. */
+  lastVerifiedPrimary(): Instance | undefined;
   close(): Promise<void>;
 }
 
@@ -47,6 +58,30 @@ function pgCode(err: unknown): string | undefined {
 interface PgConnection {
   query(sql: string): Promise<{ rows: Array<Record<string, unknown>> }>;
   end(): Promise<void>;
+  host?: string;
+  port?: number;
+}
+
+/** A node found in recovery is not handed out again for this long when a verified primary is known. */
+const REFUSED_MS = 1_000;
+
+const where = (i: Pick<Instance, 'address' | 'port'>) => `${i.address}:${i.port}`;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    t.unref();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
 
 export async function createPostgres(opts: CreatePostgresOptions): Promise<PostgresClients> {
@@ -62,23 +97,101 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     }),
   );
 
-  let lastPrimary = '';
-  async function primary(): Promise<Instance> {
+  const lookupTimeoutMs = opts.lookupTimeoutMs ?? 1_500;
+  /** The primary the last successful write connection verified (not in recovery). */
+  let verified: Instance | undefined;
+  /** Nodes a connection found in recovery, until when (ms). */
+  const refusedUntil = new Map<string, number>();
+  /** Instances handed to connections being opened, by host:port (to know what afterConnect verified). */
+  const handedOut = new Map<string, Instance>();
+  /** `consul|fallback host:port`: logged once per change, not per connection. */
+  let state = '';
+
+  let turn = 0;
+  let severalListed = '';
+  async function discover(): Promise<Instance> {
     const cached = primaryWatch.instances();
-    let list = cached.length === 1 ? cached : await opts.registry.lookup(service, { tag: 'primary' });
-    if (list.length !== 1 && cached.length === 1) list = cached;
-    if (list.length !== 1) throw new Error(`consul: ${list.length} passing ${service} primaries`);
-    const p = list[0]!;
-    const where = `${p.address}:${p.port}`;
-    if (where !== lastPrimary) {
-      log.info('postgres writes now go to the primary', {
-        primary: p.id,
-        address: where,
-        previous: lastPrimary || undefined,
-      });
-      lastPrimary = where;
+    let list = cached;
+    if (cached.length !== 1) {
+      try {
+        list = await withTimeout(
+          opts.registry.lookup(service, { tag: 'primary' }),
+          lookupTimeoutMs,
+          `consul lookup of ${service} primary`,
+        );
+      } catch (e) {
+        if (cached.length === 0) throw e;
+      }
     }
-    return p;
+    if (list.length === 1) {
+      severalListed = '';
+      return list[0]!;
+    }
+    if (list.length === 0) throw new Error(`consul: 0 passing ${service} primaries`);
+    const listed = list.map(where).join(',');
+    if (listed !== severalListed) {
+      severalListed = listed;
+      log.warn('consul lists several postgres primaries; each new connection verifies the node it reaches', {
+        listed,
+      });
+    }
+    // Several nodes tagged primary (a restarted agent restored a stale registration, or a failover in
+    // flight): the verified one if listed, else one not found in recovery lately (afterConnect decides).
+    const known = verified ? list.find((i) => where(i) === where(verified!)) : undefined;
+    if (known && !isRefused(known)) return known;
+    const candidates = list.filter((i) => !isRefused(i));
+    if (candidates.length === 0)
+      throw new Error(`consul: ${list.length} passing ${service} primaries, all in recovery`);
+    return candidates[turn++ % candidates.length]!;
+  }
+
+  const isRefused = (i: Instance) => (refusedUntil.get(where(i)) ?? 0) > Date.now();
+
+  function transition(next: string, log: (previous: string) => void): void {
+    if (next === state) return;
+    const previous = state;
+    state = next;
+    log(previous);
+  }
+
+  async function primary(): Promise<Instance> {
+    let found: Instance;
+    try {
+      found = await discover();
+    } catch (e) {
+      const fallback = verified;
+      if (!fallback) throw e;
+      transition(`fallback ${where(fallback)}`, () =>
+        log.warn('consul has no usable postgres primary; new connections go to the last verified primary', {
+          primary: fallback.id,
+          address: where(fallback),
+          error: (e as Error).message,
+        }),
+      );
+      return fallback;
+    }
+    if (isRefused(found) && verified && where(verified) !== where(found) && !isRefused(verified)) {
+      const fallback = verified;
+      transition(`fallback ${where(fallback)}`, () =>
+        log.warn(
+          'the primary consul lists is still in recovery; new connections go to the last verified primary',
+          {
+            primary: fallback.id,
+            address: where(fallback),
+            listed: where(found),
+          },
+        ),
+      );
+      return fallback;
+    }
+    transition(`consul ${where(found)}`, (previous) =>
+      log.info('postgres writes now go to the primary', {
+        primary: found.id,
+        address: where(found),
+        previous: previous || undefined,
+      }),
+    );
+    return found;
   }
 
   function replica(): Instance | undefined {
@@ -95,7 +208,11 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     port: 5432,
     logging: false,
     pool: { max: 10, min: 0, acquire: 5_000, idle: 5_000, evict: 1_000, ...(opts.pool ?? {}) },
-    dialectOptions: { connectionTimeoutMillis: 2_000, query_timeout: 10_000, keepAlive: true },
+    dialectOptions: {
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 2_000,
+      query_timeout: opts.queryTimeoutMs ?? 10_000,
+      keepAlive: true,
+    },
     ...(opts.sequelizeOptions ?? {}),
   };
 
@@ -104,16 +221,27 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     hooks: {
       beforeConnect: async (config) => {
         const p = await primary();
+        handedOut.set(where(p), p);
         Object.assign(config, { host: p.address, port: p.port });
       },
       afterConnect: async (connection) => {
-        // Consul (or Patroni's leader key) can point at a node a moment before promotion finished.
+        // Consul (or Patroni's leader key) can point at a node a moment before promotion finished, or a
+        // restarted agent can list a stale tag: every new write connection checks the node's role.
         const conn = connection as unknown as PgConnection;
+        const at = `${conn.host}:${conn.port}`;
         const r = await conn.query('SELECT pg_is_in_recovery() AS r');
         if (r.rows[0]?.['r'] === true) {
           await conn.end().catch(() => undefined);
-          throw new Error('connected to a postgres node in recovery (not the primary yet)');
+          refusedUntil.set(at, Date.now() + REFUSED_MS);
+          if (verified && where(verified) === at) {
+            log.warn('the last verified postgres primary is in recovery now; forgetting it', { address: at });
+            verified = undefined;
+          }
+          throw new Error(`connected to a postgres node in recovery (${at}, not the primary)`);
         }
+        refusedUntil.delete(at);
+        const inst = handedOut.get(at);
+        if (inst && (!verified || where(verified) !== at || verified.id !== inst.id)) verified = inst;
       },
     },
   });
@@ -135,6 +263,7 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     sequelize,
     reader,
     primary,
+    lastVerifiedPrimary: () => verified,
     async close() {
       primaryWatch.close();
       replicaWatch?.close();

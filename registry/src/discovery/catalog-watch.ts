@@ -20,6 +20,8 @@ export interface CatalogWatchOptions {
  */
 export class CatalogWatch extends EventEmitter {
   private readonly watches = new Map<string, ServiceWatchHandle>();
+  /** Services the catalog no longer lists whose watch still serves instances (dropped once it is empty). */
+  private readonly leaving = new Set<string>();
   private index = 0;
   private agent: number;
   private closed = false;
@@ -82,6 +84,7 @@ export class CatalogWatch extends EventEmitter {
     if (this.pending) clearTimeout(this.pending);
     for (const w of this.watches.values()) w.close();
     this.watches.clear();
+    this.leaving.clear();
     this.removeAllListeners();
   }
 
@@ -101,18 +104,31 @@ export class CatalogWatch extends EventEmitter {
   private sync(names: string[]): void {
     const wanted = new Set(names.filter((n) => !this.exclude.has(n)));
     for (const name of wanted) {
+      this.leaving.delete(name);
       if (this.watches.has(name)) continue;
       const w = this.openWatch(name);
-      w.on('change', () => this.schedule());
+      w.on('change', (list: Instance[]) => {
+        if (list.length === 0 && this.leaving.has(name)) this.drop(name);
+        this.schedule();
+      });
       this.watches.set(name, w);
       if (w.isReady) this.schedule();
     }
+    // A service missing from the listing leaves once its own watch serves nothing: deregistered instances
+    // are gone from its full health list at once, while a listing from a server that has not caught up
+    // yet (just restarted) cannot empty the table.
     for (const [name, w] of this.watches) {
-      if (wanted.has(name)) continue;
-      w.close();
-      this.watches.delete(name);
-      this.schedule();
+      if (wanted.has(name) || this.leaving.has(name)) continue;
+      if (w.instances().length === 0) this.drop(name);
+      else this.leaving.add(name);
     }
+  }
+
+  private drop(name: string): void {
+    this.leaving.delete(name);
+    this.watches.get(name)?.close();
+    this.watches.delete(name);
+    this.schedule();
   }
 
   private sleep(ms: number): Promise<void> {

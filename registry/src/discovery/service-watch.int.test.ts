@@ -145,7 +145,19 @@ describe('registration and discovery (real Consul)', () => {
       timeoutMs: 10_000,
       description: 'http instance back',
     });
-    // A failing HTTP check also takes it out (Consul runs the check every 1 s).
+    // A failing HTTP check also takes it out (Consul runs the check every 1 s) while another instance
+    // passes; were it the last one, panic mode would keep it (bounded) as long as it stays registered.
+    const peer = await registry.register({
+      name: svc,
+      id: `${svc}-peer`,
+      address: '127.0.0.1',
+      port: 39030,
+      check: { ttl: '5s' },
+    });
+    await waitFor(() => w.instances().some((i) => i.id === `${svc}-peer`), {
+      timeoutMs: 10_000,
+      description: 'peer passing',
+    });
     healthy = false;
     await waitFor(() => !w.instances().some((i) => i.id === `${svc}-http`), {
       timeoutMs: 10_000,
@@ -153,6 +165,7 @@ describe('registration and discovery (real Consul)', () => {
     });
     w.close();
     await reg.deregister();
+    await peer.deregister();
     server.close();
   });
 

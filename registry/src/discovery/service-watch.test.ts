@@ -201,3 +201,91 @@ describe('ConsulRegistry watch views', () => {
     }
   });
 });
+
+describe('ServiceWatch panic mode', () => {
+  /** A fake agent answering every query after 30 ms with a new index and the current full list. */
+  async function scripted(opts: { knownLeader?: () => boolean } = {}) {
+    let body: unknown[] = [entry('web-1'), entry('web-2')];
+    const fake = await fakeConsul((i, res) => {
+      setTimeout(
+        () => {
+          if (opts.knownLeader && !opts.knownLeader()) res.setHeader('X-Consul-KnownLeader', 'false');
+          answer(res, (i ?? 0) + 1, body);
+        },
+        i === null ? 0 : 30,
+      );
+    });
+    return { fake, set: (b: unknown[]) => (body = b) };
+  }
+  const emitted = (w: ServiceWatch) => {
+    const sets: string[][] = [];
+    w.on('change', (l: { id: string }[]) => sets.push(l.map((i) => i.id)));
+    return sets;
+  };
+
+  test('when every check turns critical but the instances stay registered then the last set is served, and deregistering empties it at once', async () => {
+    const s = await scripted();
+    const w = watchOf([s.fake.addr]);
+    await w.ready(2_000);
+    const sets = emitted(w);
+    s.set([entry('web-1', 'critical'), entry('web-2', 'critical')]);
+    await waitFor(() => w.panicking, { timeoutMs: 2_000, description: 'panic mode' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(
+      w.instances().map((i) => i.id),
+      ['web-1', 'web-2'],
+    );
+    assert.deepEqual(sets, [], 'no empty set emitted');
+    const t0 = performance.now();
+    s.set([]);
+    await waitFor(() => w.instances().length === 0, { timeoutMs: 2_000, description: 'emptied' });
+    assert.ok(performance.now() - t0 < 1_000);
+    assert.equal(w.panicking, false);
+    assert.deepEqual(sets, [[]]);
+  });
+
+  test('when an instance is in maintenance mode then it is not bridged', async () => {
+    const s = await scripted();
+    const w = watchOf([s.fake.addr]);
+    await w.ready(2_000);
+    const maint = {
+      ...entry('web-1'),
+      Checks: [{ CheckID: '_service_maintenance:web-1', Status: 'critical', Output: 'not ready' }],
+    };
+    s.set([maint, entry('web-2', 'critical')]);
+    await waitFor(() => w.panicking, { timeoutMs: 2_000, description: 'panic mode' });
+    assert.deepEqual(
+      w.instances().map((i) => i.id),
+      ['web-2'],
+    );
+  });
+
+  test('when the panic window passes then the set empties', async () => {
+    const s = await scripted();
+    const w = watchOf([s.fake.addr], { panicWindowMs: 300 });
+    await w.ready(2_000);
+    s.set([entry('web-1', 'critical'), entry('web-2', 'critical')]);
+    await waitFor(() => w.panicking, { timeoutMs: 2_000, description: 'panic mode' });
+    const t0 = performance.now();
+    await waitFor(() => w.instances().length === 0, { timeoutMs: 2_000, description: 'window over' });
+    assert.ok(performance.now() - t0 >= 250, 'not before the window');
+    assert.equal(w.panicking, false);
+  });
+
+  test('when an answer comes without a known leader then an empty list does not empty the set', async () => {
+    let leader = true;
+    const s = await scripted({ knownLeader: () => leader });
+    const w = watchOf([s.fake.addr]);
+    await w.ready(2_000);
+    leader = false;
+    s.set([]); // a just-restarted server answering from an old snapshot
+    const before = s.fake.requests.length;
+    await waitFor(() => s.fake.requests.length >= before + 3, { timeoutMs: 2_000, description: 'answers' });
+    assert.equal(w.instances().length, 2);
+    leader = true;
+    await waitFor(() => w.instances().length === 0, {
+      timeoutMs: 2_000,
+      description: 'authoritative answer',
+    });
+  });
+});

@@ -5,6 +5,7 @@ import type { Instance, RegistryLogger } from '../types.js';
 import { ConsulAgents, RequestContext, callWithMeta, isNoLeader } from '../consul/consul-agents.js';
 import { nextIndex } from './blocking-index.js';
 import { Backoff, RateLimiter } from './backoff.js';
+import { decidePanic, isExplicitlyOut, type HealthCheckEntry, type PanicTransition } from './panic-mode.js';
 
 export interface WatchOptions {
   /** Only instances carrying this tag (e.g. `primary` for `pgha`). */
@@ -18,6 +19,12 @@ export interface WatchOptions {
   burst?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Panic mode: when the passing set drops from non-empty to empty while those instances are still
+   * registered (not deregistered, not in maintenance, not reported not-ready), keep serving them for up
+   * to this long (ms, default 30 000; 0 disables).
+   */
+  panicWindowMs?: number;
 }
 
 interface HealthEntry {
@@ -30,16 +37,35 @@ interface HealthEntry {
     Tags?: string[] | null;
     Meta?: Record<string, string> | null;
   };
-  Checks?: Array<{ Status?: string }>;
+  Checks?: HealthCheckEntry[];
 }
 
 /** Turns a `/v1/health/service` answer into instances: every check passing, deduplicated by ID, sorted. */
 export function toInstances(service: string, entries: readonly HealthEntry[] | undefined): Instance[] {
+  return collect(service, entries, (checks) => checks.every((c) => c.Status === 'passing'));
+}
+
+/**
+ * The instances of a full (not `?passing`) `/v1/health/service` answer that are still registered and not
+ * taken out on purpose (maintenance mode, not-ready), whatever their other checks say; by ID.
+ */
+export function toRegistered(
+  service: string,
+  entries: readonly HealthEntry[] | undefined,
+): Map<string, Instance> {
+  return new Map(collect(service, entries, (checks) => !checks.some(isExplicitlyOut)).map((i) => [i.id, i]));
+}
+
+function collect(
+  service: string,
+  entries: readonly HealthEntry[] | undefined,
+  keep: (checks: HealthCheckEntry[]) => boolean,
+): Instance[] {
   const byId = new Map<string, Instance>();
   for (const e of entries ?? []) {
     const s = e.Service;
     if (!s?.ID || !s.Port) continue;
-    if (!(e.Checks ?? []).every((c) => c.Status === 'passing')) continue;
+    if (!keep(e.Checks ?? [])) continue;
     if (byId.has(s.ID)) continue;
     byId.set(s.ID, {
       id: s.ID,
@@ -81,10 +107,17 @@ export class ServiceWatch extends EventEmitter {
   private readonly waitMs: number;
   private readonly watchdogMs: number;
   private wakeSleep: (() => void) | null = null;
+  private readonly panicWindowMs: number;
+  private panicSince: number | null = null;
+  private panicTimer: NodeJS.Timeout | null = null;
+  /** The registered (non-explicitly-out) instances of the last answer, for the panic expiry. */
+  private lastRegistered = new Map<string, Instance>();
   /** Time of the last answer from Consul (ms since epoch), 0 before the first. */
   lastContact = 0;
   /** Number of successful answers (for tests and metrics). */
   answers = 0;
+  /** Answers with no passing instance that did not empty the served set (panic mode or a lagging server). */
+  bridged = 0;
 
   constructor(
     private readonly agents: ConsulAgents,
@@ -100,6 +133,7 @@ export class ServiceWatch extends EventEmitter {
     this.watchdogMs = opts.watchdogMs ?? Math.round(this.waitMs * 1.25) + 5_000;
     this.limiter = new RateLimiter(opts.maxPerSecond ?? 10, opts.burst ?? 5);
     this.backoff = new Backoff({ baseMs: opts.backoffBaseMs ?? 200, maxMs: opts.backoffMaxMs ?? 5_000 });
+    this.panicWindowMs = opts.panicWindowMs ?? 30_000;
     const cached = cache.get<Instance[]>(this.cacheKey);
     if (cached) {
       this.hasData = true;
@@ -119,6 +153,11 @@ export class ServiceWatch extends EventEmitter {
 
   get isReady(): boolean {
     return this.hasData;
+  }
+
+  /** True while an empty passing set is bridged with the last good (still registered) instances. */
+  get panicking(): boolean {
+    return this.panicSince !== null;
   }
 
   /** Resolves with the passing set once Consul answered at least once. */
@@ -145,6 +184,7 @@ export class ServiceWatch extends EventEmitter {
     this.closed = true;
     this.ctx?.cancel();
     this.wakeSleep?.();
+    if (this.panicTimer) clearTimeout(this.panicTimer);
     this.removeAllListeners();
   }
 
@@ -184,9 +224,10 @@ export class ServiceWatch extends EventEmitter {
       try {
         const res = await callWithMeta<HealthEntry[]>(
           (c) =>
+            // The full list (not ?passing): same index and wake-ups, and it tells an instance whose checks
+            // are critical (e.g. right after an agent restart) from one that was deregistered.
             client.health.service({
               service: this.service,
-              passing: true,
               ...(this.opts.tag ? { tag: this.opts.tag } : {}),
               ...(this.index > 0
                 ? { index: String(this.index), wait: `${Math.round(this.waitMs / 1000)}s` }
@@ -209,7 +250,11 @@ export class ServiceWatch extends EventEmitter {
             previous,
             received: res.index,
           });
-        this.accept(toInstances(this.service, res.body));
+        this.answer(
+          toInstances(this.service, res.body),
+          toRegistered(this.service, res.body),
+          res.knownLeader && !(this.index === 0 && previous > 0),
+        );
       } catch (e) {
         clearTimeout(watchdog);
         if (this.closed) return;
@@ -231,6 +276,66 @@ export class ServiceWatch extends EventEmitter {
         if (!watchdogFired) await this.sleep(this.backoff.next());
       }
     }
+  }
+
+  /** Applies an answer through the panic-mode decision. */
+  private answer(passing: Instance[], registered: Map<string, Instance>, authoritative: boolean): void {
+    if (authoritative) this.lastRegistered = registered;
+    const d = decidePanic({
+      passing,
+      registered,
+      served: this.hasData ? this.instances() : [],
+      panicSince: this.panicSince,
+      now: Date.now(),
+      windowMs: this.panicWindowMs,
+      authoritative,
+    });
+    if (passing.length === 0 && d.instances.length > 0) this.bridged += 1;
+    this.applyPanic(d.panicSince, d.transition, d.instances.length);
+    this.accept(d.instances);
+  }
+
+  private applyPanic(since: number | null, transition: PanicTransition | undefined, served: number): void {
+    const started = this.panicSince;
+    this.panicSince = since;
+    if (transition === 'enter') {
+      this.log.warn(
+        'consul reports no passing instance but they are still registered; serving the last good set (panic mode)',
+        {
+          service: this.key,
+          instances: served,
+          window_ms: this.panicWindowMs,
+        },
+      );
+      if (this.panicTimer) clearTimeout(this.panicTimer);
+      this.panicTimer = setTimeout(() => this.expirePanic(), this.panicWindowMs);
+      this.panicTimer.unref();
+    } else if (transition) {
+      if (this.panicTimer) clearTimeout(this.panicTimer);
+      this.panicTimer = null;
+      const meta = {
+        service: this.key,
+        after_ms: started === null ? undefined : Date.now() - started,
+        instances: served,
+      };
+      if (transition === 'recovered') this.log.info('panic mode ended: instances pass again', meta);
+      else this.log.warn(`panic mode ended: ${transition}`, meta);
+    }
+  }
+
+  private expirePanic(): void {
+    this.panicTimer = null;
+    if (this.closed || this.panicSince === null) return;
+    const d = decidePanic({
+      passing: [],
+      registered: this.lastRegistered,
+      served: this.instances(),
+      panicSince: this.panicSince,
+      now: Math.max(Date.now(), this.panicSince + this.panicWindowMs),
+      windowMs: this.panicWindowMs,
+    });
+    this.applyPanic(d.panicSince, d.transition, d.instances.length);
+    this.accept(d.instances);
   }
 
   private accept(instances: Instance[]): void {
