@@ -28,7 +28,7 @@ if (files.length === 0) {
 console.log(`${name}: ${files.length} ${kind} test file(s)`);
 const r = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=1', ...process.argv.slice(3), ...files],
+  ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', ...process.argv.slice(3), ...files],
   { stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);

@@ -86,16 +86,41 @@ export async function sentinelHealth(profile: Profile): Promise<SentinelHealth> 
   return { master, replicasOnline, sentinelsAnswering: answering };
 }
 
-export interface PatroniHealth { primary: ServiceEntry | null; replicas: ServiceEntry[]; primaries: number; syncStreaming: boolean }
+export interface PatroniHealth { primary: { name: string; port: number } | null; replicas: number; primaries: number; consulEntries: number; syncStreaming: boolean }
 
+async function patroniRole(restPort: number, role: 'primary' | 'replica'): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${restPort}/${role}`, { signal: AbortSignal.timeout(1500) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Roles come from each member's Patroni REST API (the source of truth): after a full Consul restart an
+ * agent may briefly sync a stale role tag (Patroni registers with EnableTagOverride and re-registers only
+ * on role changes), so Consul's tags alone can show two primaries.
+ */
 export async function patroniHealth(profile: Profile, secrets: MeshSecrets): Promise<PatroniHealth> {
-  const entries = await consulService(profile, 'pgha');
-  const primaries = entries.filter((e) => e.Service.Tags?.includes('primary'));
-  const replicas = entries.filter((e) => e.Service.Tags?.includes('replica'));
+  let consulEntries = 0;
+  try {
+    consulEntries = (await consulService(profile, 'pgha')).length;
+  } catch {
+    /* Consul down */
+  }
+  const roles = await Promise.all(
+    profile.ports.pg.map(async (p, i) => ({
+      name: `pg-${i + 1}`, port: p.postgres, primary: await patroniRole(p.rest, 'primary'), replica: await patroniRole(p.rest, 'replica'),
+    })),
+  );
+  const primaries = roles.filter((r) => r.primary);
+  const replicas = roles.filter((r) => r.replica).length;
+  const primary = primaries.length === 1 ? { name: primaries[0]!.name, port: primaries[0]!.port } : null;
   let syncStreaming = false;
-  const primary = primaries.length === 1 ? primaries[0]! : null;
-  if (primary && replicas.length > 0) {
-    const c = new pg.Client({ host: primary.Service.Address, port: primary.Service.Port, user: 'postgres', password: secrets.pgSuperuserPassword, database: 'postgres', connectionTimeoutMillis: 2000 });
+  if (primary && replicas > 0) {
+    const c = new pg.Client({ host: '127.0.0.1', port: primary.port, user: 'postgres', password: secrets.pgSuperuserPassword, database: 'postgres', connectionTimeoutMillis: 2000 });
     try {
       await c.connect();
       const r = await c.query<{ n: string }>("select count(*) as n from pg_stat_replication where state = 'streaming' and sync_state in ('sync','quorum')");
@@ -106,11 +131,5 @@ export async function patroniHealth(profile: Profile, secrets: MeshSecrets): Pro
       await c.end().catch(() => {});
     }
   }
-  return { primary, replicas, primaries: primaries.length, syncStreaming };
-}
-
-/** Names the Patroni member (pg-1/pg-2) that Consul lists as primary. */
-export function pgMemberName(profile: Profile, port: number): string {
-  const i = profile.ports.pg.findIndex((p) => p.postgres === port);
-  return `pg-${i + 1}`;
+  return { primary, replicas, primaries: primaries.length, consulEntries, syncStreaming };
 }

@@ -9,7 +9,7 @@ import { sleep, waitFor } from '@mutiroes/platform';
 import {
   appExists, appSpec, consulAddrs, consulSpec, pgSpec, redisSpec, sentinelSpec, serviceEnv, smtpSpec,
 } from './components.js';
-import { consulHealth, consulService, liveConsul, patroniHealth, pgMemberName, sentinelHealth } from './infra-health.js';
+import { consulHealth, consulService, liveConsul, patroniHealth, sentinelHealth } from './infra-health.js';
 import { APP_KINDS, type ComponentKind, type ComponentStatus } from './process-spec.js';
 import { resolveProfile, type MeshPorts, type Profile } from './profile.js';
 import { dirs, loadSecrets, prepareRunDir, repoRoot, type MeshSecrets } from './run-dir.js';
@@ -81,8 +81,8 @@ export class Mesh {
       for (const i of [1, 2]) await start(pgSpec(this.profile, secrets, i));
       await waitFor(async () => {
         const h = await patroniHealth(this.profile, secrets);
-        return h.primaries === 1 && h.replicas.length === 1 && h.syncStreaming;
-      }, { timeoutMs: 120_000, intervalMs: 500, description: 'one passing pgha primary and a sync streaming replica' });
+        return h.primaries === 1 && h.replicas === 1 && h.syncStreaming && h.consulEntries === 2;
+      }, { timeoutMs: 120_000, intervalMs: 500, description: 'one Patroni primary, a sync streaming replica, both passing in Consul' });
     });
     await step('database "mutiroes", role and extensions', () => this.bootstrapDatabase(secrets));
     await step(`smtp sink on :${this.ports.smtp}`, async () => {
@@ -333,11 +333,11 @@ export class Mesh {
     return { name: `redis-${i + 1}`, port: h.master.port };
   }
 
+  /** The Patroni leader, asked of the members themselves (Consul's tags may lag after a Consul restart). */
   async pgPrimary(): Promise<{ name: string; port: number }> {
-    const entries = (await consulService(this.profile, 'pgha')).filter((e) => e.Service.Tags?.includes('primary'));
-    if (entries.length !== 1) throw new Error(`Consul lists ${entries.length} passing pgha primaries`);
-    const port = entries[0]!.Service.Port;
-    return { name: pgMemberName(this.profile, port), port };
+    const h = await patroniHealth(this.profile, this.secrets);
+    if (!h.primary) throw new Error(`Patroni reports ${h.primaries} primaries`);
+    return h.primary;
   }
 
   /** Infra healthy again: Consul leader + 3 voters, Sentinel master with an online replica, Patroni primary + sync replica. */
@@ -361,8 +361,8 @@ export class Mesh {
     } catch {
       /* Consul down */
     }
-    lines.push(['postgres', !!p && p.primaries === 1 && p.replicas.length === 1 && p.syncStreaming,
-      p ? `${p.primaries} primary (${p.primary ? `:${p.primary.Service.Port}` : '-'}), ${p.replicas.length} replica(s), sync streaming: ${p.syncStreaming}` : 'unknown (Consul unreachable)']);
+    lines.push(['postgres', !!p && p.primaries === 1 && p.replicas === 1 && p.syncStreaming && p.consulEntries === 2,
+      p ? `${p.primaries} primary (${p.primary ? `${p.primary.name} :${p.primary.port}` : '-'}), ${p.replicas} replica(s), sync streaming: ${p.syncStreaming}, ${p.consulEntries}/2 passing in Consul as pgha` : 'unknown']);
     return { healthy: lines.every((l) => l[1]), lines };
   }
 
