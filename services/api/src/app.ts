@@ -10,6 +10,7 @@ import { createHealthRouter, type HealthProbe } from './entry-points/http/health
 import { createUsersRouter } from './entry-points/http/users/users.router.js';
 import { createTokenRouter } from './entry-points/http/auth/token.router.js';
 import { createEventsRouter, createMediaRouter } from './entry-points/http/events/index.js';
+import { createReportsRouter } from './entry-points/http/reports/reports.router.js';
 import { idempotencyMiddleware } from './entry-points/http/idempotency.middleware.js';
 
 export interface AppExtras {
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras): express.Express {
   app.use('/api/users', createUsersRouter(deps, users));
   app.use('/api/token', createTokenRouter(users));
   app.use('/api/events', createEventsRouter(deps));
+  app.use('/api/reports', createReportsRouter(deps));
 
   app.use(notFoundHandler());
   app.use(errorMiddleware(log.child({ module: 'http' })));

@@ -3,7 +3,7 @@
 import type { ReportFields } from '../../data-access/events/event-report.repository.js';
 import { ConflictError, NotFoundError, PermissionDeniedError } from '../shared/app-errors.js';
 import type { Actor, EventsContext } from './events-context.js';
-import { reportView } from './event-views.js';
+import { reportStatisticsView, reportView } from './event-views.js';
 
 export const REPORT_JOB = 'process_event_report_statistics';
 
@@ -16,7 +16,8 @@ export class EventReport {
       throw new NotFoundError('Evento não encontrado.');
     const r = await this.ctx.reports.findByEvent(conn, eventId);
     if (!r) throw new NotFoundError('Este evento ainda não tem relatório de impacto.');
-    return reportView(r);
+    const stats = await this.ctx.reportStatistics.findByReport(conn, r.id);
+    return { ...reportView(r), statistics: stats ? reportStatisticsView(stats) : null };
   }
 
   async create(actor: Actor, eventId: number, f: ReportFields) {

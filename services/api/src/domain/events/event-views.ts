@@ -7,6 +7,7 @@ import type {
   ResourceRecord,
 } from '../../data-access/events/event-content.repository.js';
 import type { ReportRecord } from '../../data-access/events/event-report.repository.js';
+import type { ReportStatisticsRecord } from '../../data-access/events/report-statistics.repository.js';
 import { availableSpots, isActive, isRegistrationOpen } from './event-rules.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -153,5 +154,15 @@ export function reportView(r: ReportRecord) {
     achievements: r.achievements,
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),
+  };
+}
+
+/** The worker's computed figures of a report (null in the report view until the worker has run). */
+export function reportStatisticsView(s: ReportStatisticsRecord) {
+  return {
+    co2_offset_kg: s.co2_offset_kg,
+    waste_diverted_kg: s.waste_diverted_kg,
+    area_cleaned_m2: s.area_cleaned_m2,
+    computed_at: iso(s.computed_at),
   };
 }

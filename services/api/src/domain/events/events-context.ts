@@ -7,6 +7,7 @@ import { EventRepository } from '../../data-access/events/event.repository.js';
 import { ParticipantRepository } from '../../data-access/events/participant.repository.js';
 import { EventContentRepository } from '../../data-access/events/event-content.repository.js';
 import { EventReportRepository } from '../../data-access/events/event-report.repository.js';
+import { ReportStatisticsRepository } from '../../data-access/events/report-statistics.repository.js';
 
 /** Who calls a use case: a logged-in user, or undefined for anonymous reads. */
 export interface Actor {
@@ -33,6 +34,7 @@ export class EventsContext {
   readonly participants = new ParticipantRepository();
   readonly content = new EventContentRepository();
   readonly reports = new EventReportRepository();
+  readonly reportStatistics = new ReportStatisticsRepository();
 
   constructor(readonly deps: EventsDeps) {}
 
