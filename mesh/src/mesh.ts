@@ -198,11 +198,11 @@ export class Mesh {
         await waitFor(async () => {
           const res = await fetch(`http://127.0.0.1:${agent}/v1/agent/service/register`, { method: 'PUT', body: JSON.stringify(body) });
           return res.ok;
-        }, { timeoutMs: 20_000, description: `registering sentinel ${i + 1} in Consul` });
+        }, { timeoutMs: 60_000, description: `registering sentinel ${i + 1} in Consul` });
       }),
     );
     await waitFor(async () => (await consulService(this.profile, 'redis-sentinel')).length === 3, {
-      timeoutMs: 20_000, intervalMs: 250, description: '3 passing redis-sentinel instances in Consul',
+      timeoutMs: 60_000, intervalMs: 250, description: '3 passing redis-sentinel instances in Consul',
     });
   }
 

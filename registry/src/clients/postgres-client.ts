@@ -91,6 +91,8 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
   const log = opts.logger;
   const primaryWatch = opts.registry.watch(service, { tag: 'primary' });
   const replicaWatch = opts.replicaReads ? opts.registry.watch(service, { tag: 'replica' }) : null;
+  /** Every member whatever its tag: the way to the real primary when a role tag is stale. */
+  const memberWatch = opts.registry.watch(service);
   await Promise.all([primaryWatch.ready(10_000), replicaWatch?.ready(10_000)]).catch((e: Error) =>
     log.warn('consul did not answer for pgha yet; connections will look it up directly', {
       error: e.message,
@@ -184,6 +186,20 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
       );
       return fallback;
     }
+    if (isRefused(found)) {
+      // The node Consul tags primary is in recovery and no verified primary is known (a stale role tag
+      // restored after a Consul restart): the primary is whichever other pgha member accepts writes.
+      const other = (await otherMembers(found)).find((i) => !isRefused(i));
+      if (other) {
+        transition(`probe ${where(other)}`, () =>
+          log.warn('the primary consul lists is in recovery; trying another pgha member', {
+            listed: where(found),
+            trying: where(other),
+          }),
+        );
+        return other;
+      }
+    }
     transition(`consul ${where(found)}`, (previous) =>
       log.info('postgres writes now go to the primary', {
         primary: found.id,
@@ -192,6 +208,17 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
       }),
     );
     return found;
+  }
+
+  async function otherMembers(not: Instance): Promise<Instance[]> {
+    let all: Instance[] = [...primaryWatch.instances(), ...(replicaWatch?.instances() ?? []), ...memberWatch.instances()];
+    try {
+      all = all.concat(await withTimeout(opts.registry.lookup(service), lookupTimeoutMs, `consul lookup of ${service}`));
+    } catch {
+      /* Consul unreachable: what the watches cached */
+    }
+    const seen = new Set([where(not)]);
+    return all.filter((i) => !seen.has(where(i)) && seen.add(where(i)));
   }
 
   function replica(): Instance | undefined {
@@ -267,6 +294,7 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     async close() {
       primaryWatch.close();
       replicaWatch?.close();
+      memberWatch.close();
       await sequelize.close();
       if (reader !== sequelize) await reader.close();
     },
