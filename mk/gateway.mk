@@ -3,8 +3,10 @@
 
 BENCH_TARGETS += bench-gateway
 
-bench-gateway: ## gateway vs nginx vs direct on 3 local backends (private Consul); writes bench/results/gateway.json
-	@node --conditions=source --import tsx bench/gateway/run.ts
+# Its own mesh profile (infrastructure only; the bench starts its 3 API instances, the gateway and nginx itself),
+# so a dev or test mesh may stay up. BENCH_BACKENDS=api,echo  BENCH_DURATION_S=10  BENCH_ROUNDS=2  GATEWAY_WORKERS=1
+bench-gateway: ## gateway vs nginx vs direct in front of 3 real API instances, then 3 echo backends; writes bench/results/gateway.json
+	@MESH_PROFILE=bench-gw MESH_PORT_BASE=26500 $(MESH) test-run -- node --conditions=source --import tsx bench/gateway/run.ts
 
 gateway-typecheck: ## typecheck the gateway workspace
 	@npx tsc -p gateway --noEmit

@@ -1,9 +1,15 @@
 // Gateway benchmark: the same load against one backend directly, through our gateway, and through nginx
-// (least_conn + keepalive like the seeds) in front of the same 3 backends registered in a real Consul.
-// Prints a table and writes bench/results/gateway.json.   make bench-gateway   (or: make bench)
+// (least_conn + keepalive like the seeds) in front of the same 3 backends registered in the mesh's Consul.
+// Two kinds of backends, one after the other, behind the same gateway and nginx processes:
+//   api   3 real API instances (services/api, Postgres under Patroni, Redis Sentinel) on a small populated
+//         database, path BENCH_API_PATH — the throughput target (gateway ≥ 0.8 × nginx) is measured here;
+//   echo  3 trivial node:http backends — isolates what each proxy itself costs (CPU µs per request).
+// Prints a table per kind and writes bench/results/gateway.json.   make bench-gateway   (or: make bench)
+// Runs inside `mesh test-run` (profile bench-gw): needs its env (CONSUL_HTTP_ADDR, DB_*, JWT_SECRET, …).
 //
-// Env: MESH_PORT_BASE (default 24500; ports B+60..B+95 are used), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64),
-//      BENCH_ROUNDS (2), BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1), BENCH_ACCESS_LOG (1).
+// Env: MESH_PORT_BASE (the mesh's; ports B+60..B+80 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
+//      (/api/events/?page_size=10), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2),
+//      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1), BENCH_ACCESS_LOG (1).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync, openSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -18,8 +24,11 @@ const PORTS = {
   backends: [B + 60, B + 61, B + 62],
   nginx: B + 70,
   gateway: B + 80,
-  consul: { http: B + 90, dns: B + 91, serfLan: B + 92, serfWan: B + 93, server: B + 94, grpc: B + 95 },
 };
+const CONSUL = process.env['CONSUL_HTTP_ADDR'];
+type Kind = 'api' | 'echo';
+const KINDS = (process.env['BENCH_BACKENDS'] ?? 'api,echo').split(',').map((k) => k.trim()) as Kind[];
+const PATHS: Record<Kind, string> = { api: process.env['BENCH_API_PATH'] ?? '/api/events/?page_size=10', echo: '/api/bench' };
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 const RATE = Number(process.env['BENCH_RATE'] ?? 500);
@@ -111,7 +120,7 @@ function wrk(url: string, seconds: number): WrkResult {
 }
 
 /** Constant request rate with a small connection pool; client-side latency percentiles in ms. */
-async function constantRate(origin: string, rate: number, seconds: number): Promise<{ p50_ms: number; p90_ms: number; p99_ms: number; sent: number; failed: number }> {
+async function constantRate(origin: string, urlPath: string, rate: number, seconds: number): Promise<ConstantRate> {
   const pool = new Pool(origin, { connections: 16, pipelining: 1 });
   const lat: number[] = [];
   let failed = 0;
@@ -124,7 +133,7 @@ async function constantRate(origin: string, rate: number, seconds: number): Prom
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const s = performance.now();
     pending.push(
-      pool.request({ path: '/api/bench', method: 'GET' }).then(
+      pool.request({ path: urlPath, method: 'GET' }).then(
         async (r) => {
           await r.body.dump();
           if (r.statusCode === 200) lat.push(performance.now() - s);
@@ -214,116 +223,202 @@ function portInUse(port: number): Promise<boolean> {
   });
 }
 
-async function main(): Promise<void> {
-  log(`work dir ${work}; ${cpus().length} cores; ports base ${B}`);
-  const all = [...PORTS.backends, PORTS.nginx, PORTS.gateway, ...Object.values(PORTS.consul)];
-  const busy = (await Promise.all(all.map(async (p) => ((await portInUse(p)) ? p : 0)))).filter(Boolean);
-  if (busy.length) throw new Error(`ports already in use: ${busy.join(', ')} (another bench running? set MESH_PORT_BASE)`);
-  // 1. A private Consul (dev agent) — the gateway finds the backends only through it.
-  const c = PORTS.consul;
-  start('consul', [
-    'consul', 'agent', '-dev', '-bind=127.0.0.1', '-client=127.0.0.1', `-node=gw-bench`, `-data-dir=${work}/consul`,
-    `-http-port=${c.http}`, `-dns-port=${c.dns}`, `-serf-lan-port=${c.serfLan}`, `-server-port=${c.server}`, `-grpc-port=${c.grpc}`,
-    '-hcl', `ports { serf_wan = ${c.serfWan} }`,
-  ]);
-  const consulAddr = `127.0.0.1:${c.http}`;
-  await waitFor('consul leader', async () => {
-    const r = await fetch(`http://${consulAddr}/v1/status/leader`);
-    return r.ok && (await r.text()).length > 4;
-  });
+interface ConstantRate {
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  sent: number;
+  failed: number;
+}
+type Row = WrkResult & { cpu_us_per_req: number | null; backends_cpu_us_per_req: number; constant_rate: ConstantRate; rounds: number[] };
 
-  // 2. Three echo backends registering themselves as `api` (meta route=/api).
-  PORTS.backends.forEach((port, i) =>
-    start(`api-${i + 1}`, [...NODE, 'gateway/src/testing/echo-backend.ts'], {
-      PORT: String(port), HOST: '127.0.0.1', SERVICE_NAME: 'api', INSTANCE_ID: `bench-api-${i + 1}`, CONSUL_HTTP_ADDR: consulAddr, LOG_LEVEL: 'warn',
-    }),
+const consulAddr = (): string => CONSUL!.split(',')[0]!;
+
+/** `/api` instances in the routing table of our gateway. */
+async function gatewayApiPorts(gwUrl: string): Promise<number[]> {
+  const r = await fetch(`${gwUrl}/status?format=json`);
+  const s = (await r.json()) as { routes: Array<{ prefix: string; instances: Array<{ port: number }> }> };
+  return (s.routes.find((x) => x.prefix === '/api')?.instances ?? []).map((i) => i.port).sort();
+}
+
+function startBackends(kind: Kind): ChildProcess[] {
+  return PORTS.backends.map((port, i) => {
+    const env = { PORT: String(port), HOST: '127.0.0.1', SERVICE_NAME: 'api', INSTANCE_ID: `bench-${kind}-${i + 1}`, LOG_LEVEL: 'warn' };
+    return kind === 'api'
+      ? start(`api-${i + 1}`, [...NODE, 'services/api/src/main.ts'], env)
+      : start(`echo-${i + 1}`, [...NODE, 'gateway/src/testing/echo-backend.ts'], env);
+  });
+}
+
+async function stopBackends(procs: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    procs.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const kill = setTimeout(() => c.kill('SIGKILL'), 25_000);
+          c.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          c.kill('SIGTERM');
+        }),
+    ),
   );
+}
 
-  // 3. The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
-  const gw = start('gateway', [...NODE, 'gateway/src/main.ts'], {
-    PORT: String(PORTS.gateway), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway', CONSUL_HTTP_ADDR: consulAddr, LOG_LEVEL: 'info',
-    GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
+/** The API path answers a full page: populate a small sample data set first when the database is (nearly) empty. */
+async function ensureSampleData(url: string): Promise<void> {
+  const count = async () => ((await (await fetch(`${url}/api/events/?page_size=1`)).json()) as { count: number }).count;
+  if ((await count()) >= 10) return;
+  log('database has fewer than 10 listed events: make populate (small)');
+  execFileSync(NODE[0]!, [...NODE.slice(1), 'services/api/src/entry-points/populate/populate.main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, POPULATE_SIZE: 'small', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
-  await waitFor('gateway routing to 3 api instances', async () => {
-    const r = await fetch(`${gwUrl}/status?format=json`);
-    const s = (await r.json()) as { routes: Array<{ prefix: string; instances: unknown[] }> };
-    return s.routes.find((x) => x.prefix === '/api')?.instances.length === 3;
-  }, 60_000);
+}
 
-  // 4. nginx in front of the same three backends.
-  mkdirSync(path.join(work, 'nginx-body'), { recursive: true });
-  writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
-  const ngx = start('nginx', ['nginx', '-c', path.join(work, 'nginx.conf'), '-p', work, '-e', path.join(work, 'nginx-error.log')]);
-  const ngxUrl = `http://127.0.0.1:${PORTS.nginx}`;
-  await waitFor('nginx', async () => (await fetch(`${ngxUrl}/api/x`)).ok);
-
+async function measure(kind: Kind, gwUrl: string, ngxUrl: string, gwPid: number, ngxPid: number, backendPids: number[]): Promise<Record<string, Row>> {
+  const urlPath = PATHS[kind];
   const targets = [
     { name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 },
-    { name: 'gateway (3 backends)', url: gwUrl, pid: gw.pid! },
-    { name: 'nginx (3 backends)', url: ngxUrl, pid: ngx.pid! },
+    { name: 'gateway (3 backends)', url: gwUrl, pid: gwPid },
+    { name: 'nginx (3 backends)', url: ngxUrl, pid: ngxPid },
   ];
-  type Row = WrkResult & { cpu_us_per_req: number | null; constant_rate: Awaited<ReturnType<typeof constantRate>>; rounds: number[] };
+  const backendsCpu = () => backendPids.reduce((a, p) => a + cpuSeconds(p), 0);
   const results: Record<string, Row> = {};
+  // Warm every backend (JIT, pools, caches) and both proxies before anything is measured: otherwise the first
+  // proxy measured pays for the cold instances that the direct target never touched.
+  for (const t of targets.slice(1)) {
+    log(`[${kind}] warming ${t.name} and the 3 backends behind it: 5 s`);
+    wrk(`${t.url}${urlPath}`, 5);
+  }
   // Rounds interleave the targets so that a burst of outside load (the machine is shared) hits all of them;
   // each target keeps its best round (highest req/s), with that round's CPU per request.
   for (let round = 1; round <= ROUNDS; round++) {
     for (const t of targets) {
-      log(`round ${round}/${ROUNDS} ${t.name}: warm-up`);
-      wrk(`${t.url}/api/bench`, 2);
+      log(`[${kind}] round ${round}/${ROUNDS} ${t.name}: warm-up`);
+      wrk(`${t.url}${urlPath}`, 2);
       const cpu0 = t.pid ? cpuSeconds(t.pid) : 0;
-      log(`round ${round}/${ROUNDS} ${t.name}: ${DURATION_S} s at ${CONNECTIONS} connections`);
-      const r = wrk(`${t.url}/api/bench`, DURATION_S);
+      const b0 = backendsCpu();
+      log(`[${kind}] round ${round}/${ROUNDS} ${t.name}: ${DURATION_S} s at ${CONNECTIONS} connections, GET ${urlPath}`);
+      const r = wrk(`${t.url}${urlPath}`, DURATION_S);
       const cpu1 = t.pid ? cpuSeconds(t.pid) : 0;
-      const cpu = t.pid ? Math.round(((cpu1 - cpu0) * 1e6) / r.requests) : null;
+      const b1 = backendsCpu();
+      const perReq = (s: number) => Math.round((s * 1e6) / Math.max(1, r.requests));
       const prev = results[t.name];
       const rounds = [...(prev?.rounds ?? []), Math.round(r.rps)];
-      if (!prev || r.rps > prev.rps) results[t.name] = { ...r, cpu_us_per_req: cpu, constant_rate: prev?.constant_rate ?? (undefined as never), rounds };
-      else prev.rounds = rounds;
+      if (!prev || r.rps > prev.rps) {
+        results[t.name] = { ...r, cpu_us_per_req: t.pid ? perReq(cpu1 - cpu0) : null, backends_cpu_us_per_req: perReq(b1 - b0), constant_rate: prev?.constant_rate ?? (undefined as never), rounds };
+      } else prev.rounds = rounds;
     }
   }
   for (const t of targets) {
-    log(`${t.name}: constant ${RATE} r/s`);
-    results[t.name]!.constant_rate = await constantRate(t.url, RATE, Math.min(DURATION_S, 8));
+    log(`[${kind}] ${t.name}: constant ${RATE} r/s`);
+    results[t.name]!.constant_rate = await constantRate(t.url, urlPath, RATE, Math.min(DURATION_S, 8));
   }
+  return results;
+}
 
-  const direct = results[targets[0]!.name]!;
-  const gwr = results[targets[1]!.name]!;
-  const ngr = results[targets[2]!.name]!;
-  const summary = {
-    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, nginx_workers: WORKERS, gateway_workers: WORKERS, access_log: ACCESS_LOG },
-    load: { tool: 'wrk -t1', connections: CONNECTIONS, duration_s: DURATION_S, rounds: ROUNDS, load_average_at_end: loadavg().map((x) => Math.round(x * 10) / 10), constant_rate_rps: RATE, path: '/api/bench' },
+function summarise(kind: Kind, results: Record<string, Row>) {
+  const [direct, gwr, ngr] = ['direct (1 backend)', 'gateway (3 backends)', 'nginx (3 backends)'].map((n) => results[n]!) as [Row, Row, Row];
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const ms3 = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    backends: kind === 'api' ? '3 API instances (services/api), small populated database' : '3 trivial node:http echo backends',
+    path: PATHS[kind],
     results,
     ratios: {
-      gateway_vs_nginx_throughput: Math.round((gwr.rps / ngr.rps) * 100) / 100,
-      gateway_vs_direct_throughput: Math.round((gwr.rps / direct.rps) * 100) / 100,
-      gateway_vs_nginx_cpu_per_req: gwr.cpu_us_per_req && ngr.cpu_us_per_req ? Math.round((gwr.cpu_us_per_req / ngr.cpu_us_per_req) * 100) / 100 : null,
+      gateway_vs_nginx_throughput: r2(gwr.rps / ngr.rps),
+      gateway_vs_direct_throughput: r2(gwr.rps / direct.rps),
+      gateway_vs_nginx_cpu_per_req: gwr.cpu_us_per_req && ngr.cpu_us_per_req ? r2(gwr.cpu_us_per_req / ngr.cpu_us_per_req) : null,
     },
     added_latency_at_constant_rate_ms: {
-      gateway_p50: Math.round((gwr.constant_rate.p50_ms - direct.constant_rate.p50_ms) * 1000) / 1000,
-      gateway_p99: Math.round((gwr.constant_rate.p99_ms - direct.constant_rate.p99_ms) * 1000) / 1000,
-      nginx_p50: Math.round((ngr.constant_rate.p50_ms - direct.constant_rate.p50_ms) * 1000) / 1000,
-      nginx_p99: Math.round((ngr.constant_rate.p99_ms - direct.constant_rate.p99_ms) * 1000) / 1000,
+      gateway_p50: ms3(gwr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
+      gateway_p99: ms3(gwr.constant_rate.p99_ms - direct.constant_rate.p99_ms),
+      nginx_p50: ms3(ngr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
+      nginx_p99: ms3(ngr.constant_rate.p99_ms - direct.constant_rate.p99_ms),
     },
-    targets: { cpu_us_per_req_max: 150, throughput_vs_nginx_min: 0.8, added_p50_ms_max: 1 },
+  };
+}
+
+function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_bytes: number }): string {
+  const pad = (x: string | number, n: number) => String(x).padEnd(n);
+  const lines = [
+    `${kind === 'api' ? 'API instances' : 'echo backends'}: GET ${s.path} (${s.response_body_bytes} B) — ${s.backends}`,
+    `${pad('target', 22)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('proxy CPU µs/req', 18)}${pad('backends µs/req', 17)}${pad(`@${RATE}r/s p50`, 13)}${pad('p99', 8)}`,
+    ...Object.entries(s.results).map(
+      ([name, r]) =>
+        `${pad(name, 22)}${pad(Math.round(r.rps), 10)}${pad(r.p50_ms, 9)}${pad(r.p99_ms, 9)}${pad(r.errors + r.non2xx, 8)}${pad(r.cpu_us_per_req ?? '-', 18)}${pad(r.backends_cpu_us_per_req, 17)}${pad(r.constant_rate.p50_ms, 13)}${pad(r.constant_rate.p99_ms, 8)}`,
+    ),
+    `req/s per round: ${Object.entries(s.results).map(([n, r]) => `${n.split(' ')[0]} ${r.rounds.join('/')}`).join(', ')}`,
+    `gateway/nginx throughput ${s.ratios.gateway_vs_nginx_throughput}  gateway/direct ${s.ratios.gateway_vs_direct_throughput}  gateway/nginx CPU per request ${s.ratios.gateway_vs_nginx_cpu_per_req}`,
+    `added latency over direct at ${RATE} r/s: gateway p50 ${s.added_latency_at_constant_rate_ms.gateway_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.gateway_p99} ms; ` +
+      `nginx p50 ${s.added_latency_at_constant_rate_ms.nginx_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.nginx_p99} ms`,
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  if (!CONSUL) throw new Error('CONSUL_HTTP_ADDR is not set: run through `make bench-gateway` (it brings a bench mesh up)');
+  log(`work dir ${work}; ${cpus().length} cores; ports ${PORTS.backends.join(',')} (backends), ${PORTS.nginx} (nginx), ${PORTS.gateway} (gateway); Consul ${consulAddr()}`);
+  const all = [...PORTS.backends, PORTS.nginx, PORTS.gateway];
+  const busy = (await Promise.all(all.map(async (p) => ((await portInUse(p)) ? p : 0)))).filter(Boolean);
+  if (busy.length) throw new Error(`ports already in use: ${busy.join(', ')} (another bench running? set MESH_PORT_BASE)`);
+  const registered = (await (await fetch(`http://${consulAddr()}/v1/health/service/api`)).json()) as unknown[];
+  if (registered.length) throw new Error(`${registered.length} \`api\` instance(s) already registered in this mesh's Consul: the bench needs a mesh without API instances (make down for its profile)`);
+
+  // The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
+  const gw = start('gateway', [...NODE, 'gateway/src/main.ts'], {
+    PORT: String(PORTS.gateway), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway', LOG_LEVEL: 'info',
+    GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
+  });
+  const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
+  // nginx in front of the same three ports (static upstreams, as in the seeds).
+  mkdirSync(path.join(work, 'nginx-body'), { recursive: true });
+  writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
+  const ngx = start('nginx', ['nginx', '-c', path.join(work, 'nginx.conf'), '-p', work, '-e', path.join(work, 'nginx-error.log')]);
+  const ngxUrl = `http://127.0.0.1:${PORTS.nginx}`;
+
+  const modes: Partial<Record<Kind, ReturnType<typeof summarise> & { response_body_bytes: number }>> = {};
+  for (const kind of KINDS) {
+    log(`[${kind}] starting 3 backends`);
+    const procs = startBackends(kind);
+    await waitFor(`gateway routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(gwUrl)).join() === PORTS.backends.join(), 90_000);
+    await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok);
+    if (kind === 'api') await ensureSampleData(`http://127.0.0.1:${PORTS.backends[0]}`);
+    const bytes = (await (await fetch(`http://127.0.0.1:${PORTS.backends[0]}${PATHS[kind]}`)).arrayBuffer()).byteLength;
+    const results = await measure(kind, gwUrl, ngxUrl, gw.pid!, ngx.pid!, procs.map((p) => p.pid!));
+    modes[kind] = { ...summarise(kind, results), response_body_bytes: bytes };
+    console.log(`\n${table(kind, modes[kind])}`);
+    log(`[${kind}] stopping the backends`);
+    await stopBackends(procs);
+    await waitFor('gateway dropping the stopped backends', async () => (await gatewayApiPorts(gwUrl)).length === 0, 60_000);
+  }
+
+  const headline = modes.api ?? modes.echo!;
+  const summary = {
+    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, nginx_workers: WORKERS, gateway_workers: WORKERS, access_log: ACCESS_LOG },
+    load: { tool: 'wrk -t1', connections: CONNECTIONS, duration_s: DURATION_S, rounds: ROUNDS, load_average_at_end: loadavg().map((x) => Math.round(x * 10) / 10), constant_rate_rps: RATE },
+    modes,
+    targets: {
+      cpu_us_per_req_max: 150,
+      throughput_vs_nginx_min: 0.8,
+      added_p50_ms_max: 1,
+      measured_on: modes.api ? 'api (throughput, added p50); echo (proxy CPU per request, where the backend does not hide it)' : 'echo',
+      met: {
+        cpu_us_per_req: (modes.echo ?? headline).results['gateway (3 backends)']!.cpu_us_per_req! <= 150,
+        throughput_vs_nginx: headline.ratios.gateway_vs_nginx_throughput >= 0.8,
+        added_p50: headline.added_latency_at_constant_rate_ms.gateway_p50 <= 1,
+      },
+    },
     measured_at: new Date().toISOString(),
   };
-
-  const pad = (s: string | number, n: number) => String(s).padEnd(n);
-  const lines = [
-    `${pad('target', 22)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('CPU µs/req', 12)}${pad(`@${RATE}r/s p50`, 13)}${pad('p99', 8)}`,
-    ...targets.map((t) => {
-      const r = results[t.name]!;
-      return `${pad(t.name, 22)}${pad(Math.round(r.rps), 10)}${pad(r.p50_ms, 9)}${pad(r.p99_ms, 9)}${pad(r.errors + r.non2xx, 8)}${pad(r.cpu_us_per_req ?? '-', 12)}${pad(r.constant_rate.p50_ms, 13)}${pad(r.constant_rate.p99_ms, 8)}`;
-    }),
-    '',
-    `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (shared machine); req/s per round: ${targets.map((t) => `${t.name.split(' ')[0]} ${results[t.name]!.rounds.join('/')}`).join(', ')}`,
-    `gateway/nginx throughput ${summary.ratios.gateway_vs_nginx_throughput}  gateway/direct ${summary.ratios.gateway_vs_direct_throughput}  ` +
-      `gateway/nginx CPU per request ${summary.ratios.gateway_vs_nginx_cpu_per_req}`,
-    `added latency over direct at ${RATE} r/s: gateway p50 ${summary.added_latency_at_constant_rate_ms.gateway_p50} ms, p99 ${summary.added_latency_at_constant_rate_ms.gateway_p99} ms; ` +
-      `nginx p50 ${summary.added_latency_at_constant_rate_ms.nginx_p50} ms, p99 ${summary.added_latency_at_constant_rate_ms.nginx_p99} ms`,
-  ];
-  console.log(lines.join('\n'));
+  console.log(
+    `\nload average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; targets: CPU ≤ 150 µs/req ${summary.targets.met.cpu_us_per_req ? 'met' : 'NOT met'}, ` +
+      `throughput ≥ 0.8 × nginx ${summary.targets.met.throughput_vs_nginx ? 'met' : 'NOT met'}, added p50 ≤ 1 ms ${summary.targets.met.added_p50 ? 'met' : 'NOT met'}`,
+  );
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench/results/gateway.json'), `${JSON.stringify(summary, null, 2)}\n`);
   log('wrote bench/results/gateway.json');

@@ -1,7 +1,8 @@
 // A small real HTTP backend for gateway tests and the bench: echoes requests, can fail on demand,
 // and (run as a process) registers in Consul through the registry like any service instance.
 //   node --conditions=source --import tsx gateway/src/testing/echo-backend.ts
-//   env: PORT, HOST, SERVICE_NAME (api), INSTANCE_ID, CONSUL_HTTP_ADDR, ECHO_ROUTES (/api), ECHO_REGISTER (1)
+//   env: PORT, HOST, SERVICE_NAME (api), INSTANCE_ID, CONSUL_HTTP_ADDR, ECHO_ROUTES (/api), ECHO_REGISTER (1),
+//        ECHO_BODY_BYTES (pad the default answer to this size)
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -23,6 +24,8 @@ export interface EchoOptions {
   name: string;
   /** Keep-alive idle timeout (Node default 5 s). */
   keepAliveTimeoutMs?: number;
+  /** Pad the default answer to this many bytes (profiling API-sized pages). */
+  bodyBytes?: number;
 }
 
 /**
@@ -32,7 +35,10 @@ export interface EchoOptions {
  */
 const idemStore = new Map<string, number>();
 
-const OK_BODY = (name: string) => Buffer.from(JSON.stringify({ ok: true, instance: name }));
+const OK_BODY = (name: string, bytes = 0) => {
+  const body = JSON.stringify({ ok: true, instance: name, pad: '' });
+  return Buffer.from(body.replace('"pad":""', `"pad":"${'x'.repeat(Math.max(0, bytes - body.length))}"`));
+};
 
 /**
  * Routes (any prefix; the last path segment decides):
@@ -51,7 +57,7 @@ const OK_BODY = (name: string) => Buffer.from(JSON.stringify({ ok: true, instanc
 export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
   const seen = new Map<string, number>();
   const seenKeys = new Map<string, number>();
-  const okBody = OK_BODY(o.name);
+  const okBody = OK_BODY(o.name, o.bodyBytes);
   const state = { requests: 0 };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     state.requests++;
@@ -189,7 +195,7 @@ async function main(): Promise<void> {
   const service = env['SERVICE_NAME'] ?? 'api';
   const host = env['HOST'] ?? '127.0.0.1';
   const log = createLogger({ service, instance: name, level: env['LOG_LEVEL'] ?? 'info' });
-  const backend = await startEchoBackend({ name, host, port: Number(env['PORT'] ?? 0) });
+  const backend = await startEchoBackend({ name, host, port: Number(env['PORT'] ?? 0), bodyBytes: Number(env['ECHO_BODY_BYTES'] ?? 0) });
   const lifecycle = new Lifecycle(log, 15_000);
   if ((env['ECHO_REGISTER'] ?? '1') !== '0') {
     const { ConsulRegistry, registerLifecycle } = await import('@mutiroes/registry');
