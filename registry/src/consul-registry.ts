@@ -7,6 +7,7 @@ import {
   ServiceWatch,
   ServiceWatchHandle,
   toInstances,
+  toRegistered,
   watchKey,
   type WatchOptions,
 } from './discovery/service-watch.js';
@@ -136,17 +137,23 @@ export class ConsulRegistry {
     return this.tracker.outstanding(instance.id);
   }
 
-  /** Direct (uncached) read of the passing instances, failing over between agents. */
-  async lookup(service: string, opts: { tag?: string } = {}): Promise<Instance[]> {
+  /**
+   * Direct (uncached) read of the passing instances, failing over between agents. `passing: false`:
+   * every registered instance whatever its checks say (all critical right after a Consul restart), except
+   * those taken out on purpose (maintenance, not ready).
+   */
+  async lookup(service: string, opts: { tag?: string; passing?: boolean } = {}): Promise<Instance[]> {
+    const passing = opts.passing ?? true;
     const body = await this.agents.any((c) =>
       c.health.service({
         service,
-        passing: true,
+        ...(passing ? { passing: true } : {}),
         ...(opts.tag ? { tag: opts.tag } : {}),
         timeout: this.agents.requestTimeoutMs,
       }),
     );
-    return toInstances(service, body as Parameters<typeof toInstances>[1]);
+    const entries = body as Parameters<typeof toInstances>[1];
+    return passing ? toInstances(service, entries) : [...toRegistered(service, entries).values()];
   }
 
   /** A leader lock on `key` (call start()); 'gained' / 'lost' events; isLeader. */

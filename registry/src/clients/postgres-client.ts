@@ -1,5 +1,9 @@
 // Postgres through Sequelize, every new write connection pointed at the current Patroni primary found in
-// Consul (service `pgha`, tag `primary`); optional reads on a replica (tag `replica`), else the primary.
+// Consul (service `pgha`, tag `primary`) and verified on the node itself (`pg_is_in_recovery()`); optional
+// reads on a replica (tag `replica`), else the primary. When Consul cannot name a usable primary (down,
+// checks critical or role tags stale right after a restart), the last verified primary and then every
+// known `pgha` member are tried, and a new connection waits (bounded) for a node that accepts writes
+// instead of failing at once: a primary restarting or being promoted costs latency, not errors.
 import { Sequelize, type Options, type PoolOptions } from 'sequelize';
 import type { Instance, RegistryLogger } from '../types.js';
 
@@ -8,8 +12,11 @@ export interface PgSource {
     service: string,
     opts?: { tag?: string },
   ): { ready(timeoutMs?: number): Promise<Instance[]>; instances(): Instance[]; close(): void };
-  /** Direct (uncached) lookup of the passing instances. */
-  lookup(service: string, opts?: { tag?: string }): Promise<Instance[]>;
+  /**
+   * Direct (uncached) lookup of the passing instances; with `passing: false`, of every registered
+   * instance whatever its checks say (critical right after a Consul restart), minus those taken out on purpose.
+   */
+  lookup(service: string, opts?: { tag?: string; passing?: boolean }): Promise<Instance[]>;
 }
 
 export interface CreatePostgresOptions {
@@ -29,6 +36,12 @@ export interface CreatePostgresOptions {
   connectTimeoutMs?: number;
   /** Bound of the direct Consul lookup a new connection makes when the watch has no single primary (ms, default 1 500). */
   lookupTimeoutMs?: number;
+  /**
+   * How long opening a connection keeps trying when no node accepts writes (no primary known, the
+   * primary restarting or in recovery, a promotion in flight) before it fails (ms, default 8 000). The
+   * pool's acquire timeout defaults to this plus the connect timeout and 3 s.
+   */
+  primaryWaitMs?: number;
   /** Extra Sequelize options, e.g. `logging`, `define` (`dialectOptions` given here replace the defaults whole). */
   sequelizeOptions?: Partial<Options>;
 }
@@ -100,26 +113,40 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
   );
 
   const lookupTimeoutMs = opts.lookupTimeoutMs ?? 1_500;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 2_000;
+  const primaryWaitMs = opts.primaryWaitMs ?? 8_000;
   /** The primary the last successful write connection verified (not in recovery). */
   let verified: Instance | undefined;
-  /** Nodes a connection found in recovery, until when (ms). */
+  /** Nodes a connection found in recovery or could not reach, until when (ms). */
   const refusedUntil = new Map<string, number>();
   /** Instances handed to connections being opened, by host:port (to know what afterConnect verified). */
   const handedOut = new Map<string, Instance>();
-  /** `consul|fallback host:port`: logged once per change, not per connection. */
+  /**
+   * Every `pgha` member this client has seen, by host:port, whatever its role tag or checks: where the
+   * primary is looked for when Consul cannot name it (Consul down, checks critical, stale role tags).
+   */
+  const members = new Map<string, Instance>();
+  const remember = (list: readonly Instance[]): readonly Instance[] => {
+    for (const i of list) members.set(where(i), i);
+    return list;
+  };
+  /** `consul|fallback|probe host:port`: logged once per change, not per connection. */
   let state = '';
+  let closed = false;
 
   let turn = 0;
   let severalListed = '';
   async function discover(): Promise<Instance> {
-    const cached = primaryWatch.instances();
+    const cached = remember(primaryWatch.instances());
     let list = cached;
     if (cached.length !== 1) {
       try {
-        list = await withTimeout(
-          opts.registry.lookup(service, { tag: 'primary' }),
-          lookupTimeoutMs,
-          `consul lookup of ${service} primary`,
+        list = remember(
+          await withTimeout(
+            opts.registry.lookup(service, { tag: 'primary' }),
+            lookupTimeoutMs,
+            `consul lookup of ${service} primary`,
+          ),
         );
       } catch (e) {
         if (cached.length === 0) throw e;
@@ -147,7 +174,8 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     return candidates[turn++ % candidates.length]!;
   }
 
-  const isRefused = (i: Instance) => (refusedUntil.get(where(i)) ?? 0) > Date.now();
+  const isRefused = (i: Pick<Instance, 'address' | 'port'>) => (refusedUntil.get(where(i)) ?? 0) > Date.now();
+  const refuse = (at: string) => refusedUntil.set(at, Date.now() + REFUSED_MS);
 
   function transition(next: string, log: (previous: string) => void): void {
     if (next === state) return;
@@ -156,73 +184,78 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     log(previous);
   }
 
+  /**
+   * Where the next write connection goes, in this order: the single primary Consul lists (passing), the
+   * last verified primary, then any other known member. A node found in recovery or unreachable lately
+   * is skipped; afterConnect verifies whatever is chosen, so a wrong guess costs one connection attempt.
+   */
   async function primary(): Promise<Instance> {
-    let found: Instance;
+    let found: Instance | undefined;
+    let consulError: Error | undefined;
     try {
       found = await discover();
     } catch (e) {
+      consulError = e as Error;
+    }
+    if (found && !isRefused(found)) {
+      const f = found;
+      transition(`consul ${where(f)}`, (previous) =>
+        log.info('postgres writes now go to the primary', {
+          primary: f.id,
+          address: where(f),
+          previous: previous || undefined,
+        }),
+      );
+      return f;
+    }
+    const why = consulError?.message ?? `the primary consul lists (${where(found!)}) is in recovery or unreachable`;
+    if (verified && !isRefused(verified)) {
       const fallback = verified;
-      if (!fallback) throw e;
       transition(`fallback ${where(fallback)}`, () =>
         log.warn('consul has no usable postgres primary; new connections go to the last verified primary', {
           primary: fallback.id,
           address: where(fallback),
-          error: (e as Error).message,
+          error: why,
         }),
       );
       return fallback;
     }
-    if (isRefused(found) && verified && where(verified) !== where(found) && !isRefused(verified)) {
-      const fallback = verified;
-      transition(`fallback ${where(fallback)}`, () =>
-        log.warn(
-          'the primary consul lists is still in recovery; new connections go to the last verified primary',
-          {
-            primary: fallback.id,
-            address: where(fallback),
-            listed: where(found),
-          },
-        ),
+    // No usable primary named and none verified (a stale role tag restored after a Consul restart, the
+    // primary restarted while Consul could not tell): the primary is whichever member accepts writes.
+    const other = (await otherMembers(found)).find((i) => !isRefused(i));
+    if (other) {
+      transition(`probe ${where(other)}`, () =>
+        log.warn('consul has no usable postgres primary; trying another known pgha member', {
+          listed: found ? where(found) : undefined,
+          trying: where(other),
+          error: why,
+        }),
       );
-      return fallback;
+      return other;
     }
-    if (isRefused(found)) {
-      // The node Consul tags primary is in recovery and no verified primary is known (a stale role tag
-      // restored after a Consul restart): the primary is whichever other pgha member accepts writes.
-      const other = (await otherMembers(found)).find((i) => !isRefused(i));
-      if (other) {
-        transition(`probe ${where(other)}`, () =>
-          log.warn('the primary consul lists is in recovery; trying another pgha member', {
-            listed: where(found),
-            trying: where(other),
-          }),
-        );
-        return other;
-      }
-    }
-    transition(`consul ${where(found)}`, (previous) =>
-      log.info('postgres writes now go to the primary', {
-        primary: found.id,
-        address: where(found),
-        previous: previous || undefined,
-      }),
-    );
-    return found;
+    throw new Error(`no usable postgres primary: ${why}; every known ${service} member refused lately`);
   }
 
-  async function otherMembers(not: Instance): Promise<Instance[]> {
-    let all: Instance[] = [...primaryWatch.instances(), ...(replicaWatch?.instances() ?? []), ...memberWatch.instances()];
+  /** Every known member but `not`: the watches' caches, Consul's full registration list, what was seen. */
+  async function otherMembers(not: Instance | undefined): Promise<Instance[]> {
+    remember([...primaryWatch.instances(), ...(replicaWatch?.instances() ?? []), ...memberWatch.instances()]);
     try {
-      all = all.concat(await withTimeout(opts.registry.lookup(service), lookupTimeoutMs, `consul lookup of ${service}`));
+      remember(
+        await withTimeout(
+          opts.registry.lookup(service, { passing: false }),
+          lookupTimeoutMs,
+          `consul lookup of ${service}`,
+        ),
+      );
     } catch {
-      /* Consul unreachable: what the watches cached */
+      /* Consul unreachable: what was seen before */
     }
-    const seen = new Set([where(not)]);
-    return all.filter((i) => !seen.has(where(i)) && seen.add(where(i)));
+    return [...members.values()].filter((i) => !not || where(i) !== where(not));
   }
 
   function replica(): Instance | undefined {
-    const list = replicaWatch?.instances() ?? [];
+    const list = (replicaWatch?.instances() ?? []).filter((i) => !isRefused(i));
+    remember(list);
     return list.length ? list[Math.floor(Math.random() * list.length)] : undefined;
   }
 
@@ -234,9 +267,16 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     host: '127.0.0.1', // replaced for every connection by beforeConnect
     port: 5432,
     logging: false,
-    pool: { max: 10, min: 0, acquire: 5_000, idle: 5_000, evict: 1_000, ...(opts.pool ?? {}) },
+    pool: {
+      max: 10,
+      min: 0,
+      acquire: primaryWaitMs + connectTimeoutMs + 3_000,
+      idle: 5_000,
+      evict: 1_000,
+      ...(opts.pool ?? {}),
+    },
     dialectOptions: {
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 2_000,
+      connectionTimeoutMillis: connectTimeoutMs,
       query_timeout: opts.queryTimeoutMs ?? 10_000,
       keepAlive: true,
     },
@@ -259,7 +299,7 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
         const r = await conn.query('SELECT pg_is_in_recovery() AS r');
         if (r.rows[0]?.['r'] === true) {
           await conn.end().catch(() => undefined);
-          refusedUntil.set(at, Date.now() + REFUSED_MS);
+          refuse(at);
           if (verified && where(verified) === at) {
             log.warn('the last verified postgres primary is in recovery now; forgetting it', { address: at });
             verified = undefined;
@@ -273,6 +313,7 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     },
   });
   dropPoolOnReadOnly(sequelize, log);
+  retryConnect(sequelize, 'primary', { waitMs: primaryWaitMs, refuse, closed: () => closed, log });
 
   const reader = replicaWatch
     ? new Sequelize({
@@ -285,6 +326,8 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
         },
       })
     : sequelize;
+  if (reader !== sequelize)
+    retryConnect(reader, 'reader', { waitMs: primaryWaitMs, refuse, closed: () => closed, log });
 
   return {
     sequelize,
@@ -292,12 +335,87 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
     primary,
     lastVerifiedPrimary: () => verified,
     async close() {
+      closed = true;
       primaryWatch.close();
       replicaWatch?.close();
       memberWatch.close();
       await sequelize.close();
       if (reader !== sequelize) await reader.close();
     },
+  };
+}
+
+/** Errors that no other node or later attempt can fix: bad credentials, missing database, bad config. */
+const PERMANENT_PG_CODES = new Set(['28P01', '28000', '3D000', '42501']);
+const PERMANENT_NAMES = new Set(['SequelizeAccessDeniedError', 'SequelizeInvalidConnectionError', 'SequelizeHostNotFoundError']);
+
+/** Where the failed attempt went: `host:port` of a Sequelize connection error (or our own messages). */
+function failedAt(err: unknown, config: { host?: unknown; port?: unknown }): string | undefined {
+  const m = /\(([^\s,()]+:\d+), not the primary\)/.exec((err as Error | null)?.message ?? '');
+  if (m) return m[1];
+  const p = (err as { parent?: { address?: string; port?: number } } | null)?.parent;
+  if (p?.address && p.port) return `${p.address}:${p.port}`;
+  return typeof config.host === 'string' && config.host !== '' ? `${config.host}:${String(config.port)}` : undefined;
+}
+
+/**
+ * Opening a connection retries (new discovery each time, nodes that failed skipped for a moment) until a
+ * node accepts it or `waitMs` passed, instead of failing the request that needed it at once: during a
+ * restart, demotion or promotion of the primary there is briefly no node to write to.
+ */
+function retryConnect(
+  sequelize: Sequelize,
+  role: 'primary' | 'reader',
+  o: { waitMs: number; refuse: (at: string) => void; closed: () => boolean; log: RegistryLogger },
+): void {
+  const cm = sequelize.connectionManager as unknown as { _connect(config: Record<string, unknown>): Promise<unknown> };
+  const once = cm._connect.bind(cm);
+  let waitingSince: number | null = null;
+  let waiters = 0;
+  cm._connect = async (config) => {
+    const deadline = Date.now() + o.waitMs;
+    let delay = 50;
+    for (let attempt = 1; ; attempt++) {
+      // A copy per attempt: beforeConnect writes the chosen host into it, and attempts run concurrently.
+      const cfg: Record<string, unknown> = { ...config, host: '' };
+      try {
+        const conn = await once(cfg);
+        if (attempt > 1) {
+          waiters -= 1;
+          if (waiters === 0 && waitingSince !== null) {
+            o.log.info(`postgres ${role} reachable again; waiting connections opened`, {
+              waited_ms: Date.now() - waitingSince,
+              address: `${String(cfg['host'])}:${String(cfg['port'])}`,
+            });
+            waitingSince = null;
+          }
+        }
+        return conn;
+      } catch (e) {
+        const code = (e as { parent?: { code?: string }; original?: { code?: string } }).parent?.code;
+        const permanent = PERMANENT_NAMES.has((e as Error).name) || (code !== undefined && PERMANENT_PG_CODES.has(code));
+        const at = failedAt(e, cfg);
+        if (at && !permanent) o.refuse(at);
+        const giveUp = permanent || o.closed() || Date.now() + delay >= deadline;
+        if (attempt === 1 && !giveUp) {
+          waiters += 1;
+          if (waitingSince === null) {
+            waitingSince = Date.now();
+            o.log.warn(`no postgres ${role} accepts connections right now; new connections wait for one`, {
+              error: (e as Error).message,
+              wait_ms: o.waitMs,
+            });
+          }
+        }
+        if (giveUp) {
+          if (attempt > 1) waiters -= 1;
+          if (attempt > 1 && waiters === 0) waitingSince = null;
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, delay).unref());
+        delay = Math.min(delay * 2, 500);
+      }
+    }
   };
 }
 
