@@ -31,6 +31,7 @@ export function dirs(profile: Profile) {
     pgSocket: path.join(r, 'pg', 'sock'),
     media: path.join(r, 'media'),
     secrets: path.join(r, 'secrets.json'),
+    portBase: path.join(r, 'port-base'),
   };
 }
 
@@ -42,10 +43,29 @@ export function postgresUser(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
+/**
+ * Configs, Consul's raft data, Sentinel's rewritten configs and Patroni's cluster all hold the ports of the
+ * port base the run folder was made with: reusing it under another base would start processes that look for
+ * each other on the old ports. Refuse with the way out instead.
+ */
+export function checkPortBase(profile: Profile): void {
+  const file = dirs(profile).portBase;
+  if (!fs.existsSync(file)) return; // a new folder (or one made before the base was recorded)
+  const recorded = Number(fs.readFileSync(file, 'utf8').trim());
+  if (recorded !== profile.base) {
+    throw new Error(
+      `run folder ${profile.runDir} was made for port base ${recorded}, not ${profile.base}: ` +
+        `use MESH_PORT_BASE=${recorded} for profile "${profile.name}", or take it down and remove the folder (rm -rf ${profile.runDir})`,
+    );
+  }
+}
+
 export function prepareRunDir(profile: Profile): MeshSecrets {
   const d = dirs(profile);
+  checkPortBase(profile);
   for (const p of [d.conf, d.logs, d.pids, d.media, d.pgSocket]) fs.mkdirSync(p, { recursive: true });
   fs.chmodSync(profile.runDir, 0o755);
+  if (!fs.existsSync(d.portBase)) fs.writeFileSync(d.portBase, `${profile.base}\n`);
   return loadSecrets(profile, true)!;
 }
 
