@@ -4,10 +4,11 @@
 //   api   3 real API instances (services/api, Postgres under Patroni, Redis Sentinel) on a small populated
 //         database, path BENCH_API_PATH — the throughput target (gateway ≥ 0.8 × nginx) is measured here;
 //   echo  3 trivial node:http backends — isolates what each proxy itself costs (CPU µs per request).
+// A second gateway with the Redis-shared rate limits on (limits far above the load) shows what they cost.
 // Prints a table per kind and writes bench/results/gateway.json.   make bench-gateway   (or: make bench)
 // Runs inside `mesh test-run` (profile bench-gw): needs its env (CONSUL_HTTP_ADDR, DB_*, JWT_SECRET, …).
 //
-// Env: MESH_PORT_BASE (the mesh's; ports B+60..B+80 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
+// Env: MESH_PORT_BASE (the mesh's; ports B+60..B+81 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
 //      (/api/events/?page_size=10), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2),
 //      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1), BENCH_ACCESS_LOG (1).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -24,6 +25,8 @@ const PORTS = {
   backends: [B + 60, B + 61, B + 62],
   nginx: B + 70,
   gateway: B + 80,
+  /** A second gateway with the Redis-shared rate limits on (limits set far above the load): their cost. */
+  gatewayLimited: B + 81,
 };
 const CONSUL = process.env['CONSUL_HTTP_ADDR'];
 type Kind = 'api' | 'echo';
@@ -279,18 +282,20 @@ async function ensureSampleData(url: string): Promise<void> {
   });
 }
 
-async function measure(kind: Kind, gwUrl: string, ngxUrl: string, gwPid: number, ngxPid: number, backendPids: number[]): Promise<Record<string, Row>> {
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+}
+
+async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Promise<Record<string, Row>> {
   const urlPath = PATHS[kind];
-  const targets = [
-    { name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 },
-    { name: 'gateway (3 backends)', url: gwUrl, pid: gwPid },
-    { name: 'nginx (3 backends)', url: ngxUrl, pid: ngxPid },
-  ];
+  const targets = [{ name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 }, ...proxies];
   const backendsCpu = () => backendPids.reduce((a, p) => a + cpuSeconds(p), 0);
   const results: Record<string, Row> = {};
   // Warm every backend (JIT, pools, caches) and both proxies before anything is measured: otherwise the first
   // proxy measured pays for the cold instances that the direct target never touched.
-  for (const t of targets.slice(1)) {
+  for (const t of proxies) {
     log(`[${kind}] warming ${t.name} and the 3 backends behind it: 5 s`);
     wrk(`${t.url}${urlPath}`, 5);
   }
@@ -322,7 +327,7 @@ async function measure(kind: Kind, gwUrl: string, ngxUrl: string, gwPid: number,
 }
 
 function summarise(kind: Kind, results: Record<string, Row>) {
-  const [direct, gwr, ngr] = ['direct (1 backend)', 'gateway (3 backends)', 'nginx (3 backends)'].map((n) => results[n]!) as [Row, Row, Row];
+  const [direct, gwr, ngr, gwl] = ['direct (1 backend)', 'gateway (3 backends)', 'nginx (3 backends)', 'gateway + rate limits'].map((n) => results[n]!) as [Row, Row, Row, Row];
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const ms3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
@@ -333,12 +338,14 @@ function summarise(kind: Kind, results: Record<string, Row>) {
       gateway_vs_nginx_throughput: r2(gwr.rps / ngr.rps),
       gateway_vs_direct_throughput: r2(gwr.rps / direct.rps),
       gateway_vs_nginx_cpu_per_req: gwr.cpu_us_per_req && ngr.cpu_us_per_req ? r2(gwr.cpu_us_per_req / ngr.cpu_us_per_req) : null,
+      rate_limited_gateway_vs_nginx_throughput: r2(gwl.rps / ngr.rps),
     },
     added_latency_at_constant_rate_ms: {
       gateway_p50: ms3(gwr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
       gateway_p99: ms3(gwr.constant_rate.p99_ms - direct.constant_rate.p99_ms),
       nginx_p50: ms3(ngr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
       nginx_p99: ms3(ngr.constant_rate.p99_ms - direct.constant_rate.p99_ms),
+      rate_limited_gateway_p50: ms3(gwl.constant_rate.p50_ms - direct.constant_rate.p50_ms),
     },
   };
 }
@@ -353,7 +360,8 @@ function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_byt
         `${pad(name, 22)}${pad(Math.round(r.rps), 10)}${pad(r.p50_ms, 9)}${pad(r.p99_ms, 9)}${pad(r.errors + r.non2xx, 8)}${pad(r.cpu_us_per_req ?? '-', 18)}${pad(r.backends_cpu_us_per_req, 17)}${pad(r.constant_rate.p50_ms, 13)}${pad(r.constant_rate.p99_ms, 8)}`,
     ),
     `req/s per round: ${Object.entries(s.results).map(([n, r]) => `${n.split(' ')[0]} ${r.rounds.join('/')}`).join(', ')}`,
-    `gateway/nginx throughput ${s.ratios.gateway_vs_nginx_throughput}  gateway/direct ${s.ratios.gateway_vs_direct_throughput}  gateway/nginx CPU per request ${s.ratios.gateway_vs_nginx_cpu_per_req}`,
+    `gateway/nginx throughput ${s.ratios.gateway_vs_nginx_throughput}  gateway/direct ${s.ratios.gateway_vs_direct_throughput}  gateway/nginx CPU per request ${s.ratios.gateway_vs_nginx_cpu_per_req}  ` +
+      `with rate limits (one Redis EVALSHA per request; Redis CPU not counted): gateway/nginx ${s.ratios.rate_limited_gateway_vs_nginx_throughput}`,
     `added latency over direct at ${RATE} r/s: gateway p50 ${s.added_latency_at_constant_rate_ms.gateway_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.gateway_p99} ms; ` +
       `nginx p50 ${s.added_latency_at_constant_rate_ms.nginx_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.nginx_p99} ms`,
   ];
@@ -363,7 +371,7 @@ function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_byt
 async function main(): Promise<void> {
   if (!CONSUL) throw new Error('CONSUL_HTTP_ADDR is not set: run through `make bench-gateway` (it brings a bench mesh up)');
   log(`work dir ${work}; ${cpus().length} cores; ports ${PORTS.backends.join(',')} (backends), ${PORTS.nginx} (nginx), ${PORTS.gateway} (gateway); Consul ${consulAddr()}`);
-  const all = [...PORTS.backends, PORTS.nginx, PORTS.gateway];
+  const all = [...PORTS.backends, PORTS.nginx, PORTS.gateway, PORTS.gatewayLimited];
   const busy = (await Promise.all(all.map(async (p) => ((await portInUse(p)) ? p : 0)))).filter(Boolean);
   if (busy.length) throw new Error(`ports already in use: ${busy.join(', ')} (another bench running? set MESH_PORT_BASE)`);
   const registered = (await (await fetch(`http://${consulAddr()}/v1/health/service/api`)).json()) as unknown[];
@@ -375,6 +383,12 @@ async function main(): Promise<void> {
     GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
   });
   const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
+  const gwl = start('gateway-limited', [...NODE, 'gateway/src/main.ts'], {
+    PORT: String(PORTS.gatewayLimited), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway-limited', LOG_LEVEL: 'info',
+    GATEWAY_RATE_LIMIT: 'true', GATEWAY_API_RATE_PER_S: '1000000', GATEWAY_API_BURST: '1000000', GATEWAY_CONCURRENCY_PER_IP: '100000',
+    GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
+  });
+  const gwlUrl = `http://127.0.0.1:${PORTS.gatewayLimited}`;
   // nginx in front of the same three ports (static upstreams, as in the seeds).
   mkdirSync(path.join(work, 'nginx-body'), { recursive: true });
   writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
@@ -385,16 +399,21 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     log(`[${kind}] starting 3 backends`);
     const procs = startBackends(kind);
-    await waitFor(`gateway routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(gwUrl)).join() === PORTS.backends.join(), 90_000);
+    for (const u of [gwUrl, gwlUrl]) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 90_000);
     await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok);
     if (kind === 'api') await ensureSampleData(`http://127.0.0.1:${PORTS.backends[0]}`);
     const bytes = (await (await fetch(`http://127.0.0.1:${PORTS.backends[0]}${PATHS[kind]}`)).arrayBuffer()).byteLength;
-    const results = await measure(kind, gwUrl, ngxUrl, gw.pid!, ngx.pid!, procs.map((p) => p.pid!));
+    const proxies = [
+      { name: 'gateway (3 backends)', url: gwUrl, pid: gw.pid! },
+      { name: 'nginx (3 backends)', url: ngxUrl, pid: ngx.pid! },
+      { name: 'gateway + rate limits', url: gwlUrl, pid: gwl.pid! },
+    ];
+    const results = await measure(kind, proxies, procs.map((p) => p.pid!));
     modes[kind] = { ...summarise(kind, results), response_body_bytes: bytes };
     console.log(`\n${table(kind, modes[kind])}`);
     log(`[${kind}] stopping the backends`);
     await stopBackends(procs);
-    await waitFor('gateway dropping the stopped backends', async () => (await gatewayApiPorts(gwUrl)).length === 0, 60_000);
+    for (const u of [gwUrl, gwlUrl]) await waitFor('gateways dropping the stopped backends', async () => (await gatewayApiPorts(u)).length === 0, 60_000);
   }
 
   const headline = modes.api ?? modes.echo!;
