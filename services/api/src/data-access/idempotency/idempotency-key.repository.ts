@@ -34,7 +34,14 @@ export class IdempotencyKeyRepository {
    * A repeat gets the stored response, `mismatch` (other body), `busy` (still processing, lease valid), or
    * takes over a row whose lease expired (the first request crashed) and becomes the owner.
    */
-  async claim(scope: string, key: string, requestHash: string, leaseS: number): Promise<ClaimOutcome> {
+  async claim(
+    scope: string,
+    key: string,
+    requestHash: string,
+    leaseS: number,
+    /** This request's lease token (see abandon()); one per request. */
+    token: string = randomUUID(),
+  ): Promise<ClaimOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       // Lazy expiry of this key: a row older than the TTL no longer binds the key.
       await this.sequelize.query(
@@ -42,7 +49,6 @@ export class IdempotencyKeyRepository {
            AND created_at < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`,
         { bind: [scope, key] },
       );
-      const token = randomUUID();
       const inserted = await this.sequelize.query<{ id: string }>(
         `INSERT INTO idempotency_keys (scope, key, request_hash, status, lease_token, locked_until)
          VALUES ($1, $2, $3, 'processing', $4, now() + make_interval(secs => $5))
@@ -96,6 +102,18 @@ export class IdempotencyKeyRepository {
     await this.sequelize.query(
       `DELETE FROM idempotency_keys WHERE id = $1 AND lease_token = $2 AND status = 'processing'`,
       { bind: [id, token] },
+    );
+  }
+
+  /**
+   * Frees a key this request may hold under `token` although claim() failed: an INSERT or takeover that
+   * committed while its answer was lost (the connection died with the primary) would otherwise block
+   * every retry (409) for the whole lease.
+   */
+  async abandon(scope: string, key: string, token: string): Promise<void> {
+    await this.sequelize.query(
+      `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND lease_token = $3 AND status = 'processing'`,
+      { bind: [scope, key, token] },
     );
   }
 

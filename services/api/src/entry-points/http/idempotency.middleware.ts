@@ -1,13 +1,14 @@
 // Idempotency-Key for POST and PATCH (authenticated and anonymous): a repeat of a completed request gets the
 // stored response (`Idempotent-Replayed: true`), so the gateway and clients may retry writes safely.
 // Scope: (user id from a valid access token, else client IP) × method × path. See README "Idempotency-Key".
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Sequelize } from 'sequelize';
 import type { Logger } from '@mutiroes/platform';
 import { ValidationError } from '../../domain/shared/app-errors.js';
 import { IdempotencyKeyRepository } from '../../data-access/idempotency/idempotency-key.repository.js';
+import { isDatabaseUnavailable } from './error.middleware.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const MAX_KEY_LENGTH = 200;
@@ -70,6 +71,24 @@ function principal(req: Request, secret: string): string {
   return `ip:${clientIp(req)}`;
 }
 
+/** Tries to record a key's outcome that meet a dead pooled connection (the primary restarting). */
+const SETTLE_ATTEMPTS = 3;
+
+/**
+ * Runs `fn` again (on a new connection, which waits for the primary) when the database was unreachable:
+ * a key left `processing` answers every retry 409 until its lease runs out, and a completed write whose
+ * response was not stored would run again after it.
+ */
+async function settleWithRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= SETTLE_ATTEMPTS || !isDatabaseUnavailable(e)) throw e;
+    }
+  }
+}
+
 export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
   const repo = new IdempotencyKeyRepository(o.sequelize);
   const leaseS = o.leaseS ?? 30;
@@ -105,29 +124,34 @@ export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
       const [chunk, enc] = args;
       if (chunk != null && typeof chunk !== 'function') chunks.push(toBuf(chunk, enc));
       const status = res.statusCode;
-      const settle =
-        status >= 500
-          ? // Nothing durable is known to have happened (a 5xx is a rolled-back or failed write): free the key.
-            repo.release(id, token)
-          : repo
-              .complete(id, token, {
-                status,
-                body: Buffer.concat(chunks).toString('utf8'),
-                headers: Object.fromEntries(
-                  KEPT_HEADERS.flatMap((h) => {
-                    const v = res.getHeader(h);
-                    return v === undefined ? [] : [[h, String(v)]];
-                  }),
-                ),
-              })
-              .then((ok) => {
-                if (!ok) o.log.warn('idempotency key lease lost before completion', { id });
-              });
-      settle
-        .catch((e: unknown) =>
-          // The row stays `processing`; a retry after the lease runs the request again (README trade-off).
-          o.log.error('idempotency key not recorded', { id, status, error: String(e) }),
-        )
+      const notRecorded = (e: unknown) =>
+        // The row stays `processing`; a retry after the lease runs the request again (README trade-off).
+        o.log.error('idempotency key not recorded', { id, status, error: String(e) });
+      if (status >= 500) {
+        // Nothing durable is known to have happened (a 5xx is a rolled-back or failed write): free the key.
+        // The answer does not wait for it: when the database is briefly unreachable the release waits for
+        // the primary, while the client (or the gateway) should retry at once; until the release lands a
+        // retry gets 409 + Retry-After, then runs the request.
+        end(...args);
+        settleWithRetry(() => repo.release(id, token)).catch(notRecorded);
+        return res;
+      }
+      settleWithRetry(() =>
+        repo.complete(id, token, {
+          status,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: Object.fromEntries(
+            KEPT_HEADERS.flatMap((h) => {
+              const v = res.getHeader(h);
+              return v === undefined ? [] : [[h, String(v)]];
+            }),
+          ),
+        }),
+      )
+        .then((ok) => {
+          if (!ok) o.log.warn('idempotency key lease lost before completion', { id });
+        })
+        .catch(notRecorded)
         .finally(() => end(...args));
       return res;
     }) as Response['end'];
@@ -156,8 +180,9 @@ export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
     }
     purgeLazily();
     const scope = `${principal(req, o.jwtSecret)} ${req.method} ${req.originalUrl.split('?')[0]}`;
+    const token = randomUUID();
     repo
-      .claim(scope, key, requestHash(req.body), leaseS)
+      .claim(scope, key, requestHash(req.body), leaseS, token)
       .then((c) => {
         switch (c.outcome) {
           case 'owner':
@@ -183,6 +208,14 @@ export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
             return;
         }
       })
-      .catch(next);
+      .catch((e: unknown) => {
+        // The claim may have committed with its answer lost (the primary died mid-statement): free what
+        // this request may hold, in the background, so that the retry of this 503 is not blocked.
+        if (isDatabaseUnavailable(e))
+          settleWithRetry(() => repo.abandon(scope, key, token)).catch((err: unknown) =>
+            o.log.error('idempotency key not abandoned', { key, error: String(err) }),
+          );
+        next(e);
+      });
   };
 }
