@@ -208,7 +208,8 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
       );
       return f;
     }
-    const why = consulError?.message ?? `the primary consul lists (${where(found!)}) is in recovery or unreachable`;
+    const why =
+      consulError?.message ?? `the primary consul lists (${where(found!)}) is in recovery or unreachable`;
     if (verified && !isRefused(verified)) {
       const fallback = verified;
       transition(`fallback ${where(fallback)}`, () =>
@@ -347,7 +348,11 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
 
 /** Errors that no other node or later attempt can fix: bad credentials, missing database, bad config. */
 const PERMANENT_PG_CODES = new Set(['28P01', '28000', '3D000', '42501']);
-const PERMANENT_NAMES = new Set(['SequelizeAccessDeniedError', 'SequelizeInvalidConnectionError', 'SequelizeHostNotFoundError']);
+const PERMANENT_NAMES = new Set([
+  'SequelizeAccessDeniedError',
+  'SequelizeInvalidConnectionError',
+  'SequelizeHostNotFoundError',
+]);
 
 /** Where the failed attempt went: `host:port` of a Sequelize connection error (or our own messages). */
 function failedAt(err: unknown, config: { host?: unknown; port?: unknown }): string | undefined {
@@ -355,7 +360,9 @@ function failedAt(err: unknown, config: { host?: unknown; port?: unknown }): str
   if (m) return m[1];
   const p = (err as { parent?: { address?: string; port?: number } } | null)?.parent;
   if (p?.address && p.port) return `${p.address}:${p.port}`;
-  return typeof config.host === 'string' && config.host !== '' ? `${config.host}:${String(config.port)}` : undefined;
+  return typeof config.host === 'string' && config.host !== ''
+    ? `${config.host}:${String(config.port)}`
+    : undefined;
 }
 
 /**
@@ -368,7 +375,9 @@ function retryConnect(
   role: 'primary' | 'reader',
   o: { waitMs: number; refuse: (at: string) => void; closed: () => boolean; log: RegistryLogger },
 ): void {
-  const cm = sequelize.connectionManager as unknown as { _connect(config: Record<string, unknown>): Promise<unknown> };
+  const cm = sequelize.connectionManager as unknown as {
+    _connect(config: Record<string, unknown>): Promise<unknown>;
+  };
   const once = cm._connect.bind(cm);
   let waitingSince: number | null = null;
   let waiters = 0;
@@ -393,7 +402,8 @@ function retryConnect(
         return conn;
       } catch (e) {
         const code = (e as { parent?: { code?: string }; original?: { code?: string } }).parent?.code;
-        const permanent = PERMANENT_NAMES.has((e as Error).name) || (code !== undefined && PERMANENT_PG_CODES.has(code));
+        const permanent =
+          PERMANENT_NAMES.has((e as Error).name) || (code !== undefined && PERMANENT_PG_CODES.has(code));
         const at = failedAt(e, cfg);
         if (at && !permanent) o.refuse(at);
         const giveUp = permanent || o.closed() || Date.now() + delay >= deadline;

@@ -47,7 +47,10 @@ async function registerMembers(mesh: Mesh, members: Member[]): Promise<void> {
   await waitFor(
     async () => {
       const r = await fetch(`http://${mesh.consulHttpAddrs[0]}/v1/health/service/${svc}`);
-      const list = (await r.json()) as Array<{ Service: { ID: string; Tags: string[] }; Checks: Array<{ CheckID: string; Status: string }> }>;
+      const list = (await r.json()) as Array<{
+        Service: { ID: string; Tags: string[] };
+        Checks: Array<{ CheckID: string; Status: string }>;
+      }>;
       return members.every((m) =>
         list.some(
           (e) =>
@@ -63,7 +66,9 @@ async function registerMembers(mesh: Mesh, members: Member[]): Promise<void> {
 
 async function deregisterMembers(mesh: Mesh): Promise<void> {
   for (const id of ['a', 'b'])
-    await consulPut(mesh, `/v1/agent/service/deregister/${encodeURIComponent(`${svc}/${id}`)}`).catch(() => undefined);
+    await consulPut(mesh, `/v1/agent/service/deregister/${encodeURIComponent(`${svc}/${id}`)}`).catch(
+      () => undefined,
+    );
 }
 
 describe('createPostgres when Consul cannot name the primary (real Consul and Patroni)', () => {
@@ -89,12 +94,17 @@ describe('createPostgres when Consul cannot name the primary (real Consul and Pa
   }
 
   const inRecovery = async (pg: PostgresClients) =>
-    (await pg.sequelize.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r', { type: QueryTypes.SELECT }))[0]!.r;
+    (
+      await pg.sequelize.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r', { type: QueryTypes.SELECT })
+    )[0]!.r;
 
   before(async () => {
     mesh = await connectMesh();
     await mesh.waitHealthy({ timeoutMs: 90_000 });
-    registry = new ConsulRegistry({ consulAddr: mesh.env['CONSUL_HTTP_ADDR']!, logger: testLogger('pg-discovery') });
+    registry = new ConsulRegistry({
+      consulAddr: mesh.env['CONSUL_HTTP_ADDR']!,
+      logger: testLogger('pg-discovery'),
+    });
     primaryPort = (await mesh.pgPrimary()).port;
     replicaPort = mesh.ports.pg.map((p) => p.postgres).find((p) => p !== primaryPort)!;
   });
@@ -152,7 +162,9 @@ describe('createPostgres when Consul cannot name the primary (real Consul and Pa
     await pg.sequelize.query(`CREATE TABLE IF NOT EXISTS ${table} (id integer PRIMARY KEY)`);
     const primary = await mesh.pgPrimary();
     const rest = mesh.ports.pg.find((p) => p.postgres === primary.port)!.rest;
-    const startedBefore = ((await (await fetch(`http://127.0.0.1:${rest}/patroni`)).json()) as { postmaster_start_time: string }).postmaster_start_time;
+    const startedBefore = (
+      (await (await fetch(`http://127.0.0.1:${rest}/patroni`)).json()) as { postmaster_start_time: string }
+    ).postmaster_start_time;
 
     const acked: number[] = [];
     const connectFailures: string[] = [];
@@ -162,7 +174,11 @@ describe('createPostgres when Consul cannot name the primary (real Consul and Pa
     let okAfterRestart = 0;
     const restart = (async () => {
       await sleep(1_000);
-      const r = await fetch(`http://127.0.0.1:${rest}/restart`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(60_000) });
+      const r = await fetch(`http://127.0.0.1:${rest}/restart`, {
+        method: 'POST',
+        body: '{}',
+        signal: AbortSignal.timeout(60_000),
+      });
       restartDone = true;
       return `${r.status} ${await r.text()}`;
     })();
@@ -178,7 +194,10 @@ describe('createPostgres when Consul cannot name the primary (real Consul and Pa
         const msg = (e as Error).message;
         // A statement in flight on a connection the shutdown terminates fails (57P01), as it must; what
         // must not fail is opening a new connection while the primary is briefly not there.
-        if (/terminat|Connection terminated|ECONNRESET|shutting down|administrator command/i.test(msg) && !/ECONNREFUSED|starting up|no usable/i.test(msg))
+        if (
+          /terminat|Connection terminated|ECONNRESET|shutting down|administrator command/i.test(msg) &&
+          !/ECONNREFUSED|starting up|no usable/i.test(msg)
+        )
           inFlightFailures.push(msg);
         else connectFailures.push(msg);
       }
@@ -186,8 +205,12 @@ describe('createPostgres when Consul cannot name the primary (real Consul and Pa
       await sleep(50);
     }
     const restartAnswer = await restart;
-    const startedAfter = ((await (await fetch(`http://127.0.0.1:${rest}/patroni`)).json()) as { postmaster_start_time: string }).postmaster_start_time;
-    const rows = await pg.sequelize.query<{ id: number }>(`SELECT id FROM ${table}`, { type: QueryTypes.SELECT });
+    const startedAfter = (
+      (await (await fetch(`http://127.0.0.1:${rest}/patroni`)).json()) as { postmaster_start_time: string }
+    ).postmaster_start_time;
+    const rows = await pg.sequelize.query<{ id: number }>(`SELECT id FROM ${table}`, {
+      type: QueryTypes.SELECT,
+    });
     const present = new Set(rows.map((r) => r.id));
     console.log(
       `measure: primary restart (${restartAnswer.trim()}): ${acked.length} writes acked, longest write ${(longest / 1000).toFixed(2)} s, ` +
@@ -197,7 +220,14 @@ describe('createPostgres when Consul cannot name the primary (real Consul and Pa
     assert.notEqual(startedAfter, startedBefore, 'postgres really restarted');
     assert.ok(longest > 300, 'some write overlapped the restart and waited for the primary');
     assert.deepEqual(connectFailures, [], 'no write failed because no connection could be opened');
-    assert.ok(inFlightFailures.length <= 2, `in-flight statements terminated: ${inFlightFailures.join(' | ')}`);
-    assert.deepEqual(acked.filter((id) => !present.has(id)), [], 'acknowledged writes kept');
+    assert.ok(
+      inFlightFailures.length <= 2,
+      `in-flight statements terminated: ${inFlightFailures.join(' | ')}`,
+    );
+    assert.deepEqual(
+      acked.filter((id) => !present.has(id)),
+      [],
+      'acknowledged writes kept',
+    );
   });
 });
