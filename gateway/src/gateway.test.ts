@@ -4,7 +4,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import http from 'node:http';
-import { createLogger } from '@mutiroes/platform';
+import { createLogger, waitFor } from '@mutiroes/platform';
 import { loadConfig } from './config.js';
 import { startGateway, type GatewayHandle } from './gateway.js';
 import { StaticCatalog, instance } from './testing/static-catalog.js';
@@ -199,6 +199,23 @@ describe('gateway proxy core', () => {
     sock.destroy();
     assert.match(got, /^HTTP\/1.1 101/);
     assert.match(got, /ping-123/);
+  });
+
+  test('when the gateway closes then its websocket connections are ended too (the HTTP server does not track them)', async () => {
+    const own = await boot();
+    own.catalog.set([instance('api', 'b1', b1.port, { route: '/api' })]);
+    await waitFor(() => own.gw.state.pools.get('api')?.upstreams.length === 1, { timeoutMs: 2000, description: 'route table' });
+    const sock = net.connect(own.gw.port, '127.0.0.1');
+    const closed = new Promise<void>((r) => sock.once('close', () => r()));
+    let got = '';
+    sock.on('data', (d) => (got += d.toString()));
+    sock.on('error', () => {});
+    sock.write(`GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+    await waitFor(() => /^HTTP\/1.1 101/.test(got), { timeoutMs: 2000, description: '101 through the gateway' });
+    await own.gw.close();
+    const ended = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+    sock.destroy();
+    assert.equal(ended, true, 'the upgraded client connection was closed by gw.close()');
   });
 
   test('when a CORS preflight comes from an allowed origin then the gateway answers it', async () => {

@@ -201,6 +201,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       },
     },
   });
+  // Upgraded connections are no longer the HTTP server's: tracked here so that close() ends them too.
+  const tunnels = new Set<Socket>();
   const upgradeRefuse = (socket: Socket, status: string) => {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
@@ -221,7 +223,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       if (req.headers.host) req.headers['x-forwarded-host'] = req.headers.host;
       req[kTarget] = up.origin;
       up.outstanding++;
-      socket.once('close', () => up.outstanding--);
+      tunnels.add(socket);
+      socket.once('close', () => {
+        up.outstanding--;
+        tunnels.delete(socket);
+      });
       log.info('websocket upgrade', { request_id: requestId, path: url, upstream: up.id });
       void wsProxy.upgrade(req, socket, head);
     };
@@ -271,6 +277,9 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     },
     async close() {
       draining = true;
+      if (tunnels.size) log.info('closing websocket connections', { count: tunnels.size });
+      // With an error: http-proxy ends the upstream side of the tunnel on the client socket's 'error' (a plain destroy leaves it open).
+      for (const t of tunnels) t.destroy(new Error('gateway closing'));
       server.closeAllConnections();
       server.close();
       deps.catalog.close();
