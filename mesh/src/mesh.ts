@@ -10,6 +10,7 @@ import {
   appExists, appSpec, consulAddrs, consulSpec, pgSpec, redisSpec, sentinelSpec, serviceEnv, smtpSpec,
 } from './components.js';
 import { consulHealth, consulService, liveConsul, patroniHealth, sentinelHealth } from './infra-health.js';
+import { reconcilePatroniConfig } from './patroni-config.js';
 import { APP_KINDS, type ComponentKind, type ComponentStatus } from './process-spec.js';
 import { resolveProfile, type MeshPorts, type Profile } from './profile.js';
 import { dirs, loadSecrets, prepareRunDir, repoRoot, type MeshSecrets } from './run-dir.js';
@@ -83,6 +84,8 @@ export class Mesh {
         const h = await patroniHealth(this.profile, secrets);
         return h.primaries === 1 && h.replicas === 1 && h.syncStreaming && h.consulEntries === 2;
       }, { timeoutMs: 120_000, intervalMs: 500, description: 'one Patroni primary, a sync streaming replica, both passing in Consul' });
+      const changed = await reconcilePatroniConfig(this.profile);
+      if (changed.length) say(`patroni: dynamic config brought in line with postgres/patroni.yml.tmpl (${changed.join(', ')})`);
     });
     await step('database "mutiroes", role and extensions', () => this.bootstrapDatabase(secrets));
     await step(`smtp sink on :${this.ports.smtp}`, async () => {

@@ -16,7 +16,10 @@ describe('run folder', () => {
       // Same base again: accepted, same secrets.
       assert.deepEqual(prepareRunDir(first), secrets);
       const other = resolveProfile({ MESH_PROFILE: 'x', MESH_PORT_BASE: '22500', MESH_RUN_ROOT: root });
-      assert.throws(() => prepareRunDir(other), /made for port base 26500, not 22500: use MESH_PORT_BASE=26500/);
+      assert.throws(
+        () => prepareRunDir(other),
+        /made for port base 26500, not 22500: use MESH_PORT_BASE=26500/,
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
