@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@mutiroes/platform';
-import { startApi, STRONG_PASSWORD, type ApiHarness } from './test-support/api-harness.js';
+import { countUsers, registrationBody, startApi, type ApiHarness } from './test-support/api-harness.js';
 
 let h: ApiHarness;
 type Query = (sql: unknown, ...rest: unknown[]) => Promise<unknown>;
@@ -36,13 +36,8 @@ after(async () => {
   await h?.close();
 });
 
-const registration = (username: string) => ({
-  username,
-  email: `${username}@example.test`,
-  password: STRONG_PASSWORD,
-  password_confirm: STRONG_PASSWORD,
-});
-const users = (username: string) => h.count('users', 'lower(username) = lower($1)', [username]);
+const registration = registrationBody;
+const users = (username: string) => countUsers(h, username);
 
 /** Retries like the gateway does (409 + Retry-After is "wait"), for at most `ms`; returns the last answer. */
 async function retryUntilDone(body: unknown, key: string, ms: number) {

@@ -4,7 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@mutiroes/platform';
-import { startApi, STRONG_PASSWORD, type ApiHarness } from './test-support/api-harness.js';
+import {
+  countUsers,
+  registrationBody,
+  startApi,
+  STRONG_PASSWORD,
+  type ApiHarness,
+} from './test-support/api-harness.js';
 import { requestHash } from './idempotency.middleware.js';
 
 let h: ApiHarness;
@@ -16,13 +22,8 @@ after(async () => {
   await h?.close();
 });
 
-const registration = (username: string) => ({
-  username,
-  email: `${username}@example.test`,
-  password: STRONG_PASSWORD,
-  password_confirm: STRONG_PASSWORD,
-});
-const users = (username: string) => h.count('users', 'lower(username) = lower($1)', [username]);
+const registration = registrationBody;
+const users = (username: string) => countUsers(h, username);
 const welcomeJobs = (userId: number) =>
   h.count('outbox', "job_name = 'send_welcome_email' AND (data->>'user_id')::int = $1", [userId]);
 

@@ -155,6 +155,18 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
 
 export const STRONG_PASSWORD = 'Mangue-Vivo-2024!';
 
+/** A valid anonymous registration body for `username` (e-mail `<username>@example.test`). */
+export const registrationBody = (username: string) => ({
+  username,
+  email: `${username}@example.test`,
+  password: STRONG_PASSWORD,
+  password_confirm: STRONG_PASSWORD,
+});
+
+/** How many users are called `username` (case-insensitive, like the unique index). */
+export const countUsers = (h: ApiHarness, username: string) =>
+  h.count('users', 'lower(username) = lower($1)', [username]);
+
 /** Registers a user through the API and logs in; returns ids and tokens. */
 export async function registerAndLogin(
   h: ApiHarness,
