@@ -77,6 +77,8 @@ interface PgConnection {
 
 /** A node found in recovery is not handed out again for this long when a verified primary is known. */
 const REFUSED_MS = 1_000;
+/** How long a node that failed stays second to a primary verified after that failure, whatever Consul says. */
+const DISTRUST_MS = 30_000;
 
 const where = (i: Pick<Instance, 'address' | 'port'>) => `${i.address}:${i.port}`;
 
@@ -119,6 +121,9 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
   let verified: Instance | undefined;
   /** Nodes a connection found in recovery or could not reach, until when (ms). */
   const refusedUntil = new Map<string, number>();
+  /** When each node last refused a connection or was found in recovery. */
+  const lastRefusedAt = new Map<string, number>();
+  let verifiedAt = 0;
   /** Instances handed to connections being opened, by host:port (to know what afterConnect verified). */
   const handedOut = new Map<string, Instance>();
   /**
@@ -175,7 +180,20 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
   }
 
   const isRefused = (i: Pick<Instance, 'address' | 'port'>) => (refusedUntil.get(where(i)) ?? 0) > Date.now();
-  const refuse = (at: string) => refusedUntil.set(at, Date.now() + REFUSED_MS);
+  const refuse = (at: string) => {
+    refusedUntil.set(at, Date.now() + REFUSED_MS);
+    lastRefusedAt.set(at, Date.now());
+  };
+  /**
+   * Consul may go on naming a node that has just failed — panic mode serves the last passing set while the
+   * promoted node's new role tag is not registered yet (Patroni re-registers a few seconds after promotion).
+   * Such a node comes second to a primary verified after it failed, for DISTRUST_MS.
+   */
+  const supersededBy = (i: Instance): Instance | undefined => {
+    const failedAt = lastRefusedAt.get(where(i)) ?? 0;
+    if (!verified || where(verified) === where(i) || isRefused(verified)) return undefined;
+    return failedAt > Date.now() - DISTRUST_MS && verifiedAt > failedAt ? verified : undefined;
+  };
 
   function transition(next: string, log: (previous: string) => void): void {
     if (next === state) return;
@@ -196,6 +214,20 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
       found = await discover();
     } catch (e) {
       consulError = e as Error;
+    }
+    const newer = found && !isRefused(found) ? supersededBy(found) : undefined;
+    if (newer) {
+      transition(`verified ${where(newer)}`, () =>
+        log.warn(
+          'consul still names a postgres node that failed lately; new connections go to the primary verified since',
+          {
+            listed: where(found!),
+            primary: newer.id,
+            address: where(newer),
+          },
+        ),
+      );
+      return newer;
     }
     if (found && !isRefused(found)) {
       const f = found;
@@ -308,8 +340,10 @@ export async function createPostgres(opts: CreatePostgresOptions): Promise<Postg
           throw new Error(`connected to a postgres node in recovery (${at}, not the primary)`);
         }
         refusedUntil.delete(at);
+        lastRefusedAt.delete(at);
         const inst = handedOut.get(at);
         if (inst && (!verified || where(verified) !== at || verified.id !== inst.id)) verified = inst;
+        if (inst) verifiedAt = Date.now();
       },
     },
   });
