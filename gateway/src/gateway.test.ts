@@ -206,14 +206,15 @@ describe('gateway proxy core', () => {
     own.catalog.set([instance('api', 'b1', b1.port, { route: '/api' })]);
     await waitFor(() => own.gw.state.pools.get('api')?.upstreams.length === 1, { timeoutMs: 2000, description: 'route table' });
     const sock = net.connect(own.gw.port, '127.0.0.1');
-    const closed = new Promise<void>((r) => sock.once('close', () => r()));
+    let closed = false;
+    sock.once('close', () => (closed = true));
     let got = '';
     sock.on('data', (d) => (got += d.toString()));
     sock.on('error', () => {});
     sock.write(`GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
     await waitFor(() => /^HTTP\/1.1 101/.test(got), { timeoutMs: 2000, description: '101 through the gateway' });
     await own.gw.close();
-    const ended = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+    const ended = await waitFor(() => closed, { timeoutMs: 2000, description: 'the client side of the tunnel closed' }).catch(() => false);
     sock.destroy();
     assert.equal(ended, true, 'the upgraded client connection was closed by gw.close()');
   });

@@ -36,8 +36,8 @@ export interface EchoOptions {
 const idemStore = new Map<string, number>();
 
 const OK_BODY = (name: string, bytes = 0) => {
-  const body = JSON.stringify({ ok: true, instance: name, pad: '' });
-  return Buffer.from(body.replace('"pad":""', `"pad":"${'x'.repeat(Math.max(0, bytes - body.length))}"`));
+  const padding = Math.max(0, bytes - JSON.stringify({ ok: true, instance: name, pad: '' }).length);
+  return Buffer.from(JSON.stringify({ ok: true, instance: name, pad: 'x'.repeat(padding) }));
 };
 
 /**

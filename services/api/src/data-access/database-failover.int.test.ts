@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   connectTestMesh,
+  registrationBody,
   startApi,
-  STRONG_PASSWORD,
   type ApiHarness,
   type MeshControl,
 } from '../entry-points/http/test-support/api-harness.js';
@@ -42,12 +42,7 @@ describe('database failover', () => {
       const username = h.unique('fo');
       const t0 = Date.now();
       const r = await h.call('POST', '/api/users/register/', {
-        body: {
-          username,
-          email: `${username}@example.test`,
-          password: STRONG_PASSWORD,
-          password_confirm: STRONG_PASSWORD,
-        },
+        body: registrationBody(username),
       });
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       if (killedAt) slowestAfterKillMs = Math.max(slowestAfterKillMs, Date.now() - t0);
@@ -63,9 +58,14 @@ describe('database failover', () => {
       }
     }
     assert.ok(killedAt > 0, 'the primary was killed');
-    console.log(`# primary ${victim.name} killed: ${failures} × 503, slowest request after the kill ${slowestAfterKillMs} ms, statuses ${JSON.stringify([...statuses])}`);
+    console.log(
+      `# primary ${victim.name} killed: ${failures} × 503, slowest request after the kill ${slowestAfterKillMs} ms, statuses ${JSON.stringify([...statuses])}`,
+    );
     // The outage was met: a request refused (503) or one that waited for the new primary.
-    assert.ok(failures > 0 || slowestAfterKillMs > 1000, `the outage was observed (503s ${failures}, slowest ${slowestAfterKillMs} ms)`);
+    assert.ok(
+      failures > 0 || slowestAfterKillMs > 1000,
+      `the outage was observed (503s ${failures}, slowest ${slowestAfterKillMs} ms)`,
+    );
     assert.equal(okAfterKill, 5, `writes resumed (statuses ${JSON.stringify([...statuses])})`);
     const [row] = await h.sql<{ n: string }>(
       'SELECT count(*) AS n FROM users WHERE username = ANY($1::text[])',

@@ -53,34 +53,29 @@ async function retryUntilDone(body: unknown, key: string, ms: number) {
   return last;
 }
 
+/** The first request meets the injected faults (503); a retry of the same key must then register once. */
+async function expect503ThenRegisteredOnce(username: string): Promise<void> {
+  const key = randomUUID();
+  const first = await h.call('POST', '/api/users/register/', {
+    body: registration(username),
+    headers: { 'Idempotency-Key': key },
+  });
+  assert.equal(first.status, 503, first.text);
+  const retry = await retryUntilDone(registration(username), key, 5_000);
+  assert.equal(retry.status, 201, `retry answered ${retry.status} ${retry.text}`);
+  assert.equal(await users(username), 1);
+}
+
 describe('Idempotency-Key when the database connection dies mid-request', () => {
   test('when the key claim commits but its answer is lost then the request is 503 and a retry runs at once, not 409 for the lease', async () => {
-    const key = randomUUID();
-    const username = h.unique('idemlost');
     faults.push({ match: /INSERT INTO idempotency_keys/, run: true });
-    const first = await h.call('POST', '/api/users/register/', {
-      body: registration(username),
-      headers: { 'Idempotency-Key': key },
-    });
-    assert.equal(first.status, 503, first.text);
-    const retry = await retryUntilDone(registration(username), key, 5_000);
-    assert.equal(retry.status, 201, `retry answered ${retry.status} ${retry.text}`);
-    assert.equal(await users(username), 1);
+    await expect503ThenRegisteredOnce(h.unique('idemlost'));
   });
 
   test('when the write fails and the first release of the key meets a dead connection then the release is retried', async () => {
-    const key = randomUUID();
-    const username = h.unique('idemrel');
     faults.push({ match: /INSERT INTO users \(/, run: false });
     faults.push({ match: /DELETE FROM idempotency_keys WHERE id/, run: false });
-    const first = await h.call('POST', '/api/users/register/', {
-      body: registration(username),
-      headers: { 'Idempotency-Key': key },
-    });
-    assert.equal(first.status, 503, first.text);
-    const retry = await retryUntilDone(registration(username), key, 5_000);
-    assert.equal(retry.status, 201, `retry answered ${retry.status} ${retry.text}`);
-    assert.equal(await users(username), 1);
+    await expect503ThenRegisteredOnce(h.unique('idemrel'));
     assert.equal(faults.length, 0, 'both faults were hit');
   });
 });

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { waitFor } from '@mutiroes/platform';
 import {
   connectTestMesh,
+  ensureWorker,
+  registrationBody,
   startApi,
-  STRONG_PASSWORD,
   type ApiHarness,
   type MeshControl,
 } from '../http/test-support/api-harness.js';
@@ -21,12 +22,8 @@ before(async () => {
   await mesh.waitHealthy({ timeoutMs: 120_000 });
   h = await startApi({ PASSWORD_SCRYPT_N: '1024' });
 });
-const ensureWorker = async () => {
-  const running = (await mesh.status()).filter((c) => c.kind === 'worker' && c.running);
-  if (running.length === 0 && !startedWorker) {
-    startedWorker = await mesh.startInstance('worker');
-    await mesh.waitPassing('worker', [startedWorker], 60_000);
-  }
+const workerRunning = async () => {
+  startedWorker ??= await ensureWorker(mesh);
 };
 let paused: number | null = null;
 after(async () => {
@@ -73,7 +70,7 @@ const registerOne = async (prefix: string) => {
   const username = h.unique(prefix);
   const email = `${username}@example.test`;
   const r = await h.call('POST', '/api/users/register/', {
-    body: { username, email, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD },
+    body: registrationBody(username),
   });
   assert.equal(r.status, 201, r.text);
   return { id: r.body.id as number, email };
@@ -119,7 +116,7 @@ describe('outbox across a Redis failover', () => {
       intervalMs: 250,
       description: 'rows relayed to the new master',
     });
-    await ensureWorker();
+    await workerRunning();
     await expectOneMailEach(
       users.map((u) => u.email),
       'paused replica, master killed',
@@ -127,7 +124,7 @@ describe('outbox across a Redis failover', () => {
   });
 
   test('when the Redis master is SIGKILLed under a registration loop then every acknowledged registration gets exactly one welcome e-mail', async () => {
-    await ensureWorker();
+    await workerRunning();
     const acknowledged: Array<{ id: number; email: string }> = [];
     let otherStatuses = 0;
     let stop = false;
@@ -137,7 +134,7 @@ describe('outbox across a Redis failover', () => {
         const email = `${username}@example.test`;
         const r = await h
           .call('POST', '/api/users/register/', {
-            body: { username, email, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD },
+            body: registrationBody(username),
           })
           .catch(() => null);
         if (r?.status === 201) acknowledged.push({ id: r.body.id, email });

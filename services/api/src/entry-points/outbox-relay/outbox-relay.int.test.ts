@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { waitFor } from '@mutiroes/platform';
 import {
   connectTestMesh,
+  registrationBody,
   startApi,
   STRONG_PASSWORD,
   type ApiHarness,
@@ -30,12 +31,7 @@ describe('outbox relay', () => {
   test('when Redis is up then a registration job is in its bee-queue queue within a second, with jobId outbox:<id>', async () => {
     const username = h.unique('relay');
     const r = await h.call('POST', '/api/users/register/', {
-      body: {
-        username,
-        email: `${username}@example.test`,
-        password: STRONG_PASSWORD,
-        password_confirm: STRONG_PASSWORD,
-      },
+      body: registrationBody(username),
     });
     assert.equal(r.status, 201, r.text);
     const [row] = await h.sql<{ id: string }>(
@@ -75,12 +71,7 @@ describe('outbox relay', () => {
     const username = h.unique('noredis');
     const started = Date.now();
     const r = await h.call('POST', '/api/users/register/', {
-      body: {
-        username,
-        email: `${username}@example.test`,
-        password: STRONG_PASSWORD,
-        password_confirm: STRONG_PASSWORD,
-      },
+      body: registrationBody(username),
       headers: { 'x-request-id': `noredis-${username}` },
     });
     const tookMs = Date.now() - started;
@@ -173,12 +164,7 @@ describe('outbox relay', () => {
       assert.ok(Date.now() - booting < 20_000, 'boot does not wait for Redis');
       const username = late.unique('bootnoredis');
       const r = await late.call('POST', '/api/users/register/', {
-        body: {
-          username,
-          email: `${username}@example.test`,
-          password: STRONG_PASSWORD,
-          password_confirm: STRONG_PASSWORD,
-        },
+        body: registrationBody(username),
       });
       assert.equal(r.status, 201, r.text);
       for (const name of [...stopped]) await mesh.start(name);

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { waitFor } from '@mutiroes/platform';
 import {
   connectTestMesh,
+  ensureWorker,
+  registrationBody,
   startApi,
-  STRONG_PASSWORD,
   type ApiHarness,
   type MeshControl,
 } from '../http/test-support/api-harness.js';
@@ -18,11 +19,7 @@ let startedWorker: string | null = null;
 before(async () => {
   mesh = await connectTestMesh();
   h = await startApi();
-  const running = (await mesh.status()).filter((c) => c.kind === 'worker' && c.running);
-  if (running.length === 0) {
-    startedWorker = await mesh.startInstance('worker');
-    await mesh.waitPassing('worker', [startedWorker], 60_000);
-  }
+  startedWorker = await ensureWorker(mesh);
 });
 after(async () => {
   if (startedWorker) await mesh.stop(startedWorker);
@@ -35,7 +32,7 @@ describe('welcome e-mail', () => {
     const username = h.unique('welcome');
     const email = `${username}@example.test`;
     const r = await h.call('POST', '/api/users/register/', {
-      body: { username, email, password: STRONG_PASSWORD, password_confirm: STRONG_PASSWORD },
+      body: registrationBody(username),
     });
     assert.equal(r.status, 201, r.text);
     type Mail = { to: string[]; subject: string };

@@ -163,6 +163,15 @@ export const registrationBody = (username: string) => ({
   password_confirm: STRONG_PASSWORD,
 });
 
+/** Starts a worker instance when none runs (and waits until it passes); returns its name, or null if one ran. */
+export async function ensureWorker(mesh: MeshControl): Promise<string | null> {
+  const running = (await mesh.status()).filter((c) => c.kind === 'worker' && c.running);
+  if (running.length > 0) return null;
+  const name = await mesh.startInstance('worker');
+  await mesh.waitPassing('worker', [name], 60_000);
+  return name;
+}
+
 /** How many users are called `username` (case-insensitive, like the unique index). */
 export const countUsers = (h: ApiHarness, username: string) =>
   h.count('users', 'lower(username) = lower($1)', [username]);
