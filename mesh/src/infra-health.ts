@@ -86,7 +86,15 @@ export async function sentinelHealth(profile: Profile): Promise<SentinelHealth> 
   return { master, replicasOnline, sentinelsAnswering: answering };
 }
 
-export interface PatroniHealth { primary: { name: string; port: number } | null; replicas: number; primaries: number; consulEntries: number; syncStreaming: boolean }
+export interface PatroniHealth {
+  primary: { name: string; port: number } | null;
+  replicas: number;
+  primaries: number;
+  consulEntries: number;
+  syncStreaming: boolean;
+  /** REST ports of members whose passing pgha entry in Consul carries the wrong role tag (stale after a Consul restart). */
+  staleTags: number[];
+}
 
 async function patroniRole(restPort: number, role: 'primary' | 'replica'): Promise<boolean> {
   try {
@@ -104,12 +112,13 @@ async function patroniRole(restPort: number, role: 'primary' | 'replica'): Promi
  * on role changes), so Consul's tags alone can show two primaries.
  */
 export async function patroniHealth(profile: Profile, secrets: MeshSecrets): Promise<PatroniHealth> {
-  let consulEntries = 0;
+  let entries: ServiceEntry[] = [];
   try {
-    consulEntries = (await consulService(profile, 'pgha')).length;
+    entries = await consulService(profile, 'pgha');
   } catch {
     /* Consul down */
   }
+  const consulEntries = entries.length;
   const roles = await Promise.all(
     profile.ports.pg.map(async (p, i) => ({
       name: `pg-${i + 1}`, port: p.postgres, primary: await patroniRole(p.rest, 'primary'), replica: await patroniRole(p.rest, 'replica'),
@@ -131,5 +140,10 @@ export async function patroniHealth(profile: Profile, secrets: MeshSecrets): Pro
       await c.end().catch(() => {});
     }
   }
-  return { primary, replicas, primaries: primaries.length, consulEntries, syncStreaming };
+  const staleTags = profile.ports.pg.flatMap((p, i) => {
+    const role = roles[i]!.primary ? 'primary' : roles[i]!.replica ? 'replica' : null;
+    const tags = entries.find((e) => e.Service.Port === p.postgres)?.Service.Tags ?? [];
+    return role && tags.length > 0 && !tags.includes(role) ? [p.rest] : [];
+  });
+  return { primary, replicas, primaries: primaries.length, consulEntries, syncStreaming, staleTags };
 }

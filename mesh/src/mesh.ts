@@ -343,15 +343,38 @@ export class Mesh {
     return h.primary;
   }
 
-  /** Infra healthy again: Consul leader + 3 voters, Sentinel master with an online replica, Patroni primary + sync replica. */
+  /**
+   * Infra healthy again: Consul leader + 3 voters, Sentinel master with an online replica, Patroni primary + sync
+   * replica, and Consul's pgha role tags matching the members' roles. Patroni registers with EnableTagOverride and
+   * re-registers only when its Postgres changes state, so a role tag restored stale after a full Consul restart
+   * can stay wrong indefinitely: when that is all that is wrong for 3 s, the member's Postgres is restarted
+   * through Patroni (no failover; Patroni keeps the leader lock) and it registers its real role again.
+   */
   async waitHealthy(opts: { timeoutMs?: number } = {}): Promise<void> {
     const secrets = this.secrets;
-    await waitFor(async () => (await this.healthReport(secrets)).healthy, {
+    let staleSince = 0;
+    const restarted = new Map<number, number>();
+    await waitFor(async () => {
+      const report = await this.healthReport(secrets);
+      const stale = report.patroni?.staleTags ?? [];
+      const onlyStale = stale.length > 0 && report.healthy;
+      staleSince = onlyStale ? staleSince || Date.now() : 0;
+      if (onlyStale && Date.now() - staleSince > 3_000) {
+        for (const rest of stale) {
+          if (Date.now() - (restarted.get(rest) ?? 0) < 30_000) continue;
+          restarted.set(rest, Date.now());
+          await fetch(`http://127.0.0.1:${rest}/restart`, { method: 'POST', signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+        }
+      }
+      return report.healthy && stale.length === 0;
+    }, {
       timeoutMs: opts.timeoutMs ?? 120_000, intervalMs: 500, description: 'a healthy mesh',
     });
   }
 
-  async healthReport(secrets = this.secrets): Promise<{ healthy: boolean; lines: [string, boolean, string][] }> {
+  async healthReport(
+    secrets = this.secrets,
+  ): Promise<{ healthy: boolean; lines: [string, boolean, string][]; patroni: Awaited<ReturnType<typeof patroniHealth>> | null }> {
     const lines: [string, boolean, string][] = [];
     const c = await consulHealth(this.profile);
     lines.push(['consul', !!c.leader && c.voters === 3 && c.reachable === 3, `leader ${c.leader ?? 'none'}, ${c.voters} voters, ${c.reachable}/3 servers answering`]);
@@ -366,7 +389,10 @@ export class Mesh {
     }
     lines.push(['postgres', !!p && p.primaries === 1 && p.replicas === 1 && p.syncStreaming && p.consulEntries === 2,
       p ? `${p.primaries} primary (${p.primary ? `${p.primary.name} :${p.primary.port}` : '-'}), ${p.replicas} replica(s), sync streaming: ${p.syncStreaming}, ${p.consulEntries}/2 passing in Consul as pgha` : 'unknown']);
-    return { healthy: lines.every((l) => l[1]), lines };
+    lines.push(['postgres tags', !!p && p.staleTags.length === 0,
+      p?.staleTags.length ? `stale role tag in Consul for the member with REST port ${p.staleTags.join(', ')}` : 'Consul role tags match the members']);
+    // Stale tags are reported but do not make the mesh unhealthy (clients verify roles); waitHealthy repairs them.
+    return { healthy: lines.every(([name, ok]) => ok || name === 'postgres tags'), lines, patroni: p };
   }
 
   /** Redis connection to the current master (for tests and drills that look inside). */
