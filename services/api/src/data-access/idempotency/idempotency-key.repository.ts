@@ -85,6 +85,16 @@ export class IdempotencyKeyRepository {
     return { outcome: 'busy' };
   }
 
+  /** Extends a live owner's lease; false when it was lost to a takeover or the row settled. */
+  async renew(id: string, token: string, leaseS: number): Promise<boolean> {
+    const rows = await this.sequelize.query(
+      `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $3)
+        WHERE id = $1 AND lease_token = $2 AND status = 'processing' RETURNING id`,
+      { bind: [id, token, leaseS], type: QueryTypes.SELECT },
+    );
+    return rows.length > 0;
+  }
+
   /** Stores the response; false when the lease was lost to a takeover (that owner's response wins). */
   async complete(id: string, token: string, r: StoredResponse): Promise<boolean> {
     const rows = await this.sequelize.query<{ id: string }>(

@@ -20,7 +20,10 @@ export interface IdempotencyOptions {
   sequelize: Sequelize;
   jwtSecret: string;
   log: Logger;
-  /** How long a `processing` row blocks repeats (409) before a retry may take it over (first request died). */
+  /**
+   * Lease of a `processing` row (default 6 s), renewed every third of it while the request runs; a repeat gets
+   * 409 until it runs out, then takes the key over (the first request's instance died).
+   */
   leaseS?: number;
   /** Minimum interval between purges of rows older than 24 h (run lazily from requests). */
   purgeEveryMs?: number;
@@ -91,7 +94,7 @@ async function settleWithRetry<T>(fn: () => Promise<T>): Promise<T> {
 
 export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
   const repo = new IdempotencyKeyRepository(o.sequelize);
-  const leaseS = o.leaseS ?? 30;
+  const leaseS = o.leaseS ?? 6;
   const purgeEveryMs = o.purgeEveryMs ?? 600_000;
   let lastPurge = 0;
 
@@ -185,9 +188,25 @@ export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
       .claim(scope, key, requestHash(req.body), leaseS, token)
       .then((c) => {
         switch (c.outcome) {
-          case 'owner':
+          case 'owner': {
             capture(res, c.id, c.token);
+            // The lease is short and renewed while this request runs: if this instance dies, a retry (the
+            // gateway's, within its 10 s budget) takes the key over after at most leaseS instead of waiting
+            // out a long lease; a slow but live request keeps it.
+            const renew = setInterval(
+              () => {
+                repo
+                  .renew(c.id, c.token, leaseS)
+                  .catch((e: unknown) =>
+                    o.log.warn('idempotency key lease not renewed', { id: c.id, error: String(e) }),
+                  );
+              },
+              (leaseS * 1000) / 3,
+            );
+            renew.unref();
+            res.once('close', () => clearInterval(renew));
             return next();
+          }
           case 'replay': {
             res.status(c.response.status).set('Idempotent-Replayed', 'true');
             for (const [h, v] of Object.entries(c.response.headers)) res.setHeader(h, v);
