@@ -2,7 +2,7 @@
 # One image per TypeScript service workspace (gateway, services/api, services/worker, services/beat):
 #   docker build -f docker/node.Dockerfile --build-arg WORKSPACE=services/api -t mutiroes/api .
 # Build context: the repository root (.dockerignore keeps node_modules, dist and .env out).
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- stage 1: full install (dev deps for tsc) and build of the whole project graph
 FROM ${NODE_IMAGE} AS build

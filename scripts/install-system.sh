@@ -17,6 +17,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 log() { printf '[install] %s\n' "$*"; }
 
+# Node.js 24 LTS first: npm ci and every service run on it.
+bash "$(dirname "$0")/install-node.sh"
+
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
