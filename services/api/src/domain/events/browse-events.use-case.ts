@@ -19,6 +19,7 @@ import {
   type EventListItem,
   type MediaUrl,
 } from './event-views.js';
+import { spIso } from '../shared/sao-paulo-time.js';
 
 export type ListQuery = Omit<EventListFilter, 'viewerId' | 'organizerId' | 'participantId'> & {
   ordering: EventOrdering;
@@ -115,7 +116,7 @@ export class BrowseEvents {
     return {
       ...eventListItem(e),
       organizer_avatar: mediaUrl(avatar),
-      registration_deadline: e.registration_deadline?.toISOString() ?? null,
+      registration_deadline: spIso(e.registration_deadline),
       min_age: e.min_age,
       max_age: e.max_age,
       is_public: e.is_public,
@@ -127,7 +128,7 @@ export class BrowseEvents {
       photos: photos.map((p) => photoView(p, mediaUrl)),
       comments: commentThreads(comments),
       participants: participants.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id)),
-      updated_at: e.updated_at.toISOString(),
+      updated_at: spIso(e.updated_at),
     };
   }
 

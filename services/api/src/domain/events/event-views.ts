@@ -9,8 +9,9 @@ import type {
 import type { ReportRecord } from '../../data-access/events/event-report.repository.js';
 import type { ReportStatisticsRecord } from '../../data-access/events/report-statistics.repository.js';
 import { availableSpots, isActive, isRegistrationOpen } from './event-rules.js';
+import { spIso } from '../shared/sao-paulo-time.js';
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+const iso = (d: Date | null): string | null => spIso(d);
 
 export type EventListItem = ReturnType<typeof eventListItem>;
 
