@@ -42,6 +42,7 @@ describe('event views', () => {
       experience_level: 'beginner',
       checked_in: false,
       check_in_time: null,
+      age_verified: true,
       registered_at: at,
       updated_at: at,
     };

@@ -23,6 +23,8 @@ export interface ProfileView {
   birth_date?: string | null;
   bio: string;
   avatar_url: string | null;
+  /** The same URL as `avatar_url`: the original web client reads `profile.avatar` (ADR 0006). */
+  avatar: string | null;
   age?: number | null;
   city: string;
   state: string;
@@ -71,6 +73,7 @@ async function view(
     },
     bio: p.bio,
     avatar_url: mediaUrl(p.avatar),
+    avatar: mediaUrl(p.avatar),
     city: p.city,
     state: p.state,
     interests,

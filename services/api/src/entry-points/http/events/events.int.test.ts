@@ -339,7 +339,7 @@ describe('join, leave, check-in', () => {
     assert.equal(detail.body.participants_count, 1);
   });
 
-  test('when too young, too old or without birth date then 400', async () => {
+  test('when too young or too old then 400; without birth date then joined unverified (#11)', async () => {
     const e = await createEvent({ min_age: 18, max_age: 60 });
     assert.equal(
       (await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user({ age: 15 })).token }))
@@ -351,12 +351,23 @@ describe('join, leave, check-in', () => {
         .status,
       400,
     );
+    assert.equal(await api.count('event_participants', 'event_id = $1', [e.id]), 0);
+    // Contract changed by issue #11: the original client never asks for a birth date.
     const nb = await api.call('POST', `/api/events/${e.id}/join/`, {
       token: (await api.user({ age: null })).token,
     });
-    assert.equal(nb.status, 400);
-    assert.ok(nb.body.birth_date);
-    assert.equal(await api.count('event_participants', 'event_id = $1', [e.id]), 0);
+    assert.equal(nb.status, 201, JSON.stringify(nb.body));
+    assert.equal(nb.body.age_verified, false);
+    const adult = await api.call('POST', `/api/events/${e.id}/join/`, {
+      token: (await api.user({ age: 30 })).token,
+    });
+    assert.equal(adult.body.age_verified, true);
+    const seen = await api.call('GET', `/api/events/${e.id}/participants/`, { token: org.token });
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    const rows = (Array.isArray(seen.body) ? seen.body : seen.body.results) as Array<{
+      age_verified: boolean;
+    }>;
+    assert.deepEqual(rows.map((p) => p.age_verified).sort(), [false, true]);
   });
 
   test('when checking in then only a confirmed participant, once, and jobs are queued', async () => {
