@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { QueryTypes } from 'sequelize';
+import { JwtTokens } from '../../../domain/users/jwt-tokens.service.js';
 import { startEventsApi, type EventsApi, type TestUser } from './test-support/events-api.js';
 
 let api: EventsApi;
@@ -489,6 +490,41 @@ describe('participants privacy and management', () => {
       ).status,
       400,
     );
+  });
+});
+
+describe('a stale or forged token on a public read (issue #11, ADR 0006)', () => {
+  test('when a public read carries a forged or expired token of the organiser then the answer is the anonymous one: nothing private', async () => {
+    const e = await createEvent({ is_public: false });
+    const v = await api.user();
+    const joined = await api.call('POST', `/api/events/${e.id}/participants/`, {
+      token: org.token,
+      body: { user: v.id, emergency_contact: 'Segredo' },
+    });
+    assert.equal(joined.status, 201);
+    const claims = {
+      id: org.id,
+      username: org.username,
+      email: `${org.username}@example.test`,
+      is_staff: true,
+    };
+    const forged = new JwtTokens({ secret: 'not-the-secret-'.repeat(4), accessTtlS: 600, refreshTtlS: 60 });
+    const expired = new JwtTokens({ secret: api.api.config.JWT_SECRET, accessTtlS: -120, refreshTtlS: 60 });
+    for (const token of [forged.signAccess(claims), expired.signAccess(claims), 'not-a-jwt']) {
+      const detail = await api.call('GET', `/api/events/${e.id}/`, { token });
+      assert.equal(detail.status, 404, 'a private event stays hidden, as from an anonymous caller');
+      const parts = await api.call('GET', `/api/events/${e.id}/participants/`, { token });
+      assert.equal(parts.status, 404);
+      assert.ok(!parts.text.includes('Segredo'));
+      const list = await api.call('GET', '/api/events/?page_size=100', { token });
+      assert.equal(list.status, 200);
+      assert.ok(!list.body.results.some((x: { id: number }) => x.id === e.id));
+      assert.ok(list.body.results.every((x: { is_organizer: boolean }) => x.is_organizer === false));
+      // Private reads still refuse it.
+      assert.equal((await api.call('GET', '/api/events/my_events/', { token })).status, 401);
+    }
+    const real = await api.call('GET', `/api/events/${e.id}/participants/`, { token: org.token });
+    assert.equal(real.body[0].emergency_contact, 'Segredo');
   });
 });
 
