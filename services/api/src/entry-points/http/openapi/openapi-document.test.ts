@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -18,10 +20,9 @@ interface Layer {
   rawPath?: string;
 }
 
-/** Every `method path` the Express app routes, paths in OpenAPI form (`{id}`, trailing slash). */
-function expressRoutes(): Set<string> {
+/** The real app over dependencies that are never reached: building it does no I/O, and the docs routes use none. */
+function appWithoutConnections() {
   const noop: ApiDeps['requireAuth'] = (_req, _res, next) => next();
-  // Building the app does no I/O: the routers only keep their handlers. Nothing here is called.
   const deps = {
     config: { BODY_LIMIT: '1kb', MEDIA_DIR: '/nonexistent', JWT_SECRET: 'x'.repeat(40) },
     logger: createLogger({ service: 'openapi-test', level: 'error' }),
@@ -29,9 +30,12 @@ function expressRoutes(): Set<string> {
     requireAuth: noop,
     optionalAuth: noop,
   } as unknown as ApiDeps;
-  const app = createApp(deps, { health: { isReady: () => true } as never }) as unknown as {
-    router: { stack: Layer[] };
-  };
+  return createApp(deps, { health: { isReady: () => true } as never });
+}
+
+/** Every `method path` the Express app routes, paths in OpenAPI form (`{id}`, trailing slash). */
+function expressRoutes(): Set<string> {
+  const app = appWithoutConnections() as unknown as { router: { stack: Layer[] } };
   const out = new Set<string>();
   const walk = (stack: Layer[], prefix: string) => {
     for (const l of stack) {
@@ -79,6 +83,35 @@ describe('OpenAPI document', () => {
       (o) => !routes.has(o) && !SERVED_BY_MIDDLEWARE.has(o),
     );
     assert.deepEqual(orphans, [], `documented operations without a route: ${orphans.join(', ')}`);
+  });
+
+  test('when /api/docs is asked for then the page, its assets and the document are served from this origin', async () => {
+    const server = appWithoutConnections().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const bare = await fetch(`${base}/api/docs`, { redirect: 'manual' });
+      assert.equal(bare.status, 301);
+      assert.equal(bare.headers.get('location'), '/api/docs/');
+      const page = await fetch(`${base}/api/docs/`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, /<title>Mutirões API — referência<\/title>/);
+      assert.doesNotMatch(html, /https?:\/\//, 'no absolute (CDN) URL in the page');
+      const csp = page.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'/);
+      assert.doesNotMatch(csp, /script-src[^;]*unsafe-inline/);
+      for (const asset of ['swagger-ui-bundle.js', 'swagger-ui.css', 'docs-init.js']) {
+        const r = await fetch(`${base}/api/docs/${asset}`);
+        assert.equal(r.status, 200, asset);
+        await r.arrayBuffer();
+      }
+      const schema = await fetch(`${base}/api/schema/`);
+      assert.equal(schema.status, 200);
+      assert.equal(((await schema.json()) as { openapi: string }).openapi, '3.1.0');
+    } finally {
+      server.close();
+    }
   });
 
   test('when every answer schema is compiled by ajv (JSON Schema 2020-12) then none fails', () => {
