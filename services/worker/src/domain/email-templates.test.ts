@@ -26,4 +26,12 @@ describe('e-mail templates (pt-BR)', () => {
     assert.match(m.text, /Olá, ana!/);
     assert.match(m.text, /cancele sua inscrição/);
   });
+  test('when a volunteer is waitlisted or promoted then the notices say so in Portuguese', () => {
+    const w = eventNotificationEmail('waitlisted', user, event);
+    assert.match(w.subject, /^Lista de espera: /);
+    assert.match(w.text, /lista de espera/);
+    const p = eventNotificationEmail('promoted', user, event);
+    assert.match(p.subject, /^Vaga confirmada: /);
+    assert.match(p.text, /saiu da lista de espera: sua inscrição está confirmada/);
+  });
 });

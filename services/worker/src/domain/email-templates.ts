@@ -59,6 +59,10 @@ export function eventNotificationEmail(kind: string, u: Recipient, e: EventInfo)
     case 'pending':
     case 'registration_pending':
       return render(`Inscrição recebida: ${e.title}`, [hi, `Recebemos sua inscrição no mutirão "${e.title}". Ela aguarda a aprovação do organizador; avisaremos quando for confirmada.`, ...eventLines(e)]);
+    case 'waitlisted':
+      return render(`Lista de espera: ${e.title}`, [hi, `O mutirão "${e.title}" está lotado e você entrou na lista de espera. Se uma vaga abrir antes do fim das inscrições, sua inscrição é confirmada automaticamente, na ordem da lista, e avisaremos por e-mail.`, ...eventLines(e)]);
+    case 'promoted':
+      return render(`Vaga confirmada: ${e.title}`, [hi, `Abriu uma vaga no mutirão "${e.title}" e você saiu da lista de espera: sua inscrição está confirmada.`, ...eventLines(e), e.what_to_bring ? `O que levar: ${e.what_to_bring}` : 'Leve água, protetor solar e roupas confortáveis.', 'Se não puder ir, cancele a inscrição para liberar a vaga para a próxima pessoa da lista.']);
     case 'approved':
       return render(`Inscrição aprovada: ${e.title}`, [hi, `O organizador aprovou sua inscrição no mutirão "${e.title}".`, ...eventLines(e)]);
     case 'rejected':

@@ -1,7 +1,7 @@
 // Event participants: one row per (event, user); the confirmed count on events is kept by a trigger.
 import { Params, mutate, select, selectOne, type Conn } from './events-db.js';
 
-export type ParticipantStatus = 'pending' | 'confirmed' | 'cancelled' | 'rejected';
+export type ParticipantStatus = 'pending' | 'confirmed' | 'cancelled' | 'rejected' | 'waitlisted';
 export type ExperienceLevel = 'beginner' | 'intermediate' | 'advanced';
 
 export interface ParticipantRecord {
@@ -20,6 +20,8 @@ export interface ParticipantRecord {
   check_in_time: Date | null;
   /** False when the event has age limits and the profile had no birth date at join time. */
   age_verified: boolean;
+  /** 1-based place on the event's waitlist (status 'waitlisted'), else null. */
+  waitlist_position: number | null;
   registered_at: Date;
   updated_at: Date;
 }
@@ -33,7 +35,10 @@ export interface ParticipantDetails {
 
 const SELECT_PARTICIPANT = `
 SELECT p.id, p.event_id, p.user_id, u.username, u.first_name, u.last_name, p.status, p.emergency_contact,
-       p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.age_verified, p.registered_at, p.updated_at
+       p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.age_verified,
+       CASE WHEN p.waitlist_seq IS NULL THEN NULL ELSE (SELECT count(*) FROM event_participants w
+         WHERE w.event_id = p.event_id AND w.waitlist_seq <= p.waitlist_seq)::int END AS waitlist_position,
+       p.registered_at, p.updated_at
 FROM event_participants p JOIN users u ON u.id = p.user_id`;
 
 export interface EventCounts {
@@ -81,15 +86,16 @@ export class ParticipantRepository {
     status: ParticipantStatus,
     d: ParticipantDetails,
     ageVerified = true,
+    waitlistSeq: number | null = null,
   ): Promise<number> {
     const rows = await mutate<{ id: number }>(
       c,
-      `INSERT INTO event_participants (event_id, user_id, status, emergency_contact, emergency_phone, special_needs, experience_level, age_verified)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO event_participants (event_id, user_id, status, emergency_contact, emergency_phone, special_needs, experience_level, age_verified, waitlist_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (event_id, user_id) DO UPDATE SET
          status = EXCLUDED.status, emergency_contact = EXCLUDED.emergency_contact, emergency_phone = EXCLUDED.emergency_phone,
          special_needs = EXCLUDED.special_needs, experience_level = EXCLUDED.experience_level,
-         age_verified = EXCLUDED.age_verified, checked_in = false, check_in_time = NULL, registered_at = now(), updated_at = now()
+         age_verified = EXCLUDED.age_verified, waitlist_seq = EXCLUDED.waitlist_seq, checked_in = false, check_in_time = NULL, registered_at = now(), updated_at = now()
        RETURNING id`,
       [
         eventId,
@@ -100,6 +106,7 @@ export class ParticipantRepository {
         d.special_needs ?? '',
         d.experience_level ?? 'beginner',
         ageVerified,
+        waitlistSeq,
       ],
     );
     return rows[0]!.id;
@@ -119,8 +126,48 @@ export class ParticipantRepository {
     ] as const;
     const p = new Params();
     const sets = allowed.filter((k) => changes[k] !== undefined).map((k) => `${k} = ${p.add(changes[k])}`);
+    // Leaving the waitlist (promoted, cancelled, decided by the organiser) frees the place.
+    if (changes.status !== undefined && changes.status !== 'waitlisted') sets.push('waitlist_seq = NULL');
     sets.push('updated_at = now()');
     await mutate(c, `UPDATE event_participants SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
+  }
+
+  /** The next place at the end of `eventId`'s waitlist (callers hold the event row lock; a unique index backs it). */
+  async nextWaitlistSeq(c: Conn, eventId: number): Promise<number> {
+    const row = await selectOne<{ n: number }>(
+      c,
+      'SELECT (coalesce(max(waitlist_seq), 0) + 1)::int AS n FROM event_participants WHERE event_id = $1',
+      [eventId],
+    );
+    return row!.n;
+  }
+
+  /** The first `limit` on the waitlist, in order, locked for promotion. */
+  async headOfWaitlist(c: Conn, eventId: number, limit: number): Promise<Array<{ id: number; user_id: number }>> {
+    return select<{ id: number; user_id: number }>(
+      c,
+      `SELECT id, user_id FROM event_participants WHERE event_id = $1 AND status = 'waitlisted'
+        ORDER BY waitlist_seq LIMIT $2 FOR UPDATE`,
+      [eventId, limit],
+    );
+  }
+
+  /** The waitlist in order, with the details the organiser sees. */
+  async waitlist(c: Conn, eventId: number): Promise<ParticipantRecord[]> {
+    return select<ParticipantRecord>(
+      c,
+      `${SELECT_PARTICIPANT} WHERE p.event_id = $1 AND p.status = 'waitlisted' ORDER BY p.waitlist_seq`,
+      [eventId],
+    );
+  }
+
+  async pendingCount(c: Conn, eventId: number): Promise<number> {
+    const row = await selectOne<{ n: number }>(
+      c,
+      `SELECT count(*)::int AS n FROM event_participants WHERE event_id = $1 AND status = 'pending'`,
+      [eventId],
+    );
+    return row!.n;
   }
 
   async checkIn(c: Conn, id: number): Promise<void> {

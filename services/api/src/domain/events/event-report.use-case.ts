@@ -26,8 +26,8 @@ export class EventReport {
     return this.ctx.write(actor, async (c) => {
       const e = await this.ctx.events.findVisible(c, eventId, actor.id);
       if (!e) throw new NotFoundError('Evento não encontrado.');
-      if (e.organizer_id !== actor.id)
-        throw new PermissionDeniedError('Apenas o organizador pode criar o relatório de impacto.');
+      if (!(await this.ctx.organizes(c, e, actor)))
+        throw new PermissionDeniedError('Apenas os organizadores podem criar o relatório de impacto.');
       const r = await this.ctx.reports.insert(c, eventId, actor.id, f);
       if (!r) throw new ConflictError('Este evento já tem um relatório de impacto.');
       await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });
@@ -41,7 +41,7 @@ export class EventReport {
       if (!e) throw new NotFoundError('Evento não encontrado.');
       const r = await this.ctx.reports.findByEvent(c, eventId, true);
       if (!r) throw new NotFoundError('Este evento ainda não tem relatório de impacto.');
-      if (e.organizer_id !== actor.id && r.created_by !== actor.id) {
+      if (r.created_by !== actor.id && !(await this.ctx.organizes(c, e, actor))) {
         throw new PermissionDeniedError('Apenas o organizador ou o autor podem alterar o relatório.');
       }
       const updated = await this.ctx.reports.update(c, r.id, changes);

@@ -64,6 +64,7 @@ describe('event views', () => {
       checked_in: false,
       check_in_time: null,
       age_verified: true,
+      waitlist_position: null,
       registered_at: at,
       updated_at: at,
     };

@@ -13,6 +13,7 @@ import type { ReportRecord } from '../../data-access/events/event-report.reposit
 import type { ReportStatisticsRecord } from '../../data-access/events/report-statistics.repository.js';
 import { availableSpots, isActive, isRegistrationOpen } from './event-rules.js';
 import { spIso } from '../shared/sao-paulo-time.js';
+import type { CoorganizerRecord } from '../../data-access/events/coorganizer.repository.js';
 
 const iso = (d: Date | null): string | null => spIso(d);
 
@@ -90,6 +91,7 @@ export function participantView(p: ParticipantRecord, showPrivate: boolean) {
     experience_level: p.experience_level,
     checked_in: p.checked_in,
     check_in_time: iso(p.check_in_time),
+    waitlist_position: p.waitlist_position,
     registered_at: iso(p.registered_at),
     updated_at: iso(p.updated_at),
   };
@@ -194,5 +196,12 @@ export function reportStatisticsView(s: ReportStatisticsRecord) {
     waste_diverted_kg: s.waste_diverted_kg,
     area_cleaned_m2: s.area_cleaned_m2,
     computed_at: iso(s.computed_at),
+  };
+}
+
+export function coorganizerView(r: CoorganizerRecord) {
+  return {
+    user: { id: r.user_id, username: r.username, first_name: r.first_name, last_name: r.last_name },
+    added_at: iso(r.added_at),
   };
 }

@@ -8,6 +8,7 @@ import { ParticipantRepository } from '../../data-access/events/participant.repo
 import { EventContentRepository } from '../../data-access/events/event-content.repository.js';
 import { EventReportRepository } from '../../data-access/events/event-report.repository.js';
 import { ReportStatisticsRepository } from '../../data-access/events/report-statistics.repository.js';
+import { CoorganizerRepository } from '../../data-access/events/coorganizer.repository.js';
 
 /** Who calls a use case: a logged-in user, or undefined for anonymous reads. */
 export interface Actor {
@@ -35,6 +36,7 @@ export class EventsContext {
   readonly content = new EventContentRepository();
   readonly reports = new EventReportRepository();
   readonly reportStatistics = new ReportStatisticsRepository();
+  readonly coorganizers = new CoorganizerRepository();
 
   constructor(readonly deps: EventsDeps) {}
 
@@ -60,6 +62,12 @@ export class EventsContext {
       this.deps.logger.warn('events cache invalidation failed; pages expire by TTL', { error: String(e) });
     });
     return result;
+  }
+
+  /** The owner or a co-organiser (issue #16): who manages participants, check-in and the report. */
+  async organizes(c: Conn, event: { id: number; organizer_id: number }, actor: Actor | undefined) {
+    if (!actor) return false;
+    return event.organizer_id === actor.id || this.coorganizers.isCoorganizer(c, event.id, actor.id);
   }
 
   /** Records a job intent in the transaction of the change (the outbox relay enqueues it after commit). */

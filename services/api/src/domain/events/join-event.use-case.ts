@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { NOTIFY_JOB } from './manage-event.use-case.js';
 import { ageAt, availableSpots, isRegistrationOpen } from './event-rules.js';
+import { WAITLISTED_NOTICE, promoteFromWaitlist } from './waitlist.js';
 
 export const BADGES_JOB = 'check_and_award_badges';
 export const USER_STATS_JOB = 'update_user_statistics';
@@ -25,13 +26,20 @@ export class JoinEvent {
       if (existing && (existing.status === 'pending' || existing.status === 'confirmed')) {
         throw ValidationError.detail('Você já está inscrito neste evento.');
       }
+      if (existing?.status === 'waitlisted')
+        throw ValidationError.detail('Você já está na lista de espera deste evento.');
       if (existing?.status === 'rejected')
         throw ValidationError.detail('Sua inscrição neste evento foi recusada pelo organizador.');
       if (!isRegistrationOpen(event))
         throw ValidationError.detail('As inscrições para este evento estão encerradas.');
       const ageVerified = await this.checkAge(c, actor.id, event);
-      if (availableSpots(event) <= 0)
-        throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
+      if (availableSpots(event) <= 0) {
+        // Full: a place at the end of the waitlist (issue #16), promoted when a place frees up.
+        const seq = await this.ctx.participants.nextWaitlistSeq(c, eventId);
+        await this.ctx.participants.upsert(c, eventId, actor.id, 'waitlisted', details, ageVerified, seq);
+        await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: WAITLISTED_NOTICE, user_id: actor.id });
+        return (await this.ctx.participants.findByUser(c, eventId, actor.id))!;
+      }
       const status = event.requires_approval ? 'pending' : 'confirmed';
       // A cancelled participant's row is reused: one row per (event, user).
       await this.ctx.participants.upsert(c, eventId, actor.id, status, details, ageVerified);
@@ -44,10 +52,11 @@ export class JoinEvent {
     await this.ctx.write(actor, async (c) => {
       await this.lockVisible(c, actor, eventId);
       const p = await this.ctx.participants.findByUser(c, eventId, actor.id);
-      if (!p || (p.status !== 'pending' && p.status !== 'confirmed'))
+      if (!p || (p.status !== 'pending' && p.status !== 'confirmed' && p.status !== 'waitlisted'))
         throw ValidationError.detail('Você não está inscrito neste evento.');
       if (p.checked_in) throw ValidationError.detail('Não é possível sair de um evento após o check-in.');
       await this.ctx.participants.update(c, p.id, { status: 'cancelled' });
+      if (p.status !== 'waitlisted') await promoteFromWaitlist(this.ctx, c, eventId);
     });
   }
 

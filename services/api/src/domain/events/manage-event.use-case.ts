@@ -3,6 +3,7 @@ import type { EventFields, EventRow } from '../../data-access/events/event.repos
 import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { assertScheduleValid } from './event-rules.js';
+import { promoteFromWaitlist } from './waitlist.js';
 
 /** A new event: the fields without a default are required. */
 export type EventCreateInput = Partial<EventFields> &
@@ -89,6 +90,8 @@ export class ManageEvent {
       await this.ctx.events.update(c, id, changes);
       const kind = notificationFor(before, after);
       if (kind) await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: id, kind });
+      // More places (or a later deadline): the waitlist moves up (issue #16).
+      await promoteFromWaitlist(this.ctx, c, id);
     });
   }
 

@@ -9,6 +9,8 @@ import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { availableSpots } from './event-rules.js';
 import { participantView } from './event-views.js';
 import { NOTIFY_JOB } from './manage-event.use-case.js';
+import { promoteFromWaitlist } from './waitlist.js';
+import { participantsCsv } from './participant-export.js';
 
 /** The personal e-mail (worker template `event_<kind>`) an organiser's decision sends. */
 const DECISION_NOTICE: Record<string, string> = { confirmed: 'approved', rejected: 'rejected' };
@@ -23,7 +25,7 @@ export class ManageParticipants {
     const conn = this.ctx.reader(actor);
     const event = await this.ctx.events.findVisible(conn, eventId, actor?.id);
     if (!event) throw new NotFoundError('Evento não encontrado.');
-    const isOrganizer = event.organizer_id === actor?.id;
+    const isOrganizer = await this.ctx.organizes(conn, event, actor);
     const rows = await this.ctx.participants.listForEvent(
       conn,
       eventId,
@@ -37,7 +39,7 @@ export class ManageParticipants {
     const event = await this.ctx.events.findVisible(conn, eventId, actor.id);
     const p = event ? await this.ctx.participants.findById(conn, eventId, id) : null;
     if (!event || !p) throw new NotFoundError('Participante não encontrado.');
-    const mayRead = event.organizer_id === actor.id || p.user_id === actor.id;
+    const mayRead = p.user_id === actor.id || (await this.ctx.organizes(conn, event, actor));
     if (!mayRead) throw new PermissionDeniedError('Apenas o organizador pode ver esta inscrição.');
     return participantView(p, true);
   }
@@ -75,7 +77,7 @@ export class ManageParticipants {
       const event = await this.ctx.events.lockById(c, eventId);
       const p = event ? await this.ctx.participants.findById(c, eventId, id) : null;
       if (!event || !p) throw new NotFoundError('Participante não encontrado.');
-      const isOrganizer = event.organizer_id === actor.id;
+      const isOrganizer = await this.ctx.organizes(c, event, actor);
       if (!isOrganizer && p.user_id !== actor.id)
         throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
       if (!isOrganizer && changes.status !== undefined && changes.status !== p.status) {
@@ -88,6 +90,8 @@ export class ManageParticipants {
         throw ValidationError.field('status', 'O participante já fez check-in.');
       }
       await this.ctx.participants.update(c, id, changes);
+      if (changes.status !== undefined && changes.status !== p.status)
+        await promoteFromWaitlist(this.ctx, c, eventId);
       const notice = p.status !== changes.status ? DECISION_NOTICE[changes.status ?? ''] : undefined;
       if (notice)
         await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: notice, user_id: p.user_id });
@@ -101,18 +105,37 @@ export class ManageParticipants {
       const p = await this.ctx.participants.findById(c, eventId, id);
       if (!p) throw new NotFoundError('Participante não encontrado.');
       await this.ctx.participants.delete(c, id);
+      await promoteFromWaitlist(this.ctx, c, eventId);
     });
+  }
+
+  /** Organisers: every participant, private fields included, as CSV (issue #16). */
+  async exportCsv(actor: Actor, eventId: number): Promise<string> {
+    const conn = this.ctx.reader(actor);
+    const event = await this.ctx.events.findVisible(conn, eventId, actor.id);
+    if (!event) throw new NotFoundError('Evento não encontrado.');
+    if (!(await this.ctx.organizes(conn, event, actor)))
+      throw new PermissionDeniedError('Apenas os organizadores podem exportar os participantes.');
+    return participantsCsv(await this.ctx.participants.listForEvent(conn, eventId));
+  }
+
+  /** Organisers: the waitlist in order (positions from 1). */
+  async waitlist(actor: Actor, eventId: number) {
+    const conn = this.ctx.reader(actor);
+    const event = await this.ctx.events.findVisible(conn, eventId, actor.id);
+    if (!event) throw new NotFoundError('Evento não encontrado.');
+    if (!(await this.ctx.organizes(conn, event, actor)))
+      throw new PermissionDeniedError('Apenas os organizadores podem ver a lista de espera.');
+    return (await this.ctx.participants.waitlist(conn, eventId)).map((p) => participantView(p, true));
   }
 
   private async lockOwned(c: TxConn, actor: Actor, eventId: number) {
     const event = await this.ctx.events.lockById(c, eventId);
-    if (
-      !event ||
-      (event.organizer_id !== actor.id && !(await this.ctx.events.findVisible(c, eventId, actor.id)))
-    ) {
+    const organizes = event ? await this.ctx.organizes(c, event, actor) : false;
+    if (!event || (!organizes && !(await this.ctx.events.findVisible(c, eventId, actor.id)))) {
       throw new NotFoundError('Evento não encontrado.');
     }
-    if (event.organizer_id !== actor.id)
+    if (!organizes)
       throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
     return event;
   }

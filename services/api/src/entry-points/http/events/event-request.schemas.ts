@@ -180,6 +180,9 @@ export const participantPatchSchema = z
   .object({ status: participantStatus, ...participantDetails })
   .partial();
 
+/** POST /api/events/:id/coorganizers/ (issue #16). */
+export const coorganizerCreateSchema = z.object({ user: id });
+
 const RESOURCE_TYPES = ['tool', 'material', 'equipment', 'other'] as const;
 const resourceShape = {
   name: fields.requiredText(100),

@@ -9,12 +9,14 @@ import { JoinEvent } from '../../../domain/events/join-event.use-case.js';
 import { ManageParticipants } from '../../../domain/events/manage-participants.use-case.js';
 import { EventContent } from '../../../domain/events/event-content.use-case.js';
 import { EventReport } from '../../../domain/events/event-report.use-case.js';
+import { Coorganizers } from '../../../domain/events/coorganizers.use-case.js';
 import { participantView } from '../../../domain/events/event-views.js';
 import { buildPage, pageRequest } from '../pagination.js';
 import { mediaUrlFor } from '../users/users.router.js';
 import { parseBody, parseId, parseQuery } from '../request-validation.js';
 import {
   commentSchema,
+  coorganizerCreateSchema,
   eventCreateSchema,
   eventPatchSchema,
   joinSchema,
@@ -59,6 +61,7 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   const participants = new ManageParticipants(ctx);
   const content = new EventContent(ctx);
   const report = new EventReport(ctx);
+  const coorganizers = new Coorganizers(ctx);
   const { requireAuth, optionalAuth } = deps;
   const mediaDir = deps.config.MEDIA_DIR;
 
@@ -158,6 +161,35 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
     const { user, ...changes } = parseBody(participantCreateSchema, req.body);
     const p = await participants.add(userOf(req), idParam(req, 'id'), user, changes);
     res.status(201).json(participantView(p, true));
+  });
+
+  // Before /:id/participants/:pk, which would take 'export' for an id.
+  r.get('/:id/participants/export', requireAuth, async (req, res) => {
+    const id = idParam(req, 'id');
+    const csv = await participants.exportCsv(userOf(req), id);
+    res
+      .type('text/csv; charset=utf-8')
+      .set('content-disposition', `attachment; filename="participantes-evento-${id}.csv"`)
+      .set('cache-control', 'private, no-store')
+      .send(csv);
+  });
+
+  r.get('/:id/waitlist', requireAuth, async (req, res) => {
+    res.json(await participants.waitlist(userOf(req), idParam(req, 'id')));
+  });
+
+  r.get('/:id/coorganizers', requireAuth, async (req, res) => {
+    res.json(await coorganizers.list(userOf(req), idParam(req, 'id')));
+  });
+
+  r.post('/:id/coorganizers', requireAuth, async (req, res) => {
+    const { user } = parseBody(coorganizerCreateSchema, req.body);
+    res.status(201).json(await coorganizers.add(userOf(req), idParam(req, 'id'), user));
+  });
+
+  r.delete('/:id/coorganizers/:userId', requireAuth, async (req, res) => {
+    await coorganizers.remove(userOf(req), idParam(req, 'id'), idParam(req, 'userId'));
+    res.status(204).end();
   });
 
   r.get('/:id/participants/:pk', requireAuth, async (req, res) => {

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import {
   commentSchema,
+  coorganizerCreateSchema,
   eventCreateSchema,
   eventPatchSchema,
   joinSchema,
@@ -47,7 +48,7 @@ export interface OperationRow {
   /** multipart/form-data body: the text fields' schema and the file field. */
   multipart?: { name: string; schema: z.ZodType; file: string; fileRequired: boolean };
   /** The success answer: status and component schema (none for 204 / HTML). */
-  ok: { status: number; schema?: z.ZodType; html?: boolean; description: string };
+  ok: { status: number; schema?: z.ZodType; html?: boolean; mediaType?: string; description: string };
   /** Error statuses besides 401 (added for auth 'required'). */
   errors?: number[];
 }
@@ -329,7 +330,7 @@ export const OPERATIONS: OperationRow[] = [
     tag: 'participation',
     summary: 'Join an event',
     description:
-      'Confirmed, or pending when the event requires approval. Age limits apply when the profile has a birth date; without one the participant is `age_verified: false`.',
+      'Confirmed, or pending when the event requires approval. Age limits apply when the profile has a birth date; without one the participant is `age_verified: false`. A full event puts the caller on its waitlist: `status: "waitlisted"` with `waitlist_position` (1 = next); a freed place promotes the first in line (e-mailed) until the registration deadline.',
     auth: 'required',
     body: { name: 'JoinRequest', schema: joinSchema },
     ok: { status: 201, schema: out.participant, description: 'The participant.' },
@@ -380,6 +381,55 @@ export const OPERATIONS: OperationRow[] = [
     body: { name: 'ParticipantCreateRequest', schema: participantCreateSchema, required: true },
     ok: { status: 201, schema: out.participant, description: 'The participant.' },
     errors: [400, 403, 404],
+  },
+  {
+    method: 'get',
+    path: `${E}/participants/export/`,
+    tag: 'participation',
+    summary: 'Participants as CSV (organisers)',
+    description:
+      'UTF-8 with BOM, CRLF rows, one row per participant (every status) with the private fields. Cells starting with = + - @ are prefixed with an apostrophe (CSV injection).',
+    auth: 'required',
+    ok: { status: 200, mediaType: 'text/csv', description: 'The CSV file.' },
+    errors: [403, 404],
+  },
+  {
+    method: 'get',
+    path: `${E}/waitlist/`,
+    tag: 'participation',
+    summary: 'The waitlist in order (organisers)',
+    auth: 'required',
+    ok: { status: 200, schema: out.participantList, description: 'Waitlisted participants, position 1 first.' },
+    errors: [403, 404],
+  },
+  {
+    method: 'get',
+    path: `${E}/coorganizers/`,
+    tag: 'participation',
+    summary: 'Co-organisers (organisers)',
+    description: 'Co-organisers manage participants, the waitlist, the export and the report; only the owner edits or deletes the event or changes co-organisers.',
+    auth: 'required',
+    ok: { status: 200, schema: out.coorganizerList, description: 'Co-organisers.' },
+    errors: [403, 404],
+  },
+  {
+    method: 'post',
+    path: `${E}/coorganizers/`,
+    tag: 'participation',
+    summary: 'Add a co-organiser (owner)',
+    auth: 'required',
+    body: { name: 'CoorganizerCreateRequest', schema: coorganizerCreateSchema, required: true },
+    ok: { status: 201, schema: out.coorganizer, description: 'The co-organiser.' },
+    errors: [400, 403, 404],
+  },
+  {
+    method: 'delete',
+    path: `${E}/coorganizers/{userId}/`,
+    tag: 'participation',
+    summary: 'Remove a co-organiser (owner)',
+    auth: 'required',
+    ok: { status: 204, description: 'Removed.' },
+    errors: [403, 404],
   },
   {
     method: 'get',
@@ -569,6 +619,7 @@ export const PATH_PARAMS: Record<string, { schema: object; description: string }
   [idParam]: { schema: { type: 'integer', minimum: 1 }, description: 'Event id.' },
   pk: { schema: { type: 'integer', minimum: 1 }, description: 'Participant or resource id.' },
   username: { schema: { type: 'string', maxLength: 150 }, description: 'Username.' },
+  userId: { schema: { type: 'integer', minimum: 1 }, description: 'User id.' },
   month: { schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'Month, YYYY-MM.' },
   path: { schema: { type: 'string' }, description: 'Stored file path.' },
 };

@@ -111,6 +111,7 @@ function responses(op: OperationRow): Json {
   const ok: Json = { description: op.ok.description };
   if (op.ok.schema) ok['content'] = { 'application/json': { schema: REF(componentName(op.ok.schema)) } };
   else if (op.ok.html) ok['content'] = { 'text/html': { schema: { type: 'string' } } };
+  else if (op.ok.mediaType) ok['content'] = { [op.ok.mediaType]: { schema: { type: 'string' } } };
   else if (op.ok.status !== 204)
     ok['content'] = { 'application/octet-stream': { schema: { type: 'string', contentMediaType: '*/*' } } };
   r[String(op.ok.status)] = ok;

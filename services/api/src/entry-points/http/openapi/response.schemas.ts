@@ -21,7 +21,7 @@ const nullableDateTime = dateTime.nullable();
 const id = z.number().int().positive();
 /** Decimal columns are served as exact decimal text (as DRF's DecimalField does). */
 const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/);
-const participantStatus = z.enum(['pending', 'confirmed', 'cancelled', 'rejected']);
+const participantStatus = z.enum(['pending', 'confirmed', 'cancelled', 'rejected', 'waitlisted']);
 
 export const detailError = named(
   'DetailError',
@@ -101,6 +101,9 @@ export const participant = named(
     experience_level: z.enum(['beginner', 'intermediate', 'advanced']),
     checked_in: z.boolean(),
     check_in_time: nullableDateTime,
+    waitlist_position: z.number().int().positive().nullable().meta({
+      description: 'Place on the waitlist (1 = next to be promoted) when `status` is `waitlisted`, else null.',
+    }),
     registered_at: dateTime,
     updated_at: dateTime,
   }),
@@ -222,6 +225,15 @@ export const eventStats = named(
   }),
 );
 export const participantList = named('ParticipantList', z.array(participant));
+
+export const coorganizer = named(
+  'Coorganizer',
+  z.object({
+    user: z.object({ id, username: z.string(), first_name: z.string(), last_name: z.string() }),
+    added_at: dateTime,
+  }),
+);
+export const coorganizerList = named('CoorganizerList', z.array(coorganizer));
 export const photoList = named('PhotoList', z.array(photo));
 export const commentList = named('CommentList', z.array(comment));
 export const resourceList = named('ResourceList', z.array(resource));
