@@ -151,6 +151,27 @@ describe('OpenAPI conformance of the real API', () => {
     await expect(200, 'POST', `${E}/check_in/`, { token: vol.token });
     await expect(200, 'POST', `${E}/leave/`, { token: vol2.token });
 
+    // Issue #16: waitlist, co-organisers, CSV export.
+    const small = await expect(201, 'POST', '/api/events/', {
+      token: org.token,
+      body: eventBody({ max_participants: 1, min_age: 0 }),
+    });
+    const S = `/api/events/${small.body.id}`;
+    await expect(201, 'POST', `${S}/join/`, { token: vol.token });
+    const queued = await expect(201, 'POST', `${S}/join/`, { token: vol2.token });
+    assert.equal(queued.body.status, 'waitlisted');
+    assert.equal(queued.body.waitlist_position, 1);
+    await expect(200, 'GET', `${S}/waitlist/`, { token: org.token });
+    await expect(403, 'GET', `${S}/waitlist/`, { token: vol.token });
+    await expect(400, 'POST', `${S}/coorganizers/`, { token: org.token, body: {} });
+    await expect(201, 'POST', `${S}/coorganizers/`, { token: org.token, body: { user: extra.id } });
+    await expect(403, 'POST', `${S}/coorganizers/`, { token: extra.token, body: { user: vol.id } });
+    await expect(200, 'GET', `${S}/coorganizers/`, { token: extra.token });
+    await expect(200, 'GET', `${S}/participants/export/`, { token: extra.token });
+    await expect(403, 'GET', `${S}/participants/export/`, { token: vol.token });
+    await expect(204, 'DELETE', `${S}/coorganizers/${extra.id}/`, { token: org.token });
+    await expect(404, 'DELETE', `${S}/coorganizers/${extra.id}/`, { token: org.token });
+
     const form = new FormData();
     const png = Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
