@@ -171,8 +171,10 @@ const PUBLICLY_VISIBLE = `(e.status <> 'draft' AND e.is_public)`;
 function visibility(p: Params, viewerId: number | undefined, onlyPrivate = false): string {
   if (viewerId === undefined) return PUBLICLY_VISIBLE;
   const v = p.add(viewerId);
-  const own = `(e.organizer_id = ${v} OR (e.status <> 'draft' AND EXISTS (
-    SELECT 1 FROM event_participants vp WHERE vp.event_id = e.id AND vp.user_id = ${v} AND vp.status IN ('pending','confirmed'))))`;
+  // Issue #16: co-organisers see the event as the owner does; waitlisted volunteers as participants do.
+  const own = `(e.organizer_id = ${v} OR EXISTS (SELECT 1 FROM event_coorganizers co WHERE co.event_id = e.id AND co.user_id = ${v})
+    OR (e.status <> 'draft' AND EXISTS (
+    SELECT 1 FROM event_participants vp WHERE vp.event_id = e.id AND vp.user_id = ${v} AND vp.status IN ('pending','confirmed','waitlisted'))))`;
   return onlyPrivate ? `(${own} AND NOT ${PUBLICLY_VISIBLE})` : `(${PUBLICLY_VISIBLE} OR ${own})`;
 }
 

@@ -4,6 +4,7 @@ import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { assertScheduleValid } from './event-rules.js';
 import { promoteFromWaitlist } from './waitlist.js';
+import { CalendarFeeds } from './calendar-feeds.use-case.js';
 
 /** A new event: the fields without a default are required. */
 export type EventCreateInput = Partial<EventFields> &
@@ -88,6 +89,7 @@ export class ManageEvent {
         throw ValidationError.field('category', `Pk inválido "${changes.category_id}" - objeto não existe.`);
       }
       await this.ctx.events.update(c, id, changes);
+      await CalendarFeeds.bump(c, id);
       const kind = notificationFor(before, after);
       if (kind) await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: id, kind });
       // More places (or a later deadline): the waitlist moves up (issue #16).

@@ -286,3 +286,87 @@ describe('participant export', () => {
     assert.equal((await api.call('GET', `/api/events/${id}/participants/export/`)).status, 401);
   });
 });
+
+describe('calendar feeds', () => {
+  async function ics(path: string) {
+    const res = await fetch(`${api.url}${path}`);
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+  }
+
+  test('when an event is read as .ics then it is RFC 5545 with a stable UID, and a change bumps SEQUENCE', async () => {
+    const org = await api.user({ name: 'icorg' });
+    const id = await newEvent(org, { title: 'Mutirão, do Calendário' });
+    const first = await ics(`/api/events/${id}/ics/`);
+    assert.equal(first.status, 200);
+    assert.match(first.type, /^text\/calendar; charset=utf-8/);
+    assert.match(first.text, new RegExp(`\r\nUID:event-${id}@mutiroes\r\n`));
+    assert.match(first.text, /\r\nSEQUENCE:0\r\n/);
+    assert.match(first.text, /SUMMARY:Mutirão\\, do Calendário/);
+    assert.match(first.text, /DTSTART;TZID=America\/Sao_Paulo:\d{8}T\d{6}\r\n/);
+    const ch = await api.call('PATCH', `/api/events/${id}/`, {
+      token: org.token,
+      body: { status: 'cancelled' },
+    });
+    assert.equal(ch.status, 200, ch.text);
+    await api.replicaCaughtUp();
+    const second = await ics(`/api/events/${id}/ics/`);
+    assert.match(second.text, /\r\nSEQUENCE:1\r\n/);
+    assert.match(second.text, /\r\nSTATUS:CANCELLED\r\n/);
+    assert.match(second.text, new RegExp(`UID:event-${id}@mutiroes`));
+    const draft = await newEvent(org, { status: 'draft' });
+    assert.equal((await ics(`/api/events/${draft}/ics/`)).status, 404);
+  });
+
+  test("when the public feed is filtered by city then only that city's public events are in it; bad input is a 400 with fields", async () => {
+    const org = await api.user({ name: 'icorg' });
+    const city = `Cidade${Date.now().toString(36)}`;
+    const here = await newEvent(org, { city });
+    const hidden = await newEvent(org, { city, is_public: false });
+    const elsewhere = await newEvent(org);
+    await api.replicaCaughtUp();
+    const feed = await ics(
+      `/api/events/feed/?city=${encodeURIComponent(city.toLowerCase())}&category=${categoryId}`,
+    );
+    assert.equal(feed.status, 200);
+    assert.match(feed.text, new RegExp(`UID:event-${here}@mutiroes`));
+    assert.doesNotMatch(feed.text, new RegExp(`UID:event-(${hidden}|${elsewhere})@`));
+    const bad = await api.call('GET', '/api/events/feed/?category=abc');
+    assert.equal(bad.status, 400);
+    assert.ok(bad.body.category, bad.text);
+  });
+
+  test('when a user subscribes then the private URL lists the events they joined, a new URL revokes the old and DELETE revokes it', async () => {
+    const org = await api.user({ name: 'icorg' });
+    const vol = await api.user({ name: 'icvol' });
+    const joined = await newEvent(org);
+    const other = await newEvent(org);
+    await join(vol, joined);
+    const sub = await api.call('POST', '/api/events/calendar_subscription/', { token: vol.token });
+    assert.equal(sub.status, 201, sub.text);
+    assert.match(sub.body.path, /^\/api\/events\/calendar\/[A-Za-z0-9_-]{43}\/$/);
+    const feed = await ics(sub.body.path);
+    assert.equal(feed.status, 200);
+    assert.match(feed.text, new RegExp(`UID:event-${joined}@mutiroes`));
+    assert.doesNotMatch(feed.text, new RegExp(`UID:event-${other}@`));
+    const [stored] = await api.sql<{ n: number }>(
+      'SELECT count(*)::int AS n FROM calendar_feed_tokens WHERE user_id = $1 AND position($2::bytea in token_sha256) = 0',
+      [vol.id, Buffer.from(sub.body.token)],
+    );
+    assert.equal(stored!.n, 1);
+
+    const again = await api.call('POST', '/api/events/calendar_subscription/', { token: vol.token });
+    assert.equal((await ics(sub.body.path)).status, 404);
+    assert.equal((await ics(again.body.path)).status, 200);
+    assert.equal(
+      (await api.call('DELETE', '/api/events/calendar_subscription/', { token: vol.token })).status,
+      204,
+    );
+    assert.equal((await ics(again.body.path)).status, 404);
+    assert.equal(
+      (await api.call('DELETE', '/api/events/calendar_subscription/', { token: vol.token })).status,
+      404,
+    );
+    assert.equal((await ics(`/api/events/calendar/${'A'.repeat(43)}/`)).status, 404);
+    assert.equal((await ics('/api/events/calendar/curto/')).status, 404);
+  });
+});

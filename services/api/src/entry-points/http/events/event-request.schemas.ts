@@ -284,3 +284,9 @@ export const nearbyQuerySchema = z.object({
   longitude: longitude.optional(),
   radius: radius.default(10),
 });
+
+/** GET /api/events/feed/ (issue #16): the public iCalendar feed, by city and/or category. */
+export const feedQuerySchema = z.object({
+  category: id.optional(),
+  city: fields.text(100).optional(),
+});

@@ -10,6 +10,7 @@ import { ManageParticipants } from '../../../domain/events/manage-participants.u
 import { EventContent } from '../../../domain/events/event-content.use-case.js';
 import { EventReport } from '../../../domain/events/event-report.use-case.js';
 import { Coorganizers } from '../../../domain/events/coorganizers.use-case.js';
+import { CalendarFeeds } from '../../../domain/events/calendar-feeds.use-case.js';
 import { participantView } from '../../../domain/events/event-views.js';
 import { buildPage, pageRequest } from '../pagination.js';
 import { mediaUrlFor } from '../users/users.router.js';
@@ -19,6 +20,7 @@ import {
   coorganizerCreateSchema,
   eventCreateSchema,
   eventPatchSchema,
+  feedQuerySchema,
   joinSchema,
   listQuerySchema,
   nearbyQuerySchema,
@@ -62,6 +64,13 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   const content = new EventContent(ctx);
   const report = new EventReport(ctx);
   const coorganizers = new Coorganizers(ctx);
+  const calendars = new CalendarFeeds(ctx);
+  const sendIcs = (res: express.Response, ics: string, filename: string, cache: string) =>
+    res
+      .type('text/calendar; charset=utf-8')
+      .set('content-disposition', `inline; filename="${filename}"`)
+      .set('cache-control', cache)
+      .send(ics);
   const { requireAuth, optionalAuth } = deps;
   const mediaDir = deps.config.MEDIA_DIR;
 
@@ -74,6 +83,27 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
 
   r.get('/my_events', requireAuth, async (req, res) => {
     res.json(await browse.myEvents(userOf(req)));
+  });
+
+  // Calendar feeds (issue #16).
+  r.get('/feed', async (req, res) => {
+    const q = parseQuery(feedQuerySchema, req.query);
+    const ics = await calendars.publicFeed({ city: q.city || undefined, categoryId: q.category });
+    sendIcs(res, ics, 'mutiroes.ics', 'public, max-age=300');
+  });
+
+  r.post('/calendar_subscription', requireAuth, async (req, res) => {
+    res.status(201).json(await calendars.subscribe(userOf(req)));
+  });
+
+  r.delete('/calendar_subscription', requireAuth, async (req, res) => {
+    await calendars.revoke(userOf(req));
+    res.status(204).end();
+  });
+
+  r.get('/calendar/:token', async (req, res) => {
+    const ics = await calendars.userFeed(String(req.params['token']));
+    sendIcs(res, ics, 'meus-mutiroes.ics', 'private, no-store');
   });
 
   r.get('/nearby', optionalAuth, async (req, res) => {
@@ -131,6 +161,11 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   r.delete('/:id', requireAuth, async (req, res) => {
     await manage.delete(userOf(req), idParam(req, 'id'));
     res.status(204).end();
+  });
+
+  r.get('/:id/ics', optionalAuth, async (req, res) => {
+    const id = idParam(req, 'id');
+    sendIcs(res, await calendars.eventIcs(actorOf(req), id), `mutirao-${id}.ics`, 'private, no-cache');
   });
 
   r.post('/:id/join', requireAuth, async (req, res) => {

@@ -171,6 +171,14 @@ describe('OpenAPI conformance of the real API', () => {
     await expect(403, 'GET', `${S}/participants/export/`, { token: vol.token });
     await expect(204, 'DELETE', `${S}/coorganizers/${extra.id}/`, { token: org.token });
     await expect(404, 'DELETE', `${S}/coorganizers/${extra.id}/`, { token: org.token });
+    await expect(200, 'GET', `${S}/ics/`);
+    await expect(200, 'GET', `/api/events/feed/?city=Florian%C3%B3polis`);
+    await expect(400, 'GET', '/api/events/feed/?category=x');
+    const sub = await expect(201, 'POST', '/api/events/calendar_subscription/', { token: vol.token });
+    await expect(200, 'GET', sub.body.path);
+    await expect(204, 'DELETE', '/api/events/calendar_subscription/', { token: vol.token });
+    await expect(404, 'GET', sub.body.path);
+    await expect(404, 'DELETE', '/api/events/calendar_subscription/', { token: vol.token });
 
     const form = new FormData();
     const png = Buffer.concat([

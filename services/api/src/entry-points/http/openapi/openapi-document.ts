@@ -177,7 +177,7 @@ export function buildOpenApiDocument(): Json {
       ].join('\n'),
     },
     servers: [{ url: '/' }],
-    tags: ['auth', 'users', 'events', 'participation', 'content', 'reports', 'health', 'media', 'docs'].map(
+    tags: ['auth', 'users', 'events', 'participation', 'content', 'reports', 'calendar', 'health', 'media', 'docs'].map(
       (name) => ({ name }),
     ),
     paths,

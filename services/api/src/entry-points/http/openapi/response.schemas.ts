@@ -233,6 +233,13 @@ export const coorganizer = named(
     added_at: dateTime,
   }),
 );
+export const calendarSubscription = named(
+  'CalendarSubscription',
+  z.object({
+    token: z.string(),
+    path: z.string().meta({ description: 'Secret feed path (prefix with the public origin; webcal:// works too).' }),
+  }),
+);
 export const coorganizerList = named('CoorganizerList', z.array(coorganizer));
 export const photoList = named('PhotoList', z.array(photo));
 export const commentList = named('CommentList', z.array(comment));
