@@ -405,15 +405,18 @@ describe('join, leave, check-in', () => {
     );
   });
 
-  test('when 50 users join an event with 10 places at once then exactly 10 are confirmed and no 500', async () => {
+  test('when 50 users join an event with 10 places at once then exactly 10 are confirmed, 40 waitlisted in distinct places, and no 500', async () => {
     const e = await createEvent({ max_participants: 10 });
     const users = await Promise.all(Array.from({ length: 50 }, () => api.user()));
     const results = await Promise.all(
       users.map((u) => api.call('POST', `/api/events/${e.id}/join/`, { token: u.token })),
     );
     const statuses = results.map((r) => r.status);
-    assert.equal(statuses.filter((s) => s === 201).length, 10);
-    assert.equal(statuses.filter((s) => s === 400).length, 40);
+    // Issue #16: a full event waitlists instead of refusing.
+    assert.equal(statuses.filter((s) => s === 201).length, 50);
+    assert.equal(results.filter((r) => r.body.status === 'confirmed').length, 10);
+    const places = results.filter((r) => r.body.status === 'waitlisted').map((r) => r.body.waitlist_position);
+    assert.equal(new Set(places).size, 40);
     assert.equal(await api.count('event_participants', `event_id = $1 AND status = 'confirmed'`, [e.id]), 10);
     const [row] = (
       await api.sequelize.query('SELECT participants_count FROM events WHERE id = $1', { bind: [e.id] })
@@ -421,15 +424,16 @@ describe('join, leave, check-in', () => {
     assert.equal(row!.participants_count, 10);
   });
 
-  test('when an event is full then join is 400', async () => {
+  test('when an event is full then join puts the volunteer on the waitlist (issue #16)', async () => {
     const e = await createEvent({ max_participants: 1 });
     assert.equal(
       (await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user()).token })).status,
       201,
     );
     const r = await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user()).token });
-    assert.equal(r.status, 400);
-    assert.match(r.body.detail, /lotado/);
+    assert.equal(r.status, 201);
+    assert.equal(r.body.status, 'waitlisted');
+    assert.equal(r.body.waitlist_position, 1);
   });
 });
 
