@@ -48,10 +48,16 @@ export async function startEcho(name: string, port: number, meshEnv: Record<stri
   return p;
 }
 
-export async function startGatewayProc(name: string, port: number, meshEnv: Record<string, string>, env: Record<string, string>, logDir: string): Promise<Proc> {
-  const p = spawnProc(name, 'gateway/src/main.ts', port, { ...meshEnv, SERVICE_NAME: 'gateway', ...env }, logDir);
+export interface GatewayProc extends Proc {
+  /** The operator listener (/status, /metrics): port − 20, on 127.0.0.1. */
+  adminUrl: string;
+}
+
+export async function startGatewayProc(name: string, port: number, meshEnv: Record<string, string>, env: Record<string, string>, logDir: string): Promise<GatewayProc> {
+  const adminPort = port - 20;
+  const p = spawnProc(name, 'gateway/src/main.ts', port, { ...meshEnv, SERVICE_NAME: 'gateway', GATEWAY_ADMIN_PORT: String(adminPort), ...env }, logDir);
   await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 40_000, description: `${name} ready` });
-  return p;
+  return { ...p, adminUrl: `http://127.0.0.1:${adminPort}` };
 }
 
 export interface LoadResult {
@@ -113,6 +119,7 @@ export async function passingIds(consulHttp: string, service: string): Promise<s
   return body.map((e) => e.Service.ID).sort();
 }
 
-export async function gatewayStatus(url: string): Promise<{ retries: number; requests: number; consul_view_age_s: number; routes: Array<{ prefix: string; service: string; instances: Array<{ id: string; ejected: boolean }> }>; rate_limits: string }> {
-  return (await (await fetch(`${url}/status?format=json`)).json()) as never;
+/** `adminUrl`: the gateway's operator listener (its public port has no /status). */
+export async function gatewayStatus(adminUrl: string): Promise<{ retries: number; requests: number; consul_view_age_s: number; routes: Array<{ prefix: string; service: string; instances: Array<{ id: string; ejected: boolean }> }>; rate_limits: string }> {
+  return (await (await fetch(`${adminUrl}/status?format=json`)).json()) as never;
 }
