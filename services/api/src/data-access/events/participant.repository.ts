@@ -20,6 +20,8 @@ export interface ParticipantRecord {
   check_in_time: Date | null;
   registered_at: Date;
   updated_at: Date;
+  /** The user's profile setting (a profile never opened is public). */
+  is_public_profile: boolean;
 }
 
 export interface ParticipantDetails {
@@ -31,8 +33,9 @@ export interface ParticipantDetails {
 
 const SELECT_PARTICIPANT = `
 SELECT p.id, p.event_id, p.user_id, u.username, u.first_name, u.last_name, p.status, p.emergency_contact,
-       p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.registered_at, p.updated_at
-FROM event_participants p JOIN users u ON u.id = p.user_id`;
+       p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.registered_at, p.updated_at,
+       COALESCE(up.is_public_profile, true) AS is_public_profile
+FROM event_participants p JOIN users u ON u.id = p.user_id LEFT JOIN user_profiles up ON up.user_id = p.user_id`;
 
 export interface EventCounts {
   total_participants: number;

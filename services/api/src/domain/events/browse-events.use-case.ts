@@ -10,6 +10,7 @@ import type {
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import { CATEGORIES_CACHE, LIST_CACHE, type Actor, type EventsContext } from './events-context.js';
 import { availableSpots } from './event-rules.js';
+import { forViewer } from './participant-privacy.js';
 import {
   commentThreads,
   eventListItem,
@@ -126,7 +127,9 @@ export class BrowseEvents {
       resources: resources.map(resourceView),
       photos: photos.map((p) => photoView(p, mediaUrl)),
       comments: commentThreads(comments),
-      participants: participants.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id)),
+      participants: participants.map((p) =>
+        participantView(forViewer(p, actor?.id, e.organizer_id), isOrganizer || p.user_id === actor?.id),
+      ),
       updated_at: e.updated_at.toISOString(),
     };
   }

@@ -44,6 +44,7 @@ describe('event views', () => {
       check_in_time: null,
       registered_at: at,
       updated_at: at,
+      is_public_profile: true,
     };
     const hidden = participantView(p, false);
     assert.ok(

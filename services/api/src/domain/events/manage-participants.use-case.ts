@@ -8,6 +8,7 @@ import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { availableSpots } from './event-rules.js';
 import { participantView } from './event-views.js';
+import { forViewer } from './participant-privacy.js';
 import { NOTIFY_JOB } from './manage-event.use-case.js';
 
 /** The personal e-mail (worker template `event_<kind>`) an organiser's decision sends. */
@@ -29,7 +30,9 @@ export class ManageParticipants {
       eventId,
       isOrganizer ? undefined : ['confirmed'],
     );
-    return rows.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id));
+    return rows.map((p) =>
+      participantView(forViewer(p, actor?.id, event.organizer_id), isOrganizer || p.user_id === actor?.id),
+    );
   }
 
   async get(actor: Actor, eventId: number, id: number) {
@@ -75,6 +78,9 @@ export class ManageParticipants {
       const event = await this.ctx.events.lockById(c, eventId);
       const p = event ? await this.ctx.participants.findById(c, eventId, id) : null;
       if (!event || !p) throw new NotFoundError('Participante não encontrado.');
+      // A private event (or a draft) the actor cannot see is not revealed by a 403.
+      if (event.organizer_id !== actor.id && !(await this.ctx.events.findVisible(c, eventId, actor.id)))
+        throw new NotFoundError('Participante não encontrado.');
       const isOrganizer = event.organizer_id === actor.id;
       if (!isOrganizer && p.user_id !== actor.id)
         throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
