@@ -29,7 +29,8 @@ describe('edge attacks', () => {
       `gwtest-sec-gw-${process.pid}`,
       mesh.profile.base + 54,
       mesh.env,
-      { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_REGISTER: 'false' },
+      // CORS open to any origin, with the default credentials setting: the combination must not reflect origins.
+      { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_REGISTER: 'false', GATEWAY_CORS_ORIGINS: '*' },
       path.join(mesh.profile.runDir, 'logs', 'gateway-int'),
     );
     // The public port is asked for /ready only: where /status lives is part of what is under test.
@@ -108,5 +109,53 @@ describe('edge attacks', () => {
       'the admin listener serves the routing table',
     );
     assert.match(await (await fetch(`${gw.adminUrl}/metrics`)).text(), /gateway_requests_total/);
+  });
+
+  test('when CORS allows any origin then a foreign origin never gets credentials', async () => {
+    const r = await fetch(`${gw.url}/api/events/`, {
+      headers: { origin: 'https://evil.example', 'x-forwarded-for': nextIp() },
+    });
+    await r.arrayBuffer();
+    assert.equal(r.headers.get('access-control-allow-credentials'), null);
+    assert.equal(r.headers.get('access-control-allow-origin'), '*');
+  });
+
+  test('when one address opens more connections than allowed then the extra ones are closed at once', async () => {
+    // A gateway that trusts no proxy: every socket counts for 127.0.0.1 (limit 128 by default).
+    const plain = await startGatewayProc(
+      `gwtest-sec-conn-${process.pid}`,
+      mesh.profile.base + 55,
+      mesh.env,
+      { GATEWAY_REGISTER: 'false', GATEWAY_RATE_LIMIT: 'false' },
+      path.join(mesh.profile.runDir, 'logs', 'gateway-int'),
+    );
+    const sockets: net.Socket[] = [];
+    try {
+      const open = (): Promise<net.Socket> =>
+        new Promise((resolve, reject) => {
+          const s = net.connect(plain.port, '127.0.0.1', () => resolve(s));
+          s.on('error', reject);
+        });
+      for (let i = 0; i < 128; i++) sockets.push(await open());
+      const extra = await open();
+      sockets.push(extra);
+      const closed = await new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), 3000);
+        extra.once('close', () => {
+          clearTimeout(t);
+          resolve(true);
+        });
+        extra.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      assert.equal(closed, true, 'the 129th connection was served');
+      for (const s of sockets.splice(0)) s.destroy();
+      await waitFor(async () => (await fetch(`${plain.url}/health`)).ok, {
+        timeoutMs: 5000,
+        description: 'a new connection once the others closed',
+      });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await plain.kill();
+    }
   });
 });
