@@ -44,7 +44,10 @@ function spawnProc(name: string, script: string, port: number, env: Record<strin
 
 export async function startEcho(name: string, port: number, meshEnv: Record<string, string>, opts: { service: string; routes: string; logDir: string }): Promise<Proc> {
   const p = spawnProc(name, 'gateway/src/testing/echo-backend.ts', port, { ...meshEnv, SERVICE_NAME: opts.service, ECHO_ROUTES: opts.routes, LOG_LEVEL: 'warn' }, opts.logDir);
-  await waitFor(async () => (await fetch(`${p.url}/health/`)).ok, { timeoutMs: 30_000, description: `${name} listening` });
+  await waitFor(async () => (await fetch(`${p.url}/health/`)).ok, { timeoutMs: 30_000, description: `${name} listening` }).catch(async (e: unknown) => {
+    await p.kill('SIGKILL'); // not left holding its port for the next run
+    throw e;
+  });
   return p;
 }
 
@@ -56,7 +59,10 @@ export interface GatewayProc extends Proc {
 export async function startGatewayProc(name: string, port: number, meshEnv: Record<string, string>, env: Record<string, string>, logDir: string): Promise<GatewayProc> {
   const adminPort = port - 20;
   const p = spawnProc(name, 'gateway/src/main.ts', port, { ...meshEnv, SERVICE_NAME: 'gateway', GATEWAY_ADMIN_PORT: String(adminPort), ...env }, logDir);
-  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 40_000, description: `${name} ready` });
+  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 40_000, description: `${name} ready` }).catch(async (e: unknown) => {
+    await p.kill('SIGKILL'); // not left holding its ports for the next run
+    throw e;
+  });
   return { ...p, adminUrl: `http://127.0.0.1:${adminPort}` };
 }
 
