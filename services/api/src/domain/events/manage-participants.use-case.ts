@@ -8,7 +8,7 @@ import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { availableSpots } from './event-rules.js';
 import { participantView } from './event-views.js';
-import { forViewer } from './participant-privacy.js';
+import { maskPrivateName } from './participant-privacy.js';
 import { NOTIFY_JOB } from './manage-event.use-case.js';
 
 /** The personal e-mail (worker template `event_<kind>`) an organiser's decision sends. */
@@ -31,7 +31,7 @@ export class ManageParticipants {
       isOrganizer ? undefined : ['confirmed'],
     );
     return rows.map((p) =>
-      participantView(forViewer(p, actor?.id, event.organizer_id), isOrganizer || p.user_id === actor?.id),
+      participantView(maskPrivateName(p, actor?.id, event.organizer_id), isOrganizer || p.user_id === actor?.id),
     );
   }
 

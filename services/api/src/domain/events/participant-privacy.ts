@@ -15,7 +15,7 @@ export function namesVisible(
 }
 
 /** The record with the name fields blanked when `viewerId` may not see them (ids stay: they reveal nothing new). */
-export function forViewer(
+export function maskPrivateName(
   p: ParticipantRecord,
   viewerId: number | undefined,
   organizerId: number,
