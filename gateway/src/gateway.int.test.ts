@@ -47,10 +47,17 @@ describe('gateway on the mesh', () => {
     logDir = path.join(mesh.profile.runDir, 'logs', 'gateway-int');
     for (let i = 0; i < 3; i++) await addBackend();
     const gwEnv = { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_AUTH_PATHS: `${PREFIX}/token/,${PREFIX}/users/register/`, GATEWAY_REGISTER: 'false', GATEWAY_DRAIN_GRACE_MS: '0' };
-    [gw1, gw2] = await Promise.all([
+    const started = await Promise.allSettled([
       startGatewayProc(`gwtest-gw-1-${process.pid}`, B + 50, env, gwEnv, logDir),
       startGatewayProc(`gwtest-gw-2-${process.pid}`, B + 51, env, gwEnv, logDir),
     ]);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      // The one that came up is not left holding its ports for the next run.
+      await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.kill() : undefined)));
+      throw failed.reason;
+    }
+    [gw1, gw2] = started.map((r) => (r as PromiseFulfilledResult<GatewayProc>).value) as [GatewayProc, GatewayProc];
     await waitFor(async () => (await routedIds(gw1)).length === 3 && (await routedIds(gw2)).length === 3, { timeoutMs: 20_000, description: 'both gateways route to 3 backends' });
     await waitFor(async () => (await gatewayStatus(gw1.adminUrl)).rate_limits.startsWith('shared') && (await gatewayStatus(gw2.adminUrl)).rate_limits.startsWith('shared'), {
       timeoutMs: 20_000,
