@@ -59,7 +59,7 @@ export interface GatewayProc extends Proc {
 export async function startGatewayProc(name: string, port: number, meshEnv: Record<string, string>, env: Record<string, string>, logDir: string): Promise<GatewayProc> {
   const adminPort = port - 20;
   const p = spawnProc(name, 'gateway/src/main.ts', port, { ...meshEnv, SERVICE_NAME: 'gateway', GATEWAY_ADMIN_PORT: String(adminPort), ...env }, logDir);
-  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 40_000, description: `${name} ready` }).catch(async (e: unknown) => {
+  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 90_000, description: `${name} ready` }).catch(async (e: unknown) => {
     await p.kill('SIGKILL'); // not left holding its ports for the next run
     throw e;
   });
