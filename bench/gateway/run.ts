@@ -8,7 +8,7 @@
 // Prints a table per kind and writes bench/results/gateway.json.   make bench-gateway   (or: make bench)
 // Runs inside `mesh test-run` (profile bench-gw): needs its env (CONSUL_HTTP_ADDR, DB_*, JWT_SECRET, …).
 //
-// Env: MESH_PORT_BASE (the mesh's; ports B+60..B+81 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
+// Env: MESH_PORT_BASE (the mesh's; ports B+60..B+83 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
 //      (/api/events/?page_size=10), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2),
 //      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1), BENCH_ACCESS_LOG (1).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -27,6 +27,9 @@ const PORTS = {
   gateway: B + 80,
   /** A second gateway with the Redis-shared rate limits on (limits set far above the load): their cost. */
   gatewayLimited: B + 81,
+  /** Their operator listeners (/status). */
+  gatewayAdmin: B + 82,
+  gatewayLimitedAdmin: B + 83,
 };
 const CONSUL = process.env['CONSUL_HTTP_ADDR'];
 type Kind = 'api' | 'echo';
@@ -238,8 +241,8 @@ type Row = WrkResult & { cpu_us_per_req: number | null; backends_cpu_us_per_req:
 const consulAddr = (): string => CONSUL!.split(',')[0]!;
 
 /** `/api` instances in the routing table of our gateway. */
-async function gatewayApiPorts(gwUrl: string): Promise<number[]> {
-  const r = await fetch(`${gwUrl}/status?format=json`);
+async function gatewayApiPorts(gwAdminUrl: string): Promise<number[]> {
+  const r = await fetch(`${gwAdminUrl}/status?format=json`);
   const s = (await r.json()) as { routes: Array<{ prefix: string; instances: Array<{ port: number }> }> };
   return (s.routes.find((x) => x.prefix === '/api')?.instances ?? []).map((i) => i.port).sort();
 }
@@ -379,16 +382,17 @@ async function main(): Promise<void> {
 
   // The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
   const gw = start('gateway', [...NODE, 'gateway/src/main.ts'], {
-    PORT: String(PORTS.gateway), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway', LOG_LEVEL: 'info',
+    PORT: String(PORTS.gateway), GATEWAY_ADMIN_PORT: String(PORTS.gatewayAdmin), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway', LOG_LEVEL: 'info',
     GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
   });
   const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
   const gwl = start('gateway-limited', [...NODE, 'gateway/src/main.ts'], {
-    PORT: String(PORTS.gatewayLimited), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway-limited', LOG_LEVEL: 'info',
+    PORT: String(PORTS.gatewayLimited), GATEWAY_ADMIN_PORT: String(PORTS.gatewayLimitedAdmin), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway-limited', LOG_LEVEL: 'info',
     GATEWAY_RATE_LIMIT: 'true', GATEWAY_API_RATE_PER_S: '1000000', GATEWAY_API_BURST: '1000000', GATEWAY_CONCURRENCY_PER_IP: '100000',
     GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
   });
   const gwlUrl = `http://127.0.0.1:${PORTS.gatewayLimited}`;
+  const admins = [`http://127.0.0.1:${PORTS.gatewayAdmin}`, `http://127.0.0.1:${PORTS.gatewayLimitedAdmin}`];
   // nginx in front of the same three ports (static upstreams, as in the seeds).
   mkdirSync(path.join(work, 'nginx-body'), { recursive: true });
   writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
@@ -399,7 +403,7 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     log(`[${kind}] starting 3 backends`);
     const procs = startBackends(kind);
-    for (const u of [gwUrl, gwlUrl]) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 90_000);
+    for (const u of admins) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 90_000);
     await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok);
     if (kind === 'api') await ensureSampleData(`http://127.0.0.1:${PORTS.backends[0]}`);
     const bytes = (await (await fetch(`http://127.0.0.1:${PORTS.backends[0]}${PATHS[kind]}`)).arrayBuffer()).byteLength;
@@ -413,7 +417,7 @@ async function main(): Promise<void> {
     console.log(`\n${table(kind, modes[kind])}`);
     log(`[${kind}] stopping the backends`);
     await stopBackends(procs);
-    for (const u of [gwUrl, gwlUrl]) await waitFor('gateways dropping the stopped backends', async () => (await gatewayApiPorts(u)).length === 0, 60_000);
+    for (const u of admins) await waitFor('gateways dropping the stopped backends', async () => (await gatewayApiPorts(u)).length === 0, 60_000);
   }
 
   const headline = modes.api ?? modes.echo!;

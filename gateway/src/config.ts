@@ -16,6 +16,11 @@ export const gatewayConfigSchema = z.object({
   INSTANCE_ID: z.string().default('gateway-1'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * The operator listener (/status, /metrics and /health, /ready), always on 127.0.0.1, never on the public port.
+   * Unset: PORT + 50 (0 when PORT is 0: a free port, tests). The mesh launcher sets it from the profile.
+   */
+  GATEWAY_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.string().default('info'),
   NODE_ENV: z.string().default('development'),
   /** Sentinel master name of the shared Redis (rate limits). */
@@ -38,6 +43,14 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(128),
   /** Client keep-alive idle timeout. */
   GATEWAY_CLIENT_KEEPALIVE_MS: z.coerce.number().int().positive().default(65_000),
+  /** Time a client has to send the request headers (Node headersTimeout; slowloris). */
+  GATEWAY_CLIENT_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Time a client has to send the whole request, headers and body (Node requestTimeout). */
+  GATEWAY_CLIENT_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Longest silence while a request body is being received (nginx client_body_timeout): 408 and close. */
+  GATEWAY_CLIENT_BODY_IDLE_MS: z.coerce.number().int().positive().default(10_000),
+  /** Open connections per client address (trusted proxies exempt); 0 = unlimited. */
+  GATEWAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).default(128),
 
   /** Tries per request on different instances (nginx proxy_next_upstream_tries). */
   GATEWAY_RETRY_TRIES: z.coerce.number().int().min(1).max(10).default(3),
@@ -60,7 +73,9 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
 
   /** Request body size limit (bodies are buffered so that idempotent requests can be retried). */
-  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Body limit of the upload routes (photos), which are the only ones allowed more than GATEWAY_MAX_BODY_BYTES. */
+  GATEWAY_MAX_UPLOAD_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
 
   /** Per-client-IP limits, shared through Redis; `false` disables them (benchmarks). */
   GATEWAY_RATE_LIMIT: onOff(true),
@@ -82,7 +97,7 @@ export const gatewayConfigSchema = z.object({
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto are trusted (exact IPs). */
   GATEWAY_TRUSTED_PROXIES: csv,
 
-  /** CORS: allowed origins (`*` = any); empty = no CORS headers. */
+  /** CORS: allowed origins (`*` = any, then never with credentials); empty = no CORS headers. */
   GATEWAY_CORS_ORIGINS: csv,
   GATEWAY_CORS_CREDENTIALS: onOff(true),
   GATEWAY_CORS_MAX_AGE_S: z.coerce.number().int().min(0).default(600),

@@ -5,13 +5,13 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { connectMesh, type Mesh } from '@mutiroes/mesh';
 import { waitFor } from '@mutiroes/platform';
-import { startGatewayProc, gatewayStatus, type Proc } from './testing/processes.fixture.js';
+import { startGatewayProc, gatewayStatus, type GatewayProc } from './testing/processes.fixture.js';
 
 const PASSWORD = 'Mangue-Vivo-2024!';
 
 describe('gateway in front of the real API', () => {
   let mesh: Mesh;
-  let gw: Proc;
+  let gw: GatewayProc;
   let apiName = '';
   let startedApi = false;
 
@@ -24,7 +24,7 @@ describe('gateway in front of the real API', () => {
     } else apiName = running[0]!.name;
     await mesh.waitPassing('api', [apiName], 90_000);
     gw = await startGatewayProc(`gwtest-api-gw-${process.pid}`, mesh.profile.base + 52, mesh.env, { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_REGISTER: 'false' }, path.join(mesh.profile.runDir, 'logs', 'gateway-int'));
-    await waitFor(async () => ((await gatewayStatus(gw.url)).routes.find((r) => r.prefix === '/api')?.instances.length ?? 0) > 0, { timeoutMs: 20_000, description: 'gateway routes /api' });
+    await waitFor(async () => ((await gatewayStatus(gw.adminUrl)).routes.find((r) => r.prefix === '/api')?.instances.length ?? 0) > 0, { timeoutMs: 20_000, description: 'gateway routes /api' });
   });
 
   after(async () => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { connectMesh, type Mesh } from '@mutiroes/mesh';
 import { waitFor, sleep } from '@mutiroes/platform';
-import { startEcho, startGatewayProc, steadyLoad, passingIds, gatewayStatus, type Proc } from './testing/processes.fixture.js';
+import { startEcho, startGatewayProc, steadyLoad, passingIds, gatewayStatus, type Proc, type GatewayProc } from './testing/processes.fixture.js';
 
 const SERVICE = `gwtest-${process.pid}`;
 /** Client addresses unique to this run (limits live in Redis across runs): 172.16-31.x.y. */
@@ -22,8 +22,8 @@ describe('gateway on the mesh', () => {
   let logDir: string;
   let B: number;
   const backends: Proc[] = [];
-  let gw1: Proc;
-  let gw2: Proc;
+  let gw1: GatewayProc;
+  let gw2: GatewayProc;
   let nextBackendPort: number;
   let nextId = 1;
   let ipSeq = 0;
@@ -36,7 +36,7 @@ describe('gateway on the mesh', () => {
     backends.push(p);
     return p;
   };
-  const routedIds = async (g: Proc) => ((await gatewayStatus(g.url)).routes.find((r) => r.prefix === PREFIX)?.instances ?? []).map((i) => i.id).sort();
+  const routedIds = async (g: GatewayProc) => ((await gatewayStatus(g.adminUrl)).routes.find((r) => r.prefix === PREFIX)?.instances ?? []).map((i) => i.id).sort();
 
   before(async () => {
     mesh = await connectMesh();
@@ -47,12 +47,19 @@ describe('gateway on the mesh', () => {
     logDir = path.join(mesh.profile.runDir, 'logs', 'gateway-int');
     for (let i = 0; i < 3; i++) await addBackend();
     const gwEnv = { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_AUTH_PATHS: `${PREFIX}/token/,${PREFIX}/users/register/`, GATEWAY_REGISTER: 'false', GATEWAY_DRAIN_GRACE_MS: '0' };
-    [gw1, gw2] = await Promise.all([
+    const started = await Promise.allSettled([
       startGatewayProc(`gwtest-gw-1-${process.pid}`, B + 50, env, gwEnv, logDir),
       startGatewayProc(`gwtest-gw-2-${process.pid}`, B + 51, env, gwEnv, logDir),
     ]);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      // The one that came up is not left holding its ports for the next run.
+      await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.kill() : undefined)));
+      throw failed.reason;
+    }
+    [gw1, gw2] = started.map((r) => (r as PromiseFulfilledResult<GatewayProc>).value) as [GatewayProc, GatewayProc];
     await waitFor(async () => (await routedIds(gw1)).length === 3 && (await routedIds(gw2)).length === 3, { timeoutMs: 20_000, description: 'both gateways route to 3 backends' });
-    await waitFor(async () => (await gatewayStatus(gw1.url)).rate_limits.startsWith('shared') && (await gatewayStatus(gw2.url)).rate_limits.startsWith('shared'), {
+    await waitFor(async () => (await gatewayStatus(gw1.adminUrl)).rate_limits.startsWith('shared') && (await gatewayStatus(gw2.adminUrl)).rate_limits.startsWith('shared'), {
       timeoutMs: 20_000,
       description: 'gateways share limits through redis',
     });
@@ -63,7 +70,7 @@ describe('gateway on the mesh', () => {
   });
 
   test('when 1 of 3 instances is SIGKILLed under steady load then no client request fails', async () => {
-    const before = (await gatewayStatus(gw1.url)).retries;
+    const before = (await gatewayStatus(gw1.adminUrl)).retries;
     const load = steadyLoad(gw1.url, { concurrency: 16, path: `${PREFIX}/items`, headers: rotatingIp });
     await waitFor(() => load.result.ok > 500, { timeoutMs: 15_000, description: 'load running' });
     const victim = backends[1]!;
@@ -72,7 +79,7 @@ describe('gateway on the mesh', () => {
     await waitFor(async () => !(await passingIds(consul, SERVICE)).includes(victim.name), { timeoutMs: 15_000, description: 'consul drops the killed instance' });
     await waitFor(() => load.result.ok > okAtKill + 1000, { timeoutMs: 20_000, description: 'load continues' });
     const r = await load.stop();
-    const retried = (await gatewayStatus(gw1.url)).retries - before;
+    const retried = (await gatewayStatus(gw1.adminUrl)).retries - before;
     console.log(`[sigkill] requests ok=${r.ok} failed=${r.failed} retried=${retried} by instance=${JSON.stringify([...r.byInstance])}`);
     assert.deepEqual(r.failures, []);
     assert.equal(r.failed, 0);
@@ -271,7 +278,7 @@ describe('gateway on the mesh', () => {
           const r = await fetch(`${gw1.url}${PREFIX}/x`, { headers: rotatingIp() });
           await r.arrayBuffer();
           assert.equal(r.status, 200, 'traffic flows while redis is down');
-          return (await gatewayStatus(gw1.url)).rate_limits.startsWith('per-process');
+          return (await gatewayStatus(gw1.adminUrl)).rate_limits.startsWith('per-process');
         },
         { timeoutMs: 15_000, description: 'gw1 per-process limits' },
       );
@@ -290,7 +297,7 @@ describe('gateway on the mesh', () => {
     await waitFor(
       async () => {
         await fetch(`${gw1.url}${PREFIX}/x`, { headers: rotatingIp() }).then((r) => r.arrayBuffer());
-        return (await gatewayStatus(gw1.url)).rate_limits.startsWith('shared');
+        return (await gatewayStatus(gw1.adminUrl)).rate_limits.startsWith('shared');
       },
       { timeoutMs: 30_000, description: 'shared limits again' },
     );
@@ -315,7 +322,7 @@ describe('gateway on the mesh', () => {
         await r.arrayBuffer();
         if (r.status === 200) ok++;
       }
-      const s = await gatewayStatus(gw1.url);
+      const s = await gatewayStatus(gw1.adminUrl);
       console.log(`[consul down] ${ok}/100 ok, view age ${s.consul_view_age_s} s`);
       assert.equal(ok, 100);
       assert.equal(s.routes.find((r) => r.prefix === PREFIX)?.instances.length, backends.length);

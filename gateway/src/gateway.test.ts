@@ -108,9 +108,9 @@ describe('gateway proxy core', () => {
     assert.equal(dead.ejected, true);
     assert.ok(dead.ejectedUntil - Date.now() > 9_000);
     assert.equal(gw.proxy.stats.retries - before, 1, 'one retry, then the instance is out');
-    const status = (await (await fetch(`${gw.url}/status?format=json`)).json()) as { routes: Array<{ prefix: string; instances: Array<{ id: string; ejected: boolean }> }> };
+    const status = (await (await fetch(`${gw.adminUrl}/status?format=json`)).json()) as { routes: Array<{ prefix: string; instances: Array<{ id: string; ejected: boolean }> }> };
     assert.equal(status.routes.find((r) => r.prefix === '/api')!.instances.find((i) => i.id === 'dead')!.ejected, true);
-    const html = await (await fetch(`${gw.url}/status`, { headers: { accept: 'text/html' } })).text();
+    const html = await (await fetch(`${gw.adminUrl}/status`, { headers: { accept: 'text/html' } })).text();
     assert.match(html, /<table>/);
     assert.match(html, /dead/);
   });
@@ -234,7 +234,7 @@ describe('gateway proxy core', () => {
   test('when the gateway pages are asked for then /health, /ready and /metrics answer', async () => {
     assert.equal((await fetch(`${gw.url}/health`)).status, 200);
     assert.equal((await fetch(`${gw.url}/ready`)).status, 200);
-    const m = await (await fetch(`${gw.url}/metrics`)).text();
+    const m = await (await fetch(`${gw.adminUrl}/metrics`)).text();
     assert.match(m, /gateway_requests_total\{route="\/api",instance="b1",status="200"\}/);
     assert.match(m, /gateway_retries_total/);
     assert.match(m, /gateway_ejections_total\{service="api",instance="dead"/);
@@ -409,7 +409,7 @@ describe('gateway circuit breakers', () => {
     assert.equal(r.status, 503);
     assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'breaker_open');
     assert.equal(b1.requests + b2.requests, seen, 'nothing reached the instances');
-    const m = await (await fetch(`${gw.url}/metrics`)).text();
+    const m = await (await fetch(`${gw.adminUrl}/metrics`)).text();
     assert.match(m, /gateway_breaker_state\{scope="service",name="api"\} 2/);
   });
 });

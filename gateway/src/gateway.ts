@@ -17,8 +17,10 @@ import { UndiciUpstreamFactory } from './data-access/upstream-factory.js';
 import { RedisRateLimitStore, type RedisScripting } from './data-access/redis-rate-limit.store.js';
 import { GatewayMetrics } from './entry-points/metrics.js';
 import { ProxyHandler, requestIdOf } from './entry-points/proxy-handler.js';
-import { createAdminApp, isAdminPath } from './entry-points/admin-app.js';
+import { createAdminApp, isPublicGatewayPath } from './entry-points/admin-app.js';
 import { AccessLog } from './entry-points/access-log.js';
+import { guardRequestBody, limitConnectionsPerAddress } from './entry-points/client-guards.js';
+import { isUploadPath } from './domain/route-class.js';
 
 export interface GatewayDeps {
   catalog: CatalogSource;
@@ -33,6 +35,9 @@ export interface GatewayHandle {
   readonly server: http.Server;
   readonly port: number;
   readonly url: string;
+  /** The operator listener (/status, /metrics), on 127.0.0.1 only. */
+  readonly adminServer: http.Server;
+  readonly adminUrl: string;
   readonly state: RoutingState;
   readonly proxy: ProxyHandler;
   readonly metrics: GatewayMetrics;
@@ -145,7 +150,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     limiter,
     cors: new CorsPolicy({ origins: config.GATEWAY_CORS_ORIGINS, credentials: config.GATEWAY_CORS_CREDENTIALS, maxAgeS: config.GATEWAY_CORS_MAX_AGE_S }),
     trustedProxies: trusted,
-    maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+    maxBodyBytes: (url) => (isUploadPath(url) ? config.GATEWAY_MAX_UPLOAD_BODY_BYTES : config.GATEWAY_MAX_BODY_BYTES),
     accessLog: config.GATEWAY_ACCESS_LOG ? new AccessLog('gateway', config.INSTANCE_ID) : null,
     draining: () => draining,
   });
@@ -174,15 +179,25 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   deps.catalog.on('change', onCatalog);
 
   const server = http.createServer(
-    { keepAliveTimeout: config.GATEWAY_CLIENT_KEEPALIVE_MS, requestTimeout: 0, headersTimeout: 60_000 },
+    {
+      keepAliveTimeout: config.GATEWAY_CLIENT_KEEPALIVE_MS,
+      headersTimeout: config.GATEWAY_CLIENT_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.GATEWAY_CLIENT_REQUEST_TIMEOUT_MS,
+    },
     (req: IncomingMessage, res: ServerResponse) => {
       const url = req.url ?? '/';
+      if (isPublicGatewayPath(url)) return void admin(req, res);
       const route = state.table.match(url);
-      if (route && !isAdminPath(url)) proxy.handle(req, res, route);
-      else if (isAdminPath(url)) admin(req, res);
-      else proxy.notFound(req, res);
+      if (!route) return proxy.notFound(req, res);
+      guardRequestBody(req, res, config.GATEWAY_CLIENT_BODY_IDLE_MS);
+      proxy.handle(req, res, route);
     },
   );
+  limitConnectionsPerAddress(server, config.GATEWAY_MAX_CONNECTIONS_PER_IP, trusted, (ip) => {
+    metrics.rejected.labels('connections').inc();
+    log.warn('connection refused: too many open from this address', { ip, max: config.GATEWAY_MAX_CONNECTIONS_PER_IP });
+  });
+  const adminServer = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => void admin(req, res));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
@@ -248,12 +263,24 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     });
   });
   const port = (server.address() as AddressInfo).port;
-  log.info('gateway listening', { host: config.HOST, port, rate_limits: limiter ? (deps.redis ? 'redis' : 'per-process') : 'off' });
+  // Loopback only, whatever HOST is: the routing table and metrics are for the operator on this machine.
+  const adminPort = config.GATEWAY_ADMIN_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 50);
+  await new Promise<void>((resolve, reject) => {
+    adminServer.once('error', reject);
+    adminServer.listen(adminPort, '127.0.0.1', () => {
+      adminServer.off('error', reject);
+      resolve();
+    });
+  });
+  const adminBound = (adminServer.address() as AddressInfo).port;
+  log.info('gateway listening', { host: config.HOST, port, admin_port: adminBound, rate_limits: limiter ? (deps.redis ? 'redis' : 'per-process') : 'off' });
 
   return {
     server,
     port,
     url: `http://${config.HOST}:${port}`,
+    adminServer,
+    adminUrl: `http://127.0.0.1:${adminBound}`,
     state,
     proxy,
     metrics,
@@ -282,6 +309,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       for (const t of tunnels) t.destroy(new Error('gateway closing'));
       server.closeAllConnections();
       server.close();
+      adminServer.closeAllConnections();
+      adminServer.close();
       deps.catalog.close();
       state.close();
       metrics.registry.clear();

@@ -170,6 +170,11 @@ async function main(): Promise<void> {
   await runGateway(config, log, config.GATEWAY_REGISTER && !cluster.isWorker);
 }
 
+// A stray rejection (a library's background timer) is logged, not fatal: the gateway keeps serving (as api, worker, beat).
+process.on('unhandledRejection', (reason) => {
+  console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', service: 'gateway', error: reason instanceof Error ? reason.stack : String(reason) }));
+});
+
 main().catch((e: unknown) => {
   console.error(JSON.stringify({ level: 'fatal', message: 'gateway failed to start', error: e instanceof Error ? e.stack : String(e) }));
   process.exit(1);

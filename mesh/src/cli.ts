@@ -29,7 +29,7 @@ function urls(): void {
     ['API through the gateway', `http://127.0.0.1:${p.gateway(1)}/api/events/`],
     ['API reference (OpenAPI 3.1)', `http://127.0.0.1:${p.gateway(1)}/api/docs/`],
     ['queue status page', `http://127.0.0.1:${p.gateway(1)}/queues`],
-    ['gateway routing table', `http://127.0.0.1:${p.gateway(1)}/status`],
+    ['gateway routing table', `http://127.0.0.1:${p.gatewayAdmin(1)}/status   (operator listener, 127.0.0.1 only; also /metrics)`],
     ['Consul UI', `http://127.0.0.1:${p.consul[0]!.http}/ui/`],
     ['mails received (SMTP sink)', `http://127.0.0.1:${p.smtpHttp}/messages`],
     ['Redis Sentinels', p.sentinel.map((x) => `127.0.0.1:${x}`).join(' ')],

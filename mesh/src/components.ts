@@ -172,7 +172,15 @@ export function appSpec(profile: Profile, secrets: MeshSecrets, kind: ComponentK
   return {
     name, kind, command: process.execPath,
     args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, ws, 'src', 'main.ts')],
-    env: { ...baseEnv(), ...serviceEnv(profile, secrets, n - 1), SERVICE_NAME: kind, INSTANCE_ID: name, PORT: String(port), ...extraEnv },
+    env: {
+      ...baseEnv(),
+      ...serviceEnv(profile, secrets, n - 1),
+      SERVICE_NAME: kind,
+      INSTANCE_ID: name,
+      PORT: String(port),
+      ...(kind === 'gateway' ? { GATEWAY_ADMIN_PORT: String(profile.ports.gatewayAdmin(n)) } : {}),
+      ...extraEnv,
+    },
     cwd: repoRoot, port, logFile: path.join(d.logs, `${name}.log`), stopTimeoutMs: 20_000,
   };
 }

@@ -16,6 +16,8 @@ export interface MeshPorts {
   worker: (n: number) => number;
   beat: (n: number) => number;
   gateway: (n: number) => number;
+  /** The gateway's operator listener (/status, /metrics) on 127.0.0.1: gateway port + 50. */
+  gatewayAdmin: (n: number) => number;
 }
 
 export interface Profile {
@@ -46,6 +48,7 @@ export function portsFor(base: number): MeshPorts {
     worker: (n) => base + 450 + n - 1,
     beat: (n) => base + 480 + n - 1,
     gateway: (n) => base - 420 + n - 1,
+    gatewayAdmin: (n) => base - 370 + n - 1,
   };
 }
 

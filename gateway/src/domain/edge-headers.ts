@@ -31,10 +31,14 @@ export class CorsPolicy {
     return !!origin && (this.any || this.set.has(origin));
   }
 
-  /** Response headers for an allowed origin (appended to a flat header list). */
+  /**
+   * Response headers for an allowed origin (appended to a flat header list). An origin admitted only through `*`
+   * gets `*` and never credentials: reflecting any origin with credentials would let every site act as the user.
+   */
   responseHeaders(origin: string, out: string[]): void {
-    out.push('Access-Control-Allow-Origin', this.any && !this.o.credentials ? '*' : origin, 'Vary', 'Origin');
-    if (this.o.credentials) out.push('Access-Control-Allow-Credentials', 'true');
+    const listed = this.set.has(origin);
+    out.push('Access-Control-Allow-Origin', listed ? origin : '*', 'Vary', 'Origin');
+    if (this.o.credentials && listed) out.push('Access-Control-Allow-Credentials', 'true');
     out.push('Access-Control-Expose-Headers', 'X-Request-ID, Retry-After');
   }
 

@@ -1,5 +1,6 @@
 // Per-client-IP limits (nginx limit_req + limit_conn), decided in Redis for all gateways, per process when Redis is down.
 import { LocalBuckets, bucketSpec, retryAfterSeconds, type BucketSpec } from './token-bucket.js';
+import { canonicalPrefixes, underAny } from './route-class.js';
 
 export type LimitName = 'api' | 'auth';
 
@@ -57,6 +58,7 @@ export class RateLimiter {
   private leaseSeq = 0;
   private shared = true;
   private readonly leaseTtlMs: number;
+  private readonly authPrefixes: string[];
 
   constructor(
     private readonly o: RateLimitOptions,
@@ -68,6 +70,7 @@ export class RateLimiter {
     this.localApi = new LocalBuckets(this.api);
     this.localAuth = new LocalBuckets(this.auth);
     this.leaseTtlMs = o.leaseTtlMs ?? 120_000;
+    this.authPrefixes = canonicalPrefixes(o.authPaths);
   }
 
   /** Attaches the shared store once it becomes reachable (boot may happen before Redis is found in Consul). */
@@ -81,9 +84,9 @@ export class RateLimiter {
     return this.shared && this.store !== null;
   }
 
+  /** On the canonical path: a login spelled `/api/token`, `/api//token/` or `/API/%74oken` is still a login. */
   limitFor(path: string): LimitName {
-    for (const p of this.o.authPaths) if (path.startsWith(p)) return 'auth';
-    return 'api';
+    return underAny(path, this.authPrefixes) ? 'auth' : 'api';
   }
 
   /** Decides for one request; `done` is called once (synchronously when decided locally). */

@@ -1,4 +1,5 @@
-// Express app for the gateway's own pages: /health, /ready, /status (HTML or JSON), /metrics. Not on the proxy hot path.
+// Express app for the gateway's own pages: /health, /ready, /status (HTML or JSON), /metrics. Not on the proxy hot path;
+// the public listener serves only /health and /ready from it, the admin listener (127.0.0.1) all of them.
 import express, { type Request, type Response } from 'express';
 import type { RoutingState } from '../domain/routing-state.js';
 import { breakerAdmits, type BreakerGate } from '../domain/upstream.js';
@@ -15,13 +16,15 @@ export interface AdminDeps {
   draining: () => boolean;
 }
 
-/** Exact paths the gateway answers itself (a service may still route `/health/…` subpaths). */
-export const ADMIN_PATHS = new Set(['/health', '/ready', '/status', '/metrics']);
+/**
+ * Exact paths the gateway answers itself on the public listener (a service may still route `/health/…` subpaths).
+ * /status and /metrics (instances, addresses, traffic) are only on the admin listener, bound to 127.0.0.1.
+ */
+export const PUBLIC_PATHS = new Set(['/health', '/ready']);
 
-export function isAdminPath(url: string): boolean {
-  if (url.startsWith('/_gateway/')) return true;
+export function isPublicGatewayPath(url: string): boolean {
   const q = url.indexOf('?');
-  return ADMIN_PATHS.has(q < 0 ? url : url.slice(0, q));
+  return PUBLIC_PATHS.has(q < 0 ? url : url.slice(0, q));
 }
 
 function breakerName(b: BreakerGate | null): string {

@@ -29,7 +29,8 @@ export interface ProxyDeps {
   limiter: RateLimiter | null;
   cors: CorsPolicy;
   trustedProxies: ReadonlySet<string>;
-  maxBodyBytes: number;
+  /** Body limit of a request, by its path (upload routes get more). */
+  maxBodyBytes: (url: string) => number;
   /** Set while draining: responses carry `Connection: close`. */
   draining: () => boolean;
 }
@@ -158,6 +159,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private readonly t0 = performance.now();
   private requestId = '';
   private ip = '';
+  private maxBody = 0;
   private origin: string | undefined;
   private body: Buffer | null = null;
   private upHeaders: string[] = [];
@@ -224,8 +226,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
 
     const cl = req.headers['content-length'];
-    if (cl !== undefined && Number(cl) > d.maxBodyBytes) {
-      this.reject(413, 'body_too_large', `request body exceeds ${d.maxBodyBytes} bytes`, 'too_large');
+    this.maxBody = d.maxBodyBytes(req.url ?? '/');
+    if (cl !== undefined && Number(cl) > this.maxBody) {
+      this.reject(413, 'body_too_large', `request body exceeds ${this.maxBody} bytes`, 'too_large');
       return;
     }
 
@@ -262,10 +265,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > this.d.maxBodyBytes) {
+      if (size > this.maxBody) {
         req.removeAllListeners('data');
         req.resume();
-        this.reject(413, 'body_too_large', `request body exceeds ${this.d.maxBodyBytes} bytes`, 'too_large');
+        this.reject(413, 'body_too_large', `request body exceeds ${this.maxBody} bytes`, 'too_large');
         return;
       }
       chunks.push(c);

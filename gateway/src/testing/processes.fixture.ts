@@ -44,14 +44,26 @@ function spawnProc(name: string, script: string, port: number, env: Record<strin
 
 export async function startEcho(name: string, port: number, meshEnv: Record<string, string>, opts: { service: string; routes: string; logDir: string }): Promise<Proc> {
   const p = spawnProc(name, 'gateway/src/testing/echo-backend.ts', port, { ...meshEnv, SERVICE_NAME: opts.service, ECHO_ROUTES: opts.routes, LOG_LEVEL: 'warn' }, opts.logDir);
-  await waitFor(async () => (await fetch(`${p.url}/health/`)).ok, { timeoutMs: 30_000, description: `${name} listening` });
+  await waitFor(async () => (await fetch(`${p.url}/health/`)).ok, { timeoutMs: 30_000, description: `${name} listening` }).catch(async (e: unknown) => {
+    await p.kill('SIGKILL'); // not left holding its port for the next run
+    throw e;
+  });
   return p;
 }
 
-export async function startGatewayProc(name: string, port: number, meshEnv: Record<string, string>, env: Record<string, string>, logDir: string): Promise<Proc> {
-  const p = spawnProc(name, 'gateway/src/main.ts', port, { ...meshEnv, SERVICE_NAME: 'gateway', ...env }, logDir);
-  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 40_000, description: `${name} ready` });
-  return p;
+export interface GatewayProc extends Proc {
+  /** The operator listener (/status, /metrics): port − 20, on 127.0.0.1. */
+  adminUrl: string;
+}
+
+export async function startGatewayProc(name: string, port: number, meshEnv: Record<string, string>, env: Record<string, string>, logDir: string): Promise<GatewayProc> {
+  const adminPort = port - 20;
+  const p = spawnProc(name, 'gateway/src/main.ts', port, { ...meshEnv, SERVICE_NAME: 'gateway', GATEWAY_ADMIN_PORT: String(adminPort), ...env }, logDir);
+  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 90_000, description: `${name} ready` }).catch(async (e: unknown) => {
+    await p.kill('SIGKILL'); // not left holding its ports for the next run
+    throw e;
+  });
+  return { ...p, adminUrl: `http://127.0.0.1:${adminPort}` };
 }
 
 export interface LoadResult {
@@ -113,6 +125,7 @@ export async function passingIds(consulHttp: string, service: string): Promise<s
   return body.map((e) => e.Service.ID).sort();
 }
 
-export async function gatewayStatus(url: string): Promise<{ retries: number; requests: number; consul_view_age_s: number; routes: Array<{ prefix: string; service: string; instances: Array<{ id: string; ejected: boolean }> }>; rate_limits: string }> {
-  return (await (await fetch(`${url}/status?format=json`)).json()) as never;
+/** `adminUrl`: the gateway's operator listener (its public port has no /status). */
+export async function gatewayStatus(adminUrl: string): Promise<{ retries: number; requests: number; consul_view_age_s: number; routes: Array<{ prefix: string; service: string; instances: Array<{ id: string; ejected: boolean }> }>; rate_limits: string }> {
+  return (await (await fetch(`${adminUrl}/status?format=json`)).json()) as never;
 }

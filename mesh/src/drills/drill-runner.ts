@@ -37,6 +37,8 @@ export interface DrillOptions {
   scale: number;
   ratePerSec: number;
   gatewayUrl: string;
+  /** The gateway's operator listener (/metrics: retries); unset = retries not counted. */
+  gatewayAdminUrl?: string;
   resultsDir?: string;
   say?: (line: string) => void;
 }
@@ -76,9 +78,10 @@ function clientIp(seq: number): string {
   return `198.51.100.${(seq % 250) + 1}`;
 }
 
-async function gatewayRetries(gatewayUrl: string): Promise<number | null> {
+async function gatewayRetries(gatewayAdminUrl: string | undefined): Promise<number | null> {
+  if (!gatewayAdminUrl) return null;
   try {
-    const text = await (await fetch(`${gatewayUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const text = await (await fetch(`${gatewayAdminUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
     if (!text.includes('gateway_retries_total')) return null;
     let sum = 0;
     for (const line of text.split('\n')) {
@@ -113,7 +116,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   });
   if (ev.status !== 201) throw new Error(`setup: create event → ${ev.status} ${JSON.stringify(ev.body)}`);
   const eventId = ev.body.id;
-  const retriesBefore = await gatewayRetries(base);
+  const retriesBefore = await gatewayRetries(opts.gatewayAdminUrl);
 
   const ops: Operation[] = [
     { op: 'read-list', weight: 5, run: async (seq) => {
@@ -197,7 +200,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   }
   await sleep(1000); // a duplicate delivery, if any, shows up right behind the first
   mails = await mailCount();
-  const retriesAfter = await gatewayRetries(base);
+  const retriesAfter = await gatewayRetries(opts.gatewayAdminUrl);
 
   const failedOutcomes = outcomes.filter((o) => !o.ok);
   const byStatus: Record<string, number> = {};

@@ -17,10 +17,12 @@ if (!(await mesh.supervisor.reachable())) {
 // many client addresses (X-Forwarded-For) as real users' would, instead of hitting one IP's rate limits.
 let extraGateway: string | null = null;
 let gatewayUrl = process.env['DRILL_GATEWAY_URL'];
+let gatewayAdminUrl = process.env['DRILL_GATEWAY_ADMIN_URL'];
 if (!gatewayUrl) {
   extraGateway = await mesh.startInstance('gateway', { env: { GATEWAY_TRUSTED_PROXIES: '127.0.0.1' } });
   await mesh.waitPassing('gateway', [extraGateway], 60_000);
   gatewayUrl = `http://127.0.0.1:${mesh.ports.gateway(Number(extraGateway.split('-')[1]))}`;
+  gatewayAdminUrl = `http://127.0.0.1:${mesh.ports.gatewayAdmin(Number(extraGateway.split('-')[1]))}`;
   process.stdout.write(`[drill] load enters through ${extraGateway} (${gatewayUrl}), which trusts X-Forwarded-For from 127.0.0.1\n`);
 }
 const scale = Number(process.env['DRILL_SCALE'] ?? 1);
@@ -28,7 +30,7 @@ const rate = Number(process.env['DRILL_RATE'] ?? 40);
 const results: DrillResult[] = [];
 for (const n of wanted) {
   await mesh.waitHealthy({ timeoutMs: 120_000 });
-  results.push(await runDrill(mesh, specs[n]!, { scale, ratePerSec: rate, gatewayUrl }));
+  results.push(await runDrill(mesh, specs[n]!, { scale, ratePerSec: rate, gatewayUrl, ...(gatewayAdminUrl ? { gatewayAdminUrl } : {}) }));
   process.stdout.write('\n' + formatTable(results.slice(-1)) + '\n\n');
 }
 if (extraGateway) await mesh.remove(extraGateway);

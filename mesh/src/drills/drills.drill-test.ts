@@ -11,6 +11,7 @@ const ORDER = ['api', 'rolling', 'worker', 'beat', 'redis', 'postgres', 'consul'
 let mesh: Mesh;
 let gateway: string;
 let gatewayUrl: string;
+let gatewayAdminUrl: string;
 const results: DrillResult[] = [];
 
 before(async () => {
@@ -20,6 +21,7 @@ before(async () => {
   gateway = await mesh.startInstance('gateway', { env: { GATEWAY_TRUSTED_PROXIES: '127.0.0.1' } });
   await mesh.waitPassing('gateway', [gateway], 60_000);
   gatewayUrl = `http://127.0.0.1:${mesh.ports.gateway(Number(gateway.split('-')[1]))}`;
+  gatewayAdminUrl = `http://127.0.0.1:${mesh.ports.gatewayAdmin(Number(gateway.split('-')[1]))}`;
 });
 
 after(async () => {
@@ -36,7 +38,7 @@ describe('failover drills (short)', () => {
     test(`when ${spec.proves} then nothing acknowledged is lost`, async () => {
       await mesh.waitHealthy({ timeoutMs: 120_000 });
       const r = await runDrill(mesh, spec, {
-        scale: 0.3, ratePerSec: 30, gatewayUrl, resultsDir: 'test-results',
+        scale: 0.3, ratePerSec: 30, gatewayUrl, gatewayAdminUrl, resultsDir: 'test-results',
         say: (l) => process.stdout.write(`# [drill-${name}] ${l}\n`),
       });
       results.push(r);

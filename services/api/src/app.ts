@@ -51,7 +51,12 @@ export function createApp(deps: ApiDeps, extras: AppExtras): express.Express {
   app.use('/api', createDocsRouter());
   app.use('/media', createMediaRouter(deps.config.MEDIA_DIR));
 
-  // After the body parser (the request hash covers the parsed JSON body), before every writing router.
+  // Login and refresh answer with tokens: never replayed, never stored (the idempotency table would hold live
+  // credentials, handed to whoever repeats the key from the same address). Mounted before the middleware.
+  const users = usersDepsFrom(deps);
+  app.use('/api/token', createTokenRouter(users));
+
+  // After the body parser (the request hash covers the parsed JSON body), before every other writing router.
   app.use(
     idempotencyMiddleware({
       sequelize: deps.db.sequelize,
@@ -60,9 +65,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras): express.Express {
     }),
   );
 
-  const users = usersDepsFrom(deps);
   app.use('/api/users', createUsersRouter(deps, users));
-  app.use('/api/token', createTokenRouter(users));
   app.use('/api/events', createEventsRouter(deps));
   app.use('/api/reports', createReportsRouter(deps));
 

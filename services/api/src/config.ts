@@ -48,8 +48,14 @@ const schema = z
     OUTBOX_REPLICA_ACK_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
     /** With no Redis replica connected for this long, the relay accepts master-only acks (logged, degraded). */
     OUTBOX_SINGLE_NODE_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
-    /** scrypt cost parameter N (power of two); lowered only by tests that hash many passwords. */
-    PASSWORD_SCRYPT_N: z.coerce.number().int().min(1024).default(32768),
+    /** scrypt cost parameter N (power of two; OWASP: 2^17); lowered only by tests that hash many passwords. */
+    PASSWORD_SCRYPT_N: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(2 ** 20)
+      .refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two')
+      .default(131072),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.DB_PASSWORD) {

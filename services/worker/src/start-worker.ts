@@ -84,8 +84,9 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     };
     const queues = new Map();
     const jobStore = new JobStore(statusRedis, QUEUE_PREFIX, queues, statusTelemetry);
+    const adminUsers = new UserRepository(db);
     const app = buildStatusApp({
-      jwtSecret: config.JWT_SECRET, queuePrefix: QUEUE_PREFIX, queueNames, telemetry: statusTelemetry, jobs: jobStore,
+      jwtSecret: config.JWT_SECRET, admins: { adminState: (id) => adminUsers.adminState(id, { deadline: Date.now() + 3000 }) }, queuePrefix: QUEUE_PREFIX, queueNames, telemetry: statusTelemetry, jobs: jobStore,
       mesh: new MeshStateRepository(statusRedis, db, config.REDIS_SENTINEL_MASTER), metrics, health, ready: () => accepting, log,
     });
     const started = await startStatusServer(app, config.HOST, config.PORT);

@@ -12,6 +12,17 @@ export class UserRepository {
     return rows[0];
   }
 
+  /** Is this user (still) an active staff member, and since when do their tokens count (status page admin check). */
+  async adminState(userId: number, opts: DeadlineOptions = {}): Promise<{ is_active: boolean; is_staff: boolean; password_changed_s: number } | null> {
+    const rows = await this.db.select<{ is_active: boolean; is_staff: boolean; s: string }>(
+      opts,
+      `SELECT is_active, is_staff, floor(extract(epoch FROM password_changed_at))::bigint AS s FROM users WHERE id = $1`,
+      [userId],
+    );
+    const r = rows[0];
+    return r ? { is_active: r.is_active, is_staff: r.is_staff, password_changed_s: Number(r.s) } : null;
+  }
+
   /** Verified = confirmed and checked in; hours = length of those events. */
   async record(tx: Tx, userId: number): Promise<UserRecord & { current_month_events: number }> {
     const [r] = await tx.select<{ verified: string; hours: string | null; organized: string; month_events: string }>(

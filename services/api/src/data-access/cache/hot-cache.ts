@@ -1,35 +1,34 @@
-// Hot-read cache: node-cache per instance, invalidated in every API instance through Redis pub/sub.
-// Staleness bound: an entry lives at most its TTL (default 5 s), so a lost invalidation (Redis down,
+// Hot-read cache: a bounded LRU per instance (DEFAULT_MAX_KEYS), invalidated in every API instance through Redis
+// pub/sub. Staleness bound: an entry lives at most its TTL (default 5 s), so a lost invalidation (Redis down,
 // subscriber reconnecting) can serve data at most that old.
 import { randomUUID } from 'node:crypto';
-import NodeCache from 'node-cache';
+import { BoundedTtlCache } from './bounded-ttl-cache.js';
 import type { RedisClient as Redis } from '@mutiroes/registry';
 import type { Logger } from '@mutiroes/platform';
 import type { ApiCache } from '../../deps.js';
 
 export const INVALIDATE_CHANNEL = 'mutiroes:cache-invalidate';
 export const DEFAULT_TTL_S = 5;
+/** Keys per instance: list pages keyed by their filters would otherwise grow without bound under crafted queries. */
+export const DEFAULT_MAX_KEYS = 10_000;
 
 export interface HotCache extends ApiCache {
   /** Starts listening for invalidations from other instances. */
   start(): Promise<void>;
   close(): Promise<void>;
-  stats(): { keys: number; hits: number; misses: number };
+  stats(): { keys: number; hits: number; misses: number; evictions: number };
 }
 
-export function createHotCache(opts: { redis?: Redis; log: Logger; ttlS?: number }): HotCache {
+export function createHotCache(opts: { redis?: Redis; log: Logger; ttlS?: number; maxKeys?: number }): HotCache {
   const ttl = opts.ttlS ?? DEFAULT_TTL_S;
-  const cache = new NodeCache({ stdTTL: ttl, checkperiod: Math.max(1, ttl), useClones: false });
+  const cache = new BoundedTtlCache(opts.maxKeys ?? DEFAULT_MAX_KEYS);
   const origin = randomUUID();
   const inflight = new Map<string, Promise<unknown>>();
   let sub: Redis | undefined;
 
   const dropLocal = (keys: string[]) => {
-    const all = cache.keys();
     for (const key of keys) {
-      cache.del(key);
-      const prefix = `${key}:`;
-      for (const k of all) if (k.startsWith(prefix)) cache.del(k);
+      cache.deleteTree(key);
       inflight.delete(key);
     }
   };
@@ -43,7 +42,7 @@ export function createHotCache(opts: { redis?: Redis; log: Logger; ttlS?: number
       const p = load().then(
         (v) => {
           if (inflight.get(key) === p) {
-            cache.set(key, v, Math.min(ttlSeconds ?? ttl, ttl));
+            cache.set(key, v, Math.min(ttlSeconds ?? ttl, ttl) * 1000);
             inflight.delete(key);
           }
           return v;
@@ -90,21 +89,20 @@ export function createHotCache(opts: { redis?: Redis; log: Logger; ttlS?: number
       // Subscribing on every 'ready' (idempotent in Redis) also covers a first SUBSCRIBE that failed
       // while Redis was away at boot, which ioredis would not re-send on its own.
       sub.on('ready', () => {
-        cache.flushAll();
+        cache.clear();
         sub?.subscribe(INVALIDATE_CHANNEL).catch(() => undefined);
       });
       await sub.subscribe(INVALIDATE_CHANNEL);
     },
     async close() {
-      cache.close();
+      cache.clear();
       if (sub) {
         sub.disconnect();
         sub = undefined;
       }
     },
     stats() {
-      const s = cache.getStats();
-      return { keys: s.keys, hits: s.hits, misses: s.misses };
+      return { keys: cache.size, hits: cache.hits, misses: cache.misses, evictions: cache.evictions };
     },
   };
 }

@@ -24,6 +24,8 @@ export interface ParticipantRecord {
   waitlist_position: number | null;
   registered_at: Date;
   updated_at: Date;
+  /** The user's profile setting (a profile never opened is public). */
+  is_public_profile: boolean;
 }
 
 export interface ParticipantDetails {
@@ -38,8 +40,9 @@ SELECT p.id, p.event_id, p.user_id, u.username, u.first_name, u.last_name, p.sta
        p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.age_verified,
        CASE WHEN p.waitlist_seq IS NULL THEN NULL ELSE (SELECT count(*) FROM event_participants w
          WHERE w.event_id = p.event_id AND w.waitlist_seq <= p.waitlist_seq)::int END AS waitlist_position,
-       p.registered_at, p.updated_at
-FROM event_participants p JOIN users u ON u.id = p.user_id`;
+       p.registered_at, p.updated_at,
+       COALESCE(up.is_public_profile, true) AS is_public_profile
+FROM event_participants p JOIN users u ON u.id = p.user_id LEFT JOIN user_profiles up ON up.user_id = p.user_id`;
 
 export interface EventCounts {
   total_participants: number;

@@ -103,6 +103,13 @@ export class UserRepository {
     });
   }
 
+  /** A stronger hash of the same password (login rehash): tokens stay valid, so password_changed_at is kept. */
+  async replaceHash(db: Sequelize, id: number, oldHash: string, newHash: string): Promise<void> {
+    await db.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', {
+      bind: [id, oldHash, newHash],
+    });
+  }
+
   /** What decides whether an access token still counts: active flag and last password change (epoch s). */
   async authState(
     db: Sequelize,

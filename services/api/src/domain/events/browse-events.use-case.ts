@@ -10,6 +10,7 @@ import type {
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import { CATEGORIES_CACHE, LIST_CACHE, type Actor, type EventsContext } from './events-context.js';
 import { availableSpots } from './event-rules.js';
+import { maskPrivateName } from './participant-privacy.js';
 import {
   commentThreads,
   eventListItem,
@@ -164,7 +165,9 @@ export class BrowseEvents {
       resources: resources.map(resourceView),
       photos: photos.map((p) => photoView(p, mediaUrl)),
       comments: commentThreads(comments),
-      participants: participants.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id)),
+      participants: participants.map((p) =>
+        participantView(maskPrivateName(p, actor?.id, e.organizer_id), isOrganizer || p.user_id === actor?.id),
+      ),
       updated_at: spIso(e.updated_at),
     };
   }

@@ -57,3 +57,12 @@ export function ageAt(birthDate: string, at: Date): number {
   if (beforeBirthday) age -= 1;
   return age;
 }
+
+/** Check-in opens this long before the start (volunteers arrive early) and closes at the end. */
+export const CHECK_IN_OPENS_BEFORE_MS = 60 * 60 * 1000;
+
+/** True inside the event's check-in window: [start − 1 h, end]. */
+export function isCheckInOpen(e: { start_date: Date; end_date: Date }, now = new Date()): boolean {
+  const t = now.getTime();
+  return t >= e.start_date.getTime() - CHECK_IN_OPENS_BEFORE_MS && t <= e.end_date.getTime();
+}

@@ -67,6 +67,7 @@ describe('event views', () => {
       waitlist_position: null,
       registered_at: at,
       updated_at: at,
+      is_public_profile: true,
     };
     const hidden = participantView(p, false);
     assert.ok(

@@ -8,7 +8,7 @@ import type {
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { NOTIFY_JOB } from './manage-event.use-case.js';
-import { ageAt, availableSpots, isRegistrationOpen } from './event-rules.js';
+import { ageAt, availableSpots, isCheckInOpen, isRegistrationOpen } from './event-rules.js';
 import { WAITLISTED_NOTICE, promoteFromWaitlist } from './waitlist.js';
 
 export const BADGES_JOB = 'check_and_award_badges';
@@ -65,6 +65,10 @@ export class JoinEvent {
       const event = await this.lockVisible(c, actor, eventId);
       if (event.status === 'cancelled' || event.status === 'draft')
         throw ValidationError.detail('Este evento não aceita check-in.');
+      if (!isCheckInOpen(event))
+        throw ValidationError.detail(
+          'O check-in só é possível a partir de 1 hora antes do início e até o término do evento.',
+        );
       const p = await this.ctx.participants.findByUser(c, eventId, actor.id);
       if (!p || p.status !== 'confirmed')
         throw ValidationError.detail('Apenas participantes confirmados podem fazer check-in.');

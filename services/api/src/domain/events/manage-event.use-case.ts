@@ -110,7 +110,8 @@ export class ManageEvent {
     if (!row) throw new NotFoundError('Evento não encontrado.');
     if (row.organizer_id !== actor.id) {
       // A draft or private event of someone else is not revealed: 404, as for anyone who cannot read it.
-      if (row.status === 'draft') throw new NotFoundError('Evento não encontrado.');
+      if (row.status === 'draft' || !(await this.ctx.events.findVisible(c, id, actor.id)))
+        throw new NotFoundError('Evento não encontrado.');
       throw new PermissionDeniedError('Apenas o organizador pode alterar este evento.');
     }
     return row;

@@ -8,6 +8,7 @@ import { NotFoundError, PermissionDeniedError, ValidationError } from '../shared
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { availableSpots } from './event-rules.js';
 import { participantView } from './event-views.js';
+import { maskPrivateName } from './participant-privacy.js';
 import { NOTIFY_JOB } from './manage-event.use-case.js';
 import { promoteFromWaitlist } from './waitlist.js';
 import { participantsCsv } from './participant-export.js';
@@ -31,7 +32,9 @@ export class ManageParticipants {
       eventId,
       isOrganizer ? undefined : ['confirmed'],
     );
-    return rows.map((p) => participantView(p, isOrganizer || p.user_id === actor?.id));
+    return rows.map((p) =>
+      participantView(maskPrivateName(p, actor?.id, event.organizer_id), isOrganizer || p.user_id === actor?.id),
+    );
   }
 
   async get(actor: Actor, eventId: number, id: number) {
@@ -77,6 +80,9 @@ export class ManageParticipants {
       const event = await this.ctx.events.lockById(c, eventId);
       const p = event ? await this.ctx.participants.findById(c, eventId, id) : null;
       if (!event || !p) throw new NotFoundError('Participante não encontrado.');
+      // A private event (or a draft) the actor cannot see is not revealed by a 403.
+      if (event.organizer_id !== actor.id && !(await this.ctx.events.findVisible(c, eventId, actor.id)))
+        throw new NotFoundError('Participante não encontrado.');
       const isOrganizer = await this.ctx.organizes(c, event, actor);
       if (!isOrganizer && p.user_id !== actor.id)
         throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');

@@ -40,6 +40,7 @@ describe('participant CSV export', () => {
         waitlist_position: null,
         registered_at: new Date('2026-12-01T12:00:00Z'),
         updated_at: new Date('2026-12-01T12:00:00Z'),
+        is_public_profile: true,
       },
     ]);
     assert.ok(csv.startsWith('\uFEFFid,usuario,'));

@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import {
   AuthenticationFailedError,
+  RateLimitedError,
   TokenInvalidError,
   ValidationError,
   type FieldErrors,
 } from '../shared/app-errors.js';
 import { hashToken } from '../../data-access/users/refresh-token.repository.js';
 import { checkPassword } from './password-policy.js';
+import { FREE_FAILURES, RESET_AFTER_S, backoffDelayS, lockedMessage, loginKey } from './login-backoff.js';
 import type { UserRecord } from './user.types.js';
 import { repos, type UsersDeps } from './users-deps.js';
 
@@ -35,16 +37,46 @@ async function issuePair(
   return { pair: { access: d.tokens.signAccess(user), refresh: token }, jti };
 }
 
-/** `login` is an e-mail or a username. Unknown user, inactive user and wrong password look the same. */
+let lastPurge = 0;
+/** Counters idle for a day are dropped, at most every 10 min per instance, in the background. */
+function purgeLoginFailuresLazily(d: UsersDeps): void {
+  if (Date.now() - lastPurge < 600_000) return;
+  lastPurge = Date.now();
+  repos.loginFailures
+    .purge(d.db.sequelize, RESET_AFTER_S)
+    .catch((e: unknown) => d.logger.warn('login failure purge failed', { error: String(e) }));
+}
+
+/**
+ * `login` is an e-mail or a username. Unknown user, inactive user and wrong password look the same, and so does a
+ * locked account name (429 for existing and unknown names alike): after FREE_FAILURES failures the name waits,
+ * doubling each time (login-backoff.ts), and no password is even hashed while it waits.
+ */
 export async function login(d: UsersDeps, loginName: string, password: string): Promise<TokenPair> {
+  const db = d.db.sequelize;
+  const key = loginKey(loginName);
+  const waitS = await repos.loginFailures.lockedForS(db, key);
+  if (waitS > 0) throw new RateLimitedError(waitS, lockedMessage(waitS));
   // Primary: a user who registered a moment ago (maybe through another instance) must be able to log in.
-  const user = await repos.users.findByLogin(d.db.sequelize, loginName);
-  if (!user) {
-    await d.hasher.burn(password);
+  const user = await repos.users.findByLogin(db, loginName);
+  let ok = false;
+  if (user) ok = await d.hasher.verify(password, user.password_hash);
+  else await d.hasher.burn(password);
+  purgeLoginFailuresLazily(d);
+  if (!user || !ok || !user.is_active) {
+    const failures = await repos.loginFailures.recordFailure(db, key, RESET_AFTER_S, backoffDelayS);
+    if (failures > FREE_FAILURES) d.logger.warn('login backoff engaged', { failures, wait_s: backoffDelayS(failures) });
     throw new AuthenticationFailedError();
   }
-  const ok = await d.hasher.verify(password, user.password_hash);
-  if (!ok || !user.is_active) throw new AuthenticationFailedError();
+  await repos.loginFailures.clear(db, key);
+  if (d.hasher.needsRehash(user.password_hash)) {
+    // Transparent upgrade to the current cost; a failure here must not cost the user the login.
+    await d.hasher
+      .hash(password)
+      .then((h) => repos.users.replaceHash(db, user.id, user.password_hash, h))
+      .then(() => d.logger.info('password hash upgraded', { user_id: user.id }))
+      .catch((e: unknown) => d.logger.warn('password rehash failed', { user_id: user.id, error: String(e) }));
+  }
   const { pair } = await issuePair(d, user, randomUUID());
   await repos.users.touchLastLogin(d.db.sequelize, user.id);
   await repos.refreshTokens.deleteExpired(d.db.sequelize, user.id).catch(() => undefined);

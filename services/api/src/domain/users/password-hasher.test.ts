@@ -22,9 +22,19 @@ describe('PasswordHasher', () => {
     assert.equal(await hasher.verify('a', 'scrypt$1024$8$1$c2FsdA==$c2hvcnQ='), false);
   });
 
-  test('when the default cost is used then N is 2^15', async () => {
-    const h = await new PasswordHasher().hash('x-Secret-1');
-    assert.ok(h.startsWith('scrypt$32768$8$1$'));
+  test('when the default cost is used then it is OWASP\'s N=2^17, r=8, p=1 and it verifies', async () => {
+    const strong = new PasswordHasher();
+    const h = await strong.hash('x-Secret-1');
+    assert.ok(h.startsWith('scrypt$131072$8$1$'));
+    assert.equal(await strong.verify('x-Secret-1', h), true);
+  });
+
+  test('when a stored hash has other parameters then it needs a rehash, and one with the current ones does not', async () => {
+    const strong = new PasswordHasher();
+    assert.equal(strong.needsRehash(await hasher.hash('x-Secret-1')), true);
+    assert.equal(strong.needsRehash('scrypt$32768$8$1$c2FsdA==$aGFzaA=='), true);
+    assert.equal(strong.needsRehash('scrypt$131072$8$1$c2FsdA==$aGFzaA=='), false);
+    assert.equal(strong.needsRehash('md5$abc'), true);
   });
 
   test('when N is not a power of two then construction fails', () => {

@@ -1,13 +1,28 @@
 // Password hashing with scrypt (node:crypto, no extra dependency), self-describing format, constant-time check.
+// Cost: OWASP Password Storage Cheat Sheet (2025): N=2^17, r=8, p=1 — 128 MiB per derivation, so at most
+// MAX_CONCURRENT run at once per process (memory bound); older hashes are upgraded on the next login (needsRehash).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCb(pw.normalize('NFKC'), salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+const MAX_CONCURRENT = 2;
+let running = 0;
+const queue: Array<() => void> = [];
+
+async function scrypt(pw: string, salt: Buffer, len: number, opts: ScryptOptions): Promise<Buffer> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((r) => queue.push(r));
+  running++;
+  try {
+    return await new Promise<Buffer>((resolve, reject) =>
+      scryptCb(pw.normalize('NFKC'), salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))),
+    );
+  } finally {
+    running--;
+    queue.shift()?.();
+  }
+}
 
 const KEY_LEN = 64;
-const DEFAULT_N = 2 ** 15;
+export const DEFAULT_SCRYPT_N = 2 ** 17;
+const DEFAULT_N = DEFAULT_SCRYPT_N;
 const R = 8;
 const P = 1;
 
@@ -35,6 +50,12 @@ export class PasswordHasher {
     if (expected.length !== KEY_LEN) return false;
     const key = await scrypt(password, salt, KEY_LEN, { N: n, r, p, maxmem: 256 * n * r });
     return timingSafeEqual(key, expected);
+  }
+
+  /** True when `stored` was made with other parameters than this hasher's (a login then stores a new hash). */
+  needsRehash(stored: string): boolean {
+    const parts = stored.split('$');
+    return parts[0] !== 'scrypt' || Number(parts[1]) !== this.n || Number(parts[2]) !== R || Number(parts[3]) !== P;
   }
 
   /** A hash of nothing in particular, verified against when the user does not exist (same timing). */

@@ -7,6 +7,7 @@ import { ProfileRepository } from '../../data-access/users/profile.repository.js
 import { BadgeRepository } from '../../data-access/users/badge.repository.js';
 import { UserActivityRepository } from '../../data-access/users/user-activity.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
+import { LoginFailureRepository } from '../../data-access/users/login-failure.repository.js';
 import type { JwtTokens } from './jwt-tokens.service.js';
 
 export interface UsersDeps {
@@ -24,4 +25,5 @@ export const repos = {
   profiles: new ProfileRepository(),
   badges: new BadgeRepository(),
   activity: new UserActivityRepository(),
+  loginFailures: new LoginFailureRepository(),
 };

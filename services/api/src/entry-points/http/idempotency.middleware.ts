@@ -14,6 +14,8 @@ import { detailBody } from './error-body.js';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const MAX_KEY_LENGTH = 200;
 const KEY_RE = /^[\x20-\x7e]+$/;
+/** /api/token, /api/token/refresh, in any case and with repeated slashes: their answers are credentials. */
+const TOKEN_PATH_RE = /^\/+api\/+token(\/|$)/i;
 /** Response headers replayed with the stored body. */
 const KEPT_HEADERS = ['content-type', 'location'];
 
@@ -163,6 +165,8 @@ export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
 
   return (req, res, next) => {
     if (req.method !== 'POST' && req.method !== 'PATCH') return next();
+    // Token endpoints are never covered, however the path is spelled (see app.ts: they are mounted before this).
+    if (TOKEN_PATH_RE.test(req.path)) return next();
     const key = req.get(IDEMPOTENCY_HEADER);
     if (key === undefined) return next();
     if (!key.length || !KEY_RE.test(key)) {

@@ -8,12 +8,15 @@ import type { JobStore } from '../../data-access/job-store.js';
 import { JOB_STATES } from '../../data-access/job-store.js';
 import type { QueueTelemetryRepository } from '../../data-access/queue-telemetry.repository.js';
 import type { MeshStateRepository } from '../../data-access/mesh-state.repository.js';
-import { requireAdmin, viewerOf } from './admin-auth.js';
-import { STATUS_PAGE_HTML } from './status-page.js';
+import { requireActiveAdmin, viewerOf, type AdminDirectory } from './admin-auth.js';
+import { STATUS_PAGE_CSP, STATUS_PAGE_HTML } from './status-page.js';
+import { redactEmailsDeep } from '../../domain/redact-emails.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 
 export interface StatusServerDeps {
   jwtSecret: string;
+  /** The users table: every /queues/api read and action needs a user who is an active admin right now. */
+  admins: AdminDirectory;
   queuePrefix: string;
   queueNames: string[];
   telemetry: QueueTelemetryRepository;
@@ -53,14 +56,24 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
     res.send(await d.metrics.registry.metrics());
   });
 
+  // The page itself holds no data (it asks the API below with the admin's token), so it may be served to anyone.
   app.get(['/queues', '/queues/'], (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
+    res.setHeader('content-security-policy', STATUS_PAGE_CSP);
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('referrer-policy', 'no-referrer');
     res.send(STATUS_PAGE_HTML);
   });
 
   const api = express.Router();
-  api.get('/me', (req, res) => void res.json(viewerOf(req, d.jwtSecret)));
+  api.use((_req, res, next) => {
+    res.setHeader('cache-control', 'no-store');
+    next();
+  });
+  api.get('/me', (req, res, next) => void viewerOf(req, d.jwtSecret, d.admins).then((v) => res.json(v), next));
+  // Everything else (job data with addresses, hosts, pids, the Redis address; retry and remove) is for admins only.
+  api.use(requireActiveAdmin(d.jwtSecret, d.admins));
   api.get('/overview', async (_req, res) => {
     const [workers, queues] = await Promise.all([d.telemetry.workers(), d.telemetry.counts(d.queuePrefix, d.queueNames)]);
     res.json({ generated_at: new Date().toISOString(), workers, queues });
@@ -76,26 +89,26 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
     const q = listQuery.safeParse(req.query);
     if (!q.success) return void res.status(400).json(fieldErrors(q.error));
     const r = await d.jobs.list(name, q.data.state, q.data.page, q.data.page_size);
-    res.json({ queue: name, state: q.data.state, page: q.data.page, page_size: q.data.page_size, total: r.total, jobs: r.jobs });
+    res.json({ queue: name, state: q.data.state, page: q.data.page, page_size: q.data.page_size, total: r.total, jobs: redactEmailsDeep(r.jobs) });
   });
   api.get('/queues/:name/jobs/:id', async (req, res) => {
     const name = String(req.params['name']);
     if (!d.jobs.has(name)) return void res.status(404).json({ detail: `unknown queue ${name}` });
     const job = await d.jobs.get(name, String(req.params['id']));
     if (!job) return void res.status(404).json({ detail: 'job not found' });
-    res.json(job);
+    res.json(redactEmailsDeep(job));
   });
-  api.post('/queues/:name/jobs/:id/retry', requireAdmin(d.jwtSecret), async (req, res) => {
+  api.post('/queues/:name/jobs/:id/retry', async (req, res) => {
     const r = await d.jobs.retry(String(req.params['name']), String(req.params['id']));
     if (r === 'not_found') return void res.status(404).json({ detail: 'job not found' });
     if (r === 'not_failed') return void res.status(409).json({ detail: 'only failed or dead jobs can be retried' });
-    d.log.info('job retried by an admin', { queue: req.params['name'], job_id: req.params['id'], by: viewerOf(req, d.jwtSecret).user_id });
+    d.log.info('job retried by an admin', { queue: req.params['name'], job_id: req.params['id'], by: (res.locals['viewer'] as { user_id?: unknown }).user_id });
     res.json({ status: 'retried' });
   });
-  api.delete('/queues/:name/jobs/:id', requireAdmin(d.jwtSecret), async (req, res) => {
+  api.delete('/queues/:name/jobs/:id', async (req, res) => {
     const r = await d.jobs.remove(String(req.params['name']), String(req.params['id']));
     if (r === 'not_found') return void res.status(404).json({ detail: 'job not found' });
-    d.log.info('job removed by an admin', { queue: req.params['name'], job_id: req.params['id'], by: viewerOf(req, d.jwtSecret).user_id });
+    d.log.info('job removed by an admin', { queue: req.params['name'], job_id: req.params['id'], by: (res.locals['viewer'] as { user_id?: unknown }).user_id });
     res.json({ status: 'removed' });
   });
   api.get('/beat', async (_req, res) => void res.json(await d.mesh.beat()));
@@ -108,7 +121,7 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
     d.log.error('status request failed', { error: err.message });
     if (res.headersSent) return;
     // Redis/Postgres unavailable during a failover: a clear 503, not a 500.
-    res.status(503).json({ detail: 'status temporarily unavailable', error: err.message });
+    res.status(503).json({ detail: 'status temporarily unavailable' });
   });
   return app;
 }

@@ -376,6 +376,11 @@ describe('join, leave, check-in', () => {
     const v = await api.user();
     assert.equal((await api.call('POST', `/api/events/${e.id}/check_in/`, { token: v.token })).status, 400);
     await api.call('POST', `/api/events/${e.id}/join/`, { token: v.token });
+    // Check-in opens 1 h before the start: the event (10 days out) is moved to start in 30 min.
+    await api.sql(
+      `UPDATE events SET start_date = now() + interval '30 minutes', end_date = now() + interval '4 hours' WHERE id = $1 RETURNING id`,
+      [e.id],
+    );
     const c = await api.call('POST', `/api/events/${e.id}/check_in/`, { token: v.token });
     assert.equal(c.status, 200);
     assert.equal((await api.call('POST', `/api/events/${e.id}/check_in/`, { token: v.token })).status, 400);

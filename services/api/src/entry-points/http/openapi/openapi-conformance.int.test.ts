@@ -148,6 +148,11 @@ describe('OpenAPI conformance of the real API', () => {
     await expect(200, 'PATCH', `${P}/`, { token: org.token, body: { status: 'pending' } });
     await expect(200, 'PUT', `${P}/`, { token: org.token, body: { status: 'confirmed' } });
     await expect(204, 'DELETE', `${P}/`, { token: org.token });
+    // Check-in opens 1 h before the start (issue #14): the event, 20 days out, is moved to start in 30 min.
+    await api.sql(
+      `UPDATE events SET start_date = now() + interval '30 minutes', end_date = now() + interval '4 hours', registration_deadline = NULL WHERE id = $1 RETURNING id`,
+      [id],
+    );
     await expect(200, 'POST', `${E}/check_in/`, { token: vol.token });
     await expect(200, 'POST', `${E}/leave/`, { token: vol2.token });
 

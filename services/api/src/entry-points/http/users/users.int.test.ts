@@ -62,7 +62,7 @@ describe('POST /api/users/register/', () => {
     const [u] = await h.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [
       r.body.id,
     ]);
-    assert.match(u!.password_hash, /^scrypt\$32768\$8\$1\$/);
+    assert.match(u!.password_hash, /^scrypt\$131072\$8\$1\$/);
     assert.ok(!u!.password_hash.includes(STRONG_PASSWORD));
   });
 
