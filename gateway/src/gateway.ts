@@ -284,6 +284,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       server.close();
       deps.catalog.close();
       state.close();
+      limiter?.close();
       metrics.registry.clear();
     },
   };
