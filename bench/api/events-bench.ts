@@ -6,6 +6,7 @@
 // BENCH_KEEP=1 keeps the seeded events afterwards (default: removed, so a dev mesh is not left with 1M test rows).
 // Sizes are measured in ascending order from an empty bench set: earlier bench rows are removed first.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +50,13 @@ async function primaryPort(): Promise<number> {
 function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(root, 'bench/api/bench-server.ts')],
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      path.join(root, 'bench/api/bench-server.ts'),
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -154,6 +161,8 @@ interface Row {
   size: number;
   endpoint: string;
   body_bytes: number;
+  /** CPU time of the API process per request (user + system): what the machine's load does not inflate much. */
+  api_cpu_us_per_req: number;
   p50_ms: number;
   p99_ms: number;
   req_per_s: number;
@@ -219,17 +228,32 @@ async function explain(
   return { text, sorted: sortedRows(json) };
 }
 
-async function load(url: string, endpoint: string, nextPath: () => string): Promise<Omit<Row, 'size'>> {
+/** utime + stime of a process, in µs. */
+function cpuUs(pid: number): number {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
+}
+
+async function load(
+  url: string,
+  pid: number,
+  endpoint: string,
+  nextPath: () => string,
+): Promise<Omit<Row, 'size'>> {
   const bodyBytes = await probePage(url, endpoint, nextPath());
+  const c0 = cpuUs(pid);
   const r = await autocannon({
     url,
     connections,
     duration: durationS,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: nextPath() }) }],
   });
+  const requests = Math.max(1, r.requests.total);
   return {
     endpoint,
     body_bytes: bodyBytes,
+    api_cpu_us_per_req: Math.round((cpuUs(pid) - c0) / requests),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
     req_per_s: Math.round(r.requests.average),
@@ -285,10 +309,10 @@ async function main(): Promise<void> {
         ['detail', () => `/api/events/${ids[rand(ids.length)]}/`],
         ['nearby', () => `/api/events/nearby/?${probe()}`],
       ] as const) {
-        const row = { size, ...(await load(url, endpoint, next)) };
+        const row = { size, ...(await load(url, child.pid!, endpoint, next)) };
         results.push(row);
         console.log(
-          `  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  ${String(row.body_bytes).padStart(6)} B  errors ${row.errors} non-2xx ${row.non2xx}`,
+          `  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  ${String(row.body_bytes).padStart(6)} B  API CPU ${row.api_cpu_us_per_req} µs/req  errors ${row.errors} non-2xx ${row.non2xx}`,
         );
       }
       const repo = new EventRepository();
@@ -331,11 +355,13 @@ async function main(): Promise<void> {
   console.log(
     `\n${cpus().length} cores, load average ${load1.join(' ')} (a shared machine: latency follows it)`,
   );
-  console.log('\n| events | endpoint | body B | p50 ms | p99 ms | req/s | errors | non-2xx |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '\n| events | endpoint | body B | p50 ms | p99 ms | req/s | API CPU µs/req | errors | non-2xx |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
-      `| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.body_bytes} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.errors} | ${r.non2xx} |`,
+      `| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.body_bytes} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.api_cpu_us_per_req} | ${r.errors} | ${r.non2xx} |`,
     );
   const targets = results
     .filter((r) => r.endpoint !== 'list')
