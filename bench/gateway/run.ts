@@ -529,8 +529,8 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     log(`[${kind}] starting 3 backends`);
     const procs = startBackends(kind);
-    for (const u of [gwUrl, gwlUrl]) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 90_000);
-    await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok);
+    for (const u of [gwUrl, gwlUrl]) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 300_000);
+    await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok, 300_000);
     if (kind === 'api') await ensureSampleData(`http://127.0.0.1:${PORTS.backends[0]}`);
     const bytes = await expectedPage(kind, `http://127.0.0.1:${PORTS.backends[0]}`);
     const proxies = [
