@@ -123,8 +123,16 @@ function metric(text: string, name: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
+/** The gateway's /metrics ('' when it cannot be read: the runtime columns are then empty, the run goes on). */
 async function scrape(url: string): Promise<string> {
-  return (await fetch(`${url}/metrics`)).text();
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await (await fetch(`${url}/metrics`, { headers: { connection: 'close' } })).text();
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return '';
 }
 
 function runtimeOf(before: string, after: string): Runtime {
@@ -436,7 +444,8 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
   for (let s = 0; s < seconds; s++) for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 1);
   for (const t of targets) {
     results[t.name]!.constant_rate = rateSummary(probes.get(t.name)!);
-    if (before.has(t.name)) results[t.name]!.runtime = runtimeOf(before.get(t.name)!, await scrape(t.url));
+    const after = before.has(t.name) ? await scrape(t.url) : '';
+    if (before.get(t.name) && after) results[t.name]!.runtime = runtimeOf(before.get(t.name)!, after);
     await probes.get(t.name)!.pool.close();
   }
   return results;
