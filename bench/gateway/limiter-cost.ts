@@ -5,7 +5,10 @@
 // CPU time, so outside load inflates it less than wall time) and Redis round trips per 1 000 requests, then the
 // same with the old cost model for comparison: one Redis script call per request.
 // Runs inside `mesh test-run` (needs CONSUL_HTTP_ADDR):  make bench-gateway-limits
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mutiroes/platform';
 import { ConsulRegistry, createRedis } from '@mutiroes/registry';
 import { RateLimiter, type Verdict } from '../../gateway/src/domain/rate-limiter.js';
@@ -125,6 +128,21 @@ async function main(): Promise<void> {
   console.log(
     `best leased: ${best} µs per request (target ≤ 15 µs more than limits off): ${best <= 15 ? 'met' : 'NOT met'}`,
   );
+  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '../results/gateway-limits.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  const summary = {
+    measured_at: new Date().toISOString(),
+    machine: { cores: cpus().length, load_average_at_end: loadavg() },
+    requests: N,
+    in_flight: IN_FLIGHT,
+    clients: CLIENTS,
+    rows,
+    best_leased_cpu_us_per_req: best,
+    target_us_max: 15,
+    met: best <= 15,
+  };
+  writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log('wrote bench/results/gateway-limits.json');
   await (redis as unknown as { quit(): Promise<unknown> }).quit();
   process.exit(0);
 }
