@@ -27,6 +27,7 @@ function urls(): void {
   const lines = [
     ['gateway', `http://127.0.0.1:${p.gateway(1)}/`],
     ['API through the gateway', `http://127.0.0.1:${p.gateway(1)}/api/events/`],
+    ['API reference (OpenAPI 3.1)', `http://127.0.0.1:${p.gateway(1)}/api/docs/`],
     ['queue status page', `http://127.0.0.1:${p.gateway(1)}/queues`],
     ['gateway routing table', `http://127.0.0.1:${p.gateway(1)}/status`],
     ['Consul UI', `http://127.0.0.1:${p.consul[0]!.http}/ui/`],

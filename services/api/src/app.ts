@@ -12,6 +12,7 @@ import { createTokenRouter } from './entry-points/http/auth/token.router.js';
 import { createEventsRouter, createMediaRouter } from './entry-points/http/events/index.js';
 import { createReportsRouter } from './entry-points/http/reports/reports.router.js';
 import { idempotencyMiddleware } from './entry-points/http/idempotency.middleware.js';
+import { createDocsRouter } from './entry-points/http/openapi/docs.router.js';
 
 export interface AppExtras {
   health: HealthProbe;
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras): express.Express {
   app.use(express.json({ limit: deps.config.BODY_LIMIT }));
 
   app.use(createHealthRouter(extras.health));
+  app.use('/api', createDocsRouter());
   app.use('/media', createMediaRouter(deps.config.MEDIA_DIR));
 
   // After the body parser (the request hash covers the parsed JSON body), before every writing router.

@@ -53,7 +53,7 @@ export interface ApiDeps {
   outbox: ApiOutbox;
   /** 401 `{detail}` unless a valid access token is sent; sets `req.user`. */
   requireAuth: RequestHandler;
-  /** Sets `req.user` when a valid access token is sent; anonymous otherwise (an invalid token is still 401). */
+  /** Sets `req.user` when a valid access token is sent; anonymous otherwise, also for an expired or invalid token. */
   optionalAuth: RequestHandler;
 }
 

@@ -26,8 +26,9 @@ import {
 } from './entry-points/outbox-relay/outbox-relay.js';
 import { createAuthMiddlewares } from './entry-points/http/auth.middleware.js';
 import { accessTokenStillValid } from './domain/users/auth-tokens.use-case.js';
+import { API_VERSION } from './version.js';
 
-export const API_VERSION = '0.1.0';
+export { API_VERSION };
 
 export interface StartOptions {
   /** Environment to read the config from (default process.env). */

@@ -43,6 +43,17 @@ export interface ReportRecord {
 }
 
 export class EventReportRepository {
+  /** The author's display name: full name, or the username when both names are blank. */
+  async authorName(c: Conn, userId: number): Promise<string | null> {
+    const row = await selectOne<{ name: string }>(
+      c,
+      `SELECT coalesce(nullif(btrim(concat_ws(' ', first_name, last_name)), ''), username) AS name
+       FROM users WHERE id = $1`,
+      [userId],
+    );
+    return row?.name ?? null;
+  }
+
   async findByEvent(c: Conn, eventId: number, forUpdate = false): Promise<ReportRecord | null> {
     return selectOne<ReportRecord>(
       c,

@@ -18,6 +18,8 @@ export interface ParticipantRecord {
   experience_level: ExperienceLevel;
   checked_in: boolean;
   check_in_time: Date | null;
+  /** False when the event has age limits and the profile had no birth date at join time. */
+  age_verified: boolean;
   registered_at: Date;
   updated_at: Date;
 }
@@ -31,7 +33,7 @@ export interface ParticipantDetails {
 
 const SELECT_PARTICIPANT = `
 SELECT p.id, p.event_id, p.user_id, u.username, u.first_name, u.last_name, p.status, p.emergency_contact,
-       p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.registered_at, p.updated_at
+       p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.age_verified, p.registered_at, p.updated_at
 FROM event_participants p JOIN users u ON u.id = p.user_id`;
 
 export interface EventCounts {
@@ -84,15 +86,16 @@ export class ParticipantRepository {
     userId: number,
     status: ParticipantStatus,
     d: ParticipantDetails,
+    ageVerified = true,
   ): Promise<number> {
     const rows = await mutate<{ id: number }>(
       c,
-      `INSERT INTO event_participants (event_id, user_id, status, emergency_contact, emergency_phone, special_needs, experience_level)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO event_participants (event_id, user_id, status, emergency_contact, emergency_phone, special_needs, experience_level, age_verified)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (event_id, user_id) DO UPDATE SET
          status = EXCLUDED.status, emergency_contact = EXCLUDED.emergency_contact, emergency_phone = EXCLUDED.emergency_phone,
          special_needs = EXCLUDED.special_needs, experience_level = EXCLUDED.experience_level,
-         checked_in = false, check_in_time = NULL, registered_at = now(), updated_at = now()
+         age_verified = EXCLUDED.age_verified, checked_in = false, check_in_time = NULL, registered_at = now(), updated_at = now()
        RETURNING id`,
       [
         eventId,
@@ -102,6 +105,7 @@ export class ParticipantRepository {
         d.emergency_phone ?? '',
         d.special_needs ?? '',
         d.experience_level ?? 'beginner',
+        ageVerified,
       ],
     );
     return rows[0]!.id;
@@ -139,6 +143,17 @@ export class ParticipantRepository {
 
   async userExists(c: Conn, userId: number): Promise<boolean> {
     return (await selectOne(c, 'SELECT 1 AS one FROM users WHERE id = $1 AND is_active', [userId])) !== null;
+  }
+
+  /** `userId`'s participation status in each of `eventIds` where there is one (issue #11: user_participating). */
+  async statusesOfUser(c: Conn, userId: number, eventIds: number[]): Promise<Map<number, ParticipantStatus>> {
+    if (eventIds.length === 0) return new Map();
+    const rows = await select<{ event_id: number; status: ParticipantStatus }>(
+      c,
+      'SELECT event_id, status FROM event_participants WHERE user_id = $1 AND event_id = ANY($2::int[])',
+      [userId, eventIds],
+    );
+    return new Map(rows.map((r) => [r.event_id, r.status]));
   }
 
   /** The user's birth date from API-core's profile table (null when not filled in). */

@@ -16,9 +16,15 @@ import {
   participantView,
   photoView,
   resourceView,
+  viewerRelation,
   type EventListItem,
   type MediaUrl,
+  type ViewerRelation,
 } from './event-views.js';
+
+/** A list item with the caller's relation to the event (user_participating, …). */
+export type EventListItemForViewer = EventListItem & ViewerRelation;
+import { spIso } from '../shared/sao-paulo-time.js';
 
 export type ListQuery = Omit<EventListFilter, 'viewerId' | 'organizerId' | 'participantId'> & {
   ordering: EventOrdering;
@@ -50,7 +56,10 @@ export class BrowseEvents {
    * cached per filter (shared by every page and every viewer: a full count of a big table is the costly
    * part); a logged-in viewer adds the few private events only they see. Anonymous pages are cached too.
    */
-  async list(actor: Actor | undefined, q: ListQuery): Promise<{ count: number; items: EventListItem[] }> {
+  async list(
+    actor: Actor | undefined,
+    q: ListQuery,
+  ): Promise<{ count: number; items: EventListItemForViewer[] }> {
     const { ordering, limit, offset, ...rest } = q;
     const shared: EventListFilter = { ...rest, status: rest.status ?? 'published' };
     const filter: EventListFilter = { ...shared, viewerId: actor?.id };
@@ -70,30 +79,57 @@ export class BrowseEvents {
         this.ctx.events.count(conn, filter, true),
         loadPage(),
       ]);
-      return { count: n + extra, items };
+      return { count: n + extra, items: await this.forViewer(actor, items) };
     }
     const [count, items] = await Promise.all([
       sharedCount,
       cache.getOrLoad(`${LIST_CACHE}:page:${key}:${ordering}:${limit}:${offset}`, loadPage, LIST_TTL_S),
     ]);
-    return { count, items };
+    return { count, items: await this.forViewer(undefined, items) };
   }
 
-  async nearby(actor: Actor | undefined, geo: GeoFilter): Promise<EventListItem[]> {
+  async nearby(actor: Actor | undefined, geo: GeoFilter): Promise<EventListItemForViewer[]> {
     const rows = await this.ctx.events.nearby(this.ctx.reader(actor), actor?.id, geo, NEARBY_LIMIT);
-    return rows.map((e) => eventListItem(e));
+    return this.forViewer(
+      actor,
+      rows.map((e) => eventListItem(e)),
+    );
   }
 
-  async myEvents(actor: Actor): Promise<{ organized: EventListItem[]; participating: EventListItem[] }> {
+  /** Adds the caller's relation to each item: one query for the whole page, none for anonymous callers. */
+  private async forViewer(
+    actor: Actor | undefined,
+    items: EventListItem[],
+  ): Promise<EventListItemForViewer[]> {
+    const statuses = actor
+      ? await this.ctx.participants.statusesOfUser(
+          this.ctx.reader(actor),
+          actor.id,
+          items.map((i) => i.id),
+        )
+      : new Map<number, never>();
+    return items.map((i) => ({ ...i, ...viewerRelation(actor?.id, i.organizer_id, statuses.get(i.id)) }));
+  }
+
+  async myEvents(
+    actor: Actor,
+  ): Promise<{ organized: EventListItemForViewer[]; participating: EventListItemForViewer[] }> {
     const conn = this.ctx.reader(actor);
     const [organized, participating] = await Promise.all([
       this.ctx.events.list(conn, { viewerId: actor.id, organizerId: actor.id }, '-created_at', 1000, 0),
       this.ctx.events.list(conn, { viewerId: actor.id, participantId: actor.id }, 'start_date', 1000, 0),
     ]);
-    return {
-      organized: organized.map((e) => eventListItem(e)),
-      participating: participating.map((e) => eventListItem(e)),
-    };
+    const [o, p] = await Promise.all([
+      this.forViewer(
+        actor,
+        organized.map((e) => eventListItem(e)),
+      ),
+      this.forViewer(
+        actor,
+        participating.map((e) => eventListItem(e)),
+      ),
+    ]);
+    return { organized: o, participating: p };
   }
 
   /** The event if `actor` may see it, else 404 (a draft or private event is not revealed). */
@@ -117,7 +153,7 @@ export class BrowseEvents {
     // Others see who is coming; the organiser also sees pending/cancelled/rejected requests.
     const participantsCount = isOrganizer ? n.participantsAll : n.participantsConfirmed;
     const none = Promise.resolve([]);
-    const [resources, photos, comments, participants] = await Promise.all([
+    const [resources, photos, comments, participants, own] = await Promise.all([
       n.resources ? this.ctx.content.listResources(conn, id, DETAIL_FIRST.resources) : none,
       n.photos ? this.ctx.content.listPhotos(conn, id, DETAIL_FIRST.photos) : none,
       n.comments ? this.ctx.content.listComments(conn, id, DETAIL_FIRST.commentThreads) : none,
@@ -129,13 +165,15 @@ export class BrowseEvents {
             DETAIL_FIRST.participants,
           )
         : none,
+      actor ? this.ctx.participants.findByUser(conn, id, actor.id) : null,
     ]);
     const avatar = head.organizerAvatar;
     const base = `/api/events/${id}`;
     return {
       ...eventListItem(e),
+      ...viewerRelation(actor?.id, e.organizer_id, own?.status),
       organizer_avatar: mediaUrl(avatar),
-      registration_deadline: e.registration_deadline?.toISOString() ?? null,
+      registration_deadline: spIso(e.registration_deadline),
       min_age: e.min_age,
       max_age: e.max_age,
       is_public: e.is_public,
@@ -159,7 +197,7 @@ export class BrowseEvents {
         comments: `${base}/comments/`,
         participants: `${base}/participants/`,
       },
-      updated_at: e.updated_at.toISOString(),
+      updated_at: spIso(e.updated_at),
     };
   }
 

@@ -1,6 +1,8 @@
 // The impact report: created once by the organiser, amended by the organiser or its author; each change
 // queues process_event_report_statistics in the same transaction.
-import type { ReportFields } from '../../data-access/events/event-report.repository.js';
+import type { ReportFields, ReportRecord } from '../../data-access/events/event-report.repository.js';
+import type { EventRecord } from '../../data-access/events/event.repository.js';
+import type { Conn } from '../../data-access/events/events-db.js';
 import { ConflictError, NotFoundError, PermissionDeniedError } from '../shared/app-errors.js';
 import type { Actor, EventsContext } from './events-context.js';
 import { reportStatisticsView, reportView } from './event-views.js';
@@ -12,12 +14,12 @@ export class EventReport {
 
   async get(actor: Actor | undefined, eventId: number) {
     const conn = this.ctx.reader(actor);
-    if (!(await this.ctx.events.findVisible(conn, eventId, actor?.id)))
-      throw new NotFoundError('Evento não encontrado.');
+    const e = await this.ctx.events.findVisible(conn, eventId, actor?.id);
+    if (!e) throw new NotFoundError('Evento não encontrado.');
     const r = await this.ctx.reports.findByEvent(conn, eventId);
     if (!r) throw new NotFoundError('Este evento ainda não tem relatório de impacto.');
     const stats = await this.ctx.reportStatistics.findByReport(conn, r.id);
-    return { ...reportView(r), statistics: stats ? reportStatisticsView(stats) : null };
+    return { ...(await this.view(conn, e, r)), statistics: stats ? reportStatisticsView(stats) : null };
   }
 
   async create(actor: Actor, eventId: number, f: ReportFields) {
@@ -29,7 +31,7 @@ export class EventReport {
       const r = await this.ctx.reports.insert(c, eventId, actor.id, f);
       if (!r) throw new ConflictError('Este evento já tem um relatório de impacto.');
       await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });
-      return reportView(r);
+      return this.view(c, e, r);
     });
   }
 
@@ -44,7 +46,18 @@ export class EventReport {
       }
       const updated = await this.ctx.reports.update(c, r.id, changes);
       await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });
-      return reportView(updated);
+      return this.view(c, e, updated);
     });
+  }
+
+  /** The report with the names the original served beside the ids: `event_title`, `created_by_name`. */
+  private async view(c: Conn, e: EventRecord, r: ReportRecord) {
+    const author =
+      r.created_by === null
+        ? null
+        : r.created_by === e.organizer_id
+          ? e.organizer_name
+          : await this.ctx.reports.authorName(c, r.created_by);
+    return reportView(r, { event_title: e.title, created_by_name: author });
   }
 }

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommentRecord } from '../../data-access/events/event-content.repository.js';
 import type { ParticipantRecord } from '../../data-access/events/participant.repository.js';
-import { commentThreads, participantView } from './event-views.js';
+import { commentThreads, participantView, viewerRelation } from './event-views.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 const comment = (id: number, parent_id: number | null): CommentRecord => ({
@@ -17,6 +17,27 @@ const comment = (id: number, parent_id: number | null): CommentRecord => ({
 });
 
 describe('event views', () => {
+  test('when the caller is anonymous, the organiser, registered or cancelled then the relation says so', () => {
+    assert.deepEqual(viewerRelation(undefined, 7, undefined), {
+      is_organizer: false,
+      user_participating: false,
+      user_participation_status: null,
+    });
+    assert.equal(viewerRelation(7, 7, undefined).is_organizer, true);
+    assert.deepEqual(viewerRelation(3, 7, 'pending'), {
+      is_organizer: false,
+      user_participating: true,
+      user_participation_status: 'pending',
+    });
+    assert.equal(viewerRelation(3, 7, 'confirmed').user_participating, true);
+    assert.deepEqual(viewerRelation(3, 7, 'cancelled'), {
+      is_organizer: false,
+      user_participating: false,
+      user_participation_status: 'cancelled',
+    });
+    assert.equal(viewerRelation(3, 7, 'rejected').user_participating, false);
+  });
+
   test('when replies nest two levels deep then each hangs under its parent', () => {
     const roots = commentThreads([comment(1, null), comment(2, 1), comment(3, 2), comment(4, null)]);
     assert.deepEqual(
@@ -42,6 +63,7 @@ describe('event views', () => {
       experience_level: 'beginner',
       checked_in: false,
       check_in_time: null,
+      age_verified: true,
       registered_at: at,
       updated_at: at,
     };

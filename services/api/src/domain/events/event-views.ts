@@ -1,6 +1,9 @@
 // The contract's shapes (DOMAIN.md) built from records: JSON-safe, so they can be cached as they are.
 import type { EventRecord } from '../../data-access/events/event.repository.js';
-import type { ParticipantRecord } from '../../data-access/events/participant.repository.js';
+import type {
+  ParticipantRecord,
+  ParticipantStatus,
+} from '../../data-access/events/participant.repository.js';
 import type {
   CommentRecord,
   PhotoRecord,
@@ -9,8 +12,9 @@ import type {
 import type { ReportRecord } from '../../data-access/events/event-report.repository.js';
 import type { ReportStatisticsRecord } from '../../data-access/events/report-statistics.repository.js';
 import { availableSpots, isActive, isRegistrationOpen } from './event-rules.js';
+import { spIso } from '../shared/sao-paulo-time.js';
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+const iso = (d: Date | null): string | null => spIso(d);
 
 export type EventListItem = ReturnType<typeof eventListItem>;
 
@@ -20,7 +24,9 @@ export function eventListItem(e: EventRecord, now = new Date()) {
     title: e.title,
     description: e.description,
     category: e.category,
-    organizer: e.organizer_id,
+    // The original client recognises the organiser by comparing `organizer` with its user's username (ADR 0006).
+    organizer: e.organizer_username,
+    organizer_id: e.organizer_id,
     organizer_name: e.organizer_name,
     address: e.address,
     latitude: e.latitude,
@@ -41,9 +47,29 @@ export function eventListItem(e: EventRecord, now = new Date()) {
   };
 }
 
+/** The caller's relation to an event (issue #11); anonymous callers get false / null. */
+export interface ViewerRelation {
+  is_organizer: boolean;
+  /** Registered and not cancelled/rejected: the client's Join button turns into "Inscrito". */
+  user_participating: boolean;
+  user_participation_status: ParticipantStatus | null;
+}
+
+export function viewerRelation(
+  viewerId: number | undefined,
+  organizerId: number,
+  status: ParticipantStatus | null | undefined,
+): ViewerRelation {
+  return {
+    is_organizer: viewerId !== undefined && viewerId === organizerId,
+    user_participating: status === 'pending' || status === 'confirmed',
+    user_participation_status: viewerId === undefined ? null : (status ?? null),
+  };
+}
+
 /**
- * A participant as `viewer` may see it: emergency contact, phone and special needs only for the
- * event's organiser and the participant themself.
+ * A participant as `viewer` may see it: emergency contact, phone, special needs and `age_verified` only
+ * for the event's organiser and the participant themself.
  */
 export function participantView(p: ParticipantRecord, showPrivate: boolean) {
   return {
@@ -57,6 +83,8 @@ export function participantView(p: ParticipantRecord, showPrivate: boolean) {
           emergency_contact: p.emergency_contact,
           emergency_phone: p.emergency_phone,
           special_needs: p.special_needs,
+          // Whether the age limits were checked against a birth date (ADR 0006): the organiser's concern.
+          age_verified: p.age_verified,
         }
       : {}),
     experience_level: p.experience_level,
@@ -138,11 +166,13 @@ export function commentThreads(comments: CommentRecord[]): CommentView[] {
   return roots;
 }
 
-export function reportView(r: ReportRecord) {
+export function reportView(r: ReportRecord, names: { event_title: string; created_by_name: string | null }) {
   return {
     id: r.id,
     event: r.event_id,
+    event_title: names.event_title,
     created_by: r.created_by,
+    created_by_name: names.created_by_name,
     total_participants: r.total_participants,
     total_hours: r.total_hours,
     trash_collected_kg: r.trash_collected_kg,

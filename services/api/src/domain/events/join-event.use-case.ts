@@ -29,12 +29,12 @@ export class JoinEvent {
         throw ValidationError.detail('Sua inscrição neste evento foi recusada pelo organizador.');
       if (!isRegistrationOpen(event))
         throw ValidationError.detail('As inscrições para este evento estão encerradas.');
-      await this.assertAgeAllowed(c, actor.id, event);
+      const ageVerified = await this.checkAge(c, actor.id, event);
       if (availableSpots(event) <= 0)
         throw ValidationError.detail('Evento lotado: não há vagas disponíveis.');
       const status = event.requires_approval ? 'pending' : 'confirmed';
       // A cancelled participant's row is reused: one row per (event, user).
-      await this.ctx.participants.upsert(c, eventId, actor.id, status, details);
+      await this.ctx.participants.upsert(c, eventId, actor.id, status, details, ageVerified);
       await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: status, user_id: actor.id });
       return (await this.ctx.participants.findByUser(c, eventId, actor.id))!;
     });
@@ -74,22 +74,19 @@ export class JoinEvent {
   }
 
   /**
-   * Age limits protect minors, so they are checked against the profile's birth date at the event's start.
-   * Without a birth date the join is refused with a field message telling the user to fill it in.
+   * Age limits are checked against the profile's birth date at the event's start; outside them the join is
+   * refused. The original client never asks for a birth date, so without one the join goes ahead and the
+   * participant is marked `age_verified: false` for the organiser to see (ADR 0006). Returns whether verified.
    */
-  private async assertAgeAllowed(c: TxConn, userId: number, event: EventRow): Promise<void> {
-    if (event.min_age <= 0 && event.max_age === null) return;
+  private async checkAge(c: TxConn, userId: number, event: EventRow): Promise<boolean> {
+    if (event.min_age <= 0 && event.max_age === null) return true;
     const birthDate = await this.ctx.participants.birthDate(c, userId);
-    if (!birthDate) {
-      throw ValidationError.field(
-        'birth_date',
-        'Informe sua data de nascimento no perfil para se inscrever: este evento tem limite de idade.',
-      );
-    }
+    if (!birthDate) return false;
     const age = ageAt(birthDate, event.start_date);
     if (age < event.min_age)
       throw ValidationError.detail(`Idade mínima para este evento: ${event.min_age} anos.`);
     if (event.max_age !== null && age > event.max_age)
       throw ValidationError.detail(`Idade máxima para este evento: ${event.max_age} anos.`);
+    return true;
   }
 }

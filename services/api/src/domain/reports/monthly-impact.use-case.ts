@@ -5,6 +5,7 @@ import {
   type MonthlyImpactRecord,
 } from '../../data-access/reports/monthly-impact.repository.js';
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
+import { toSaoPauloIso } from '../shared/sao-paulo-time.js';
 
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
@@ -12,8 +13,8 @@ export function monthlyImpactView(r: MonthlyImpactRecord) {
   return {
     id: r.id,
     month: r.month,
-    period_start: r.period_start.toISOString(),
-    period_end: r.period_end.toISOString(),
+    period_start: toSaoPauloIso(r.period_start),
+    period_end: toSaoPauloIso(r.period_end),
     events_count: r.events_count,
     trees_planted: r.trees_planted,
     trash_collected_kg: r.trash_collected_kg,
@@ -23,7 +24,7 @@ export function monthlyImpactView(r: MonthlyImpactRecord) {
     area_cleaned_m2: r.area_cleaned_m2,
     total_participants: r.total_participants,
     total_hours: r.total_hours,
-    generated_at: r.generated_at.toISOString(),
+    generated_at: toSaoPauloIso(r.generated_at),
   };
 }
 export type MonthlyImpactView = ReturnType<typeof monthlyImpactView>;

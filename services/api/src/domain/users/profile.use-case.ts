@@ -4,6 +4,7 @@ import type { ProfilePatch } from '../../data-access/users/profile.repository.js
 import type { ProfileRecord, UserRecord } from './user.types.js';
 import { repos, type UsersDeps } from './users-deps.js';
 import { LEADERBOARD_CACHE } from './volunteer-stats.use-case.js';
+import { spIso } from '../shared/sao-paulo-time.js';
 
 /** Turns a stored media path into the URL the client uses (built at the HTTP edge). */
 export type MediaUrl = (path: string | null) => string | null;
@@ -22,6 +23,8 @@ export interface ProfileView {
   birth_date?: string | null;
   bio: string;
   avatar_url: string | null;
+  /** The same URL as `avatar_url`: the original web client reads `profile.avatar` (ADR 0006). */
+  avatar: string | null;
   age?: number | null;
   city: string;
   state: string;
@@ -66,10 +69,11 @@ async function view(
       ...(own ? { email: user.email } : {}),
       first_name: user.first_name,
       last_name: user.last_name,
-      date_joined: new Date(user.date_joined).toISOString(),
+      date_joined: spIso(user.date_joined)!,
     },
     bio: p.bio,
     avatar_url: mediaUrl(p.avatar),
+    avatar: mediaUrl(p.avatar),
     city: p.city,
     state: p.state,
     interests,
@@ -77,8 +81,8 @@ async function view(
     show_participation_history: p.show_participation_history,
     total_events_participated: showTotals ? stats.total_events_participated : null,
     total_hours_volunteered: showTotals ? stats.total_hours_volunteered : null,
-    created_at: new Date(p.created_at).toISOString(),
-    updated_at: new Date(p.updated_at).toISOString(),
+    created_at: spIso(p.created_at)!,
+    updated_at: spIso(p.updated_at)!,
   };
   if (!own) return base;
   return {

@@ -7,6 +7,7 @@ export type {
   BadgeRecord,
   UserActivityStats,
 } from '../../data-access/users/user.records.js';
+import { toSaoPauloIso } from '../shared/sao-paulo-time.js';
 
 /** What POST /api/users/register/ answers. */
 export interface PublicUser {
@@ -25,6 +26,6 @@ export function toPublicUser(u: UserRecord): PublicUser {
     email: u.email,
     first_name: u.first_name,
     last_name: u.last_name,
-    date_joined: u.date_joined.toISOString(),
+    date_joined: toSaoPauloIso(u.date_joined),
   };
 }

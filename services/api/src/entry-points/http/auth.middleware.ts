@@ -56,10 +56,14 @@ export function createAuthMiddlewares(secret: string, opts: AuthOptions = {}): A
         return next();
       }
       if (!/^Bearer\s+\S+$/i.test(header)) {
+        if (!required) return next();
         return next(new TokenInvalidError('Cabeçalho de autorização deve ser "Bearer <token>".'));
       }
       pp.authenticate('jwt', { session: false }, (err: unknown, user: AuthUser | false) => {
         if (err) return next(err);
+        // A public read with an expired or invalid token answers as to an anonymous caller: the original web
+        // client keeps sending its stale token for a while and would see every public page fail (ADR 0006).
+        if (!user && !required) return next();
         if (!user) return next(new TokenInvalidError());
         req.user = user;
         next();

@@ -84,7 +84,10 @@ describe('errorMiddleware', () => {
       400,
       { title: ['Obrigatório.'] },
     ]);
-    assert.deepEqual(await get('/detail').then((r) => [r.status, r.body]), [400, { detail: 'Já inscrito.' }]);
+    assert.deepEqual(await get('/detail').then((r) => [r.status, r.body]), [
+      400,
+      { detail: 'Já inscrito.', message: 'Já inscrito.' },
+    ]);
     assert.equal((await get('/auth')).status, 401);
     assert.equal((await get('/forbidden')).status, 403);
     assert.equal((await get('/missing')).status, 404);

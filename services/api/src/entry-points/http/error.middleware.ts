@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, type Logger } from '@mutiroes/platform';
 import { ErrorCodes, RateLimitedError, type FieldErrors } from '../../domain/shared/app-errors.js';
+import { detailBody } from './error-body.js';
 
 const STATUS: Record<string, number> = {
   [ErrorCodes.validation]: 400,
@@ -67,7 +68,7 @@ function bodyParserError(err: unknown): { status: number; detail: string } | nul
 
 export function notFoundHandler(): RequestHandler {
   return (_req, res) => {
-    res.status(404).json({ detail: 'Não encontrado.' });
+    res.status(404).json(detailBody('Não encontrado.'));
   };
 }
 
@@ -76,7 +77,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const bp = bodyParserError(err);
     if (bp) {
-      res.status(bp.status).json({ detail: bp.detail });
+      res.status(bp.status).json(detailBody(bp.detail));
       return;
     }
     if (err instanceof AppError && STATUS[err.code] !== undefined) {
@@ -88,8 +89,8 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
         log.error('request failed', { code: err.code, error: err.message, cause: String(err.cause ?? '') });
       if (fields) res.status(status).json(fields);
       else if (err.code === ErrorCodes.tokenInvalid)
-        res.status(status).json({ detail: err.message, code: err.code });
-      else res.status(status).json({ detail: err.message });
+        res.status(status).json(detailBody(err.message, err.code));
+      else res.status(status).json(detailBody(err.message));
       return;
     }
     if (isDatabaseUnavailable(err)) {
@@ -97,7 +98,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       res
         .set('Retry-After', '2')
         .status(503)
-        .json({ detail: 'Serviço temporariamente indisponível. Tente novamente.' });
+        .json(detailBody('Serviço temporariamente indisponível. Tente novamente.'));
       return;
     }
     log.error('unhandled error', {
@@ -106,6 +107,6 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       error: err instanceof Error ? err.message : String(err),
       stack: err instanceof Error ? err.stack : undefined,
     });
-    res.status(500).json({ detail: 'Erro interno do servidor.' });
+    res.status(500).json(detailBody('Erro interno do servidor.'));
   };
 }

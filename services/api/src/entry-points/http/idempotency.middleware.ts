@@ -9,6 +9,7 @@ import type { Logger } from '@mutiroes/platform';
 import { ValidationError } from '../../domain/shared/app-errors.js';
 import { IdempotencyKeyRepository } from '../../data-access/idempotency/idempotency-key.repository.js';
 import { isDatabaseUnavailable } from './error.middleware.js';
+import { detailBody } from './error-body.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const MAX_KEY_LENGTH = 200;
@@ -215,15 +216,15 @@ export function idempotencyMiddleware(o: IdempotencyOptions): RequestHandler {
             return;
           }
           case 'mismatch':
-            res.status(422).json({
-              detail: 'Esta Idempotency-Key já foi usada com outro corpo de requisição.',
-            });
+            res
+              .status(422)
+              .json(detailBody('Esta Idempotency-Key já foi usada com outro corpo de requisição.'));
             return;
           case 'busy':
             res
               .status(409)
               .set('Retry-After', '1')
-              .json({ detail: 'Uma requisição com esta Idempotency-Key ainda está em andamento.' });
+              .json(detailBody('Uma requisição com esta Idempotency-Key ainda está em andamento.'));
             return;
         }
       })

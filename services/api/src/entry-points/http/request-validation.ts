@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../../domain/shared/app-errors.js';
+import { detailBody } from './error-body.js';
 
 // User-facing messages are pt-BR (DOMAIN.md); one process-wide setting for every schema of the API.
 z.config(z.locales.ptBR());
@@ -65,5 +66,5 @@ export const fields = {
 
 /** For a known path reached with a verb it does not serve: 405 with the DRF-style message. */
 export const methodNotAllowed: RequestHandler = (req, res) => {
-  res.status(405).json({ detail: `Método "${req.method}" não é permitido.` });
+  res.status(405).json(detailBody(`Método "${req.method}" não é permitido.`));
 };

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { QueryTypes } from 'sequelize';
+import { JwtTokens } from '../../../domain/users/jwt-tokens.service.js';
 import { startEventsApi, type EventsApi, type TestUser } from './test-support/events-api.js';
 
 let api: EventsApi;
@@ -339,7 +340,7 @@ describe('join, leave, check-in', () => {
     assert.equal(detail.body.participants_count, 1);
   });
 
-  test('when too young, too old or without birth date then 400', async () => {
+  test('when too young or too old then 400; without birth date then joined unverified (#11)', async () => {
     const e = await createEvent({ min_age: 18, max_age: 60 });
     assert.equal(
       (await api.call('POST', `/api/events/${e.id}/join/`, { token: (await api.user({ age: 15 })).token }))
@@ -351,12 +352,23 @@ describe('join, leave, check-in', () => {
         .status,
       400,
     );
+    assert.equal(await api.count('event_participants', 'event_id = $1', [e.id]), 0);
+    // Contract changed by issue #11: the original client never asks for a birth date.
     const nb = await api.call('POST', `/api/events/${e.id}/join/`, {
       token: (await api.user({ age: null })).token,
     });
-    assert.equal(nb.status, 400);
-    assert.ok(nb.body.birth_date);
-    assert.equal(await api.count('event_participants', 'event_id = $1', [e.id]), 0);
+    assert.equal(nb.status, 201, JSON.stringify(nb.body));
+    assert.equal(nb.body.age_verified, false);
+    const adult = await api.call('POST', `/api/events/${e.id}/join/`, {
+      token: (await api.user({ age: 30 })).token,
+    });
+    assert.equal(adult.body.age_verified, true);
+    const seen = await api.call('GET', `/api/events/${e.id}/participants/`, { token: org.token });
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    const rows = (Array.isArray(seen.body) ? seen.body : seen.body.results) as Array<{
+      age_verified: boolean;
+    }>;
+    assert.deepEqual(rows.map((p) => p.age_verified).sort(), [false, true]);
   });
 
   test('when checking in then only a confirmed participant, once, and jobs are queued', async () => {
@@ -478,6 +490,41 @@ describe('participants privacy and management', () => {
       ).status,
       400,
     );
+  });
+});
+
+describe('a stale or forged token on a public read (issue #11, ADR 0006)', () => {
+  test('when a public read carries a forged or expired token of the organiser then the answer is the anonymous one: nothing private', async () => {
+    const e = await createEvent({ is_public: false });
+    const v = await api.user();
+    const joined = await api.call('POST', `/api/events/${e.id}/participants/`, {
+      token: org.token,
+      body: { user: v.id, emergency_contact: 'Segredo' },
+    });
+    assert.equal(joined.status, 201);
+    const claims = {
+      id: org.id,
+      username: org.username,
+      email: `${org.username}@example.test`,
+      is_staff: true,
+    };
+    const forged = new JwtTokens({ secret: 'not-the-secret-'.repeat(4), accessTtlS: 600, refreshTtlS: 60 });
+    const expired = new JwtTokens({ secret: api.api.config.JWT_SECRET, accessTtlS: -120, refreshTtlS: 60 });
+    for (const token of [forged.signAccess(claims), expired.signAccess(claims), 'not-a-jwt']) {
+      const detail = await api.call('GET', `/api/events/${e.id}/`, { token });
+      assert.equal(detail.status, 404, 'a private event stays hidden, as from an anonymous caller');
+      const parts = await api.call('GET', `/api/events/${e.id}/participants/`, { token });
+      assert.equal(parts.status, 404);
+      assert.ok(!parts.text.includes('Segredo'));
+      const list = await api.call('GET', '/api/events/?page_size=100', { token });
+      assert.equal(list.status, 200);
+      assert.ok(!list.body.results.some((x: { id: number }) => x.id === e.id));
+      assert.ok(list.body.results.every((x: { is_organizer: boolean }) => x.is_organizer === false));
+      // Private reads still refuse it.
+      assert.equal((await api.call('GET', '/api/events/my_events/', { token })).status, 401);
+    }
+    const real = await api.call('GET', `/api/events/${e.id}/participants/`, { token: org.token });
+    assert.equal(real.body[0].emergency_contact, 'Segredo');
   });
 });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { ValidationError } from '../../../domain/shared/app-errors.js';
+import { detailBody } from '../error-body.js';
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 
@@ -81,7 +82,7 @@ export function createMediaRouter(mediaDir: string): express.Router {
       immutable: true,
     }),
     (_req: Request, res: Response) => {
-      res.status(404).json({ detail: 'Não encontrado.' });
+      res.status(404).json(detailBody('Não encontrado.'));
     },
   );
   return r;

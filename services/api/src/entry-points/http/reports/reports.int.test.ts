@@ -94,7 +94,8 @@ describe('event report statistics', () => {
         co2_offset_kg: '12.50',
         waste_diverted_kg: '40.25',
         area_cleaned_m2: '250.00',
-        computed_at: computedAt,
+        // Served in São Paulo time with its offset (issue #11): 12:34:56 UTC is 09:34:56-03:00.
+        computed_at: '2026-11-20T09:34:56-03:00',
       });
       assert.equal(r.body.id, reportId);
     }
@@ -136,8 +137,8 @@ describe('monthly impact reports', () => {
       assert.equal(r.body.waste_diverted_kg, '150.50');
       assert.equal(r.body.area_cleaned_m2, '1200.00');
       assert.equal(r.body.total_hours, '126.50');
-      assert.equal(r.body.period_start, '2999-02-01T03:00:00.000Z');
-      assert.equal(r.body.period_end, '2999-03-01T03:00:00.000Z');
+      assert.equal(r.body.period_start, '2999-02-01T00:00:00-03:00');
+      assert.equal(r.body.period_end, '2999-03-01T00:00:00-03:00');
       assert.ok(!Number.isNaN(Date.parse(r.body.generated_at)));
     }
   });

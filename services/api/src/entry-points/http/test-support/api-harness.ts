@@ -49,6 +49,8 @@ export interface MeshControl {
     Array<{ name: string; kind: string; pid: number | null; port: number; running: boolean }>
   >;
   startInstance(kind: string, opts?: { env?: Record<string, string> }): Promise<string>;
+  /** Stops an instance started for a test and forgets it. */
+  remove(name: string): Promise<void>;
   kill(
     name: string,
     opts?: { signal?: NodeJS.Signals; restart?: boolean; restartDelayMs?: number },

@@ -394,6 +394,7 @@ describe('profile', () => {
       Object.keys(r.body).sort(),
       [
         'age',
+        'avatar',
         'avatar_url',
         'bio',
         'birth_date',

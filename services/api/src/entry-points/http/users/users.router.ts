@@ -28,6 +28,7 @@ import {
   profileUpdateSchema,
   registerSchema,
 } from './users.schemas.js';
+import { spIso } from '../../../domain/shared/sao-paulo-time.js';
 
 export function mediaUrlFor(req: Request): MediaUrl {
   return (p) =>
@@ -114,7 +115,7 @@ export function createUsersRouter(deps: ApiDeps, users: UsersDeps): express.Rout
         const page = await earnedBadges(users, req.user!.id, limit, offset);
         return {
           count: page.count,
-          rows: page.rows.map((b) => ({ ...b, earned_at: new Date(b.earned_at).toISOString() })),
+          rows: page.rows.map((b) => ({ ...b, earned_at: spIso(b.earned_at) })),
         };
       }),
     );
