@@ -49,6 +49,9 @@ local need = tonumber(ARGV[2])
 local extra = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
 local ttl = tonumber(ARGV[5])
+-- A key left by the per-request leases of before (a zset) is dropped rather than failing every lease.
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
 local h = redis.call('HGETALL', KEYS[1])
 local total = 0
 local own = 0
@@ -82,6 +85,8 @@ export const SLOT_UPDATE_LUA = `
 local now_t = redis.call('TIME')
 local now = tonumber(now_t[1]) * 1000 + math.floor(tonumber(now_t[2]) / 1000)
 local n = tonumber(ARGV[3])
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 local c, exp = 0, now + tonumber(ARGV[4])
 if cur then
