@@ -1,5 +1,5 @@
 # @mutiroes/gateway targets (included by the root Makefile).
-.PHONY: bench-gateway gateway-test-unit gateway-test-integration gateway-typecheck
+.PHONY: bench-gateway bench-gateway-limits gateway-test-unit gateway-test-integration gateway-typecheck
 
 BENCH_TARGETS += bench-gateway
 
@@ -7,6 +7,10 @@ BENCH_TARGETS += bench-gateway
 # so a dev or test mesh may stay up. BENCH_BACKENDS=api,echo  BENCH_DURATION_S=10  BENCH_ROUNDS=2  GATEWAY_WORKERS=1
 bench-gateway: ## gateway vs nginx vs direct in front of 3 real API instances, then 3 echo backends; writes bench/results/gateway.json
 	@MESH_PROFILE=bench-gw MESH_PORT_BASE=26500 $(MESH) test-run -- node --conditions=source --import tsx bench/gateway/run.ts
+
+# What the shared rate limits cost per decision (leased batches from the bench mesh's real Redis), isolated from the proxy.
+bench-gateway-limits: ## CPU µs per rate-limit decision and Redis calls per 1000 requests (leased batches vs one call per request)
+	@MESH_PROFILE=bench-gw MESH_PORT_BASE=26500 $(MESH) test-run -- node --conditions=source --import tsx bench/gateway/limiter-cost.ts
 
 gateway-typecheck: ## typecheck the gateway workspace
 	@npx tsc -p gateway --noEmit

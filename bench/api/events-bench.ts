@@ -1,15 +1,20 @@
 // make bench-api: seeds 10k/100k/1M events, loads list, detail and nearby with autocannon against a real API
-// instance, prints p50/p99/req/s per size, writes bench/results/api.json and the EXPLAIN of the nearby query.
+// instance, prints p50/p99/req/s and the body size per size, writes bench/results/api.json and the EXPLAIN of the
+// nearby and detail queries at each size. Refuses to report (exit 1) when a page is not the expected one (empty
+// list, empty nearby answer, a detail that is not the event) or when a plan sorts more rows than the page.
 // Env: BENCH_SIZES (default 10000,100000,1000000), BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 10),
 // BENCH_KEEP=1 keeps the seeded events afterwards (default: removed, so a dev mesh is not left with 1M test rows).
 // Sizes are measured in ascending order from an empty bench set: earlier bench rows are removed first.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { cpus, loadavg } from 'node:os';
 import { EventRepository } from '../../services/api/src/data-access/events/event.repository.js';
+import { NEARBY_LIMIT } from '../../services/api/src/domain/events/browse-events.use-case.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000')
@@ -45,7 +50,13 @@ async function primaryPort(): Promise<number> {
 function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(root, 'bench/api/bench-server.ts')],
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      path.join(root, 'bench/api/bench-server.ts'),
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -98,6 +109,46 @@ async function seedTo(db: pg.Client, target: number, organizerId: number): Promi
   await db.query('ANALYZE events');
 }
 
+/**
+ * Detail must not grow with an event's conversation: 200 of the events the detail load asks for get 80 confirmed
+ * participants, 60 comments (30 threads with a reply each) and 10 photos (the rest have none).
+ */
+async function seedBusyEvents(db: pg.Client, ids: number[]): Promise<void> {
+  await db.query(
+    `INSERT INTO users (username, email, password_hash)
+     SELECT 'bench_vol_' || g, 'bench_vol_' || g || '@example.test', 'x' FROM generate_series(1, 80) g
+     ON CONFLICT DO NOTHING`,
+  );
+  const vols = `(SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE username LIKE 'bench\\_vol\\_%')`;
+  await db.query(
+    `INSERT INTO event_participants (event_id, user_id, status)
+     SELECT e, v.id, 'confirmed' FROM unnest($1::int[]) e, ${vols} v ON CONFLICT DO NOTHING`,
+    [ids],
+  );
+  const todo = (
+    await db.query<{ id: number }>(
+      `SELECT e AS id FROM unnest($1::int[]) e WHERE NOT EXISTS (SELECT 1 FROM event_comments c WHERE c.event_id = e)`,
+      [ids],
+    )
+  ).rows.map((r) => r.id);
+  if (!todo.length) return;
+  await db.query(
+    `WITH roots AS (
+       INSERT INTO event_comments (event_id, user_id, content, created_at)
+       SELECT e, v.id, 'Comentário ' || v.n || ': vou levar luvas e sacos.', now() - (100 - v.n) * interval '1 minute'
+       FROM unnest($1::int[]) e, ${vols} v WHERE v.n <= 30 RETURNING id, event_id, user_id)
+     INSERT INTO event_comments (event_id, user_id, parent_id, content)
+     SELECT event_id, user_id, id, 'Resposta: combinado!' FROM roots`,
+    [todo],
+  );
+  await db.query(
+    `INSERT INTO event_photos (event_id, user_id, photo, caption, is_before)
+     SELECT e, v.id, 'events/bench/' || e || '-' || v.n || '.jpg', 'Antes do mutirão', true
+     FROM unnest($1::int[]) e, ${vols} v WHERE v.n <= 10`,
+    [todo],
+  );
+}
+
 async function removeBenchEvents(db: pg.Client): Promise<void> {
   const r = await db.query(`DELETE FROM events WHERE title LIKE 'bench %'`);
   if (r.rowCount) {
@@ -109,6 +160,9 @@ async function removeBenchEvents(db: pg.Client): Promise<void> {
 interface Row {
   size: number;
   endpoint: string;
+  body_bytes: number;
+  /** CPU time of the API process per request (user + system): what the machine's load does not inflate much. */
+  api_cpu_us_per_req: number;
   p50_ms: number;
   p99_ms: number;
   req_per_s: number;
@@ -116,15 +170,90 @@ interface Row {
   non2xx: number;
 }
 
-async function load(url: string, endpoint: string, nextPath: () => string): Promise<Omit<Row, 'size'>> {
+/** One request of the kind the load sends: refuses to measure a page that is not the expected one. */
+async function probePage(url: string, endpoint: string, path: string): Promise<number> {
+  const res = await fetch(`${url}${path}`);
+  const text = await res.text();
+  const fail = (why: string) => {
+    throw new Error(
+      `[bench-api] ${endpoint} ${path}: ${why} (HTTP ${res.status}, ${text.length} B: ${text.slice(0, 120)}) — not reporting`,
+    );
+  };
+  if (res.status !== 200) fail('not 200');
+  const body = JSON.parse(text) as
+    { count?: number; results?: unknown[]; id?: number; title?: string } | unknown[];
+  if (endpoint === 'list') {
+    const b = body as { count?: number; results?: unknown[] };
+    if (!(b.count! > 0) || !b.results?.length) fail('empty list');
+  } else if (endpoint === 'nearby') {
+    if (!Array.isArray(body) || body.length === 0) fail('no event nearby');
+  } else if (
+    typeof (body as { id?: number }).id !== 'number' ||
+    !(body as { title?: string }).title?.startsWith('bench ')
+  )
+    fail('not a bench event');
+  return Buffer.byteLength(text);
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
+/** Rows fed into every Sort node of a plan (EXPLAIN ANALYZE, FORMAT JSON). */
+function sortedRows(n: PlanNode, out: number[] = []): number[] {
+  if (/Sort/.test(n['Node Type']))
+    out.push((n.Plans ?? []).reduce((a, c) => a + c['Actual Rows'] * c['Actual Loops'], 0));
+  for (const c of n.Plans ?? []) sortedRows(c, out);
+  return out;
+}
+
+async function explain(
+  db: pg.Client,
+  q: { text: string; values: unknown[] },
+): Promise<{ text: string; sorted: number[] }> {
+  const text = (
+    await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.text}`, q.values)
+  ).rows
+    .map((r) => r['QUERY PLAN'])
+    .join('\n');
+  const json = (
+    await db.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${q.text}`,
+      q.values,
+    )
+  ).rows[0]!['QUERY PLAN'][0]!.Plan;
+  return { text, sorted: sortedRows(json) };
+}
+
+/** utime + stime of a process, in µs. */
+function cpuUs(pid: number): number {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
+}
+
+async function load(
+  url: string,
+  pid: number,
+  endpoint: string,
+  nextPath: () => string,
+): Promise<Omit<Row, 'size'>> {
+  const bodyBytes = await probePage(url, endpoint, nextPath());
+  const c0 = cpuUs(pid);
   const r = await autocannon({
     url,
     connections,
     duration: durationS,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: nextPath() }) }],
   });
+  const requests = Math.max(1, r.requests.total);
   return {
     endpoint,
+    body_bytes: bodyBytes,
+    api_cpu_us_per_req: Math.round((cpuUs(pid) - c0) / requests),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
     req_per_s: Math.round(r.requests.average),
@@ -150,7 +279,8 @@ async function main(): Promise<void> {
   );
   const { url, child } = await startServer(); // runs the migrations before it listens
   const results: Row[] = [];
-  let explain = '';
+  const plans: Array<{ size: number; query: string; plan: string; sorted_rows: number[] }> = [];
+  const planFailures: string[] = [];
   try {
     const org = await db.query<{ id: number }>(
       `INSERT INTO users (username, email, password_hash) VALUES ('bench_organizer', 'bench_organizer@example.test', 'x')
@@ -168,6 +298,7 @@ async function main(): Promise<void> {
           `SELECT id FROM events WHERE title LIKE 'bench %' AND status = 'published' ORDER BY random() LIMIT 1000`,
         )
       ).rows.map((r) => r.id);
+      await seedBusyEvents(db, ids.slice(0, 200));
       const pages = Math.max(1, Math.min(50, Math.floor((size * 0.85) / 20)));
       const probe = () => {
         const [lat, lng] = CITIES[rand(CITIES.length)]!;
@@ -178,22 +309,40 @@ async function main(): Promise<void> {
         ['detail', () => `/api/events/${ids[rand(ids.length)]}/`],
         ['nearby', () => `/api/events/nearby/?${probe()}`],
       ] as const) {
-        const row = { size, ...(await load(url, endpoint, next)) };
+        const row = { size, ...(await load(url, child.pid!, endpoint, next)) };
         results.push(row);
         console.log(
-          `  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  errors ${row.errors} non-2xx ${row.non2xx}`,
+          `  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  ${String(row.body_bytes).padStart(6)} B  API CPU ${row.api_cpu_us_per_req} µs/req  errors ${row.errors} non-2xx ${row.non2xx}`,
         );
       }
-      const q = new EventRepository().nearbySql(
-        undefined,
-        { latitude: CITIES[0]![0], longitude: CITIES[0]![1], radiusKm: 10 },
-        100,
-      );
-      explain = (
-        await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.text}`, q.values)
-      ).rows
-        .map((r) => r['QUERY PLAN'])
-        .join('\n');
+      const repo = new EventRepository();
+      for (const [query, q] of [
+        [
+          'nearby (São Paulo, 10 km)',
+          repo.nearbySql(
+            undefined,
+            { latitude: CITIES[0]![0], longitude: CITIES[0]![1], radiusKm: 10 },
+            NEARBY_LIMIT,
+          ),
+        ],
+        [
+          'nearby (Manaus, 10 km: sparse)',
+          repo.nearbySql(undefined, { latitude: -3.119, longitude: -60.0217, radiusKm: 10 }, NEARBY_LIMIT),
+        ],
+      ] as const) {
+        const e = await explain(db, q);
+        plans.push({ size, query, plan: e.text, sorted_rows: e.sorted });
+        console.log(
+          `  EXPLAIN ${query} at ${size.toLocaleString('en')} events (rows into each sort: ${e.sorted.join(', ') || 'no sort'}):\n${e.text.replace(/^/gm, '    ')}`,
+        );
+        const over = e.sorted.filter((n) => n > NEARBY_LIMIT);
+        if (over.length)
+          planFailures.push(
+            `${query} at ${size}: sorts ${over.join(', ')} rows, more than the page (${NEARBY_LIMIT})`,
+          );
+        if (!/events_earth_idx/.test(e.text))
+          planFailures.push(`${query} at ${size}: does not use events_earth_idx`);
+      }
     }
   } finally {
     child.kill('SIGTERM');
@@ -202,17 +351,31 @@ async function main(): Promise<void> {
     await db.end();
   }
 
-  console.log('\n| events | endpoint | p50 ms | p99 ms | req/s | errors | non-2xx |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|');
+  const load1 = loadavg().map((x) => Math.round(x * 10) / 10);
+  console.log(
+    `\n${cpus().length} cores, load average ${load1.join(' ')} (a shared machine: latency follows it)`,
+  );
+  console.log(
+    '\n| events | endpoint | body B | p50 ms | p99 ms | req/s | API CPU µs/req | errors | non-2xx |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
-      `| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.errors} | ${r.non2xx} |`,
+      `| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.body_bytes} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.api_cpu_us_per_req} | ${r.errors} | ${r.non2xx} |`,
     );
+  const targets = results
+    .filter((r) => r.endpoint !== 'list')
+    .map((r) => ({ ...r, met: r.p50_ms <= 10 && r.p99_ms <= 30 }));
   console.log(
-    `\nEXPLAIN of the nearby query at ${sizes[sizes.length - 1]!.toLocaleString('en')} events (São Paulo, 10 km):\n${explain}`,
+    `targets (nearby and detail p50 ≤ 10 ms, p99 ≤ 30 ms): ${
+      targets.every((t) => t.met)
+        ? 'met'
+        : `NOT met: ${targets
+            .filter((t) => !t.met)
+            .map((t) => `${t.endpoint}@${t.size}`)
+            .join(', ')}`
+    }`,
   );
-  if (!/events_earth_idx/.test(explain))
-    console.log('WARNING: the nearby plan does not use events_earth_idx');
   const out = path.join(root, 'bench/results/api.json');
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(
@@ -220,16 +383,23 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         measured_at: new Date().toISOString(),
+        machine: { cores: cpus().length, load_average_at_end: load1, node: process.version },
         duration_s: durationS,
         connections,
         results,
-        nearby_explain: explain,
+        targets: { p50_ms_max: 10, p99_ms_max: 30, met: targets.every((t) => t.met) },
+        plans,
+        plan_failures: planFailures,
       },
       null,
       2,
     ) + '\n',
   );
   console.log(`\nwrote ${path.relative(root, out)}`);
+  if (planFailures.length) {
+    console.error(`\nFAILED: ${planFailures.join('; ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e: unknown) => {

@@ -4,7 +4,12 @@
 //   api   3 real API instances (services/api, Postgres under Patroni, Redis Sentinel) on a small populated
 //         database, path BENCH_API_PATH — the throughput target (gateway ≥ 0.8 × nginx) is measured here;
 //   echo  3 trivial node:http backends — isolates what each proxy itself costs (CPU µs per request).
-// A second gateway with the Redis-shared rate limits on (limits far above the load) shows what they cost.
+// A second gateway with the Redis-shared rate limits on (limits far above the load) shows what they cost, beside
+// nginx with the equivalent limit_req/limit_conn zones (a second server block of the same nginx): limits on for both.
+// The API case refuses to report unless the page is the expected one (count > 0, a full page, the same body size
+// through every proxy); every row prints the body size; the JSON carries the load average and the core count.
+// During the constant-rate phase the gateways' event-loop delay (monitorEventLoopDelay) and GC pauses are read
+// from their /metrics: where an added tail comes from.
 // Prints a table per kind and writes bench/results/gateway.json.   make bench-gateway   (or: make bench)
 // Runs inside `mesh test-run` (profile bench-gw): needs its env (CONSUL_HTTP_ADDR, DB_*, JWT_SECRET, …).
 //
@@ -24,6 +29,8 @@ const B = Number(process.env['MESH_PORT_BASE'] ?? 24500);
 const PORTS = {
   backends: [B + 60, B + 61, B + 62],
   nginx: B + 70,
+  /** The same nginx, a server block with limit_req + limit_conn zones like the gateway's limits. */
+  nginxLimited: B + 71,
   gateway: B + 80,
   /** A second gateway with the Redis-shared rate limits on (limits set far above the load): their cost. */
   gatewayLimited: B + 81,
@@ -104,6 +111,61 @@ interface WrkResult {
   non2xx: number;
 }
 
+/** The gateways' own view of the constant-rate phase (prom-client default metrics). */
+interface Runtime {
+  event_loop_delay_p50_ms: number;
+  event_loop_delay_p99_ms: number;
+  event_loop_delay_max_ms: number;
+  gc_pauses: number;
+  gc_pause_total_ms: number;
+  gc_pause_max_bucket_ms: number | null;
+}
+
+function metric(text: string, name: string): number {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** A gateway's operator listener (its /metrics is not on the public port). */
+const adminUrlOf = (url: string) =>
+  url.replace(`:${PORTS.gatewayLimited}`, `:${PORTS.gatewayLimitedAdmin}`).replace(`:${PORTS.gateway}`, `:${PORTS.gatewayAdmin}`);
+
+/** The gateway's /metrics ('' when it cannot be read: the runtime columns are then empty, the run goes on). */
+async function scrape(url: string): Promise<string> {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await (await fetch(`${adminUrlOf(url)}/metrics`, { headers: { connection: 'close' } })).text();
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return '';
+}
+
+function runtimeOf(before: string, after: string): Runtime {
+  const sum = (t: string, n: string) =>
+    [...t.matchAll(new RegExp(`^${n}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+  const gcCount = sum(after, 'gateway_process_nodejs_gc_duration_seconds_count') - sum(before, 'gateway_process_nodejs_gc_duration_seconds_count');
+  const gcSum = sum(after, 'gateway_process_nodejs_gc_duration_seconds_sum') - sum(before, 'gateway_process_nodejs_gc_duration_seconds_sum');
+  // The smallest bucket bound that holds every pause of the phase.
+  const buckets = new Map<number, number>();
+  for (const t of [before, after])
+    for (const m of t.matchAll(/^gateway_process_nodejs_gc_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} ([\d.e+-]+)$/gm)) {
+      if (m[1] === '+Inf') continue;
+      buckets.set(Number(m[1]), (buckets.get(Number(m[1])) ?? 0) + (t === after ? 1 : -1) * Number(m[2]));
+    }
+  const maxBucket = [...buckets.entries()].sort((a, b) => a[0] - b[0]).find(([, n]) => n >= gcCount)?.[0];
+  const ms = (x: number) => Math.round(x * 1e6) / 1e3;
+  return {
+    event_loop_delay_p50_ms: ms(metric(after, 'gateway_process_nodejs_eventloop_lag_p50_seconds')),
+    event_loop_delay_p99_ms: ms(metric(after, 'gateway_process_nodejs_eventloop_lag_p99_seconds')),
+    event_loop_delay_max_ms: ms(metric(after, 'gateway_process_nodejs_eventloop_lag_max_seconds')),
+    gc_pauses: gcCount,
+    gc_pause_total_ms: ms(gcSum),
+    gc_pause_max_bucket_ms: maxBucket === undefined ? null : ms(maxBucket),
+  };
+}
+
 function toMs(v: string): number {
   const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
   if (!m) return NaN;
@@ -125,12 +187,17 @@ function wrk(url: string, seconds: number): WrkResult {
   };
 }
 
-/** Constant request rate with a small connection pool; client-side latency percentiles in ms. */
-async function constantRate(origin: string, urlPath: string, rate: number, seconds: number): Promise<ConstantRate> {
-  const pool = new Pool(origin, { connections: 16, pipelining: 1 });
-  const lat: number[] = [];
-  let failed = 0;
-  const total = rate * seconds;
+/** Latencies (ms) of one target's constant-rate slices, kept across slices. */
+interface RateProbe {
+  pool: Pool;
+  lat: number[];
+  sent: number;
+  failed: number;
+}
+
+/** One slice of a constant request rate on a target's pool (kept open between slices: warm connections). */
+async function constantRateSlice(probe: RateProbe, urlPath: string, rate: number, seconds: number): Promise<void> {
+  const total = Math.round(rate * seconds);
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -138,24 +205,27 @@ async function constantRate(origin: string, urlPath: string, rate: number, secon
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const s = performance.now();
+    probe.sent++;
     pending.push(
-      pool.request({ path: urlPath, method: 'GET' }).then(
+      probe.pool.request({ path: urlPath, method: 'GET' }).then(
         async (r) => {
           await r.body.dump();
-          if (r.statusCode === 200) lat.push(performance.now() - s);
-          else failed++;
+          if (r.statusCode === 200) probe.lat.push(performance.now() - s);
+          else probe.failed++;
         },
         () => {
-          failed++;
+          probe.failed++;
         },
       ),
     );
   }
   await Promise.all(pending);
-  await pool.close();
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => Math.round((lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN) * 1000) / 1000;
-  return { p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), sent: total, failed };
+}
+
+function rateSummary(p: RateProbe): ConstantRate {
+  const lat = [...p.lat].sort((a, b) => a - b);
+  const q = (x: number) => Math.round((lat[Math.min(lat.length - 1, Math.floor(lat.length * x))] ?? NaN) * 1000) / 1000;
+  return { p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), sent: p.sent, failed: p.failed };
 }
 
 function nginxConf(): string {
@@ -174,15 +244,23 @@ http {
   uwsgi_temp_path ${work}/nginx-uwsgi;
   scgi_temp_path ${work}/nginx-scgi;
   keepalive_timeout 65;
+  # The gateway's limits (nginx limit_req semantics, nodelay; limit_conn), set as far above the load as the
+  # limited gateway's, so both do the accounting without refusing.
+  limit_req_zone $binary_remote_addr zone=api:10m rate=1000000r/s;
+  limit_conn_zone $binary_remote_addr zone=conn:10m;
+  limit_req_status 429;
+  limit_conn_status 429;
   upstream api {
     least_conn;
 ${ups}
     keepalive 64;
     keepalive_timeout 4s;
   }
-  server {
-    listen 127.0.0.1:${PORTS.nginx};
-    client_max_body_size 10m;
+${[PORTS.nginx, PORTS.nginxLimited]
+  .map(
+    (port) => `  server {
+    listen 127.0.0.1:${port};
+    client_max_body_size 10m;${port === PORTS.nginxLimited ? '\n    limit_req zone=api burst=1000000 nodelay;\n    limit_conn conn 60000;' : ''}
     location / {
       proxy_pass http://api;
       proxy_http_version 1.1;
@@ -201,7 +279,9 @@ ${ups}
       add_header Referrer-Policy strict-origin-when-cross-origin always;
       add_header X-Request-ID $request_id always;
     }
-  }
+  }`,
+  )
+  .join('\n')}
 }
 `;
 }
@@ -236,7 +316,15 @@ interface ConstantRate {
   sent: number;
   failed: number;
 }
-type Row = WrkResult & { cpu_us_per_req: number | null; backends_cpu_us_per_req: number; constant_rate: ConstantRate; rounds: number[] };
+type Row = WrkResult & {
+  cpu_us_per_req: number | null;
+  backends_cpu_us_per_req: number;
+  constant_rate: ConstantRate;
+  rounds: number[];
+  body_bytes: number;
+  /** Gateways only: event-loop delay and GC pauses during the constant-rate phase. */
+  runtime?: Runtime;
+};
 
 const consulAddr = (): string => CONSUL!.split(',')[0]!;
 
@@ -283,6 +371,23 @@ async function ensureSampleData(url: string): Promise<void> {
     env: { ...process.env, POPULATE_SIZE: 'small', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // The list is cached for a few seconds: wait for the populated count rather than measure an empty page.
+  await waitFor('the populated events in the list', async () => (await count()) >= 10, 30_000);
+}
+
+/** The page the load asks for, checked: refuses to measure an empty list or an error page. Returns its size in bytes. */
+async function expectedPage(kind: Kind, url: string): Promise<number> {
+  const res = await fetch(`${url}${PATHS[kind]}`);
+  const text = await res.text();
+  const bytes = Buffer.byteLength(text);
+  if (res.status !== 200) throw new Error(`${url}${PATHS[kind]}: HTTP ${res.status} (${bytes} B) — not reporting`);
+  if (kind === 'api') {
+    const want = Number(new URL(`http://x${PATHS.api}`).searchParams.get('page_size') ?? 20);
+    const body = JSON.parse(text) as { count?: number; results?: unknown[] };
+    if (!(body.count! > 0) || body.results?.length !== Math.min(want, body.count!))
+      throw new Error(`${url}${PATHS.api}: count ${body.count}, ${body.results?.length} results (${bytes} B): not the expected page — not reporting`);
+  }
+  return bytes;
 }
 
 interface Target {
@@ -296,6 +401,11 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
   const targets = [{ name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 }, ...proxies];
   const backendsCpu = () => backendPids.reduce((a, p) => a + cpuSeconds(p), 0);
   const results: Record<string, Row> = {};
+  const bodies = new Map<string, number>();
+  for (const t of targets) bodies.set(t.name, await expectedPage(kind, t.url));
+  const directBytes = bodies.get(targets[0]!.name)!;
+  for (const [name, b] of bodies)
+    if (Math.abs(b - directBytes) > 64) throw new Error(`${name} answers ${b} B where the backend answers ${directBytes} B: not the same page — not reporting`);
   // Warm every backend (JIT, pools, caches) and both proxies before anything is measured: otherwise the first
   // proxy measured pays for the cold instances that the direct target never touched.
   for (const t of proxies) {
@@ -318,19 +428,40 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
       const prev = results[t.name];
       const rounds = [...(prev?.rounds ?? []), Math.round(r.rps)];
       if (!prev || r.rps > prev.rps) {
-        results[t.name] = { ...r, cpu_us_per_req: t.pid ? perReq(cpu1 - cpu0) : null, backends_cpu_us_per_req: perReq(b1 - b0), constant_rate: prev?.constant_rate ?? (undefined as never), rounds };
+        results[t.name] = {
+          ...r,
+          cpu_us_per_req: t.pid ? perReq(cpu1 - cpu0) : null,
+          backends_cpu_us_per_req: perReq(b1 - b0),
+          constant_rate: prev?.constant_rate ?? (undefined as never),
+          rounds,
+          body_bytes: bodies.get(t.name)!,
+        };
       } else prev.rounds = rounds;
     }
   }
+  // The constant rate in 1 s slices rotating over the targets, so that a burst of outside load (the machine is
+  // shared) lands on all of them alike instead of on whichever target was measured at that moment.
+  const seconds = Math.min(DURATION_S, 8);
+  log(`[${kind}] constant ${RATE} r/s: ${seconds} slices of 1 s per target, rotating`);
+  const probes = new Map(targets.map((t) => [t.name, { pool: new Pool(t.url, { connections: 16, pipelining: 1 }), lat: [], sent: 0, failed: 0 } as RateProbe]));
+  const before = new Map<string, string>();
+  for (const t of targets) if (t.name.startsWith('gateway')) before.set(t.name, await scrape(t.url));
+  for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 0.5); // warm the pools
+  for (const p of probes.values()) Object.assign(p, { lat: [], sent: 0, failed: 0 });
+  for (let s = 0; s < seconds; s++) for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 1);
   for (const t of targets) {
-    log(`[${kind}] ${t.name}: constant ${RATE} r/s`);
-    results[t.name]!.constant_rate = await constantRate(t.url, urlPath, RATE, Math.min(DURATION_S, 8));
+    results[t.name]!.constant_rate = rateSummary(probes.get(t.name)!);
+    const after = before.has(t.name) ? await scrape(t.url) : '';
+    if (before.get(t.name) && after) results[t.name]!.runtime = runtimeOf(before.get(t.name)!, after);
+    await probes.get(t.name)!.pool.close();
   }
   return results;
 }
 
+const NAMES = { direct: 'direct (1 backend)', gw: 'gateway (3 backends)', ngx: 'nginx (3 backends)', gwl: 'gateway + limits', ngxl: 'nginx + limits' } as const;
+
 function summarise(kind: Kind, results: Record<string, Row>) {
-  const [direct, gwr, ngr, gwl] = ['direct (1 backend)', 'gateway (3 backends)', 'nginx (3 backends)', 'gateway + rate limits'].map((n) => results[n]!) as [Row, Row, Row, Row];
+  const [direct, gwr, ngr, gwl, ngl] = [NAMES.direct, NAMES.gw, NAMES.ngx, NAMES.gwl, NAMES.ngxl].map((n) => results[n]!) as [Row, Row, Row, Row, Row];
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const ms3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
@@ -342,6 +473,11 @@ function summarise(kind: Kind, results: Record<string, Row>) {
       gateway_vs_direct_throughput: r2(gwr.rps / direct.rps),
       gateway_vs_nginx_cpu_per_req: gwr.cpu_us_per_req && ngr.cpu_us_per_req ? r2(gwr.cpu_us_per_req / ngr.cpu_us_per_req) : null,
       rate_limited_gateway_vs_nginx_throughput: r2(gwl.rps / ngr.rps),
+      /** Limits on for both: the comparison the issue's target is read on. */
+      limited_gateway_vs_limited_nginx_throughput: r2(gwl.rps / ngl.rps),
+      /** What the limits cost the gateway, in its own CPU per request (target ≤ 15 µs). */
+      gateway_limits_cpu_us_per_req: gwl.cpu_us_per_req !== null && gwr.cpu_us_per_req !== null ? gwl.cpu_us_per_req - gwr.cpu_us_per_req : null,
+      nginx_limits_cpu_us_per_req: ngl.cpu_us_per_req !== null && ngr.cpu_us_per_req !== null ? ngl.cpu_us_per_req - ngr.cpu_us_per_req : null,
     },
     added_latency_at_constant_rate_ms: {
       gateway_p50: ms3(gwr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
@@ -349,6 +485,9 @@ function summarise(kind: Kind, results: Record<string, Row>) {
       nginx_p50: ms3(ngr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
       nginx_p99: ms3(ngr.constant_rate.p99_ms - direct.constant_rate.p99_ms),
       rate_limited_gateway_p50: ms3(gwl.constant_rate.p50_ms - direct.constant_rate.p50_ms),
+      rate_limited_gateway_p99: ms3(gwl.constant_rate.p99_ms - direct.constant_rate.p99_ms),
+      rate_limited_nginx_p50: ms3(ngl.constant_rate.p50_ms - direct.constant_rate.p50_ms),
+      rate_limited_nginx_p99: ms3(ngl.constant_rate.p99_ms - direct.constant_rate.p99_ms),
     },
   };
 }
@@ -357,16 +496,18 @@ function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_byt
   const pad = (x: string | number, n: number) => String(x).padEnd(n);
   const lines = [
     `${kind === 'api' ? 'API instances' : 'echo backends'}: GET ${s.path} (${s.response_body_bytes} B) — ${s.backends}`,
-    `${pad('target', 22)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('proxy CPU µs/req', 18)}${pad('backends µs/req', 17)}${pad(`@${RATE}r/s p50`, 13)}${pad('p99', 8)}`,
+    `${pad('target', 22)}${pad('body B', 8)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('proxy CPU µs/req', 18)}${pad('backends µs/req', 17)}${pad(`@${RATE}r/s p50`, 13)}${pad('p99', 10)}${pad('loop delay p99/max ms', 23)}GC pauses (total ms)`,
     ...Object.entries(s.results).map(
       ([name, r]) =>
-        `${pad(name, 22)}${pad(Math.round(r.rps), 10)}${pad(r.p50_ms, 9)}${pad(r.p99_ms, 9)}${pad(r.errors + r.non2xx, 8)}${pad(r.cpu_us_per_req ?? '-', 18)}${pad(r.backends_cpu_us_per_req, 17)}${pad(r.constant_rate.p50_ms, 13)}${pad(r.constant_rate.p99_ms, 8)}`,
+        `${pad(name, 22)}${pad(r.body_bytes, 8)}${pad(Math.round(r.rps), 10)}${pad(r.p50_ms, 9)}${pad(r.p99_ms, 9)}${pad(r.errors + r.non2xx, 8)}${pad(r.cpu_us_per_req ?? '-', 18)}${pad(r.backends_cpu_us_per_req, 17)}${pad(r.constant_rate.p50_ms, 13)}${pad(r.constant_rate.p99_ms, 10)}` +
+        (r.runtime ? `${pad(`${r.runtime.event_loop_delay_p99_ms}/${r.runtime.event_loop_delay_max_ms}`, 23)}${r.runtime.gc_pauses} (${r.runtime.gc_pause_total_ms})` : ''),
     ),
     `req/s per round: ${Object.entries(s.results).map(([n, r]) => `${n.split(' ')[0]} ${r.rounds.join('/')}`).join(', ')}`,
     `gateway/nginx throughput ${s.ratios.gateway_vs_nginx_throughput}  gateway/direct ${s.ratios.gateway_vs_direct_throughput}  gateway/nginx CPU per request ${s.ratios.gateway_vs_nginx_cpu_per_req}  ` +
-      `with rate limits (one Redis EVALSHA per request; Redis CPU not counted): gateway/nginx ${s.ratios.rate_limited_gateway_vs_nginx_throughput}`,
+      `with limits on for both: gateway/nginx ${s.ratios.limited_gateway_vs_limited_nginx_throughput} (limits cost the gateway ${s.ratios.gateway_limits_cpu_us_per_req} µs/req, nginx ${s.ratios.nginx_limits_cpu_us_per_req} µs/req; Redis CPU not counted)`,
     `added latency over direct at ${RATE} r/s: gateway p50 ${s.added_latency_at_constant_rate_ms.gateway_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.gateway_p99} ms; ` +
-      `nginx p50 ${s.added_latency_at_constant_rate_ms.nginx_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.nginx_p99} ms`,
+      `nginx p50 ${s.added_latency_at_constant_rate_ms.nginx_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.nginx_p99} ms; ` +
+      `with limits: gateway p99 ${s.added_latency_at_constant_rate_ms.rate_limited_gateway_p99} ms, nginx p99 ${s.added_latency_at_constant_rate_ms.rate_limited_nginx_p99} ms`,
   ];
   return lines.join('\n');
 }
@@ -374,7 +515,8 @@ function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_byt
 async function main(): Promise<void> {
   if (!CONSUL) throw new Error('CONSUL_HTTP_ADDR is not set: run through `make bench-gateway` (it brings a bench mesh up)');
   log(`work dir ${work}; ${cpus().length} cores; ports ${PORTS.backends.join(',')} (backends), ${PORTS.nginx} (nginx), ${PORTS.gateway} (gateway); Consul ${consulAddr()}`);
-  const all = [...PORTS.backends, PORTS.nginx, PORTS.gateway, PORTS.gatewayLimited];
+  const all = [...PORTS.backends, PORTS.nginx, PORTS.nginxLimited, PORTS.gateway, PORTS.gatewayLimited];
+  const loadAtStart = loadavg().map((x) => Math.round(x * 10) / 10);
   const busy = (await Promise.all(all.map(async (p) => ((await portInUse(p)) ? p : 0)))).filter(Boolean);
   if (busy.length) throw new Error(`ports already in use: ${busy.join(', ')} (another bench running? set MESH_PORT_BASE)`);
   const registered = (await (await fetch(`http://${consulAddr()}/v1/health/service/api`)).json()) as unknown[];
@@ -388,7 +530,7 @@ async function main(): Promise<void> {
   const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
   const gwl = start('gateway-limited', [...NODE, 'gateway/src/main.ts'], {
     PORT: String(PORTS.gatewayLimited), GATEWAY_ADMIN_PORT: String(PORTS.gatewayLimitedAdmin), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway-limited', LOG_LEVEL: 'info',
-    GATEWAY_RATE_LIMIT: 'true', GATEWAY_API_RATE_PER_S: '1000000', GATEWAY_API_BURST: '1000000', GATEWAY_CONCURRENCY_PER_IP: '100000',
+    GATEWAY_RATE_LIMIT: 'true', GATEWAY_API_RATE_PER_S: '1000000', GATEWAY_API_BURST: '1000000', GATEWAY_CONCURRENCY_PER_IP: '60000',
     GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
   });
   const gwlUrl = `http://127.0.0.1:${PORTS.gatewayLimited}`;
@@ -398,19 +540,21 @@ async function main(): Promise<void> {
   writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
   const ngx = start('nginx', ['nginx', '-c', path.join(work, 'nginx.conf'), '-p', work, '-e', path.join(work, 'nginx-error.log')]);
   const ngxUrl = `http://127.0.0.1:${PORTS.nginx}`;
+  const ngxlUrl = `http://127.0.0.1:${PORTS.nginxLimited}`;
 
   const modes: Partial<Record<Kind, ReturnType<typeof summarise> & { response_body_bytes: number }>> = {};
   for (const kind of KINDS) {
     log(`[${kind}] starting 3 backends`);
     const procs = startBackends(kind);
-    for (const u of admins) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 90_000);
-    await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok);
+    for (const u of admins) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 300_000);
+    await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok, 300_000);
     if (kind === 'api') await ensureSampleData(`http://127.0.0.1:${PORTS.backends[0]}`);
-    const bytes = (await (await fetch(`http://127.0.0.1:${PORTS.backends[0]}${PATHS[kind]}`)).arrayBuffer()).byteLength;
+    const bytes = await expectedPage(kind, `http://127.0.0.1:${PORTS.backends[0]}`);
     const proxies = [
-      { name: 'gateway (3 backends)', url: gwUrl, pid: gw.pid! },
-      { name: 'nginx (3 backends)', url: ngxUrl, pid: ngx.pid! },
-      { name: 'gateway + rate limits', url: gwlUrl, pid: gwl.pid! },
+      { name: NAMES.gw, url: gwUrl, pid: gw.pid! },
+      { name: NAMES.ngx, url: ngxUrl, pid: ngx.pid! },
+      { name: NAMES.gwl, url: gwlUrl, pid: gwl.pid! },
+      { name: NAMES.ngxl, url: ngxlUrl, pid: ngx.pid! },
     ];
     const results = await measure(kind, proxies, procs.map((p) => p.pid!));
     modes[kind] = { ...summarise(kind, results), response_body_bytes: bytes };
@@ -423,24 +567,39 @@ async function main(): Promise<void> {
   const headline = modes.api ?? modes.echo!;
   const summary = {
     machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, nginx_workers: WORKERS, gateway_workers: WORKERS, access_log: ACCESS_LOG },
-    load: { tool: 'wrk -t1', connections: CONNECTIONS, duration_s: DURATION_S, rounds: ROUNDS, load_average_at_end: loadavg().map((x) => Math.round(x * 10) / 10), constant_rate_rps: RATE },
+    load: {
+      tool: 'wrk -t1',
+      connections: CONNECTIONS,
+      duration_s: DURATION_S,
+      rounds: ROUNDS,
+      load_average_at_start: loadAtStart,
+      load_average_at_end: loadavg().map((x) => Math.round(x * 10) / 10),
+      constant_rate_rps: RATE,
+    },
     modes,
     targets: {
       cpu_us_per_req_max: 150,
       throughput_vs_nginx_min: 0.8,
       added_p50_ms_max: 1,
+      added_p99_ms_max: 2,
+      limits_cpu_us_per_req_max: 15,
       measured_on: modes.api ? 'api (throughput, added p50); echo (proxy CPU per request, where the backend does not hide it)' : 'echo',
       met: {
         cpu_us_per_req: (modes.echo ?? headline).results['gateway (3 backends)']!.cpu_us_per_req! <= 150,
         throughput_vs_nginx: headline.ratios.gateway_vs_nginx_throughput >= 0.8,
         added_p50: headline.added_latency_at_constant_rate_ms.gateway_p50 <= 1,
+        added_p99: headline.added_latency_at_constant_rate_ms.gateway_p99 <= 2 && headline.added_latency_at_constant_rate_ms.rate_limited_gateway_p99 <= 2,
+        limited_throughput_vs_limited_nginx: headline.ratios.limited_gateway_vs_limited_nginx_throughput >= 0.8,
+        limits_cpu_us_per_req: ((modes.echo ?? headline).ratios.gateway_limits_cpu_us_per_req ?? Infinity) <= 15,
       },
     },
     measured_at: new Date().toISOString(),
   };
   console.log(
     `\nload average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; targets: CPU ≤ 150 µs/req ${summary.targets.met.cpu_us_per_req ? 'met' : 'NOT met'}, ` +
-      `throughput ≥ 0.8 × nginx ${summary.targets.met.throughput_vs_nginx ? 'met' : 'NOT met'}, added p50 ≤ 1 ms ${summary.targets.met.added_p50 ? 'met' : 'NOT met'}`,
+      `throughput ≥ 0.8 × nginx ${summary.targets.met.throughput_vs_nginx ? 'met' : 'NOT met'}, added p50 ≤ 1 ms ${summary.targets.met.added_p50 ? 'met' : 'NOT met'}, ` +
+      `added p99 ≤ 2 ms ${summary.targets.met.added_p99 ? 'met' : 'NOT met'}, limits on ≥ 0.8 × nginx limits on ${summary.targets.met.limited_throughput_vs_limited_nginx ? 'met' : 'NOT met'}, ` +
+      `limits ≤ 15 µs/req ${summary.targets.met.limits_cpu_us_per_req ? 'met' : 'NOT met'} (load average ${loadAtStart.join(' ')} at start)`,
   );
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench/results/gateway.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -24,6 +24,8 @@ describe('gateway on the mesh', () => {
   const backends: Proc[] = [];
   let gw1: GatewayProc;
   let gw2: GatewayProc;
+  /** A third gateway: the shared limits are tested across 3 replicas. */
+  let gw3: GatewayProc;
   let nextBackendPort: number;
   let nextId = 1;
   let ipSeq = 0;
@@ -50,23 +52,25 @@ describe('gateway on the mesh', () => {
     const started = await Promise.allSettled([
       startGatewayProc(`gwtest-gw-1-${process.pid}`, B + 50, env, gwEnv, logDir),
       startGatewayProc(`gwtest-gw-2-${process.pid}`, B + 51, env, gwEnv, logDir),
+      startGatewayProc(`gwtest-gw-r3-${process.pid}`, B + 52, env, gwEnv, logDir),
     ]);
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) {
-      // The one that came up is not left holding its ports for the next run.
+      // The ones that came up are not left holding their ports for the next run.
       await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.kill() : undefined)));
       throw failed.reason;
     }
-    [gw1, gw2] = started.map((r) => (r as PromiseFulfilledResult<GatewayProc>).value) as [GatewayProc, GatewayProc];
-    await waitFor(async () => (await routedIds(gw1)).length === 3 && (await routedIds(gw2)).length === 3, { timeoutMs: 20_000, description: 'both gateways route to 3 backends' });
-    await waitFor(async () => (await gatewayStatus(gw1.adminUrl)).rate_limits.startsWith('shared') && (await gatewayStatus(gw2.adminUrl)).rate_limits.startsWith('shared'), {
+    [gw1, gw2, gw3] = started.map((r) => (r as PromiseFulfilledResult<GatewayProc>).value) as [GatewayProc, GatewayProc, GatewayProc];
+    const gws = [gw1, gw2, gw3];
+    await waitFor(async () => (await Promise.all(gws.map(routedIds))).every((ids) => ids.length === 3), { timeoutMs: 20_000, description: 'the gateways route to 3 backends' });
+    await waitFor(async () => (await Promise.all(gws.map((g) => gatewayStatus(g.adminUrl)))).every((s) => s.rate_limits.startsWith('shared')), {
       timeoutMs: 20_000,
       description: 'gateways share limits through redis',
     });
   });
 
   after(async () => {
-    await Promise.all([gw1?.kill(), gw2?.kill(), ...backends.map((b) => b.kill())]);
+    await Promise.all([gw1?.kill(), gw2?.kill(), gw3?.kill(), ...backends.map((b) => b.kill())]);
   });
 
   test('when 1 of 3 instances is SIGKILLed under steady load then no client request fails', async () => {
@@ -187,22 +191,25 @@ describe('gateway on the mesh', () => {
     assert.equal(counts.reduce((a, c) => a + c, 0), 1);
   });
 
-  test('when the same client bursts across two gateways then the shared API bucket admits burst+1 plus the refill, not twice that', async () => {
+  // Leased batches (domain/leased-limits.ts): a gateway takes b = ⌊limit/8⌋ tokens/slots at once (api bucket 51 → 6,
+  // auth 11 → 1, concurrency 50 → 6), so across G gateways a window admits at most burst+1 + refill + G·(b − 1).
+  test('when the same client bursts across three gateways then the shared API bucket admits burst+1 plus the refill plus at most one batch per gateway, not three buckets', async () => {
     const headers = { 'x-forwarded-for': ip(1) };
-    const pools = [new Pool(gw1.url, { connections: 10 }), new Pool(gw2.url, { connections: 10 })];
+    const gws = [gw1, gw2, gw3];
+    const pools = gws.map((g) => new Pool(g.url, { connections: 10 }));
     // Open the connections first (another client address), so the burst itself is as short as the machine allows.
     await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => {
-        const r = await pools[i % 2]!.request({ path: `${PREFIX}/x`, method: 'GET', headers: { 'x-forwarded-for': ip(100 + i) } });
+      Array.from({ length: 30 }, async (_, i) => {
+        const r = await pools[i % 3]!.request({ path: `${PREFIX}/x`, method: 'GET', headers: { 'x-forwarded-for': ip(100 + i) } });
         await r.body.dump();
       }),
     );
     const t0 = performance.now();
     const codes = await Promise.all(
-      Array.from({ length: 130 }, async (_, i) => {
-        const r = await pools[i % 2]!.request({ path: `${PREFIX}/x`, method: 'GET', headers });
+      Array.from({ length: 150 }, async (_, i) => {
+        const r = await pools[i % 3]!.request({ path: `${PREFIX}/x`, method: 'GET', headers });
         await r.body.dump();
-        return { status: r.statusCode, gw: i % 2, retryAfter: r.headers['retry-after'] };
+        return { status: r.statusCode, gw: i % 3, retryAfter: r.headers['retry-after'] };
       }),
     );
     const elapsedMs = performance.now() - t0;
@@ -210,18 +217,51 @@ describe('gateway on the mesh', () => {
     const admitted = codes.filter((c) => c.status === 200).length;
     const limited = codes.filter((c) => c.status === 429);
     const maxRefill = Math.floor(elapsedMs / 10); // 100 r/s = one token per 10 ms
-    console.log(`[rate api] 130 requests in ${elapsedMs.toFixed(0)} ms over 2 gateways: ${admitted} admitted (allowed 51..${51 + maxRefill}), ${limited.length} × 429`);
-    assert.ok(admitted >= 51 && admitted <= 51 + maxRefill, `${admitted} admitted`);
-    // Two independent buckets would admit at least 2 × 51: the bound above excludes that while the burst is shorter than 510 ms.
-    if (maxRefill < 51) assert.ok(admitted < 102, 'one bucket for both gateways');
-    if (admitted < 130) assert.ok(codes.some((c) => c.gw === 0 && c.status === 429) && codes.some((c) => c.gw === 1 && c.status === 429), 'both gateways refuse');
+    const leaseSlack = 3 * (6 - 1);
+    console.log(`[rate api] 150 requests in ${elapsedMs.toFixed(0)} ms over 3 gateways: ${admitted} admitted (allowed 51..${51 + maxRefill + leaseSlack}), ${limited.length} × 429`);
+    assert.ok(admitted >= 51 && admitted <= 51 + maxRefill + leaseSlack, `${admitted} admitted`);
+    // Three independent buckets would admit at least 3 × 51: the bound above excludes that while the burst is shorter than 870 ms.
+    if (maxRefill + leaseSlack < 102) assert.ok(admitted < 153, 'one bucket for all gateways');
+    if (admitted < 150) assert.ok([0, 1, 2].every((g) => codes.some((c) => c.gw === g && c.status === 429)), 'every gateway refuses');
     assert.ok(limited.every((c) => Number(c.retryAfter) >= 1));
   });
 
-  test('when a client hits the auth endpoints through both gateways then exactly 11 pass (10 r/min, burst 10)', async () => {
+  test('when a client sends 4× its rate for 2 s across three gateways then at most burst+1 + refill + one batch per gateway pass', async () => {
+    const headers = { 'x-forwarded-for': ip(6) };
+    const gws = [gw1, gw2, gw3];
+    const pools = gws.map((g) => new Pool(g.url, { connections: 16 }));
+    const t0 = performance.now();
+    const answers: Promise<number>[] = [];
+    let i = 0;
+    // 400 r/s (the limit is 100 r/s, burst 50) from one address, round robin over the gateways, for 2 s.
+    while (performance.now() - t0 < 2000) {
+      const due = t0 + (i * 1000) / 400;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const g = i++ % 3;
+      answers.push(
+        pools[g]!.request({ path: `${PREFIX}/x`, method: 'GET', headers }).then(async (r) => {
+          await r.body.dump();
+          return r.statusCode;
+        }),
+      );
+    }
+    const codes = await Promise.all(answers);
+    const elapsedMs = performance.now() - t0;
+    await Promise.all(pools.map((p) => p.close()));
+    const admitted = codes.filter((c) => c === 200).length;
+    const bound = 51 + Math.floor(elapsedMs / 10) + 3 * (6 - 1);
+    console.log(`[rate api sustained] ${i} requests in ${elapsedMs.toFixed(0)} ms over 3 gateways: ${admitted} admitted (bound ${bound}), ${codes.filter((c) => c === 429).length} × 429`);
+    assert.ok(admitted <= bound, `${admitted} admitted > ${bound}`);
+    assert.ok(admitted >= 51, 'at least the burst');
+    assert.equal(codes.filter((c) => c !== 200 && c !== 429).length, 0);
+  });
+
+  test('when a client hits the auth endpoints through three gateways then exactly 11 pass (10 r/min, burst 10: batches of 1)', async () => {
     const headers = { 'x-forwarded-for': ip(2), 'content-type': 'application/json' };
+    const gws = [gw1, gw2, gw3];
     const rs = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => fetch(`${(i % 2 ? gw2 : gw1).url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers })),
+      Array.from({ length: 16 }, (_, i) => fetch(`${gws[i % 3]!.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers })),
     );
     const codes = rs.map((r) => r.status);
     await Promise.all(rs.map((r) => r.arrayBuffer()));
@@ -233,20 +273,27 @@ describe('gateway on the mesh', () => {
     assert.equal(other.status, 200);
   });
 
-  test('when a client holds 50 requests open across both gateways then the 51st concurrent one gets 429', async () => {
+  test('when a client holds 50 requests open across three gateways then the 51st concurrent one gets 429, and the slots come back after', async () => {
     const headers = { 'x-forwarded-for': ip(4) };
-    const pools = [new Pool(gw1.url, { connections: 40 }), new Pool(gw2.url, { connections: 40 })];
-    const codes = await Promise.all(
-      Array.from({ length: 60 }, async (_, i) => {
-        const r = await pools[i % 2]!.request({ path: `${PREFIX}/__slow?ms=1500`, method: 'GET', headers });
-        await r.body.dump();
-        return r.statusCode;
-      }),
-    );
-    await Promise.all(pools.map((p) => p.close()));
+    const gws = [gw1, gw2, gw3];
+    const pools = gws.map((g) => new Pool(g.url, { connections: 30 }));
+    const burst = async () =>
+      Promise.all(
+        Array.from({ length: 60 }, async (_, i) => {
+          const r = await pools[i % 3]!.request({ path: `${PREFIX}/__slow?ms=1500`, method: 'GET', headers });
+          await r.body.dump();
+          return r.statusCode;
+        }),
+      );
+    const codes = await burst();
     console.log(`[concurrency] ${codes.filter((c) => c === 200).length} admitted, ${codes.filter((c) => c === 429).length} × 429`);
     assert.equal(codes.filter((c) => c === 200).length, 50);
     assert.equal(codes.filter((c) => c === 429).length, 10);
+    // Past half its limit each release is handed back at once: the same burst again is admitted the same way.
+    const again = await burst();
+    await Promise.all(pools.map((p) => p.close()));
+    console.log(`[concurrency again] ${again.filter((c) => c === 200).length} admitted`);
+    assert.equal(again.filter((c) => c === 200).length, 50);
   });
 
   test('when a gateway gets SIGTERM then it deregisters, finishes the requests in flight and exits cleanly', async () => {

@@ -313,6 +313,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       adminServer.close();
       deps.catalog.close();
       state.close();
+      limiter?.close();
       metrics.registry.clear();
     },
   };

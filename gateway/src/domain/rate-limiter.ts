@@ -1,22 +1,11 @@
-// Per-client-IP limits (nginx limit_req + limit_conn), decided in Redis for all gateways, per process when Redis is down.
+// Per-client-IP limits (nginx limit_req + limit_conn), shared by all gateways through Redis but decided in memory
+// from leased batches (domain/leased-limits.ts: the bound it keeps), per process when Redis is down.
 import { LocalBuckets, bucketSpec, retryAfterSeconds, type BucketSpec } from './token-bucket.js';
 import { canonicalPrefixes, underAny } from './route-class.js';
+import { LeasedLimits, type Outcome, type SharedLimitStore } from './leased-limits.js';
 
 export type LimitName = 'api' | 'auth';
-
-export interface SharedDecision {
-  allowed: boolean;
-  /** 'rate' (bucket empty) or 'concurrency' when refused. */
-  reason: 'rate' | 'concurrency' | null;
-  waitMs: number;
-}
-
-/** The shared store (Redis). take() must reject when the store is unusable; the limiter then decides locally. */
-export interface RateLimitStore {
-  readonly usable: boolean;
-  take(bucketKey: string, spec: BucketSpec, concKey: string | null, concLimit: number, leaseId: string, leaseTtlMs: number): Promise<SharedDecision>;
-  release(concKey: string, leaseId: string): void;
-}
+export type { SharedLimitStore as RateLimitStore } from './leased-limits.js';
 
 export interface RateLimitOptions {
   apiRatePerS: number;
@@ -27,8 +16,10 @@ export interface RateLimitOptions {
   concurrencyPerIp: number;
   /** ms before a slow store answer is abandoned for a local decision. */
   storeTimeoutMs: number;
-  /** Lifetime of a concurrency lease if a gateway dies without releasing it. */
+  /** Lifetime of a gateway's concurrency slots if it dies without giving them back (renewed every third of it). */
   leaseTtlMs?: number;
+  /** Leased rate tokens not used within this time are dropped (default 1 s). */
+  tokenTtlMs?: number;
   leasePrefix: string;
 }
 
@@ -55,14 +46,14 @@ export class RateLimiter {
   private readonly localConc = new Map<string, number>();
   /** Until when a key is known to have no token (nothing refills a bucket faster than time): no Redis call needed. */
   private readonly denyUntil = new Map<string, number>();
-  private leaseSeq = 0;
   private shared = true;
   private readonly leaseTtlMs: number;
   private readonly authPrefixes: string[];
+  private leased: LeasedLimits | null = null;
 
   constructor(
     private readonly o: RateLimitOptions,
-    private store: RateLimitStore | null,
+    private store: SharedLimitStore | null,
     private readonly onMode: ModeListener = noop,
   ) {
     this.api = bucketSpec(o.apiRatePerS, o.apiBurst);
@@ -71,13 +62,24 @@ export class RateLimiter {
     this.localAuth = new LocalBuckets(this.auth);
     this.leaseTtlMs = o.leaseTtlMs ?? 120_000;
     this.authPrefixes = canonicalPrefixes(o.authPaths);
+    if (store) this.leased = this.makeLeased(store);
+  }
+
+  private makeLeased(store: SharedLimitStore): LeasedLimits {
+    return new LeasedLimits(store, { storeTimeoutMs: this.o.storeTimeoutMs, holder: this.o.leasePrefix, slotTtlMs: this.leaseTtlMs, tokenTtlMs: this.o.tokenTtlMs ?? 1000 });
   }
 
   /** Attaches the shared store once it becomes reachable (boot may happen before Redis is found in Consul). */
-  setStore(store: RateLimitStore): void {
+  setStore(store: SharedLimitStore): void {
+    this.leased?.close();
     this.store = store;
+    this.leased = this.makeLeased(store);
     this.shared = false;
     this.setShared(true);
+  }
+
+  close(): void {
+    this.leased?.close();
   }
 
   get isShared(): boolean {
@@ -89,7 +91,7 @@ export class RateLimiter {
     return underAny(path, this.authPrefixes) ? 'auth' : 'api';
   }
 
-  /** Decides for one request; `done` is called once (synchronously when decided locally). */
+  /** Decides for one request; `done` is called once (synchronously when the gateway holds a token and a slot). */
   check(ip: string, path: string, now: number, done: (v: Verdict) => void): void {
     const limit = this.limitFor(path);
     const bucketKey = `rl:{${ip}}:${limit}`;
@@ -99,56 +101,47 @@ export class RateLimiter {
       this.denyUntil.delete(bucketKey);
     }
     const store = this.store;
-    if (!store || !store.usable) return done(this.local(ip, limit, now, store ? 'redis not connected' : undefined));
-
-    const concKey = this.o.concurrencyPerIp > 0 ? `rl:{${ip}}:conc` : null;
-    const leaseId = `${this.o.leasePrefix}:${++this.leaseSeq}`;
+    const leased = this.leased;
+    if (!store || !leased || !store.usable) return done(this.local(ip, limit, now, store ? 'redis not connected' : undefined));
     const spec = limit === 'auth' ? this.auth : this.api;
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      // The store may still admit it: release the lease it might take.
-      if (concKey) store.release(concKey, leaseId);
-      done(this.local(ip, limit, Date.now(), `redis answer slower than ${this.o.storeTimeoutMs} ms`));
-    }, this.o.storeTimeoutMs);
-    store.take(bucketKey, spec, concKey, this.o.concurrencyPerIp, leaseId, this.leaseTtlMs).then(
-      (d) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.setShared(true);
-        if (d.allowed) {
-          let released = false;
-          done({
-            allowed: true,
-            limit,
-            retryAfterS: 0,
-            shared: true,
-            release: concKey
-              ? () => {
-                  if (released) return;
-                  released = true;
-                  store.release(concKey, leaseId);
-                }
-              : noop,
-          });
-        } else if (d.reason === 'rate') {
-          const t = Date.now();
-          this.denyUntil.set(bucketKey, t + d.waitMs);
-          if (this.denyUntil.size > 100_000) this.sweepDenied(t);
-          done({ allowed: false, limit, retryAfterS: retryAfterSeconds(d.waitMs), shared: true, release: noop });
-        } else {
-          done({ allowed: false, limit: 'concurrency', retryAfterS: 1, shared: true, release: noop });
-        }
-      },
-      (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        done(this.local(ip, limit, Date.now(), (err as Error)?.message ?? String(err)));
-      },
-    );
+    const max = this.o.concurrencyPerIp;
+    // A concurrency slot first, then a token: a concurrency refusal takes no token.
+    if (max <= 0) return leased.takeToken(bucketKey, spec, now, (o) => this.afterToken(leased, o, ip, limit, bucketKey, null, done));
+    const concKey = `rl:{${ip}}:conc`;
+    leased.takeSlot(concKey, max, (slot) => {
+      if (slot.ok) return leased.takeToken(bucketKey, spec, now, (o) => this.afterToken(leased, o, ip, limit, bucketKey, concKey, done));
+      if ('error' in slot) return done(this.local(ip, limit, Date.now(), slot.error));
+      this.setShared(true);
+      done({ allowed: false, limit: 'concurrency', retryAfterS: 1, shared: true, release: noop });
+    });
+  }
+
+  private afterToken(leased: LeasedLimits, o: Outcome, ip: string, limit: LimitName, bucketKey: string, concKey: string | null, done: (v: Verdict) => void): void {
+    const max = this.o.concurrencyPerIp;
+    if (!o.ok) {
+      if (concKey) leased.releaseSlot(concKey, max);
+      if ('error' in o) return done(this.local(ip, limit, Date.now(), o.error));
+      this.setShared(true);
+      const t = Date.now();
+      this.denyUntil.set(bucketKey, t + o.waitMs);
+      if (this.denyUntil.size > 100_000) this.sweepDenied(t);
+      return done({ allowed: false, limit, retryAfterS: retryAfterSeconds(o.waitMs), shared: true, release: noop });
+    }
+    if (!this.shared) this.setShared(true);
+    let released = false;
+    done({
+      allowed: true,
+      limit,
+      retryAfterS: 0,
+      shared: true,
+      release: concKey
+        ? () => {
+            if (released) return;
+            released = true;
+            leased.releaseSlot(concKey, max);
+          }
+        : noop,
+    });
   }
 
   /** The per-process fallback with the same semantics. */

@@ -53,10 +53,13 @@ export interface CommentRecord {
 }
 
 export class EventContentRepository {
-  async listResources(c: Conn, eventId: number): Promise<ResourceRecord[]> {
-    return select<ResourceRecord>(c, 'SELECT * FROM event_resources WHERE event_id = $1 ORDER BY id', [
-      eventId,
-    ]);
+  /** `limit`: the first ones only (event detail); all when omitted. */
+  async listResources(c: Conn, eventId: number, limit?: number): Promise<ResourceRecord[]> {
+    return select<ResourceRecord>(
+      c,
+      `SELECT * FROM event_resources WHERE event_id = $1 ORDER BY id${limit ? ' LIMIT $2' : ''}`,
+      limit ? [eventId, limit] : [eventId],
+    );
   }
 
   async findResource(c: Conn, eventId: number, id: number): Promise<ResourceRecord | null> {
@@ -94,11 +97,12 @@ export class EventContentRepository {
     await mutate(c, 'DELETE FROM event_resources WHERE id = $1', [id]);
   }
 
-  async listPhotos(c: Conn, eventId: number): Promise<PhotoRecord[]> {
+  /** `limit`: the first ones only (event detail); all when omitted. */
+  async listPhotos(c: Conn, eventId: number, limit?: number): Promise<PhotoRecord[]> {
     return select<PhotoRecord>(
       c,
-      `SELECT ph.*, u.username FROM event_photos ph JOIN users u ON u.id = ph.user_id WHERE ph.event_id = $1 ORDER BY ph.created_at, ph.id`,
-      [eventId],
+      `SELECT ph.*, u.username FROM event_photos ph JOIN users u ON u.id = ph.user_id WHERE ph.event_id = $1 ORDER BY ph.created_at, ph.id${limit ? ' LIMIT $2' : ''}`,
+      limit ? [eventId, limit] : [eventId],
     );
   }
 
@@ -119,11 +123,25 @@ export class EventContentRepository {
     );
   }
 
-  async listComments(c: Conn, eventId: number): Promise<CommentRecord[]> {
+  /**
+   * All comments, or with `threads` only the first `threads` top-level comments and their replies (at most
+   * `threads` × 10 rows): the event detail's first page of the conversation.
+   */
+  async listComments(c: Conn, eventId: number, threads?: number): Promise<CommentRecord[]> {
+    if (!threads)
+      return select<CommentRecord>(
+        c,
+        `SELECT cm.*, u.username FROM event_comments cm JOIN users u ON u.id = cm.user_id WHERE cm.event_id = $1 ORDER BY cm.created_at, cm.id`,
+        [eventId],
+      );
     return select<CommentRecord>(
       c,
-      `SELECT cm.*, u.username FROM event_comments cm JOIN users u ON u.id = cm.user_id WHERE cm.event_id = $1 ORDER BY cm.created_at, cm.id`,
-      [eventId],
+      `WITH RECURSIVE thread AS (
+         (SELECT cm.* FROM event_comments cm WHERE cm.event_id = $1 AND cm.parent_id IS NULL ORDER BY cm.created_at, cm.id LIMIT $2)
+         UNION ALL
+         SELECT r.* FROM event_comments r JOIN thread t ON r.parent_id = t.id WHERE r.event_id = $1)
+       SELECT cm.*, u.username FROM (SELECT * FROM thread LIMIT $2 * 10) cm JOIN users u ON u.id = cm.user_id ORDER BY cm.created_at, cm.id`,
+      [eventId, threads],
     );
   }
 

@@ -144,6 +144,27 @@ FROM events e
 JOIN event_categories c ON c.id = e.category_id
 JOIN users u ON u.id = e.organizer_id`;
 
+interface DetailExtras {
+  organizer_avatar: string | null;
+  n_resources: number;
+  n_photos: number;
+  n_comments: number;
+  n_participants_all: number;
+  n_participants_confirmed: number;
+}
+
+export interface EventDetailHead {
+  event: EventRecord;
+  organizerAvatar: string | null;
+  counts: {
+    resources: number;
+    photos: number;
+    comments: number;
+    participantsAll: number;
+    participantsConfirmed: number;
+  };
+}
+
 type JoinedRow = Omit<EventRecord, 'category'> & {
   c_id: number;
   c_name: string;
@@ -278,19 +299,31 @@ LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
     return (await select<JoinedRow>(c, sql.text, sql.values)).map(toRecord);
   }
 
-  /** The nearby query itself (the benchmark prints its EXPLAIN). */
+  /**
+   * The nearby query itself (the benchmark prints its EXPLAIN). The inner query walks the GiST index in distance
+   * order (KNN) and stops after `limit` visible future events, whatever the table size and the density around the
+   * point; the radius then keeps those within it — the nearest `limit` within the radius, since the nearest
+   * `limit` overall are the candidates. No sort of more than `limit` rows, no bounding-box bitmap scan.
+   */
   nearbySql(
     viewerId: number | undefined,
     geo: GeoFilter,
     limit: number,
   ): { text: string; values: unknown[] } {
     const p = new Params();
-    const { where, distanceKm, knn } = whereClause(p, { viewerId, status: 'published', geo });
-    const text = `${SELECT_EVENT}, ${distanceKm} AS distance_km${FROM_EVENT}
-WHERE ${where}
-  AND e.start_date > now()
-ORDER BY ${knn}
-LIMIT ${p.add(limit)}`;
+    const { where } = whereClause(p, { viewerId, status: 'published' });
+    const origin = `ll_to_earth(${p.add(geo.latitude)}::float8, ${p.add(geo.longitude)}::float8)`;
+    const radiusM = p.add(geo.radiusKm * 1000);
+    const text = `${SELECT_EVENT}, near.metres / 1000.0 AS distance_km${FROM_EVENT}
+JOIN (SELECT e.id, earth_distance(${origin}, ${EVENT_EARTH}) AS metres
+      FROM events e
+      WHERE ${where}
+        AND e.latitude IS NOT NULL
+        AND e.start_date > now()
+      ORDER BY ${EVENT_EARTH} <-> ${origin}
+      LIMIT ${p.add(limit)}) near ON near.id = e.id
+WHERE near.metres <= ${radiusM}::float8
+ORDER BY near.metres, e.id`;
     return { text, values: p.values };
   }
 
@@ -309,6 +342,53 @@ LIMIT ${p.add(limit)}`;
   async findById(c: Conn, id: number): Promise<EventRecord | null> {
     const row = await selectOne<JoinedRow>(c, `${SELECT_EVENT}${FROM_EVENT} WHERE e.id = $1`, [id]);
     return row ? toRecord(row) : null;
+  }
+
+  /**
+   * The event detail's head in one round trip: the event if the viewer may see it, the organiser's avatar and how
+   * many resources, photos, comments and participants (all, and confirmed) it has — so the detail only asks for
+   * the lists that are not empty, and only their first page.
+   */
+  async findVisibleDetail(
+    c: Conn,
+    id: number,
+    viewerId: number | undefined,
+  ): Promise<EventDetailHead | null> {
+    const p = new Params();
+    const idp = p.add(id);
+    const row = await selectOne<JoinedRow & DetailExtras>(
+      c,
+      `${SELECT_EVENT}, up.avatar AS organizer_avatar,
+       (SELECT count(*)::int FROM event_resources x WHERE x.event_id = e.id) AS n_resources,
+       (SELECT count(*)::int FROM event_photos x WHERE x.event_id = e.id) AS n_photos,
+       (SELECT count(*)::int FROM event_comments x WHERE x.event_id = e.id) AS n_comments,
+       (SELECT count(*)::int FROM event_participants x WHERE x.event_id = e.id) AS n_participants_all,
+       (SELECT count(*)::int FROM event_participants x WHERE x.event_id = e.id AND x.status = 'confirmed') AS n_participants_confirmed${FROM_EVENT}
+LEFT JOIN user_profiles up ON up.user_id = e.organizer_id
+WHERE e.id = ${idp} AND ${visibility(p, viewerId)}`,
+      p.values,
+    );
+    if (!row) return null;
+    const {
+      organizer_avatar,
+      n_resources,
+      n_photos,
+      n_comments,
+      n_participants_all,
+      n_participants_confirmed,
+      ...rest
+    } = row;
+    return {
+      event: toRecord(rest as JoinedRow),
+      organizerAvatar: organizer_avatar,
+      counts: {
+        resources: n_resources,
+        photos: n_photos,
+        comments: n_comments,
+        participantsAll: n_participants_all,
+        participantsConfirmed: n_participants_confirmed,
+      },
+    };
   }
 
   /** The organiser's avatar (a path under MEDIA_DIR or a URL) from API-core's profile table. */

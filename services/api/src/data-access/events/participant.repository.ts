@@ -56,13 +56,19 @@ export interface EventCounts {
 }
 
 export class ParticipantRepository {
-  async listForEvent(c: Conn, eventId: number, statuses?: ParticipantStatus[]): Promise<ParticipantRecord[]> {
+  /** `limit`: the first ones only (event detail); all when omitted. */
+  async listForEvent(
+    c: Conn,
+    eventId: number,
+    statuses?: ParticipantStatus[],
+    limit?: number,
+  ): Promise<ParticipantRecord[]> {
     const p = new Params();
     let where = `p.event_id = ${p.add(eventId)}`;
     if (statuses) where += ` AND p.status = ANY(${p.add(statuses)}::varchar[])`;
     return select<ParticipantRecord>(
       c,
-      `${SELECT_PARTICIPANT} WHERE ${where} ORDER BY p.registered_at, p.id`,
+      `${SELECT_PARTICIPANT} WHERE ${where} ORDER BY p.registered_at, p.id${limit ? ` LIMIT ${p.add(limit)}` : ''}`,
       p.values,
     );
   }

@@ -33,6 +33,9 @@ export type ListQuery = Omit<EventListFilter, 'viewerId' | 'organizerId' | 'part
   offset: number;
 };
 
+/** How many of each sub-list the event detail carries (the rest: `links`, counts: `counts`). */
+export const DETAIL_FIRST = { resources: 50, photos: 20, commentThreads: 20, participants: 50 } as const;
+
 /** Most events a nearby answer carries (nearest first). */
 export const NEARBY_LIMIT = 100;
 const LIST_TTL_S = 5;
@@ -137,19 +140,36 @@ export class BrowseEvents {
     return e;
   }
 
+  /**
+   * The event with the first page of each sub-list (DETAIL_FIRST), how many there are in all (`counts`) and where
+   * the whole lists are (`links`, the sub-resources): one query for the event and the counts, then one per list
+   * that is not empty — the cost no longer grows with the comments, photos and participants.
+   */
   async detail(actor: Actor | undefined, id: number, mediaUrl: MediaUrl) {
-    const e = await this.visibleEvent(actor, id);
     const conn = this.ctx.reader(actor);
+    const head = await this.ctx.events.findVisibleDetail(conn, id, actor?.id);
+    if (!head) throw new NotFoundError('Evento não encontrado.');
+    const { event: e, counts: n } = head;
     const isOrganizer = actor?.id === e.organizer_id;
-    const [resources, photos, comments, participants, avatar, own] = await Promise.all([
-      this.ctx.content.listResources(conn, id),
-      this.ctx.content.listPhotos(conn, id),
-      this.ctx.content.listComments(conn, id),
-      // Others see who is coming; the organiser also sees pending/cancelled/rejected requests.
-      this.ctx.participants.listForEvent(conn, id, isOrganizer ? undefined : ['confirmed']),
-      this.ctx.events.organizerAvatar(conn, e.organizer_id),
+    // Others see who is coming; the organiser also sees pending/cancelled/rejected requests.
+    const participantsCount = isOrganizer ? n.participantsAll : n.participantsConfirmed;
+    const none = Promise.resolve([]);
+    const [resources, photos, comments, participants, own] = await Promise.all([
+      n.resources ? this.ctx.content.listResources(conn, id, DETAIL_FIRST.resources) : none,
+      n.photos ? this.ctx.content.listPhotos(conn, id, DETAIL_FIRST.photos) : none,
+      n.comments ? this.ctx.content.listComments(conn, id, DETAIL_FIRST.commentThreads) : none,
+      participantsCount
+        ? this.ctx.participants.listForEvent(
+            conn,
+            id,
+            isOrganizer ? undefined : ['confirmed'],
+            DETAIL_FIRST.participants,
+          )
+        : none,
       actor ? this.ctx.participants.findByUser(conn, id, actor.id) : null,
     ]);
+    const avatar = head.organizerAvatar;
+    const base = `/api/events/${id}`;
     return {
       ...eventListItem(e),
       ...viewerRelation(actor?.id, e.organizer_id, own?.status),
@@ -168,6 +188,18 @@ export class BrowseEvents {
       participants: participants.map((p) =>
         participantView(maskPrivateName(p, actor?.id, e.organizer_id), isOrganizer || p.user_id === actor?.id),
       ),
+      counts: {
+        resources: n.resources,
+        photos: n.photos,
+        comments: n.comments,
+        participants: participantsCount,
+      },
+      links: {
+        resources: `${base}/resources/`,
+        photos: `${base}/photos/`,
+        comments: `${base}/comments/`,
+        participants: `${base}/participants/`,
+      },
       updated_at: spIso(e.updated_at),
     };
   }

@@ -600,6 +600,38 @@ describe('resources, comments, photos, report', () => {
     assert.equal(list.body[0].replies[0].content, 'Ótimo!');
   });
 
+  test('when an event has more comment threads and photos than the detail page then it carries the first ones, the counts and the links', async () => {
+    const e = await createEvent();
+    const empty = await api.call('GET', `/api/events/${e.id}/`);
+    assert.deepEqual(empty.body.counts, { resources: 0, photos: 0, comments: 0, participants: 0 });
+    await api.sequelize.query(
+      `INSERT INTO event_comments (event_id, user_id, content, created_at)
+       SELECT $1, $2, 'Comentário ' || g, now() - (100 - g) * interval '1 minute' FROM generate_series(1, 25) g`,
+      { bind: [e.id, other.id] },
+    );
+    await api.sequelize.query(
+      `INSERT INTO event_comments (event_id, user_id, parent_id, content)
+       SELECT $1, $2, id, 'Resposta' FROM event_comments WHERE event_id = $1 AND content IN ('Comentário 1', 'Comentário 25')`,
+      { bind: [e.id, org.id] },
+    );
+    await api.sequelize.query(
+      `INSERT INTO event_photos (event_id, user_id, photo) SELECT $1, $2, 'events/x-' || g || '.jpg' FROM generate_series(1, 23) g`,
+      { bind: [e.id, other.id] },
+    );
+    const r = await api.call('GET', `/api/events/${e.id}/`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.counts, { resources: 0, photos: 23, comments: 27, participants: 0 });
+    assert.equal(r.body.comments.length, 20, 'the first 20 threads');
+    assert.equal(r.body.comments[0].content, 'Comentário 1');
+    assert.equal(r.body.comments[0].replies[0].content, 'Resposta', 'with their replies');
+    assert.ok(!r.body.comments.some((c: { content: string }) => c.content === 'Comentário 25'));
+    assert.equal(r.body.photos.length, 20);
+    assert.equal(r.body.links.comments, `/api/events/${e.id}/comments/`);
+    // the whole lists stay at the sub-resources
+    assert.equal((await api.call('GET', r.body.links.comments)).body.length, 25);
+    assert.equal((await api.call('GET', r.body.links.photos)).body.length, 23);
+  });
+
   test('when photos are uploaded then images up to 5 MB are stored and served; others refused', async () => {
     const e = await createEvent();
     const png = Buffer.concat([

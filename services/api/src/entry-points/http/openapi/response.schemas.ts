@@ -185,6 +185,20 @@ export const eventDetail = named(
     photos: z.array(photo),
     comments: z.array(comment),
     participants: z.array(participant),
+    /** The lists above carry their first page only (50 resources, 20 photos, 20 comment threads, 50 participants). */
+    counts: z.object({
+      resources: z.number().int().nonnegative(),
+      photos: z.number().int().nonnegative(),
+      comments: z.number().int().nonnegative(),
+      participants: z.number().int().nonnegative(),
+    }),
+    /** Where each whole list is (the sub-resources). */
+    links: z.object({
+      resources: z.string(),
+      photos: z.string(),
+      comments: z.string(),
+      participants: z.string(),
+    }),
     updated_at: dateTime,
   }),
 );
