@@ -2,6 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { waitFor } from '@mutiroes/platform';
 import {
   closeProducers, createEvent, createUser, enqueue, openFixture, sinkMessages, spawnService, stopChild, waitStarted, type Child, type Fixture,
@@ -142,8 +143,13 @@ describe('worker jobs', () => {
   test('when a payload is invalid then the job fails at once without retries and shows in the failed list with its error', async () => {
     await enqueue(f, 'send_welcome_email', `outbox:t-${run}-bad`, { nope: true });
     const port = workers[0]!.port;
+    // The job API answers only an active admin (issue #14): read it as one.
+    const admin = await createUser(f, `jobs_admin_${run}`, { is_staff: true });
+    const token = jwt.sign({ token_type: 'access', user_id: admin.id, username: admin.username, role: 'admin' }, f.env['JWT_SECRET']!, { expiresIn: 600 });
     const job = await waitFor(async () => {
-      const r = await fetch(`http://127.0.0.1:${port}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(`outbox:t-${run}-bad`)}`);
+      const r = await fetch(`http://127.0.0.1:${port}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(`outbox:t-${run}-bad`)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const j = (await r.json()) as { state: string; errors: string[]; attempts: unknown[] };
       return j.state === 'failed' && j;
     }, { timeoutMs: 30_000 });
