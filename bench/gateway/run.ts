@@ -41,7 +41,10 @@ const PORTS = {
 const CONSUL = process.env['CONSUL_HTTP_ADDR'];
 type Kind = 'api' | 'echo';
 const KINDS = (process.env['BENCH_BACKENDS'] ?? 'api,echo').split(',').map((k) => k.trim()) as Kind[];
-const PATHS: Record<Kind, string> = { api: process.env['BENCH_API_PATH'] ?? '/api/events/?page_size=10', echo: '/api/bench' };
+const PATHS: Record<Kind, string> = {
+  api: process.env['BENCH_API_PATH'] ?? '/api/events/?page_size=10',
+  echo: '/api/bench',
+};
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 const RATE = Number(process.env['BENCH_RATE'] ?? 500);
@@ -59,12 +62,20 @@ function log(msg: string): void {
 
 function start(name: string, cmd: string[], env: Record<string, string> = {}): ChildProcess {
   const out = openSync(path.join(work, `${name}.log`), 'a');
-  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(cmd[0]!, cmd.slice(1), {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+  });
   children.push(child);
   return child;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -76,7 +87,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''} (logs in ${work})`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''} (logs in ${work})`,
+  );
 }
 
 /** utime+stime in seconds of a process and all its descendants (cluster workers, nginx workers). */
@@ -128,7 +141,9 @@ function metric(text: string, name: string): number {
 
 /** A gateway's operator listener (its /metrics is not on the public port). */
 const adminUrlOf = (url: string) =>
-  url.replace(`:${PORTS.gatewayLimited}`, `:${PORTS.gatewayLimitedAdmin}`).replace(`:${PORTS.gateway}`, `:${PORTS.gatewayAdmin}`);
+  url
+    .replace(`:${PORTS.gatewayLimited}`, `:${PORTS.gatewayLimitedAdmin}`)
+    .replace(`:${PORTS.gateway}`, `:${PORTS.gatewayAdmin}`);
 
 /** The gateway's /metrics ('' when it cannot be read: the runtime columns are then empty, the run goes on). */
 async function scrape(url: string): Promise<string> {
@@ -145,12 +160,18 @@ async function scrape(url: string): Promise<string> {
 function runtimeOf(before: string, after: string): Runtime {
   const sum = (t: string, n: string) =>
     [...t.matchAll(new RegExp(`^${n}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
-  const gcCount = sum(after, 'gateway_process_nodejs_gc_duration_seconds_count') - sum(before, 'gateway_process_nodejs_gc_duration_seconds_count');
-  const gcSum = sum(after, 'gateway_process_nodejs_gc_duration_seconds_sum') - sum(before, 'gateway_process_nodejs_gc_duration_seconds_sum');
+  const gcCount =
+    sum(after, 'gateway_process_nodejs_gc_duration_seconds_count') -
+    sum(before, 'gateway_process_nodejs_gc_duration_seconds_count');
+  const gcSum =
+    sum(after, 'gateway_process_nodejs_gc_duration_seconds_sum') -
+    sum(before, 'gateway_process_nodejs_gc_duration_seconds_sum');
   // The smallest bucket bound that holds every pause of the phase.
   const buckets = new Map<number, number>();
   for (const t of [before, after])
-    for (const m of t.matchAll(/^gateway_process_nodejs_gc_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} ([\d.e+-]+)$/gm)) {
+    for (const m of t.matchAll(
+      /^gateway_process_nodejs_gc_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} ([\d.e+-]+)$/gm,
+    )) {
       if (m[1] === '+Inf') continue;
       buckets.set(Number(m[1]), (buckets.get(Number(m[1])) ?? 0) + (t === after ? 1 : -1) * Number(m[2]));
     }
@@ -174,7 +195,9 @@ function toMs(v: string): number {
 }
 
 function wrk(url: string, seconds: number): WrkResult {
-  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
+  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], {
+    encoding: 'utf8',
+  });
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
@@ -196,7 +219,12 @@ interface RateProbe {
 }
 
 /** One slice of a constant request rate on a target's pool (kept open between slices: warm connections). */
-async function constantRateSlice(probe: RateProbe, urlPath: string, rate: number, seconds: number): Promise<void> {
+async function constantRateSlice(
+  probe: RateProbe,
+  urlPath: string,
+  rate: number,
+  seconds: number,
+): Promise<void> {
   const total = Math.round(rate * seconds);
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
@@ -224,7 +252,8 @@ async function constantRateSlice(probe: RateProbe, urlPath: string, rate: number
 
 function rateSummary(p: RateProbe): ConstantRate {
   const lat = [...p.lat].sort((a, b) => a - b);
-  const q = (x: number) => Math.round((lat[Math.min(lat.length - 1, Math.floor(lat.length * x))] ?? NaN) * 1000) / 1000;
+  const q = (x: number) =>
+    Math.round((lat[Math.min(lat.length - 1, Math.floor(lat.length * x))] ?? NaN) * 1000) / 1000;
   return { p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), sent: p.sent, failed: p.failed };
 }
 
@@ -337,7 +366,13 @@ async function gatewayApiPorts(gwAdminUrl: string): Promise<number[]> {
 
 function startBackends(kind: Kind): ChildProcess[] {
   return PORTS.backends.map((port, i) => {
-    const env = { PORT: String(port), HOST: '127.0.0.1', SERVICE_NAME: 'api', INSTANCE_ID: `bench-${kind}-${i + 1}`, LOG_LEVEL: 'warn' };
+    const env = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SERVICE_NAME: 'api',
+      INSTANCE_ID: `bench-${kind}-${i + 1}`,
+      LOG_LEVEL: 'warn',
+    };
     return kind === 'api'
       ? start(`api-${i + 1}`, [...NODE, 'services/api/src/main.ts'], env)
       : start(`echo-${i + 1}`, [...NODE, 'gateway/src/testing/echo-backend.ts'], env);
@@ -363,7 +398,8 @@ async function stopBackends(procs: ChildProcess[]): Promise<void> {
 
 /** The API path answers a full page: populate a small sample data set first when the database is (nearly) empty. */
 async function ensureSampleData(url: string): Promise<void> {
-  const count = async () => ((await (await fetch(`${url}/api/events/?page_size=1`)).json()) as { count: number }).count;
+  const count = async () =>
+    ((await (await fetch(`${url}/api/events/?page_size=1`)).json()) as { count: number }).count;
   if ((await count()) >= 10) return;
   log('database has fewer than 10 listed events: make populate (small)');
   execFileSync(NODE[0]!, [...NODE.slice(1), 'services/api/src/entry-points/populate/populate.main.ts'], {
@@ -380,12 +416,15 @@ async function expectedPage(kind: Kind, url: string): Promise<number> {
   const res = await fetch(`${url}${PATHS[kind]}`);
   const text = await res.text();
   const bytes = Buffer.byteLength(text);
-  if (res.status !== 200) throw new Error(`${url}${PATHS[kind]}: HTTP ${res.status} (${bytes} B) — not reporting`);
+  if (res.status !== 200)
+    throw new Error(`${url}${PATHS[kind]}: HTTP ${res.status} (${bytes} B) — not reporting`);
   if (kind === 'api') {
     const want = Number(new URL(`http://x${PATHS.api}`).searchParams.get('page_size') ?? 20);
     const body = JSON.parse(text) as { count?: number; results?: unknown[] };
     if (!(body.count! > 0) || body.results?.length !== Math.min(want, body.count!))
-      throw new Error(`${url}${PATHS.api}: count ${body.count}, ${body.results?.length} results (${bytes} B): not the expected page — not reporting`);
+      throw new Error(
+        `${url}${PATHS.api}: count ${body.count}, ${body.results?.length} results (${bytes} B): not the expected page — not reporting`,
+      );
   }
   return bytes;
 }
@@ -398,14 +437,20 @@ interface Target {
 
 async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Promise<Record<string, Row>> {
   const urlPath = PATHS[kind];
-  const targets = [{ name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 }, ...proxies];
+  const targets = [
+    { name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 },
+    ...proxies,
+  ];
   const backendsCpu = () => backendPids.reduce((a, p) => a + cpuSeconds(p), 0);
   const results: Record<string, Row> = {};
   const bodies = new Map<string, number>();
   for (const t of targets) bodies.set(t.name, await expectedPage(kind, t.url));
   const directBytes = bodies.get(targets[0]!.name)!;
   for (const [name, b] of bodies)
-    if (Math.abs(b - directBytes) > 64) throw new Error(`${name} answers ${b} B where the backend answers ${directBytes} B: not the same page — not reporting`);
+    if (Math.abs(b - directBytes) > 64)
+      throw new Error(
+        `${name} answers ${b} B where the backend answers ${directBytes} B: not the same page — not reporting`,
+      );
   // Warm every backend (JIT, pools, caches) and both proxies before anything is measured: otherwise the first
   // proxy measured pays for the cold instances that the direct target never touched.
   for (const t of proxies) {
@@ -420,7 +465,9 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
       wrk(`${t.url}${urlPath}`, 2);
       const cpu0 = t.pid ? cpuSeconds(t.pid) : 0;
       const b0 = backendsCpu();
-      log(`[${kind}] round ${round}/${ROUNDS} ${t.name}: ${DURATION_S} s at ${CONNECTIONS} connections, GET ${urlPath}`);
+      log(
+        `[${kind}] round ${round}/${ROUNDS} ${t.name}: ${DURATION_S} s at ${CONNECTIONS} connections, GET ${urlPath}`,
+      );
       const r = wrk(`${t.url}${urlPath}`, DURATION_S);
       const cpu1 = t.pid ? cpuSeconds(t.pid) : 0;
       const b1 = backendsCpu();
@@ -443,12 +490,18 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
   // shared) lands on all of them alike instead of on whichever target was measured at that moment.
   const seconds = Math.min(DURATION_S, 8);
   log(`[${kind}] constant ${RATE} r/s: ${seconds} slices of 1 s per target, rotating`);
-  const probes = new Map(targets.map((t) => [t.name, { pool: new Pool(t.url, { connections: 16, pipelining: 1 }), lat: [], sent: 0, failed: 0 } as RateProbe]));
+  const probes = new Map(
+    targets.map((t) => [
+      t.name,
+      { pool: new Pool(t.url, { connections: 16, pipelining: 1 }), lat: [], sent: 0, failed: 0 } as RateProbe,
+    ]),
+  );
   const before = new Map<string, string>();
   for (const t of targets) if (t.name.startsWith('gateway')) before.set(t.name, await scrape(t.url));
   for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 0.5); // warm the pools
   for (const p of probes.values()) Object.assign(p, { lat: [], sent: 0, failed: 0 });
-  for (let s = 0; s < seconds; s++) for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 1);
+  for (let s = 0; s < seconds; s++)
+    for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 1);
   for (const t of targets) {
     results[t.name]!.constant_rate = rateSummary(probes.get(t.name)!);
     const after = before.has(t.name) ? await scrape(t.url) : '';
@@ -458,26 +511,44 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
   return results;
 }
 
-const NAMES = { direct: 'direct (1 backend)', gw: 'gateway (3 backends)', ngx: 'nginx (3 backends)', gwl: 'gateway + limits', ngxl: 'nginx + limits' } as const;
+const NAMES = {
+  direct: 'direct (1 backend)',
+  gw: 'gateway (3 backends)',
+  ngx: 'nginx (3 backends)',
+  gwl: 'gateway + limits',
+  ngxl: 'nginx + limits',
+} as const;
 
 function summarise(kind: Kind, results: Record<string, Row>) {
-  const [direct, gwr, ngr, gwl, ngl] = [NAMES.direct, NAMES.gw, NAMES.ngx, NAMES.gwl, NAMES.ngxl].map((n) => results[n]!) as [Row, Row, Row, Row, Row];
+  const [direct, gwr, ngr, gwl, ngl] = [NAMES.direct, NAMES.gw, NAMES.ngx, NAMES.gwl, NAMES.ngxl].map(
+    (n) => results[n]!,
+  ) as [Row, Row, Row, Row, Row];
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const ms3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    backends: kind === 'api' ? '3 API instances (services/api), small populated database' : '3 trivial node:http echo backends',
+    backends:
+      kind === 'api'
+        ? '3 API instances (services/api), small populated database'
+        : '3 trivial node:http echo backends',
     path: PATHS[kind],
     results,
     ratios: {
       gateway_vs_nginx_throughput: r2(gwr.rps / ngr.rps),
       gateway_vs_direct_throughput: r2(gwr.rps / direct.rps),
-      gateway_vs_nginx_cpu_per_req: gwr.cpu_us_per_req && ngr.cpu_us_per_req ? r2(gwr.cpu_us_per_req / ngr.cpu_us_per_req) : null,
+      gateway_vs_nginx_cpu_per_req:
+        gwr.cpu_us_per_req && ngr.cpu_us_per_req ? r2(gwr.cpu_us_per_req / ngr.cpu_us_per_req) : null,
       rate_limited_gateway_vs_nginx_throughput: r2(gwl.rps / ngr.rps),
       /** Limits on for both: the comparison the issue's target is read on. */
       limited_gateway_vs_limited_nginx_throughput: r2(gwl.rps / ngl.rps),
       /** What the limits cost the gateway, in its own CPU per request (target ≤ 15 µs). */
-      gateway_limits_cpu_us_per_req: gwl.cpu_us_per_req !== null && gwr.cpu_us_per_req !== null ? gwl.cpu_us_per_req - gwr.cpu_us_per_req : null,
-      nginx_limits_cpu_us_per_req: ngl.cpu_us_per_req !== null && ngr.cpu_us_per_req !== null ? ngl.cpu_us_per_req - ngr.cpu_us_per_req : null,
+      gateway_limits_cpu_us_per_req:
+        gwl.cpu_us_per_req !== null && gwr.cpu_us_per_req !== null
+          ? gwl.cpu_us_per_req - gwr.cpu_us_per_req
+          : null,
+      nginx_limits_cpu_us_per_req:
+        ngl.cpu_us_per_req !== null && ngr.cpu_us_per_req !== null
+          ? ngl.cpu_us_per_req - ngr.cpu_us_per_req
+          : null,
     },
     added_latency_at_constant_rate_ms: {
       gateway_p50: ms3(gwr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
@@ -500,9 +571,13 @@ function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_byt
     ...Object.entries(s.results).map(
       ([name, r]) =>
         `${pad(name, 22)}${pad(r.body_bytes, 8)}${pad(Math.round(r.rps), 10)}${pad(r.p50_ms, 9)}${pad(r.p99_ms, 9)}${pad(r.errors + r.non2xx, 8)}${pad(r.cpu_us_per_req ?? '-', 18)}${pad(r.backends_cpu_us_per_req, 17)}${pad(r.constant_rate.p50_ms, 13)}${pad(r.constant_rate.p99_ms, 10)}` +
-        (r.runtime ? `${pad(`${r.runtime.event_loop_delay_p99_ms}/${r.runtime.event_loop_delay_max_ms}`, 23)}${r.runtime.gc_pauses} (${r.runtime.gc_pause_total_ms})` : ''),
+        (r.runtime
+          ? `${pad(`${r.runtime.event_loop_delay_p99_ms}/${r.runtime.event_loop_delay_max_ms}`, 23)}${r.runtime.gc_pauses} (${r.runtime.gc_pause_total_ms})`
+          : ''),
     ),
-    `req/s per round: ${Object.entries(s.results).map(([n, r]) => `${n.split(' ')[0]} ${r.rounds.join('/')}`).join(', ')}`,
+    `req/s per round: ${Object.entries(s.results)
+      .map(([n, r]) => `${n.split(' ')[0]} ${r.rounds.join('/')}`)
+      .join(', ')}`,
     `gateway/nginx throughput ${s.ratios.gateway_vs_nginx_throughput}  gateway/direct ${s.ratios.gateway_vs_direct_throughput}  gateway/nginx CPU per request ${s.ratios.gateway_vs_nginx_cpu_per_req}  ` +
       `with limits on for both: gateway/nginx ${s.ratios.limited_gateway_vs_limited_nginx_throughput} (limits cost the gateway ${s.ratios.gateway_limits_cpu_us_per_req} µs/req, nginx ${s.ratios.nginx_limits_cpu_us_per_req} µs/req; Redis CPU not counted)`,
     `added latency over direct at ${RATE} r/s: gateway p50 ${s.added_latency_at_constant_rate_ms.gateway_p50} ms, p99 ${s.added_latency_at_constant_rate_ms.gateway_p99} ms; ` +
@@ -513,32 +588,67 @@ function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_byt
 }
 
 async function main(): Promise<void> {
-  if (!CONSUL) throw new Error('CONSUL_HTTP_ADDR is not set: run through `make bench-gateway` (it brings a bench mesh up)');
-  log(`work dir ${work}; ${cpus().length} cores; ports ${PORTS.backends.join(',')} (backends), ${PORTS.nginx} (nginx), ${PORTS.gateway} (gateway); Consul ${consulAddr()}`);
+  if (!CONSUL)
+    throw new Error(
+      'CONSUL_HTTP_ADDR is not set: run through `make bench-gateway` (it brings a bench mesh up)',
+    );
+  log(
+    `work dir ${work}; ${cpus().length} cores; ports ${PORTS.backends.join(',')} (backends), ${PORTS.nginx} (nginx), ${PORTS.gateway} (gateway); Consul ${consulAddr()}`,
+  );
   const all = [...PORTS.backends, PORTS.nginx, PORTS.nginxLimited, PORTS.gateway, PORTS.gatewayLimited];
   const loadAtStart = loadavg().map((x) => Math.round(x * 10) / 10);
   const busy = (await Promise.all(all.map(async (p) => ((await portInUse(p)) ? p : 0)))).filter(Boolean);
-  if (busy.length) throw new Error(`ports already in use: ${busy.join(', ')} (another bench running? set MESH_PORT_BASE)`);
-  const registered = (await (await fetch(`http://${consulAddr()}/v1/health/service/api`)).json()) as unknown[];
-  if (registered.length) throw new Error(`${registered.length} \`api\` instance(s) already registered in this mesh's Consul: the bench needs a mesh without API instances (make down for its profile)`);
+  if (busy.length)
+    throw new Error(`ports already in use: ${busy.join(', ')} (another bench running? set MESH_PORT_BASE)`);
+  const registered = (await (
+    await fetch(`http://${consulAddr()}/v1/health/service/api`)
+  ).json()) as unknown[];
+  if (registered.length)
+    throw new Error(
+      `${registered.length} \`api\` instance(s) already registered in this mesh's Consul: the bench needs a mesh without API instances (make down for its profile)`,
+    );
 
   // The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
   const gw = start('gateway', [...NODE, 'gateway/src/main.ts'], {
-    PORT: String(PORTS.gateway), GATEWAY_ADMIN_PORT: String(PORTS.gatewayAdmin), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway', LOG_LEVEL: 'info',
-    GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
+    PORT: String(PORTS.gateway),
+    GATEWAY_ADMIN_PORT: String(PORTS.gatewayAdmin),
+    HOST: '127.0.0.1',
+    INSTANCE_ID: 'bench-gateway',
+    LOG_LEVEL: 'info',
+    GATEWAY_RATE_LIMIT: 'false',
+    GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false',
+    GATEWAY_WORKERS: String(WORKERS),
+    NODE_ENV: 'production',
   });
   const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
   const gwl = start('gateway-limited', [...NODE, 'gateway/src/main.ts'], {
-    PORT: String(PORTS.gatewayLimited), GATEWAY_ADMIN_PORT: String(PORTS.gatewayLimitedAdmin), HOST: '127.0.0.1', INSTANCE_ID: 'bench-gateway-limited', LOG_LEVEL: 'info',
-    GATEWAY_RATE_LIMIT: 'true', GATEWAY_API_RATE_PER_S: '1000000', GATEWAY_API_BURST: '1000000', GATEWAY_CONCURRENCY_PER_IP: '60000',
-    GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false', GATEWAY_WORKERS: String(WORKERS), NODE_ENV: 'production',
+    PORT: String(PORTS.gatewayLimited),
+    GATEWAY_ADMIN_PORT: String(PORTS.gatewayLimitedAdmin),
+    HOST: '127.0.0.1',
+    INSTANCE_ID: 'bench-gateway-limited',
+    LOG_LEVEL: 'info',
+    GATEWAY_RATE_LIMIT: 'true',
+    GATEWAY_API_RATE_PER_S: '1000000',
+    GATEWAY_API_BURST: '1000000',
+    GATEWAY_CONCURRENCY_PER_IP: '60000',
+    GATEWAY_ACCESS_LOG: ACCESS_LOG ? 'true' : 'false',
+    GATEWAY_WORKERS: String(WORKERS),
+    NODE_ENV: 'production',
   });
   const gwlUrl = `http://127.0.0.1:${PORTS.gatewayLimited}`;
   const admins = [`http://127.0.0.1:${PORTS.gatewayAdmin}`, `http://127.0.0.1:${PORTS.gatewayLimitedAdmin}`];
   // nginx in front of the same three ports (static upstreams, as in the seeds).
   mkdirSync(path.join(work, 'nginx-body'), { recursive: true });
   writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
-  const ngx = start('nginx', ['nginx', '-c', path.join(work, 'nginx.conf'), '-p', work, '-e', path.join(work, 'nginx-error.log')]);
+  const ngx = start('nginx', [
+    'nginx',
+    '-c',
+    path.join(work, 'nginx.conf'),
+    '-p',
+    work,
+    '-e',
+    path.join(work, 'nginx-error.log'),
+  ]);
   const ngxUrl = `http://127.0.0.1:${PORTS.nginx}`;
   const ngxlUrl = `http://127.0.0.1:${PORTS.nginxLimited}`;
 
@@ -546,7 +656,12 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     log(`[${kind}] starting 3 backends`);
     const procs = startBackends(kind);
-    for (const u of admins) await waitFor(`gateway ${u} routing to the 3 ${kind} backends`, async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(), 300_000);
+    for (const u of admins)
+      await waitFor(
+        `gateway ${u} routing to the 3 ${kind} backends`,
+        async () => (await gatewayApiPorts(u)).join() === PORTS.backends.join(),
+        300_000,
+      );
     await waitFor('nginx', async () => (await fetch(`${ngxUrl}${PATHS[kind]}`)).ok, 300_000);
     if (kind === 'api') await ensureSampleData(`http://127.0.0.1:${PORTS.backends[0]}`);
     const bytes = await expectedPage(kind, `http://127.0.0.1:${PORTS.backends[0]}`);
@@ -556,17 +671,33 @@ async function main(): Promise<void> {
       { name: NAMES.gwl, url: gwlUrl, pid: gwl.pid! },
       { name: NAMES.ngxl, url: ngxlUrl, pid: ngx.pid! },
     ];
-    const results = await measure(kind, proxies, procs.map((p) => p.pid!));
+    const results = await measure(
+      kind,
+      proxies,
+      procs.map((p) => p.pid!),
+    );
     modes[kind] = { ...summarise(kind, results), response_body_bytes: bytes };
     console.log(`\n${table(kind, modes[kind])}`);
     log(`[${kind}] stopping the backends`);
     await stopBackends(procs);
-    for (const u of admins) await waitFor('gateways dropping the stopped backends', async () => (await gatewayApiPorts(u)).length === 0, 60_000);
+    for (const u of admins)
+      await waitFor(
+        'gateways dropping the stopped backends',
+        async () => (await gatewayApiPorts(u)).length === 0,
+        60_000,
+      );
   }
 
   const headline = modes.api ?? modes.echo!;
   const summary = {
-    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, nginx_workers: WORKERS, gateway_workers: WORKERS, access_log: ACCESS_LOG },
+    machine: {
+      cores: cpus().length,
+      model: cpus()[0]?.model,
+      node: process.version,
+      nginx_workers: WORKERS,
+      gateway_workers: WORKERS,
+      access_log: ACCESS_LOG,
+    },
     load: {
       tool: 'wrk -t1',
       connections: CONNECTIONS,
@@ -583,20 +714,28 @@ async function main(): Promise<void> {
       added_p50_ms_max: 1,
       added_p99_ms_max: 2,
       limits_cpu_us_per_req_max: 15,
-      measured_on: modes.api ? 'api (throughput, added p50); echo (proxy CPU per request, where the backend does not hide it)' : 'echo',
+      measured_on: modes.api
+        ? 'api (throughput, added p50); echo (proxy CPU per request, where the backend does not hide it)'
+        : 'echo',
       met: {
         cpu_us_per_req: (modes.echo ?? headline).results['gateway (3 backends)']!.cpu_us_per_req! <= 150,
         throughput_vs_nginx: headline.ratios.gateway_vs_nginx_throughput >= 0.8,
         added_p50: headline.added_latency_at_constant_rate_ms.gateway_p50 <= 1,
-        added_p99: headline.added_latency_at_constant_rate_ms.gateway_p99 <= 2 && headline.added_latency_at_constant_rate_ms.rate_limited_gateway_p99 <= 2,
-        limited_throughput_vs_limited_nginx: headline.ratios.limited_gateway_vs_limited_nginx_throughput >= 0.8,
-        limits_cpu_us_per_req: ((modes.echo ?? headline).ratios.gateway_limits_cpu_us_per_req ?? Infinity) <= 15,
+        added_p99:
+          headline.added_latency_at_constant_rate_ms.gateway_p99 <= 2 &&
+          headline.added_latency_at_constant_rate_ms.rate_limited_gateway_p99 <= 2,
+        limited_throughput_vs_limited_nginx:
+          headline.ratios.limited_gateway_vs_limited_nginx_throughput >= 0.8,
+        limits_cpu_us_per_req:
+          ((modes.echo ?? headline).ratios.gateway_limits_cpu_us_per_req ?? Infinity) <= 15,
       },
     },
     measured_at: new Date().toISOString(),
   };
   console.log(
-    `\nload average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; targets: CPU ≤ 150 µs/req ${summary.targets.met.cpu_us_per_req ? 'met' : 'NOT met'}, ` +
+    `\nload average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; targets: CPU ≤ 150 µs/req ${summary.targets.met.cpu_us_per_req ? 'met' : 'NOT met'}, ` +
       `throughput ≥ 0.8 × nginx ${summary.targets.met.throughput_vs_nginx ? 'met' : 'NOT met'}, added p50 ≤ 1 ms ${summary.targets.met.added_p50 ? 'met' : 'NOT met'}, ` +
       `added p99 ≤ 2 ms ${summary.targets.met.added_p99 ? 'met' : 'NOT met'}, limits on ≥ 0.8 × nginx limits on ${summary.targets.met.limited_throughput_vs_limited_nginx ? 'met' : 'NOT met'}, ` +
       `limits ≤ 15 µs/req ${summary.targets.met.limits_cpu_us_per_req ? 'met' : 'NOT met'} (load average ${loadAtStart.join(' ')} at start)`,

@@ -5,9 +5,18 @@ import { defineConfig } from '@mutiroes/platform';
 const csv = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
-const onOff = (def: boolean) => z.stringbool().optional().transform((v) => v ?? def);
+const onOff = (def: boolean) =>
+  z
+    .stringbool()
+    .optional()
+    .transform((v) => v ?? def);
 
 export const gatewayConfigSchema = z.object({
   /** Comma list of Consul HTTP addresses (local agent first). The only upstream address the gateway knows. */
@@ -73,9 +82,17 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
 
   /** Request body size limit (bodies are buffered so that idempotent requests can be retried). */
-  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  GATEWAY_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Body limit of the upload routes (photos), which are the only ones allowed more than GATEWAY_MAX_BODY_BYTES. */
-  GATEWAY_MAX_UPLOAD_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  GATEWAY_MAX_UPLOAD_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
 
   /** Per-client-IP limits, shared through Redis; `false` disables them (benchmarks). */
   GATEWAY_RATE_LIMIT: onOff(true),

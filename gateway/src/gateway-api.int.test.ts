@@ -23,8 +23,19 @@ describe('gateway in front of the real API', () => {
       startedApi = true;
     } else apiName = running[0]!.name;
     await mesh.waitPassing('api', [apiName], 90_000);
-    gw = await startGatewayProc(`gwtest-api-gw-${process.pid}`, mesh.profile.base + 52, mesh.env, { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_REGISTER: 'false' }, path.join(mesh.profile.runDir, 'logs', 'gateway-int'));
-    await waitFor(async () => ((await gatewayStatus(gw.adminUrl)).routes.find((r) => r.prefix === '/api')?.instances.length ?? 0) > 0, { timeoutMs: 20_000, description: 'gateway routes /api' });
+    gw = await startGatewayProc(
+      `gwtest-api-gw-${process.pid}`,
+      mesh.profile.base + 52,
+      mesh.env,
+      { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_REGISTER: 'false' },
+      path.join(mesh.profile.runDir, 'logs', 'gateway-int'),
+    );
+    await waitFor(
+      async () =>
+        ((await gatewayStatus(gw.adminUrl)).routes.find((r) => r.prefix === '/api')?.instances.length ?? 0) >
+        0,
+      { timeoutMs: 20_000, description: 'gateway routes /api' },
+    );
   });
 
   after(async () => {
@@ -36,23 +47,39 @@ describe('gateway in front of the real API', () => {
     const username = `gw${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
     const email = `${username}@example.test`;
     const rid = `gw-e2e-${randomUUID()}`;
-    const headers = { 'content-type': 'application/json', 'x-forwarded-for': `172.16.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}` };
+    const headers = {
+      'content-type': 'application/json',
+      'x-forwarded-for': `172.16.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`,
+    };
     const reg = await fetch(`${gw.url}/api/users/register/`, {
       method: 'POST',
       headers: { ...headers, 'x-request-id': rid },
-      body: JSON.stringify({ username, email, first_name: 'Joana', last_name: 'Pereira', password: PASSWORD, password_confirm: PASSWORD }),
+      body: JSON.stringify({
+        username,
+        email,
+        first_name: 'Joana',
+        last_name: 'Pereira',
+        password: PASSWORD,
+        password_confirm: PASSWORD,
+      }),
     });
     assert.equal(reg.status, 201, await reg.clone().text());
     assert.equal(reg.headers.get('x-request-id'), rid);
     assert.equal(reg.headers.get('x-frame-options'), 'SAMEORIGIN');
     assert.equal(((await reg.json()) as { username: string }).username, username);
 
-    const tok = await fetch(`${gw.url}/api/token/`, { method: 'POST', headers, body: JSON.stringify({ email, password: PASSWORD }) });
+    const tok = await fetch(`${gw.url}/api/token/`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
     assert.equal(tok.status, 200);
     const { access } = (await tok.json()) as { access: string };
     assert.ok(access);
 
-    const events = await fetch(`${gw.url}/api/events/`, { headers: { ...headers, authorization: `Bearer ${access}` } });
+    const events = await fetch(`${gw.url}/api/events/`, {
+      headers: { ...headers, authorization: `Bearer ${access}` },
+    });
     assert.equal(events.status, 200);
     await events.arrayBuffer();
 

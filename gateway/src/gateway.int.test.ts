@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { connectMesh, type Mesh } from '@mutiroes/mesh';
 import { waitFor, sleep } from '@mutiroes/platform';
-import { startEcho, startGatewayProc, steadyLoad, passingIds, gatewayStatus, type Proc, type GatewayProc } from './testing/processes.fixture.js';
+import {
+  startEcho,
+  startGatewayProc,
+  steadyLoad,
+  passingIds,
+  gatewayStatus,
+  type Proc,
+  type GatewayProc,
+} from './testing/processes.fixture.js';
 
 const SERVICE = `gwtest-${process.pid}`;
 /** Client addresses unique to this run (limits live in Redis across runs): 172.16-31.x.y. */
@@ -30,7 +38,9 @@ describe('gateway on the mesh', () => {
   let nextId = 1;
   let ipSeq = 0;
   /** A fresh client address per request (the gateways trust 127.0.0.1 as a proxy): load tests stay under per-IP limits. */
-  const rotatingIp = () => ({ 'x-forwarded-for': `10.${(ipSeq >> 16) & 255}.${(ipSeq >> 8) & 255}.${ipSeq++ & 255}` });
+  const rotatingIp = () => ({
+    'x-forwarded-for': `10.${(ipSeq >> 16) & 255}.${(ipSeq >> 8) & 255}.${ipSeq++ & 255}`,
+  });
 
   const addBackend = async () => {
     const name = `${SERVICE}-${nextId++}`;
@@ -38,7 +48,10 @@ describe('gateway on the mesh', () => {
     backends.push(p);
     return p;
   };
-  const routedIds = async (g: GatewayProc) => ((await gatewayStatus(g.adminUrl)).routes.find((r) => r.prefix === PREFIX)?.instances ?? []).map((i) => i.id).sort();
+  const routedIds = async (g: GatewayProc) =>
+    ((await gatewayStatus(g.adminUrl)).routes.find((r) => r.prefix === PREFIX)?.instances ?? [])
+      .map((i) => i.id)
+      .sort();
 
   before(async () => {
     mesh = await connectMesh();
@@ -48,7 +61,12 @@ describe('gateway on the mesh', () => {
     nextBackendPort = B + 40;
     logDir = path.join(mesh.profile.runDir, 'logs', 'gateway-int');
     for (let i = 0; i < 3; i++) await addBackend();
-    const gwEnv = { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_AUTH_PATHS: `${PREFIX}/token/,${PREFIX}/users/register/`, GATEWAY_REGISTER: 'false', GATEWAY_DRAIN_GRACE_MS: '0' };
+    const gwEnv = {
+      GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
+      GATEWAY_AUTH_PATHS: `${PREFIX}/token/,${PREFIX}/users/register/`,
+      GATEWAY_REGISTER: 'false',
+      GATEWAY_DRAIN_GRACE_MS: '0',
+    };
     const started = await Promise.allSettled([
       startGatewayProc(`gwtest-gw-1-${process.pid}`, B + 50, env, gwEnv, logDir),
       startGatewayProc(`gwtest-gw-2-${process.pid}`, B + 51, env, gwEnv, logDir),
@@ -60,13 +78,26 @@ describe('gateway on the mesh', () => {
       await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.kill() : undefined)));
       throw failed.reason;
     }
-    [gw1, gw2, gw3] = started.map((r) => (r as PromiseFulfilledResult<GatewayProc>).value) as [GatewayProc, GatewayProc, GatewayProc];
+    [gw1, gw2, gw3] = started.map((r) => (r as PromiseFulfilledResult<GatewayProc>).value) as [
+      GatewayProc,
+      GatewayProc,
+      GatewayProc,
+    ];
     const gws = [gw1, gw2, gw3];
-    await waitFor(async () => (await Promise.all(gws.map(routedIds))).every((ids) => ids.length === 3), { timeoutMs: 20_000, description: 'the gateways route to 3 backends' });
-    await waitFor(async () => (await Promise.all(gws.map((g) => gatewayStatus(g.adminUrl)))).every((s) => s.rate_limits.startsWith('shared')), {
+    await waitFor(async () => (await Promise.all(gws.map(routedIds))).every((ids) => ids.length === 3), {
       timeoutMs: 20_000,
-      description: 'gateways share limits through redis',
+      description: 'the gateways route to 3 backends',
     });
+    await waitFor(
+      async () =>
+        (await Promise.all(gws.map((g) => gatewayStatus(g.adminUrl)))).every((s) =>
+          s.rate_limits.startsWith('shared'),
+        ),
+      {
+        timeoutMs: 20_000,
+        description: 'gateways share limits through redis',
+      },
+    );
   });
 
   after(async () => {
@@ -80,11 +111,19 @@ describe('gateway on the mesh', () => {
     const victim = backends[1]!;
     await victim.kill('SIGKILL');
     const okAtKill = load.result.ok;
-    await waitFor(async () => !(await passingIds(consul, SERVICE)).includes(victim.name), { timeoutMs: 15_000, description: 'consul drops the killed instance' });
-    await waitFor(() => load.result.ok > okAtKill + 1000, { timeoutMs: 20_000, description: 'load continues' });
+    await waitFor(async () => !(await passingIds(consul, SERVICE)).includes(victim.name), {
+      timeoutMs: 15_000,
+      description: 'consul drops the killed instance',
+    });
+    await waitFor(() => load.result.ok > okAtKill + 1000, {
+      timeoutMs: 20_000,
+      description: 'load continues',
+    });
     const r = await load.stop();
     const retried = (await gatewayStatus(gw1.adminUrl)).retries - before;
-    console.log(`[sigkill] requests ok=${r.ok} failed=${r.failed} retried=${retried} by instance=${JSON.stringify([...r.byInstance])}`);
+    console.log(
+      `[sigkill] requests ok=${r.ok} failed=${r.failed} retried=${retried} by instance=${JSON.stringify([...r.byInstance])}`,
+    );
     assert.deepEqual(r.failures, []);
     assert.equal(r.failed, 0);
     assert.ok(r.ok > 1000);
@@ -115,15 +154,25 @@ describe('gateway on the mesh', () => {
     });
     const p = await addBackend();
     newName = p.name;
-    const passingAt = await waitFor(async () => ((await passingIds(consul, SERVICE)).includes(p.name) ? Date.now() : 0), { timeoutMs: 15_000, intervalMs: 10, description: 'check passing' });
-    await waitFor(() => firstSeen, { timeoutMs: 5_000, intervalMs: 5, description: 'traffic on the new instance' });
+    const passingAt = await waitFor(
+      async () => ((await passingIds(consul, SERVICE)).includes(p.name) ? Date.now() : 0),
+      { timeoutMs: 15_000, intervalMs: 10, description: 'check passing' },
+    );
+    await waitFor(() => firstSeen, {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+      description: 'traffic on the new instance',
+    });
     const toTraffic = firstSeen - passingAt;
     console.log(`[new instance] first request ${toTraffic} ms after Consul reported its check passing`);
     assert.ok(toTraffic <= 1000, `took ${toTraffic} ms`);
 
     // Graceful stop: the echo backend deregisters on SIGTERM, waits its grace, then closes.
     const exited = p.kill('SIGTERM');
-    const droppedAt = await waitFor(async () => (!(await passingIds(consul, SERVICE)).includes(p.name) ? Date.now() : 0), { timeoutMs: 10_000, intervalMs: 10, description: 'deregistered' });
+    const droppedAt = await waitFor(
+      async () => (!(await passingIds(consul, SERVICE)).includes(p.name) ? Date.now() : 0),
+      { timeoutMs: 10_000, intervalMs: 10, description: 'deregistered' },
+    );
     await exited;
     await sleep(300);
     running = false;
@@ -137,36 +186,67 @@ describe('gateway on the mesh', () => {
   });
 
   test('when all instances are replaced one by one (rolling restart) then no GET or POST is lost', async () => {
-    const load = steadyLoad(gw1.url, { concurrency: 12, path: `${PREFIX}/__echo`, mix: true, headers: rotatingIp });
+    const load = steadyLoad(gw1.url, {
+      concurrency: 12,
+      path: `${PREFIX}/__echo`,
+      mix: true,
+      headers: rotatingIp,
+    });
     await waitFor(() => load.result.ok > 200, { timeoutMs: 15_000, description: 'load running' });
     const old = [...backends];
     for (const o of old) {
       const fresh = await addBackend();
-      await waitFor(async () => (await routedIds(gw1)).includes(fresh.name), { timeoutMs: 10_000, description: `${fresh.name} routed` });
+      await waitFor(async () => (await routedIds(gw1)).includes(fresh.name), {
+        timeoutMs: 10_000,
+        description: `${fresh.name} routed`,
+      });
       const code = await o.kill('SIGTERM');
       assert.equal(code, 0, `${o.name} shut down cleanly`);
       backends.splice(backends.indexOf(o), 1);
     }
     await sleep(500);
     const r = await load.stop();
-    console.log(`[rolling restart] ok=${r.ok} failed=${r.failed} by instance=${JSON.stringify([...r.byInstance])}`);
+    console.log(
+      `[rolling restart] ok=${r.ok} failed=${r.failed} by instance=${JSON.stringify([...r.byInstance])}`,
+    );
     assert.deepEqual(r.failures, []);
     assert.deepEqual(await routedIds(gw1), backends.map((b) => b.name).sort());
   });
 
   test('when a POST reaches an instance that then drops the connection then it is not replayed and the client gets 502', async () => {
     const id = `post-${randomUUID()}`;
-    const r = await fetch(`${gw1.url}${PREFIX}/__destroy`, { method: 'POST', body: '{"x":1}', headers: { 'x-request-id': id, 'content-type': 'application/json', ...rotatingIp() } });
+    const r = await fetch(`${gw1.url}${PREFIX}/__destroy`, {
+      method: 'POST',
+      body: '{"x":1}',
+      headers: { 'x-request-id': id, 'content-type': 'application/json', ...rotatingIp() },
+    });
     assert.equal(r.status, 502);
     await r.arrayBuffer();
-    const counts = await Promise.all(backends.map(async (b) => ((await (await fetch(`${b.url}/__seen?id=${id}`)).json()) as { count: number }).count));
-    assert.equal(counts.reduce((a, c) => a + c, 0), 1, `seen ${JSON.stringify(counts)}`);
+    const counts = await Promise.all(
+      backends.map(
+        async (b) => ((await (await fetch(`${b.url}/__seen?id=${id}`)).json()) as { count: number }).count,
+      ),
+    );
+    assert.equal(
+      counts.reduce((a, c) => a + c, 0),
+      1,
+      `seen ${JSON.stringify(counts)}`,
+    );
   });
 
   test('when a POST with an Idempotency-Key reaches an instance that drops the connection then another instance answers it, with the same key', async () => {
     const answering = backends[backends.length - 1]!;
     const keyCounts = (key: string) =>
-      Promise.all(backends.map(async (b) => ((await (await fetch(`${b.url}/__seen?key=${encodeURIComponent(key)}`)).json()) as { key_count: number }).key_count));
+      Promise.all(
+        backends.map(
+          async (b) =>
+            (
+              (await (await fetch(`${b.url}/__seen?key=${encodeURIComponent(key)}`)).json()) as {
+                key_count: number;
+              }
+            ).key_count,
+        ),
+      );
     let replayed = 0;
     for (let i = 0; i < 15 && replayed < 2; i++) {
       const key = `int-${randomUUID()}`;
@@ -181,14 +261,28 @@ describe('gateway on the mesh', () => {
       assert.equal(counts[backends.length - 1], 1, 'the answering instance saw the key once');
       if (counts.reduce((a, c) => a + c, 0) > 1) replayed++;
     }
-    assert.ok(replayed >= 1, 'at least one POST was first sent to a dropping instance and replayed with the same key');
+    assert.ok(
+      replayed >= 1,
+      'at least one POST was first sent to a dropping instance and replayed with the same key',
+    );
     // Without the key the same POST is never replayed: 502 from the dropping instance, seen once.
     const id = `nokey-${randomUUID()}`;
-    const r = await fetch(`${gw1.url}${PREFIX}/__destroy`, { method: 'POST', body: '{"x":1}', headers: { 'x-request-id': id, ...rotatingIp() } });
+    const r = await fetch(`${gw1.url}${PREFIX}/__destroy`, {
+      method: 'POST',
+      body: '{"x":1}',
+      headers: { 'x-request-id': id, ...rotatingIp() },
+    });
     assert.equal(r.status, 502);
     await r.arrayBuffer();
-    const counts = await Promise.all(backends.map(async (b) => ((await (await fetch(`${b.url}/__seen?id=${id}`)).json()) as { count: number }).count));
-    assert.equal(counts.reduce((a, c) => a + c, 0), 1);
+    const counts = await Promise.all(
+      backends.map(
+        async (b) => ((await (await fetch(`${b.url}/__seen?id=${id}`)).json()) as { count: number }).count,
+      ),
+    );
+    assert.equal(
+      counts.reduce((a, c) => a + c, 0),
+      1,
+    );
   });
 
   // Leased batches (domain/leased-limits.ts): a gateway takes b = ⌊limit/8⌋ tokens/slots at once (api bucket 51 → 6,
@@ -200,7 +294,11 @@ describe('gateway on the mesh', () => {
     // Open the connections first (another client address), so the burst itself is as short as the machine allows.
     await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {
-        const r = await pools[i % 3]!.request({ path: `${PREFIX}/x`, method: 'GET', headers: { 'x-forwarded-for': ip(100 + i) } });
+        const r = await pools[i % 3]!.request({
+          path: `${PREFIX}/x`,
+          method: 'GET',
+          headers: { 'x-forwarded-for': ip(100 + i) },
+        });
         await r.body.dump();
       }),
     );
@@ -218,11 +316,17 @@ describe('gateway on the mesh', () => {
     const limited = codes.filter((c) => c.status === 429);
     const maxRefill = Math.floor(elapsedMs / 10); // 100 r/s = one token per 10 ms
     const leaseSlack = 3 * (6 - 1);
-    console.log(`[rate api] 150 requests in ${elapsedMs.toFixed(0)} ms over 3 gateways: ${admitted} admitted (allowed 51..${51 + maxRefill + leaseSlack}), ${limited.length} × 429`);
+    console.log(
+      `[rate api] 150 requests in ${elapsedMs.toFixed(0)} ms over 3 gateways: ${admitted} admitted (allowed 51..${51 + maxRefill + leaseSlack}), ${limited.length} × 429`,
+    );
     assert.ok(admitted >= 51 && admitted <= 51 + maxRefill + leaseSlack, `${admitted} admitted`);
     // Three independent buckets would admit at least 3 × 51: the bound above excludes that while the burst is shorter than 870 ms.
     if (maxRefill + leaseSlack < 102) assert.ok(admitted < 153, 'one bucket for all gateways');
-    if (admitted < 150) assert.ok([0, 1, 2].every((g) => codes.some((c) => c.gw === g && c.status === 429)), 'every gateway refuses');
+    if (admitted < 150)
+      assert.ok(
+        [0, 1, 2].every((g) => codes.some((c) => c.gw === g && c.status === 429)),
+        'every gateway refuses',
+      );
     assert.ok(limited.every((c) => Number(c.retryAfter) >= 1));
   });
 
@@ -251,7 +355,9 @@ describe('gateway on the mesh', () => {
     await Promise.all(pools.map((p) => p.close()));
     const admitted = codes.filter((c) => c === 200).length;
     const bound = 51 + Math.floor(elapsedMs / 10) + 3 * (6 - 1);
-    console.log(`[rate api sustained] ${i} requests in ${elapsedMs.toFixed(0)} ms over 3 gateways: ${admitted} admitted (bound ${bound}), ${codes.filter((c) => c === 429).length} × 429`);
+    console.log(
+      `[rate api sustained] ${i} requests in ${elapsedMs.toFixed(0)} ms over 3 gateways: ${admitted} admitted (bound ${bound}), ${codes.filter((c) => c === 429).length} × 429`,
+    );
     assert.ok(admitted <= bound, `${admitted} admitted > ${bound}`);
     assert.ok(admitted >= 51, 'at least the burst');
     assert.equal(codes.filter((c) => c !== 200 && c !== 429).length, 0);
@@ -261,15 +367,23 @@ describe('gateway on the mesh', () => {
     const headers = { 'x-forwarded-for': ip(2), 'content-type': 'application/json' };
     const gws = [gw1, gw2, gw3];
     const rs = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => fetch(`${gws[i % 3]!.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers })),
+      Array.from({ length: 16 }, (_, i) =>
+        fetch(`${gws[i % 3]!.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers }),
+      ),
     );
     const codes = rs.map((r) => r.status);
     await Promise.all(rs.map((r) => r.arrayBuffer()));
-    console.log(`[rate auth] ${codes.filter((c) => c === 200).length} admitted, retry-after ${rs.find((r) => r.status === 429)?.headers.get('retry-after')} s`);
+    console.log(
+      `[rate auth] ${codes.filter((c) => c === 200).length} admitted, retry-after ${rs.find((r) => r.status === 429)?.headers.get('retry-after')} s`,
+    );
     assert.equal(codes.filter((c) => c === 200).length, 11);
     assert.equal(codes.filter((c) => c === 429).length, 5);
     // a different client is not affected
-    const other = await fetch(`${gw2.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers: { ...headers, 'x-forwarded-for': ip(3) } });
+    const other = await fetch(`${gw2.url}${PREFIX}/token/`, {
+      method: 'POST',
+      body: '{}',
+      headers: { ...headers, 'x-forwarded-for': ip(3) },
+    });
     assert.equal(other.status, 200);
   });
 
@@ -286,7 +400,9 @@ describe('gateway on the mesh', () => {
         }),
       );
     const codes = await burst();
-    console.log(`[concurrency] ${codes.filter((c) => c === 200).length} admitted, ${codes.filter((c) => c === 429).length} × 429`);
+    console.log(
+      `[concurrency] ${codes.filter((c) => c === 200).length} admitted, ${codes.filter((c) => c === 429).length} × 429`,
+    );
     assert.equal(codes.filter((c) => c === 200).length, 50);
     assert.equal(codes.filter((c) => c === 429).length, 10);
     // Past half its limit each release is handed back at once: the same burst again is admitted the same way.
@@ -298,18 +414,35 @@ describe('gateway on the mesh', () => {
 
   test('when a gateway gets SIGTERM then it deregisters, finishes the requests in flight and exits cleanly', async () => {
     const name = `gwtest-gw-3-${process.pid}`;
-    const gw3 = await startGatewayProc(name, B + 53, env, { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_DRAIN_GRACE_MS: '300' }, logDir);
-    await waitFor(async () => (await passingIds(consul, 'gateway')).includes(name), { timeoutMs: 15_000, description: 'gateway registered and passing' });
-    await waitFor(async () => (await routedIds(gw3)).length === backends.length, { timeoutMs: 10_000, description: 'gw3 routes' });
+    const gw3 = await startGatewayProc(
+      name,
+      B + 53,
+      env,
+      { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_DRAIN_GRACE_MS: '300' },
+      logDir,
+    );
+    await waitFor(async () => (await passingIds(consul, 'gateway')).includes(name), {
+      timeoutMs: 15_000,
+      description: 'gateway registered and passing',
+    });
+    await waitFor(async () => (await routedIds(gw3)).length === backends.length, {
+      timeoutMs: 10_000,
+      description: 'gw3 routes',
+    });
     const inflight = Array.from({ length: 5 }, (_, i) =>
-      fetch(`${gw3.url}${PREFIX}/__slow?ms=1500`, { headers: { 'x-forwarded-for': ip(10 + i) } }).then(async (r) => {
-        await r.arrayBuffer();
-        return r.status;
-      }),
+      fetch(`${gw3.url}${PREFIX}/__slow?ms=1500`, { headers: { 'x-forwarded-for': ip(10 + i) } }).then(
+        async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        },
+      ),
     );
     await sleep(300);
     const code = gw3.kill('SIGTERM');
-    await waitFor(async () => !(await passingIds(consul, 'gateway')).includes(name), { timeoutMs: 5_000, description: 'gateway deregistered' });
+    await waitFor(async () => !(await passingIds(consul, 'gateway')).includes(name), {
+      timeoutMs: 5_000,
+      description: 'gateway deregistered',
+    });
     assert.deepEqual(await Promise.all(inflight), [200, 200, 200, 200, 200]);
     assert.equal(await code, 0);
     await assert.rejects(fetch(`${gw3.url}/health`), 'no longer listening');
@@ -332,9 +465,15 @@ describe('gateway on the mesh', () => {
       // The auth limit (10 r/min, burst 10) makes the per-process bucket exact: 11 of 16 whatever the timing.
       const headers = { 'x-forwarded-for': ip(5), 'content-type': 'application/json' };
       const codes = await Promise.all(
-        Array.from({ length: 16 }, () => fetch(`${gw1.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers }).then(async (r) => (await r.arrayBuffer(), r.status))),
+        Array.from({ length: 16 }, () =>
+          fetch(`${gw1.url}${PREFIX}/token/`, { method: 'POST', body: '{}', headers }).then(
+            async (r) => (await r.arrayBuffer(), r.status),
+          ),
+        ),
       );
-      console.log(`[redis down] ${master.name} and its replica stopped: ${codes.filter((c) => c === 200).length} of 16 auth requests admitted by the per-process bucket`);
+      console.log(
+        `[redis down] ${master.name} and its replica stopped: ${codes.filter((c) => c === 200).length} of 16 auth requests admitted by the per-process bucket`,
+      );
       assert.equal(codes.filter((c) => c === 200).length, 11);
       assert.equal(codes.filter((c) => c === 429).length, 5);
     } finally {
@@ -354,14 +493,17 @@ describe('gateway on the mesh', () => {
     const names = ['consul-1', 'consul-2', 'consul-3'];
     try {
       for (const n of names) await mesh.stop(n);
-      await waitFor(async () => {
-        try {
-          await fetch(`http://${consul}/v1/status/leader`);
-          return false;
-        } catch {
-          return true;
-        }
-      }, { timeoutMs: 10_000, description: 'consul down' });
+      await waitFor(
+        async () => {
+          try {
+            await fetch(`http://${consul}/v1/status/leader`);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        { timeoutMs: 10_000, description: 'consul down' },
+      );
       await sleep(1500);
       let ok = 0;
       for (let i = 0; i < 100; i++) {

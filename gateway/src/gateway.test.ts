@@ -20,9 +20,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function boot(env: Record<string, string> = {}): Promise<{ gw: GatewayHandle; catalog: StaticCatalog }> {
+async function boot(
+  env: Record<string, string> = {},
+): Promise<{ gw: GatewayHandle; catalog: StaticCatalog }> {
   const catalog = new StaticCatalog();
-  const config = loadConfig({ PORT: '0', INSTANCE_ID: 'gw-unit', GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: 'false', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    INSTANCE_ID: 'gw-unit',
+    GATEWAY_RATE_LIMIT: 'false',
+    GATEWAY_ACCESS_LOG: 'false',
+    ...env,
+  });
   const gw = await startGateway(config, { catalog, redis: null, log });
   return { gw, catalog };
 }
@@ -38,7 +46,10 @@ describe('gateway proxy core', () => {
     b1 = await startEchoBackend({ name: 'b1' });
     b2 = await startEchoBackend({ name: 'b2' });
     deadPort = await freePort();
-    ({ gw, catalog } = await boot({ GATEWAY_MAX_BODY_BYTES: '1000', GATEWAY_CORS_ORIGINS: 'https://app.example' }));
+    ({ gw, catalog } = await boot({
+      GATEWAY_MAX_BODY_BYTES: '1000',
+      GATEWAY_CORS_ORIGINS: 'https://app.example',
+    }));
     catalog.set([
       instance('api', 'b1', b1.port, { route: '/api', routes: '/health' }),
       instance('api', 'b2', b2.port, { route: '/api' }),
@@ -53,14 +64,22 @@ describe('gateway proxy core', () => {
 
   test('when requests are proxied then they reach the instances with forwarding headers and come back with security headers', async () => {
     const res = await fetch(`${gw.url}/api/__echo?x=1`, {
-      headers: { 'x-request-id': 'req-123', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'x-forwarded-for': '6.6.6.6' },
+      headers: {
+        'x-request-id': 'req-123',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        'x-forwarded-for': '6.6.6.6',
+      },
     });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { url: string; headers: Record<string, string> };
     assert.equal(body.url, '/api/__echo?x=1');
     assert.equal(body.headers['x-request-id'], 'req-123');
     assert.equal(body.headers['traceparent'], '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
-    assert.equal(body.headers['x-forwarded-for'], '127.0.0.1', 'X-Forwarded-For from an untrusted peer is replaced');
+    assert.equal(
+      body.headers['x-forwarded-for'],
+      '127.0.0.1',
+      'X-Forwarded-For from an untrusted peer is replaced',
+    );
     assert.equal(body.headers['x-forwarded-proto'], 'http');
     assert.equal(body.headers['x-forwarded-host'], new URL(gw.url).host);
     assert.equal(res.headers.get('x-request-id'), 'req-123');
@@ -108,8 +127,13 @@ describe('gateway proxy core', () => {
     assert.equal(dead.ejected, true);
     assert.ok(dead.ejectedUntil - Date.now() > 9_000);
     assert.equal(gw.proxy.stats.retries - before, 1, 'one retry, then the instance is out');
-    const status = (await (await fetch(`${gw.adminUrl}/status?format=json`)).json()) as { routes: Array<{ prefix: string; instances: Array<{ id: string; ejected: boolean }> }> };
-    assert.equal(status.routes.find((r) => r.prefix === '/api')!.instances.find((i) => i.id === 'dead')!.ejected, true);
+    const status = (await (await fetch(`${gw.adminUrl}/status?format=json`)).json()) as {
+      routes: Array<{ prefix: string; instances: Array<{ id: string; ejected: boolean }> }>;
+    };
+    assert.equal(
+      status.routes.find((r) => r.prefix === '/api')!.instances.find((i) => i.id === 'dead')!.ejected,
+      true,
+    );
     const html = await (await fetch(`${gw.adminUrl}/status`, { headers: { accept: 'text/html' } })).text();
     assert.match(html, /<table>/);
     assert.match(html, /dead/);
@@ -117,7 +141,11 @@ describe('gateway proxy core', () => {
 
   test('when a POST reached an upstream that then dropped the connection then it is not replayed and the client gets 502', async () => {
     const rid = `post-${Date.now()}`;
-    const r = await fetch(`${gw.url}/api/__destroy`, { method: 'POST', body: '{"a":1}', headers: { 'x-request-id': rid, 'content-type': 'application/json' } });
+    const r = await fetch(`${gw.url}/api/__destroy`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'x-request-id': rid, 'content-type': 'application/json' },
+    });
     assert.equal(r.status, 502);
     await r.arrayBuffer();
     assert.equal((b1.seen.get(rid) ?? 0) + (b2.seen.get(rid) ?? 0), 1);
@@ -140,16 +168,27 @@ describe('gateway proxy core', () => {
     await r.arrayBuffer();
     assert.equal((b1.seen.get(rid) ?? 0) + (b2.seen.get(rid) ?? 0), 2);
     const pid = `p-${Date.now()}`;
-    const p = await fetch(`${gw.url}/api/__status/503`, { method: 'POST', body: 'x', headers: { 'x-request-id': pid } });
+    const p = await fetch(`${gw.url}/api/__status/503`, {
+      method: 'POST',
+      body: 'x',
+      headers: { 'x-request-id': pid },
+    });
     assert.equal(p.status, 503);
-    assert.equal(((await p.json()) as { instance: string }).instance.startsWith('b'), true, 'the upstream body is passed through');
+    assert.equal(
+      ((await p.json()) as { instance: string }).instance.startsWith('b'),
+      true,
+      'the upstream body is passed through',
+    );
     assert.equal((b1.seen.get(pid) ?? 0) + (b2.seen.get(pid) ?? 0), 1);
   });
 
   test('when a client sends Expect: 100-continue then the body is still proxied', async () => {
     const body = 'z'.repeat(900);
     const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const r = http.request(`${gw.url}/api/__echo`, { method: 'POST', headers: { expect: '100-continue', 'content-length': body.length } });
+      const r = http.request(`${gw.url}/api/__echo`, {
+        method: 'POST',
+        headers: { expect: '100-continue', 'content-length': body.length },
+      });
       r.on('continue', () => r.end(body));
       r.on('response', (m) => {
         let t = '';
@@ -190,7 +229,9 @@ describe('gateway proxy core', () => {
   test('when a client asks for a protocol upgrade then the connection is passed through', async () => {
     const sock = net.connect(gw.port, '127.0.0.1');
     await new Promise<void>((r) => sock.once('connect', () => r()));
-    sock.write(`GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    sock.write(
+      `GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
     let got = '';
     sock.on('data', (d) => (got += d.toString()));
     await new Promise((r) => setTimeout(r, 150));
@@ -204,7 +245,10 @@ describe('gateway proxy core', () => {
   test('when the gateway closes then its websocket connections are ended too (the HTTP server does not track them)', async () => {
     const own = await boot();
     own.catalog.set([instance('api', 'b1', b1.port, { route: '/api' })]);
-    await waitFor(() => own.gw.state.pools.get('api')?.upstreams.length === 1, { timeoutMs: 2000, description: 'route table' });
+    await waitFor(() => own.gw.state.pools.get('api')?.upstreams.length === 1, {
+      timeoutMs: 2000,
+      description: 'route table',
+    });
     const sock = net.connect(own.gw.port, '127.0.0.1');
     let closed = false;
     sock.once('close', () => (closed = true));
@@ -212,9 +256,15 @@ describe('gateway proxy core', () => {
     sock.on('data', (d) => (got += d.toString()));
     sock.on('error', () => {});
     sock.write(`GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
-    await waitFor(() => /^HTTP\/1.1 101/.test(got), { timeoutMs: 2000, description: '101 through the gateway' });
+    await waitFor(() => /^HTTP\/1.1 101/.test(got), {
+      timeoutMs: 2000,
+      description: '101 through the gateway',
+    });
     await own.gw.close();
-    const ended = await waitFor(() => closed, { timeoutMs: 2000, description: 'the client side of the tunnel closed' }).catch(() => false);
+    const ended = await waitFor(() => closed, {
+      timeoutMs: 2000,
+      description: 'the client side of the tunnel closed',
+    }).catch(() => false);
     sock.destroy();
     assert.equal(ended, true, 'the upgraded client connection was closed by gw.close()');
   });
@@ -266,14 +316,21 @@ describe('gateway retries of keyed writes (Idempotency-Key)', () => {
   });
 
   const post = (path: string, headers: Record<string, string>) =>
-    fetch(`${gw.url}${path}`, { method: 'POST', body: '{"title":"x"}', headers: { 'content-type': 'application/json', ...headers } });
+    fetch(`${gw.url}${path}`, {
+      method: 'POST',
+      body: '{"title":"x"}',
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   test('when a keyed POST reached an instance that dropped the connection then the other instance answers, having seen the same key', async () => {
     // k1 drops every request to this path, k2 answers: loop until the balancer picked k1 first (p = 1/2 each).
     let replayed = 0;
     for (let i = 0; i < 24 && replayed < 2; i++) {
       const key = `key-${Date.now()}-${i}`;
-      const r = await post('/api/__destroy-unless/k2', { 'idempotency-key': key, 'x-request-id': `rk-${key}` });
+      const r = await post('/api/__destroy-unless/k2', {
+        'idempotency-key': key,
+        'x-request-id': `rk-${key}`,
+      });
       assert.equal(r.status, 200, 'never a 502: the keyed POST is replayed');
       assert.equal(((await r.json()) as { instance: string }).instance, 'k2');
       if (k1.seenKeys.get(key)) {
@@ -302,7 +359,10 @@ describe('gateway retries of keyed writes (Idempotency-Key)', () => {
   });
 
   test('when a key longer than 200 characters is sent then the POST is treated as unkeyed', async () => {
-    const r = await post('/api/__destroy', { 'idempotency-key': 'k'.repeat(201), 'x-request-id': `long-${Date.now()}` });
+    const r = await post('/api/__destroy', {
+      'idempotency-key': 'k'.repeat(201),
+      'x-request-id': `long-${Date.now()}`,
+    });
     assert.equal(r.status, 502);
     await r.arrayBuffer();
   });
@@ -315,13 +375,21 @@ describe('gateway retries of keyed writes (Idempotency-Key)', () => {
     assert.equal(r.headers.get('idempotent-replayed'), 'true');
     await r.arrayBuffer();
     assert.ok(Date.now() - t0 >= 950, 'waited per Retry-After: 1');
-    assert.equal((k1.seenKeys.get(key) ?? 0) + (k2.seenKeys.get(key) ?? 0), 3, 'dropped, in progress, replayed');
+    assert.equal(
+      (k1.seenKeys.get(key) ?? 0) + (k2.seenKeys.get(key) ?? 0),
+      3,
+      'dropped, in progress, replayed',
+    );
   });
 
   test('when a first try (no replay by the gateway) gets 409 in progress then the client gets the 409 with Retry-After', async () => {
     const key = `idem-client-${Date.now()}`;
     // A first request with this key already went in and died (the store counts it): sent straight to k1.
-    await fetch(`http://127.0.0.1:${k1.port}/api/__idem`, { method: 'POST', body: '{}', headers: { 'idempotency-key': key } }).catch(() => undefined);
+    await fetch(`http://127.0.0.1:${k1.port}/api/__idem`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'idempotency-key': key },
+    }).catch(() => undefined);
     const r = await post('/api/__idem', { 'idempotency-key': key });
     assert.equal(r.status, 409);
     assert.equal(r.headers.get('retry-after'), '1');
@@ -331,7 +399,13 @@ describe('gateway retries of keyed writes (Idempotency-Key)', () => {
   test('when hop-by-hop headers are named in Connection then they are removed in both directions', async () => {
     const res = await new Promise<{ headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
       const r = http.request(`${gw.url}/api/__hop`, {
-        headers: { connection: 'keep-alive, X-Secret-Hop', 'x-secret-hop': 'drop-me', 'keep-alive': 'timeout=5', 'proxy-authorization': 'Basic eDp5', 'x-kept': 'yes' },
+        headers: {
+          connection: 'keep-alive, X-Secret-Hop',
+          'x-secret-hop': 'drop-me',
+          'keep-alive': 'timeout=5',
+          'proxy-authorization': 'Basic eDp5',
+          'x-kept': 'yes',
+        },
       });
       r.on('response', (m) => {
         let t = '';
@@ -368,7 +442,9 @@ describe('gateway per-process rate limits (no redis)', () => {
   });
 
   test('when the auth limit (10 r/min, burst 10) is hit then exactly 11 pass and the rest get 429 with Retry-After', async () => {
-    const rs = await Promise.all(Array.from({ length: 15 }, () => fetch(`${gw.url}/api/token/`, { method: 'POST', body: '{}' })));
+    const rs = await Promise.all(
+      Array.from({ length: 15 }, () => fetch(`${gw.url}/api/token/`, { method: 'POST', body: '{}' })),
+    );
     const codes = rs.map((r) => r.status);
     await Promise.all(rs.map((r) => r.arrayBuffer()));
     assert.equal(codes.filter((c) => c === 200).length, 11);
@@ -385,7 +461,12 @@ describe('gateway circuit breakers', () => {
   before(async () => {
     b1 = await startEchoBackend({ name: 'cb1' });
     b2 = await startEchoBackend({ name: 'cb2' });
-    const booted = await boot({ GATEWAY_BREAKER_VOLUME: '4', GATEWAY_RETRY_ON_5XX: 'false', GATEWAY_EJECT_AFTER_FAILURES: '1000', GATEWAY_BREAKER_RESET_MS: '60000' });
+    const booted = await boot({
+      GATEWAY_BREAKER_VOLUME: '4',
+      GATEWAY_RETRY_ON_5XX: 'false',
+      GATEWAY_EJECT_AFTER_FAILURES: '1000',
+      GATEWAY_BREAKER_RESET_MS: '60000',
+    });
     gw = booted.gw;
     booted.catalog.set([instance('api', 'cb1', b1.port), instance('api', 'cb2', b2.port)]);
   });
@@ -400,7 +481,7 @@ describe('gateway circuit breakers', () => {
       const r = await fetch(`${gw.url}/api/__status/502`);
       await r.arrayBuffer();
       if (r.status !== 502) {
-        assert.equal(((await fetch(`${gw.url}/api/x`)).status), 503);
+        assert.equal((await fetch(`${gw.url}/api/x`)).status, 503);
         break;
       }
     }

@@ -69,7 +69,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         else if (!breakerAdmits(u.breaker)) open++;
         else avail++;
       }
-      out.push({ service: p.name, state: 'available', n: avail }, { service: p.name, state: 'ejected', n: ej }, { service: p.name, state: 'breaker_open', n: open });
+      out.push(
+        { service: p.name, state: 'available', n: avail },
+        { service: p.name, state: 'ejected', n: ej },
+        { service: p.name, state: 'breaker_open', n: open },
+      );
     }
     return out;
   };
@@ -106,7 +110,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     },
     {
       ejected: (u, ms, reason) => {
-        log.warn('upstream ejected', { service: u.instance.service, instance: u.id, duration_ms: ms, reason, ejections: u.ejections });
+        log.warn('upstream ejected', {
+          service: u.instance.service,
+          instance: u.id,
+          duration_ms: ms,
+          reason,
+          ejections: u.ejections,
+        });
         metrics.ejections.labels(u.instance.service, u.id, reason).inc();
         metrics.ejected.labels(u.instance.service, u.id).set(1);
       },
@@ -143,14 +153,23 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const trusted = new Set(config.GATEWAY_TRUSTED_PROXIES.map(normalizeIp));
   const proxy = new ProxyHandler({
     state,
-    retry: { maxTries: config.GATEWAY_RETRY_TRIES, budgetMs: config.GATEWAY_RETRY_BUDGET_MS, retryOn5xx: config.GATEWAY_RETRY_ON_5XX },
+    retry: {
+      maxTries: config.GATEWAY_RETRY_TRIES,
+      budgetMs: config.GATEWAY_RETRY_BUDGET_MS,
+      retryOn5xx: config.GATEWAY_RETRY_ON_5XX,
+    },
     ejection,
     metrics,
     log,
     limiter,
-    cors: new CorsPolicy({ origins: config.GATEWAY_CORS_ORIGINS, credentials: config.GATEWAY_CORS_CREDENTIALS, maxAgeS: config.GATEWAY_CORS_MAX_AGE_S }),
+    cors: new CorsPolicy({
+      origins: config.GATEWAY_CORS_ORIGINS,
+      credentials: config.GATEWAY_CORS_CREDENTIALS,
+      maxAgeS: config.GATEWAY_CORS_MAX_AGE_S,
+    }),
     trustedProxies: trusted,
-    maxBodyBytes: (url) => (isUploadPath(url) ? config.GATEWAY_MAX_UPLOAD_BODY_BYTES : config.GATEWAY_MAX_BODY_BYTES),
+    maxBodyBytes: (url) =>
+      isUploadPath(url) ? config.GATEWAY_MAX_UPLOAD_BODY_BYTES : config.GATEWAY_MAX_BODY_BYTES,
     accessLog: config.GATEWAY_ACCESS_LOG ? new AccessLog('gateway', config.INSTANCE_ID) : null,
     draining: () => draining,
   });
@@ -174,7 +193,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         removed: c.removed.map((u) => u.id),
       });
     }
-    for (const conflict of state.table.conflicts) log.warn('route claimed by several services', { prefix: conflict.prefix, services: conflict.services });
+    for (const conflict of state.table.conflicts)
+      log.warn('route claimed by several services', { prefix: conflict.prefix, services: conflict.services });
   };
   deps.catalog.on('change', onCatalog);
 
@@ -195,11 +215,18 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   );
   limitConnectionsPerAddress(server, config.GATEWAY_MAX_CONNECTIONS_PER_IP, trusted, (ip) => {
     metrics.rejected.labels('connections').inc();
-    log.warn('connection refused: too many open from this address', { ip, max: config.GATEWAY_MAX_CONNECTIONS_PER_IP });
+    log.warn('connection refused: too many open from this address', {
+      ip,
+      max: config.GATEWAY_MAX_CONNECTIONS_PER_IP,
+    });
   });
-  const adminServer = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => void admin(req, res));
+  const adminServer = http.createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000 },
+    (req, res) => void admin(req, res),
+  );
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable && err.code !== 'ECONNRESET')
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 
@@ -247,7 +274,9 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       void wsProxy.upgrade(req, socket, head);
     };
     if (!limiter) return go();
-    const ip = trusted.size ? clientIp(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted) : normalizeIp(req.socket.remoteAddress);
+    const ip = trusted.size
+      ? clientIp(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted)
+      : normalizeIp(req.socket.remoteAddress);
     limiter.check(ip, url, Date.now(), (v) => {
       if (!v.allowed) return upgradeRefuse(socket, `429 Too Many Requests\r\nRetry-After: ${v.retryAfterS}`);
       socket.once('close', v.release);
@@ -273,7 +302,12 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     });
   });
   const adminBound = (adminServer.address() as AddressInfo).port;
-  log.info('gateway listening', { host: config.HOST, port, admin_port: adminBound, rate_limits: limiter ? (deps.redis ? 'redis' : 'per-process') : 'off' });
+  log.info('gateway listening', {
+    host: config.HOST,
+    port,
+    admin_port: adminBound,
+    rate_limits: limiter ? (deps.redis ? 'redis' : 'per-process') : 'off',
+  });
 
   return {
     server,

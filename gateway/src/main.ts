@@ -67,7 +67,9 @@ async function runGateway(config: GatewayConfig, log: Logger, register: boolean)
   const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
   // Coalesce bursts of per-service changes briefly only: a new or departed instance should take effect within ms.
   const catalog = registry.watchServices({ coalesceMs: 5 });
-  const confirmation = consulConfirmation(config.CONSUL_HTTP_ADDR.split(',').map((a) => a.trim().replace(/^https?:\/\//, '')));
+  const confirmation = consulConfirmation(
+    config.CONSUL_HTTP_ADDR.split(',').map((a) => a.trim().replace(/^https?:\/\//, '')),
+  );
   const gw = await startGateway(config, { catalog, redis: null, log, viewConfirmedAt: confirmation.at });
   let stopping = false;
   let redis: (RedisScripting & { quit(): Promise<unknown> }) | null = null;
@@ -86,10 +88,15 @@ async function runGateway(config: GatewayConfig, log: Logger, register: boolean)
   try {
     await catalog.ready(15_000);
   } catch (e) {
-    log.warn('no routing table from consul yet; /ready stays 503 until one arrives', { error: (e as Error).message });
+    log.warn('no routing table from consul yet; /ready stays 503 until one arrives', {
+      error: (e as Error).message,
+    });
   }
 
-  const lifecycle = new Lifecycle(log, config.GATEWAY_DRAIN_TIMEOUT_MS + config.GATEWAY_DRAIN_GRACE_MS + 5_000);
+  const lifecycle = new Lifecycle(
+    log,
+    config.GATEWAY_DRAIN_TIMEOUT_MS + config.GATEWAY_DRAIN_GRACE_MS + 5_000,
+  );
   let registration: Registration | null = null;
   if (register) {
     registration = await registry.register({
@@ -98,7 +105,12 @@ async function runGateway(config: GatewayConfig, log: Logger, register: boolean)
       address: config.HOST,
       port: gw.port,
       meta: { version: '0.1.0' },
-      check: { http: `http://${config.HOST}:${gw.port}/health`, interval: '1s', timeout: '1s', deregisterCriticalServiceAfter: '1m' },
+      check: {
+        http: `http://${config.HOST}:${gw.port}/health`,
+        interval: '1s',
+        timeout: '1s',
+        deregisterCriticalServiceAfter: '1m',
+      },
     });
     registerLifecycle(lifecycle, registration, { graceMs: config.GATEWAY_DRAIN_GRACE_MS });
   }
@@ -108,7 +120,8 @@ async function runGateway(config: GatewayConfig, log: Logger, register: boolean)
   });
   lifecycle.onShutdown('gateway: drain requests in flight', 50, async () => {
     const drained = await gw.drain(config.GATEWAY_DRAIN_TIMEOUT_MS);
-    if (!drained) log.warn('drain timeout: requests still in flight are cut', { in_flight: gw.proxy.stats.inFlight });
+    if (!drained)
+      log.warn('drain timeout: requests still in flight are cut', { in_flight: gw.proxy.stats.inFlight });
   });
   lifecycle.onShutdown('gateway: close upstreams, redis, consul', 10, async () => {
     confirmation.stop();
@@ -126,7 +139,11 @@ async function main(): Promise<void> {
   if (workers > 1 && cluster.isPrimary) {
     // One process per core sharing the port; each worker keeps its own Consul view and registers nothing —
     // the primary registers the instance once (its HTTP check lands on any worker).
-    const log = createLogger({ service: 'gateway', instance: `${config.INSTANCE_ID}/primary`, level: config.LOG_LEVEL });
+    const log = createLogger({
+      service: 'gateway',
+      instance: `${config.INSTANCE_ID}/primary`,
+      level: config.LOG_LEVEL,
+    });
     for (let i = 0; i < workers; i++) cluster.fork();
     cluster.on('exit', (w, code, signal) => {
       if (!shuttingDown) {
@@ -138,7 +155,10 @@ async function main(): Promise<void> {
     // Register only once a worker serves the port, so the HTTP check does not start out failing.
     await new Promise<void>((resolve) => cluster.once('listening', () => resolve()));
     const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
-    const lifecycle = new Lifecycle(log, config.GATEWAY_DRAIN_TIMEOUT_MS + config.GATEWAY_DRAIN_GRACE_MS + 5_000);
+    const lifecycle = new Lifecycle(
+      log,
+      config.GATEWAY_DRAIN_TIMEOUT_MS + config.GATEWAY_DRAIN_GRACE_MS + 5_000,
+    );
     if (config.GATEWAY_REGISTER) {
       const registration = await registry.register({
         name: 'gateway',
@@ -146,7 +166,12 @@ async function main(): Promise<void> {
         address: config.HOST,
         port: config.PORT,
         meta: { version: '0.1.0', workers: String(workers) },
-        check: { http: `http://${config.HOST}:${config.PORT}/health`, interval: '1s', timeout: '1s', deregisterCriticalServiceAfter: '1m' },
+        check: {
+          http: `http://${config.HOST}:${config.PORT}/health`,
+          interval: '1s',
+          timeout: '1s',
+          deregisterCriticalServiceAfter: '1m',
+        },
       });
       registerLifecycle(lifecycle, registration, { graceMs: config.GATEWAY_DRAIN_GRACE_MS });
     }
@@ -172,10 +197,23 @@ async function main(): Promise<void> {
 
 // A stray rejection (a library's background timer) is logged, not fatal: the gateway keeps serving (as api, worker, beat).
 process.on('unhandledRejection', (reason) => {
-  console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', service: 'gateway', error: reason instanceof Error ? reason.stack : String(reason) }));
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      message: 'unhandled rejection',
+      service: 'gateway',
+      error: reason instanceof Error ? reason.stack : String(reason),
+    }),
+  );
 });
 
 main().catch((e: unknown) => {
-  console.error(JSON.stringify({ level: 'fatal', message: 'gateway failed to start', error: e instanceof Error ? e.stack : String(e) }));
+  console.error(
+    JSON.stringify({
+      level: 'fatal',
+      message: 'gateway failed to start',
+      error: e instanceof Error ? e.stack : String(e),
+    }),
+  );
   process.exit(1);
 });

@@ -29,7 +29,10 @@ function urls(): void {
     ['API through the gateway', `http://127.0.0.1:${p.gateway(1)}/api/events/`],
     ['API reference (OpenAPI 3.1)', `http://127.0.0.1:${p.gateway(1)}/api/docs/`],
     ['queue status page', `http://127.0.0.1:${p.gateway(1)}/queues`],
-    ['gateway routing table', `http://127.0.0.1:${p.gatewayAdmin(1)}/status   (operator listener, 127.0.0.1 only; also /metrics)`],
+    [
+      'gateway routing table',
+      `http://127.0.0.1:${p.gatewayAdmin(1)}/status   (operator listener, 127.0.0.1 only; also /metrics)`,
+    ],
     ['Consul UI', `http://127.0.0.1:${p.consul[0]!.http}/ui/`],
     ['mails received (SMTP sink)', `http://127.0.0.1:${p.smtpHttp}/messages`],
     ['Redis Sentinels', p.sentinel.map((x) => `127.0.0.1:${x}`).join(' ')],
@@ -42,10 +45,18 @@ function urls(): void {
 
 async function printStatus(): Promise<void> {
   const [comps, view] = await Promise.all([mesh.status(), mesh.consulView()]);
-  const rows = comps.map((c) => [c.name, c.pid ? String(c.pid) : '-', String(c.port), c.running ? 'running' : c.held ? 'stopped' : 'restarting', String(c.restarts), view.get(c.name) ?? (c.kind === 'redis' ? '(not a Consul service)' : '-')]);
+  const rows = comps.map((c) => [
+    c.name,
+    c.pid ? String(c.pid) : '-',
+    String(c.port),
+    c.running ? 'running' : c.held ? 'stopped' : 'restarting',
+    String(c.restarts),
+    view.get(c.name) ?? (c.kind === 'redis' ? '(not a Consul service)' : '-'),
+  ]);
   const head = ['COMPONENT', 'PID', 'PORT', 'STATE', 'RESTARTS', 'CONSUL HEALTH'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) process.stdout.write(r.map((x, i) => x.padEnd(widths[i]!)).join('  ') + '\n');
+  for (const r of [head, ...rows])
+    process.stdout.write(r.map((x, i) => x.padEnd(widths[i]!)).join('  ') + '\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -76,12 +87,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'health': {
       const r = await mesh.healthReport();
-      for (const [name, ok, detail] of r.lines) process.stdout.write(`${ok ? '✔' : '✘'} ${name.padEnd(9)} ${detail}\n`);
+      for (const [name, ok, detail] of r.lines)
+        process.stdout.write(`${ok ? '✔' : '✘'} ${name.padEnd(9)} ${detail}\n`);
       if (await mesh.supervisor.reachable()) {
         const view = await mesh.consulView();
         for (const kind of APP_KINDS) {
           const inst = [...view].filter(([k]) => k.startsWith(`${kind}-`));
-          if (inst.length) process.stdout.write(`${inst.every(([, s]) => s === 'passing') ? '✔' : '✘'} ${kind.padEnd(9)} ${inst.map(([k, s]) => `${k}:${s}`).join(' ')}\n`);
+          if (inst.length)
+            process.stdout.write(
+              `${inst.every(([, s]) => s === 'passing') ? '✔' : '✘'} ${kind.padEnd(9)} ${inst.map(([k, s]) => `${k}:${s}`).join(' ')}\n`,
+            );
         }
       }
       return r.healthy ? 0 : 1;
@@ -90,7 +105,12 @@ async function main(argv: string[]): Promise<number> {
       const follow = rest.includes('-f') || rest.includes('--follow');
       const name = rest.find((a) => !a.startsWith('-'));
       const dir = `${mesh.profile.runDir}/logs`;
-      const files = name ? [mesh.logFile(name)] : fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => `${dir}/${f}`);
+      const files = name
+        ? [mesh.logFile(name)]
+        : fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith('.log'))
+            .map((f) => `${dir}/${f}`);
       const missing = files.filter((f) => !fs.existsSync(f));
       if (missing.length) throw new Error(`no log: ${missing.join(', ')}`);
       const args = [follow ? '-F' : '', '-n', name ? '200' : '20', ...files].filter(Boolean);
@@ -113,7 +133,9 @@ async function main(argv: string[]): Promise<number> {
       const si = rest.indexOf('--signal');
       const signal = (si >= 0 ? rest[si + 1] : 'SIGKILL') as NodeJS.Signals;
       const pid = await mesh.kill(name, { signal, restart: !rest.includes('--no-restart') });
-      say(`${signal} sent to ${name} (pid ${pid ?? 'none'})${rest.includes('--no-restart') ? '' : '; the supervisor restarts it'}`);
+      say(
+        `${signal} sent to ${name} (pid ${pid ?? 'none'})${rest.includes('--no-restart') ? '' : '; the supervisor restarts it'}`,
+      );
       return 0;
     }
     case 'start':
@@ -140,7 +162,10 @@ async function main(argv: string[]): Promise<number> {
         await mesh.waitHealthy({ timeoutMs: 120_000 });
       }
       const code = await new Promise<number>((resolve) => {
-        const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env: { ...process.env, ...mesh.env } });
+        const child = spawn(command[0]!, command.slice(1), {
+          stdio: 'inherit',
+          env: { ...process.env, ...mesh.env },
+        });
         child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
       });
       if (!wasUp && !process.env['MESH_KEEP']) await mesh.down(say);

@@ -67,12 +67,24 @@ export function consulSpec(profile: Profile, i: number): ProcessSpec {
       NODE_NAME: `${profile.name}-c${i}`,
       DATA_DIR: d.consulData(i),
       RETRY_JOIN: profile.ports.consul.map((c) => `"127.0.0.1:${c.serfLan}"`).join(', '),
-      HTTP: p.http, DNS: p.dns, SERF_LAN: p.serfLan, SERF_WAN: p.serfWan, SERVER: p.server, GRPC: p.grpc,
+      HTTP: p.http,
+      DNS: p.dns,
+      SERF_LAN: p.serfLan,
+      SERF_WAN: p.serfWan,
+      SERVER: p.server,
+      GRPC: p.grpc,
     }),
   );
   return {
-    name: `consul-${i}`, kind: 'consul', command: 'consul', args: ['agent', `-config-file=${conf}`],
-    env: baseEnv(), cwd: d.root, port: p.http, logFile: path.join(d.logs, `consul-${i}.log`), stopTimeoutMs: 10_000,
+    name: `consul-${i}`,
+    kind: 'consul',
+    command: 'consul',
+    args: ['agent', `-config-file=${conf}`],
+    env: baseEnv(),
+    cwd: d.root,
+    port: p.http,
+    logFile: path.join(d.logs, `consul-${i}.log`),
+    stopTimeoutMs: 10_000,
   };
 }
 
@@ -93,8 +105,15 @@ export function redisSpec(profile: Profile, i: number): ProcessSpec {
     );
   }
   return {
-    name: `redis-${i}`, kind: 'redis', command: 'redis-server', args: [conf], env: baseEnv(), cwd: d.root, port,
-    logFile: path.join(d.logs, `redis-${i}.log`), stopTimeoutMs: 10_000,
+    name: `redis-${i}`,
+    kind: 'redis',
+    command: 'redis-server',
+    args: [conf],
+    env: baseEnv(),
+    cwd: d.root,
+    port,
+    logFile: path.join(d.logs, `redis-${i}.log`),
+    stopTimeoutMs: 10_000,
   };
 }
 
@@ -104,11 +123,25 @@ export function sentinelSpec(profile: Profile, i: number): ProcessSpec {
   const conf = path.join(d.conf, `sentinel-${i}.conf`);
   fs.mkdirSync(d.sentinelData(i), { recursive: true });
   if (!fs.existsSync(conf)) {
-    fs.writeFileSync(conf, render('redis-sentinel/sentinel.conf.tmpl', { PORT: port, DIR: d.sentinelData(i), MASTER_PORT: profile.ports.redis[0]! }));
+    fs.writeFileSync(
+      conf,
+      render('redis-sentinel/sentinel.conf.tmpl', {
+        PORT: port,
+        DIR: d.sentinelData(i),
+        MASTER_PORT: profile.ports.redis[0]!,
+      }),
+    );
   }
   return {
-    name: `sentinel-${i}`, kind: 'sentinel', command: 'redis-sentinel', args: [conf], env: baseEnv(), cwd: d.root, port,
-    logFile: path.join(d.logs, `sentinel-${i}.log`), stopTimeoutMs: 10_000,
+    name: `sentinel-${i}`,
+    kind: 'sentinel',
+    command: 'redis-sentinel',
+    args: [conf],
+    env: baseEnv(),
+    cwd: d.root,
+    port,
+    logFile: path.join(d.logs, `sentinel-${i}.log`),
+    stopTimeoutMs: 10_000,
   };
 }
 
@@ -142,8 +175,14 @@ export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): Proce
     if (fs.existsSync(d.pgData(i))) fs.chownSync(d.pgData(i), user.uid, user.gid);
   }
   return {
-    name: `pg-${i}`, kind: 'pg', command: '/usr/bin/patroni', args: [conf],
-    env: { ...baseEnv(), HOME: home }, cwd: home, port: p.postgres, logFile: path.join(d.logs, `pg-${i}.log`),
+    name: `pg-${i}`,
+    kind: 'pg',
+    command: '/usr/bin/patroni',
+    args: [conf],
+    env: { ...baseEnv(), HOME: home },
+    cwd: home,
+    port: p.postgres,
+    logFile: path.join(d.logs, `pg-${i}.log`),
     ...(user ? { user } : {}),
     companionPidFile: path.join(d.pgData(i), 'postmaster.pid'),
     stopTimeoutMs: 30_000,
@@ -153,24 +192,44 @@ export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): Proce
 export function smtpSpec(profile: Profile): ProcessSpec {
   const d = dirs(profile);
   return {
-    name: 'smtp', kind: 'smtp', command: process.execPath,
+    name: 'smtp',
+    kind: 'smtp',
+    command: process.execPath,
     args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'mesh', 'src', 'smtp-sink.main.ts')],
-    env: { ...baseEnv(), SMTP_PORT: String(profile.ports.smtp), SMTP_HTTP_PORT: String(profile.ports.smtpHttp) },
-    cwd: repoRoot, port: profile.ports.smtp, logFile: path.join(d.logs, 'smtp.log'), stopTimeoutMs: 5_000,
+    env: {
+      ...baseEnv(),
+      SMTP_PORT: String(profile.ports.smtp),
+      SMTP_HTTP_PORT: String(profile.ports.smtpHttp),
+    },
+    cwd: repoRoot,
+    port: profile.ports.smtp,
+    logFile: path.join(d.logs, 'smtp.log'),
+    stopTimeoutMs: 5_000,
   };
 }
 
-export function appSpec(profile: Profile, secrets: MeshSecrets, kind: ComponentKind, n: number, extraEnv: Record<string, string> = {}): ProcessSpec {
+export function appSpec(
+  profile: Profile,
+  secrets: MeshSecrets,
+  kind: ComponentKind,
+  n: number,
+  extraEnv: Record<string, string> = {},
+): ProcessSpec {
   const d = dirs(profile);
   const ws = APP_WORKSPACES[kind];
   if (!ws) throw new Error(`not an app service: ${kind}`);
-  const portOf = { api: profile.ports.api, worker: profile.ports.worker, beat: profile.ports.beat, gateway: profile.ports.gateway }[
-    kind as 'api' | 'worker' | 'beat' | 'gateway'
-  ];
+  const portOf = {
+    api: profile.ports.api,
+    worker: profile.ports.worker,
+    beat: profile.ports.beat,
+    gateway: profile.ports.gateway,
+  }[kind as 'api' | 'worker' | 'beat' | 'gateway'];
   const port = portOf(n);
   const name = `${kind}-${n}`;
   return {
-    name, kind, command: process.execPath,
+    name,
+    kind,
+    command: process.execPath,
     args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, ws, 'src', 'main.ts')],
     env: {
       ...baseEnv(),
@@ -181,6 +240,9 @@ export function appSpec(profile: Profile, secrets: MeshSecrets, kind: ComponentK
       ...(kind === 'gateway' ? { GATEWAY_ADMIN_PORT: String(profile.ports.gatewayAdmin(n)) } : {}),
       ...extraEnv,
     },
-    cwd: repoRoot, port, logFile: path.join(d.logs, `${name}.log`), stopTimeoutMs: 20_000,
+    cwd: repoRoot,
+    port,
+    logFile: path.join(d.logs, `${name}.log`),
+    stopTimeoutMs: 20_000,
   };
 }

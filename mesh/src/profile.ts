@@ -1,8 +1,18 @@
 // A mesh profile: its name, port block and run folder. Every port of the mesh derives from one base.
 import path from 'node:path';
 
-export interface ConsulPorts { http: number; dns: number; serfLan: number; serfWan: number; server: number; grpc: number }
-export interface PgPorts { postgres: number; rest: number }
+export interface ConsulPorts {
+  http: number;
+  dns: number;
+  serfLan: number;
+  serfWan: number;
+  server: number;
+  grpc: number;
+}
+export interface PgPorts {
+  postgres: number;
+  rest: number;
+}
 
 export interface MeshPorts {
   consul: ConsulPorts[];
@@ -57,9 +67,11 @@ export function resolveProfile(env: NodeJS.ProcessEnv = process.env): Profile {
   const name = env['MESH_PROFILE'] || 'dev';
   if (!/^[a-z0-9-]{1,32}$/.test(name)) throw new Error(`MESH_PROFILE must be [a-z0-9-]{1,32}, got "${name}"`);
   const baseRaw = env['MESH_PORT_BASE'] || KNOWN_BASES[name];
-  if (baseRaw === undefined) throw new Error(`MESH_PORT_BASE is required for profile "${name}" (known: dev=8500, test=18500)`);
+  if (baseRaw === undefined)
+    throw new Error(`MESH_PORT_BASE is required for profile "${name}" (known: dev=8500, test=18500)`);
   const base = Number(baseRaw);
-  if (!Number.isInteger(base) || base < 1500 || base > 32000) throw new Error(`MESH_PORT_BASE must be an integer in 1500..32000, got "${baseRaw}"`);
+  if (!Number.isInteger(base) || base < 1500 || base > 32000)
+    throw new Error(`MESH_PORT_BASE must be an integer in 1500..32000, got "${baseRaw}"`);
   const root = env['MESH_RUN_ROOT'] || '/var/tmp/mutiroes';
   const n = (k: string, d: number) => {
     const v = env[k];
@@ -70,6 +82,11 @@ export function resolveProfile(env: NodeJS.ProcessEnv = process.env): Profile {
     base,
     runDir: path.join(root, name),
     ports: portsFor(base),
-    scale: { api: n('MESH_API', 3), worker: n('MESH_WORKERS', 2), beat: n('MESH_BEATS', 2), gateway: n('MESH_GATEWAYS', 1) },
+    scale: {
+      api: n('MESH_API', 3),
+      worker: n('MESH_WORKERS', 2),
+      beat: n('MESH_BEATS', 2),
+      gateway: n('MESH_GATEWAYS', 1),
+    },
   };
 }

@@ -46,7 +46,12 @@ export class CorsPolicy {
   preflightHeaders(origin: string, reqMethod: string, reqHeaders: string | undefined): string[] {
     const out: string[] = [];
     this.responseHeaders(origin, out);
-    out.push('Access-Control-Allow-Methods', reqMethod ? `${reqMethod}, GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS` : 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+    out.push(
+      'Access-Control-Allow-Methods',
+      reqMethod
+        ? `${reqMethod}, GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS`
+        : 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+    );
     if (reqHeaders) out.push('Access-Control-Allow-Headers', reqHeaders);
     out.push('Access-Control-Max-Age', String(this.o.maxAgeS));
     return out;

@@ -66,7 +66,12 @@ export class RateLimiter {
   }
 
   private makeLeased(store: SharedLimitStore): LeasedLimits {
-    return new LeasedLimits(store, { storeTimeoutMs: this.o.storeTimeoutMs, holder: this.o.leasePrefix, slotTtlMs: this.leaseTtlMs, tokenTtlMs: this.o.tokenTtlMs ?? 1000 });
+    return new LeasedLimits(store, {
+      storeTimeoutMs: this.o.storeTimeoutMs,
+      holder: this.o.leasePrefix,
+      slotTtlMs: this.leaseTtlMs,
+      tokenTtlMs: this.o.tokenTtlMs ?? 1000,
+    });
   }
 
   /** Attaches the shared store once it becomes reachable (boot may happen before Redis is found in Consul). */
@@ -97,26 +102,48 @@ export class RateLimiter {
     const bucketKey = `rl:{${ip}}:${limit}`;
     const until = this.denyUntil.get(bucketKey);
     if (until !== undefined) {
-      if (until > now) return done({ allowed: false, limit, retryAfterS: retryAfterSeconds(until - now), shared: this.isShared, release: noop });
+      if (until > now)
+        return done({
+          allowed: false,
+          limit,
+          retryAfterS: retryAfterSeconds(until - now),
+          shared: this.isShared,
+          release: noop,
+        });
       this.denyUntil.delete(bucketKey);
     }
     const store = this.store;
     const leased = this.leased;
-    if (!store || !leased || !store.usable) return done(this.local(ip, limit, now, store ? 'redis not connected' : undefined));
+    if (!store || !leased || !store.usable)
+      return done(this.local(ip, limit, now, store ? 'redis not connected' : undefined));
     const spec = limit === 'auth' ? this.auth : this.api;
     const max = this.o.concurrencyPerIp;
     // A concurrency slot first, then a token: a concurrency refusal takes no token.
-    if (max <= 0) return leased.takeToken(bucketKey, spec, now, (o) => this.afterToken(leased, o, ip, limit, bucketKey, null, done));
+    if (max <= 0)
+      return leased.takeToken(bucketKey, spec, now, (o) =>
+        this.afterToken(leased, o, ip, limit, bucketKey, null, done),
+      );
     const concKey = `rl:{${ip}}:conc`;
     leased.takeSlot(concKey, max, (slot) => {
-      if (slot.ok) return leased.takeToken(bucketKey, spec, now, (o) => this.afterToken(leased, o, ip, limit, bucketKey, concKey, done));
+      if (slot.ok)
+        return leased.takeToken(bucketKey, spec, now, (o) =>
+          this.afterToken(leased, o, ip, limit, bucketKey, concKey, done),
+        );
       if ('error' in slot) return done(this.local(ip, limit, Date.now(), slot.error));
       this.setShared(true);
       done({ allowed: false, limit: 'concurrency', retryAfterS: 1, shared: true, release: noop });
     });
   }
 
-  private afterToken(leased: LeasedLimits, o: Outcome, ip: string, limit: LimitName, bucketKey: string, concKey: string | null, done: (v: Verdict) => void): void {
+  private afterToken(
+    leased: LeasedLimits,
+    o: Outcome,
+    ip: string,
+    limit: LimitName,
+    bucketKey: string,
+    concKey: string | null,
+    done: (v: Verdict) => void,
+  ): void {
     const max = this.o.concurrencyPerIp;
     if (!o.ok) {
       if (concKey) leased.releaseSlot(concKey, max);
@@ -125,7 +152,13 @@ export class RateLimiter {
       const t = Date.now();
       this.denyUntil.set(bucketKey, t + o.waitMs);
       if (this.denyUntil.size > 100_000) this.sweepDenied(t);
-      return done({ allowed: false, limit, retryAfterS: retryAfterSeconds(o.waitMs), shared: true, release: noop });
+      return done({
+        allowed: false,
+        limit,
+        retryAfterS: retryAfterSeconds(o.waitMs),
+        shared: true,
+        release: noop,
+      });
     }
     if (!this.shared) this.setShared(true);
     let released = false;
@@ -148,11 +181,19 @@ export class RateLimiter {
   private local(ip: string, limit: LimitName, now: number, why: string | undefined): Verdict {
     if (this.store) this.setShared(false, why);
     const r = (limit === 'auth' ? this.localAuth : this.localApi).take(`${ip}:${limit}`, now);
-    if (!r.allowed) return { allowed: false, limit, retryAfterS: retryAfterSeconds(r.waitMs), shared: false, release: noop };
+    if (!r.allowed)
+      return {
+        allowed: false,
+        limit,
+        retryAfterS: retryAfterSeconds(r.waitMs),
+        shared: false,
+        release: noop,
+      };
     const max = this.o.concurrencyPerIp;
     if (max > 0) {
       const n = this.localConc.get(ip) ?? 0;
-      if (n >= max) return { allowed: false, limit: 'concurrency', retryAfterS: 1, shared: false, release: noop };
+      if (n >= max)
+        return { allowed: false, limit: 'concurrency', retryAfterS: 1, shared: false, release: noop };
       this.localConc.set(ip, n + 1);
       let released = false;
       return {

@@ -43,7 +43,12 @@ export function statusSnapshot(d: AdminDeps) {
     consul_view_age_s: Math.round(d.viewAgeSeconds() * 10) / 10,
     table_loaded_at: d.state.loadedAt ? new Date(d.state.loadedAt).toISOString() : null,
     table_updated_at: d.state.updatedAt ? new Date(d.state.updatedAt).toISOString() : null,
-    rate_limits: d.rateLimitShared() === null ? 'off' : d.rateLimitShared() ? 'shared (redis)' : 'per-process (redis unavailable)',
+    rate_limits:
+      d.rateLimitShared() === null
+        ? 'off'
+        : d.rateLimitShared()
+          ? 'shared (redis)'
+          : 'per-process (redis unavailable)',
     in_flight: d.stats.inFlight,
     requests: d.stats.requests,
     retries: d.stats.retries,
@@ -73,7 +78,10 @@ export function statusSnapshot(d: AdminDeps) {
 }
 
 const esc = (s: unknown): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 function statusHtml(s: ReturnType<typeof statusSnapshot>): string {
   const rows = s.routes
@@ -113,11 +121,15 @@ export function createAdminApp(d: AdminDeps): express.Express {
   };
   const ready = (_req: Request, res: Response) => {
     const ok = d.state.loaded && !d.draining();
-    res.status(ok ? 200 : 503).json({ ready: ok, routes: d.state.table.routes.length, draining: d.draining() });
+    res
+      .status(ok ? 200 : 503)
+      .json({ ready: ok, routes: d.state.table.routes.length, draining: d.draining() });
   };
   const status = (req: Request, res: Response) => {
     const s = statusSnapshot(d);
-    const wantsJson = req.query['format'] === 'json' || (req.query['format'] !== 'html' && req.accepts(['html', 'json']) === 'json');
+    const wantsJson =
+      req.query['format'] === 'json' ||
+      (req.query['format'] !== 'html' && req.accepts(['html', 'json']) === 'json');
     if (wantsJson) res.json(s);
     else res.type('html').send(statusHtml(s));
   };

@@ -10,7 +10,14 @@ import type { RoutingState, ServicePool } from '../domain/routing-state.js';
 import { breakerAdmits, type Upstream } from '../domain/upstream.js';
 import { pickUpstream } from '../domain/balancer.js';
 import type { EjectionPolicy } from '../domain/ejection-policy.js';
-import { classifyError, hasIdempotencyKey, inProgressWaitMs, shouldRetry, type RetryOptions, type TryFailure } from '../domain/retry-policy.js';
+import {
+  classifyError,
+  hasIdempotencyKey,
+  inProgressWaitMs,
+  shouldRetry,
+  type RetryOptions,
+  type TryFailure,
+} from '../domain/retry-policy.js';
 import { HOP_BY_HOP, connectionTokens, dropNamed } from '../domain/hop-by-hop.js';
 import type { RateLimiter, Verdict } from '../domain/rate-limiter.js';
 import { clientIp, forwardedFor, normalizeIp } from '../domain/client-address.js';
@@ -97,18 +104,34 @@ export function requestIdOf(req: IncomingMessage): string {
 function headerValue(raw: Buffer[], name: string): string | null {
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
-    if (n.length === name.length && n.toString('latin1').toLowerCase() === name) return raw[i + 1]!.toString('latin1');
+    if (n.length === name.length && n.toString('latin1').toLowerCase() === name)
+      return raw[i + 1]!.toString('latin1');
   }
   return null;
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, requestId: string, extra: string[]): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  extra: string[],
+): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
   }
   const body = JSON.stringify({ error: { code, message, request_id: requestId } });
-  const h = ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'X-Request-ID', requestId, ...extra];
+  const h = [
+    'Content-Type',
+    'application/json; charset=utf-8',
+    'Content-Length',
+    String(Buffer.byteLength(body)),
+    'X-Request-ID',
+    requestId,
+    ...extra,
+  ];
   for (const [k, v] of SECURITY_HEADERS) h.push(k, v);
   res.writeHead(status, h);
   res.end(body);
@@ -205,7 +228,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.h.stats.inFlight++;
     this.requestId = requestIdOf(req);
     const peer = req.socket.remoteAddress ?? '';
-    this.ip = d.trustedProxies.size ? clientIp(peer, req.headers['x-forwarded-for'], d.trustedProxies) : normalizeIp(peer);
+    this.ip = d.trustedProxies.size
+      ? clientIp(peer, req.headers['x-forwarded-for'], d.trustedProxies)
+      : normalizeIp(peer);
     (res as ExchangeResponse)[kExchange] = this;
     res.on('close', onResponseClose);
 
@@ -215,7 +240,11 @@ class Exchange implements Dispatcher.DispatchHandler {
         this.origin = origin;
         const acrm = req.headers['access-control-request-method'];
         if (req.method === 'OPTIONS' && typeof acrm === 'string') {
-          const h = d.cors.preflightHeaders(origin, acrm, req.headers['access-control-request-headers'] as string | undefined);
+          const h = d.cors.preflightHeaders(
+            origin,
+            acrm,
+            req.headers['access-control-request-headers'] as string | undefined,
+          );
           h.push('X-Request-ID', this.requestId, 'Content-Length', '0');
           res.writeHead(204, h);
           res.end();
@@ -239,10 +268,15 @@ class Exchange implements Dispatcher.DispatchHandler {
   private afterLimit(v: Verdict): void {
     if (!v.allowed) {
       this.d.metrics.rejected.labels(v.limit === 'concurrency' ? 'concurrency' : `rate_${v.limit}`).inc();
-      this.reject(429, 'rate_limited', v.limit === 'concurrency' ? 'too many concurrent requests from this address' : `rate limit '${v.limit}' exceeded`, null, [
-        'Retry-After',
-        String(v.retryAfterS),
-      ]);
+      this.reject(
+        429,
+        'rate_limited',
+        v.limit === 'concurrency'
+          ? 'too many concurrent requests from this address'
+          : `rate limit '${v.limit}' exceeded`,
+        null,
+        ['Retry-After', String(v.retryAfterS)],
+      );
       return;
     }
     this.verdict = v;
@@ -255,7 +289,10 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   private readBody(): void {
     const req = this.req;
-    const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      req.headers['content-length'] !== undefined
+        ? req.headers['content-length'] !== '0'
+        : req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) {
       this.proceed();
       return;
@@ -285,11 +322,21 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.finished) return;
     const pool = this.d.state.pools.get(this.route.service);
     if (!pool || pool.upstreams.length === 0) {
-      this.reject(503, 'no_upstream', `no passing instance of service '${this.route.service}'`, 'no_upstream');
+      this.reject(
+        503,
+        'no_upstream',
+        `no passing instance of service '${this.route.service}'`,
+        'no_upstream',
+      );
       return;
     }
     if (!breakerAdmits(pool.breaker)) {
-      this.reject(503, 'breaker_open', `service '${this.route.service}' is failing; circuit open`, 'breaker_open');
+      this.reject(
+        503,
+        'breaker_open',
+        `service '${this.route.service}' is failing; circuit open`,
+        'breaker_open',
+      );
       return;
     }
     this.pool = pool;
@@ -321,7 +368,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     const peer = req.socket.remoteAddress ?? '';
     const trusted = this.d.trustedProxies;
     const fromTrusted = trusted.size > 0 && trusted.has(normalizeIp(peer));
-    const proto = fromTrusted && typeof req.headers['x-forwarded-proto'] === 'string' ? req.headers['x-forwarded-proto'] : 'http';
+    const proto =
+      fromTrusted && typeof req.headers['x-forwarded-proto'] === 'string'
+        ? req.headers['x-forwarded-proto']
+        : 'http';
     out.push(
       'x-forwarded-for',
       forwardedFor(peer, req.headers['x-forwarded-for'], trusted),
@@ -342,7 +392,13 @@ class Exchange implements Dispatcher.DispatchHandler {
     const pool = this.pool!;
     const up = pickUpstream(pool.upstreams, this.tried);
     if (!up) {
-      if (this.tries === 0) this.reject(503, 'no_upstream', `no available instance of service '${this.route.service}'`, 'no_upstream');
+      if (this.tries === 0)
+        this.reject(
+          503,
+          'no_upstream',
+          `no available instance of service '${this.route.service}'`,
+          'no_upstream',
+        );
       else this.failExchange(502, 'bad_gateway', 'every tried instance failed');
       return;
     }
@@ -356,10 +412,16 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.attemptT0 = performance.now();
     const attempt = new Outcome();
     this.attemptSettle = attempt;
-    if (up.breaker) (up.breaker as unknown as { fire(p: unknown): Promise<unknown> }).fire(attempt).catch(swallow);
+    if (up.breaker)
+      (up.breaker as unknown as { fire(p: unknown): Promise<unknown> }).fire(attempt).catch(swallow);
     try {
       (up.transport as unknown as Dispatcher).dispatch(
-        { path: this.req.url ?? '/', method: this.req.method as Dispatcher.HttpMethod, headers: this.upHeaders, body: this.body },
+        {
+          path: this.req.url ?? '/',
+          method: this.req.method as Dispatcher.HttpMethod,
+          headers: this.upHeaders,
+          body: this.body,
+        },
         this,
       );
     } catch (err) {
@@ -380,7 +442,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.resumeUpstream = resume;
     if (statusCode === 409 && this.idemKey && this.retried !== null) {
       // Our replay met the first try still running in the API ("in progress" + Retry-After): wait, ask again.
-      const wait = inProgressWaitMs(headerValue(rawHeaders, 'retry-after'), performance.now() - this.t0, this.d.retry.budgetMs);
+      const wait = inProgressWaitMs(
+        headerValue(rawHeaders, 'retry-after'),
+        performance.now() - this.t0,
+        this.d.retry.budgetMs,
+      );
       if (wait !== null) {
         this.pollWaitMs = wait;
         return true;
@@ -390,7 +456,14 @@ class Exchange implements Dispatcher.DispatchHandler {
       const failure = `status-${statusCode}` as TryFailure;
       if (
         shouldRetry(
-          { method: this.req.method ?? 'GET', idempotencyKey: this.idemKey, failure, tries: this.tries - this.polls, elapsedMs: performance.now() - this.t0, responseStarted: false },
+          {
+            method: this.req.method ?? 'GET',
+            idempotencyKey: this.idemKey,
+            failure,
+            tries: this.tries - this.polls,
+            elapsedMs: performance.now() - this.t0,
+            responseStarted: false,
+          },
           this.d.retry,
         ) &&
         pickUpstream(this.pool!.upstreams, this.tried) !== undefined
@@ -431,7 +504,8 @@ class Exchange implements Dispatcher.DispatchHandler {
         else if (n === 'x-request-id') seenRequestId = true;
       }
     }
-    for (let k = 0; k < SECURITY_HEADERS.length; k++) if (!(seenSecurity & (1 << k))) out.push(SECURITY_HEADERS[k]![0], SECURITY_HEADERS[k]![1]);
+    for (let k = 0; k < SECURITY_HEADERS.length; k++)
+      if (!(seenSecurity & (1 << k))) out.push(SECURITY_HEADERS[k]![0], SECURITY_HEADERS[k]![1]);
     if (!seenRequestId) out.push('X-Request-ID', this.requestId);
     if (this.origin) d.cors.responseHeaders(this.origin, out);
     if (d.draining()) out.push('Connection', 'close');
@@ -530,7 +604,13 @@ class Exchange implements Dispatcher.DispatchHandler {
     up.outstanding--;
     this.errorCode = (err as { code?: string } | null)?.code ?? failure;
     const now = Date.now();
-    this.d.ejection.recordFailure(up, this.pool!.upstreams, failure === 'refused' ? 'refused' : 'failure', now, failure);
+    this.d.ejection.recordFailure(
+      up,
+      this.pool!.upstreams,
+      failure === 'refused' ? 'refused' : 'failure',
+      now,
+      failure,
+    );
     this.attemptSettle?.reject(err ?? new Error(failure));
     this.attemptSettle = null;
     if (this.responseStarted) {
@@ -542,7 +622,14 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     const retry = shouldRetry(
-      { method: this.req.method ?? 'GET', idempotencyKey: this.idemKey, failure, tries: this.tries - this.polls, elapsedMs: performance.now() - this.t0, responseStarted: false },
+      {
+        method: this.req.method ?? 'GET',
+        idempotencyKey: this.idemKey,
+        failure,
+        tries: this.tries - this.polls,
+        elapsedMs: performance.now() - this.t0,
+        responseStarted: false,
+      },
       this.d.retry,
     );
     if (retry) {
@@ -553,7 +640,11 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     const [status, code] = failure === 'timeout' ? [504, 'upstream_timeout'] : [502, 'bad_gateway'];
-    this.failExchange(status, code, `upstream ${up.id} failed (${failure}) after ${this.tries} ${this.tries === 1 ? 'try' : 'tries'}`);
+    this.failExchange(
+      status,
+      code,
+      `upstream ${up.id} failed (${failure}) after ${this.tries} ${this.tries === 1 ? 'try' : 'tries'}`,
+    );
   }
 
   private failExchange(status: number, code: string, message: string): void {
@@ -565,12 +656,25 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.finish(status);
   }
 
-  private reject(status: number, code: string, message: string, metric: string | null, extra: string[] = []): void {
+  private reject(
+    status: number,
+    code: string,
+    message: string,
+    metric: string | null,
+    extra: string[] = [],
+  ): void {
     if (this.finished) return;
     if (metric) this.d.metrics.rejected.labels(metric).inc();
     this.serviceSettle?.resolve(); // not the service's fault
     this.serviceSettle = null;
-    sendError(this.res, status, code, message, this.requestId, this.origin ? [...extra, ...this.corsHeaders()] : extra);
+    sendError(
+      this.res,
+      status,
+      code,
+      message,
+      this.requestId,
+      this.origin ? [...extra, ...this.corsHeaders()] : extra,
+    );
     this.finish(status);
   }
 

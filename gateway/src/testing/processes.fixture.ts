@@ -19,7 +19,13 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function spawnProc(name: string, script: string, port: number, env: Record<string, string>, logDir: string): Proc {
+function spawnProc(
+  name: string,
+  script: string,
+  port: number,
+  env: Record<string, string>,
+  logDir: string,
+): Proc {
   mkdirSync(logDir, { recursive: true });
   const out = openSync(path.join(logDir, `${name}.log`), 'a');
   const child = spawn(NODE[0]!, [...NODE.slice(1), script], {
@@ -42,9 +48,23 @@ function spawnProc(name: string, script: string, port: number, env: Record<strin
   };
 }
 
-export async function startEcho(name: string, port: number, meshEnv: Record<string, string>, opts: { service: string; routes: string; logDir: string }): Promise<Proc> {
-  const p = spawnProc(name, 'gateway/src/testing/echo-backend.ts', port, { ...meshEnv, SERVICE_NAME: opts.service, ECHO_ROUTES: opts.routes, LOG_LEVEL: 'warn' }, opts.logDir);
-  await waitFor(async () => (await fetch(`${p.url}/health/`)).ok, { timeoutMs: 30_000, description: `${name} listening` }).catch(async (e: unknown) => {
+export async function startEcho(
+  name: string,
+  port: number,
+  meshEnv: Record<string, string>,
+  opts: { service: string; routes: string; logDir: string },
+): Promise<Proc> {
+  const p = spawnProc(
+    name,
+    'gateway/src/testing/echo-backend.ts',
+    port,
+    { ...meshEnv, SERVICE_NAME: opts.service, ECHO_ROUTES: opts.routes, LOG_LEVEL: 'warn' },
+    opts.logDir,
+  );
+  await waitFor(async () => (await fetch(`${p.url}/health/`)).ok, {
+    timeoutMs: 30_000,
+    description: `${name} listening`,
+  }).catch(async (e: unknown) => {
     await p.kill('SIGKILL'); // not left holding its port for the next run
     throw e;
   });
@@ -56,10 +76,25 @@ export interface GatewayProc extends Proc {
   adminUrl: string;
 }
 
-export async function startGatewayProc(name: string, port: number, meshEnv: Record<string, string>, env: Record<string, string>, logDir: string): Promise<GatewayProc> {
+export async function startGatewayProc(
+  name: string,
+  port: number,
+  meshEnv: Record<string, string>,
+  env: Record<string, string>,
+  logDir: string,
+): Promise<GatewayProc> {
   const adminPort = port - 20;
-  const p = spawnProc(name, 'gateway/src/main.ts', port, { ...meshEnv, SERVICE_NAME: 'gateway', GATEWAY_ADMIN_PORT: String(adminPort), ...env }, logDir);
-  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, { timeoutMs: 90_000, description: `${name} ready` }).catch(async (e: unknown) => {
+  const p = spawnProc(
+    name,
+    'gateway/src/main.ts',
+    port,
+    { ...meshEnv, SERVICE_NAME: 'gateway', GATEWAY_ADMIN_PORT: String(adminPort), ...env },
+    logDir,
+  );
+  await waitFor(async () => (await fetch(`${p.url}/ready`)).ok, {
+    timeoutMs: 90_000,
+    description: `${name} ready`,
+  }).catch(async (e: unknown) => {
     await p.kill('SIGKILL'); // not left holding its ports for the next run
     throw e;
   });
@@ -76,7 +111,13 @@ export interface LoadResult {
 /** Steady closed-loop load: `concurrency` workers each sending requests back to back until stop(). */
 export function steadyLoad(
   origin: string,
-  opts: { concurrency: number; path: string; method?: 'GET' | 'POST'; mix?: boolean; headers?: () => Record<string, string> },
+  opts: {
+    concurrency: number;
+    path: string;
+    method?: 'GET' | 'POST';
+    mix?: boolean;
+    headers?: () => Record<string, string>;
+  },
 ): { stop(): Promise<LoadResult>; result: LoadResult } {
   const pool = new Pool(origin, { connections: opts.concurrency, pipelining: 1 });
   const result: LoadResult = { ok: 0, failed: 0, failures: [], byInstance: new Map() };
@@ -98,11 +139,13 @@ export function steadyLoad(
         if (r.statusCode === 200) result.ok++;
         else {
           result.failed++;
-          if (result.failures.length < 20) result.failures.push(`${post ? 'POST' : 'GET'} ${r.statusCode} from ${inst}`);
+          if (result.failures.length < 20)
+            result.failures.push(`${post ? 'POST' : 'GET'} ${r.statusCode} from ${inst}`);
         }
       } catch (e) {
         result.failed++;
-        if (result.failures.length < 20) result.failures.push(`${post ? 'POST' : 'GET'} error ${(e as Error).message}`);
+        if (result.failures.length < 20)
+          result.failures.push(`${post ? 'POST' : 'GET'} error ${(e as Error).message}`);
       }
     }
   };
@@ -126,6 +169,14 @@ export async function passingIds(consulHttp: string, service: string): Promise<s
 }
 
 /** `adminUrl`: the gateway's operator listener (its public port has no /status). */
-export async function gatewayStatus(adminUrl: string): Promise<{ retries: number; requests: number; consul_view_age_s: number; routes: Array<{ prefix: string; service: string; instances: Array<{ id: string; ejected: boolean }> }>; rate_limits: string }> {
+export async function gatewayStatus(
+  adminUrl: string,
+): Promise<{
+  retries: number;
+  requests: number;
+  consul_view_age_s: number;
+  routes: Array<{ prefix: string; service: string; instances: Array<{ id: string; ejected: boolean }> }>;
+  rate_limits: string;
+}> {
   return (await (await fetch(`${adminUrl}/status?format=json`)).json()) as never;
 }

@@ -81,7 +81,9 @@ function clientIp(seq: number): string {
 async function gatewayRetries(gatewayAdminUrl: string | undefined): Promise<number | null> {
   if (!gatewayAdminUrl) return null;
   try {
-    const text = await (await fetch(`${gatewayAdminUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const text = await (
+      await fetch(`${gatewayAdminUrl}/metrics`, { signal: AbortSignal.timeout(2000) })
+    ).text();
     if (!text.includes('gateway_retries_total')) return null;
     let sum = 0;
     for (const line of text.split('\n')) {
@@ -104,47 +106,92 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   const org = new MutiroesClient({ baseUrl: base, clientIp: clientIp(0) });
   const orgEmail = `drill-${runId}-org@drill.mutiroes.test`;
   const reg = await org.register(`drill_${runId}_org`, orgEmail, PASSWORD);
-  if (reg.status !== 201) throw new Error(`setup: register organiser → ${reg.status} ${JSON.stringify(reg.body)}`);
+  if (reg.status !== 201)
+    throw new Error(`setup: register organiser → ${reg.status} ${JSON.stringify(reg.body)}`);
   await org.login(orgEmail, PASSWORD);
   const cats = await org.request<{ id: number }[]>('GET', '/api/events/categories/');
   const start = new Date(Date.now() + 7 * 86400_000);
   const ev = await org.request<{ id: number }>('POST', '/api/events/', {
-    title: `Drill ${runId}: limpeza da praia`, description: 'Mutirão de teste de failover', category: cats.body[0]?.id,
-    address: 'Praia de Iracema', latitude: -3.7197, longitude: -38.5123, city: 'Fortaleza', state: 'CE',
-    start_date: start.toISOString(), end_date: new Date(start.getTime() + 3 * 3600_000).toISOString(),
-    registration_deadline: new Date(start.getTime() - 86400_000).toISOString(), max_participants: 1000, status: 'published', is_public: true,
+    title: `Drill ${runId}: limpeza da praia`,
+    description: 'Mutirão de teste de failover',
+    category: cats.body[0]?.id,
+    address: 'Praia de Iracema',
+    latitude: -3.7197,
+    longitude: -38.5123,
+    city: 'Fortaleza',
+    state: 'CE',
+    start_date: start.toISOString(),
+    end_date: new Date(start.getTime() + 3 * 3600_000).toISOString(),
+    registration_deadline: new Date(start.getTime() - 86400_000).toISOString(),
+    max_participants: 1000,
+    status: 'published',
+    is_public: true,
   });
   if (ev.status !== 201) throw new Error(`setup: create event → ${ev.status} ${JSON.stringify(ev.body)}`);
   const eventId = ev.body.id;
   const retriesBefore = await gatewayRetries(opts.gatewayAdminUrl);
 
   const ops: Operation[] = [
-    { op: 'read-list', weight: 5, run: async (seq) => {
-      const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).request('GET', '/api/events/?page_size=5');
-      return { status: r.status, ok: r.ok };
-    } },
-    { op: 'read-detail', weight: 3, run: async (seq) => {
-      const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).request('GET', `/api/events/${eventId}/`);
-      return { status: r.status, ok: r.ok };
-    } },
-    { op: 'write', weight: 3, run: async (seq) => {
-      const c = new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) });
-      c.token = org.token;
-      const r = await c.request<{ id: number }>('POST', `/api/events/${eventId}/comments/`, { content: `drill:${runId}:${seq}` }, {}, `drill:${runId}:${seq}`);
-      return { status: r.status, ok: r.status === 201, ack: r.status === 201 ? r.body.id : undefined };
-    } },
-    { op: 'job', weight: 1, run: async (seq) => {
-      const email = `drill-${runId}-${seq}@drill.mutiroes.test`;
-      const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).register(`drill_${runId}_${seq}`, email, PASSWORD);
-      return { status: r.status, ok: r.status === 201, ack: r.status === 201 ? email : undefined };
-    } },
+    {
+      op: 'read-list',
+      weight: 5,
+      run: async (seq) => {
+        const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).request(
+          'GET',
+          '/api/events/?page_size=5',
+        );
+        return { status: r.status, ok: r.ok };
+      },
+    },
+    {
+      op: 'read-detail',
+      weight: 3,
+      run: async (seq) => {
+        const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).request(
+          'GET',
+          `/api/events/${eventId}/`,
+        );
+        return { status: r.status, ok: r.ok };
+      },
+    },
+    {
+      op: 'write',
+      weight: 3,
+      run: async (seq) => {
+        const c = new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) });
+        c.token = org.token;
+        const r = await c.request<{ id: number }>(
+          'POST',
+          `/api/events/${eventId}/comments/`,
+          { content: `drill:${runId}:${seq}` },
+          {},
+          `drill:${runId}:${seq}`,
+        );
+        return { status: r.status, ok: r.status === 201, ack: r.status === 201 ? r.body.id : undefined };
+      },
+    },
+    {
+      op: 'job',
+      weight: 1,
+      run: async (seq) => {
+        const email = `drill-${runId}-${seq}@drill.mutiroes.test`;
+        const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).register(
+          `drill_${runId}_${seq}`,
+          email,
+          PASSWORD,
+        );
+        return { status: r.status, ok: r.status === 201, ack: r.status === 201 ? email : undefined };
+      },
+    },
   ];
   const load = new LoadGenerator({ ratePerSec: opts.ratePerSec, maxInFlight: 200, operations: ops });
   const progress = setInterval(() => {
     const o = load.outcomes;
     const failed = o.filter((x) => !x.ok).length;
     const acked = o.filter((x) => x.op === 'write' && x.ack !== undefined).length;
-    say(`${(load.elapsedMs / 1000).toFixed(1)} s: ${o.length} requests, ${failed} failed, ${acked} writes acknowledged`);
+    say(
+      `${(load.elapsedMs / 1000).toFixed(1)} s: ${o.length} requests, ${failed} failed, ${acked} writes acknowledged`,
+    );
   }, 2000);
 
   load.start();
@@ -153,7 +200,9 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   say('fault: ' + spec.name);
   await spec.fault(ctx);
   const rec = await waitFor(async () => (await spec.recovered(ctx)) && load.elapsedMs, {
-    timeoutMs: spec.recoveryTimeoutMs ?? 120_000, intervalMs: 100, description: `recovery after the ${spec.name} fault`,
+    timeoutMs: spec.recoveryTimeoutMs ?? 120_000,
+    intervalMs: 100,
+    description: `recovery after the ${spec.name} fault`,
   });
   const timeToRecovery = (rec - tFault) / 1000;
   say(`recovered after ${timeToRecovery.toFixed(1)} s`);
@@ -165,14 +214,25 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
 
   // Count: writes acknowledged but missing, committed but reported failed.
   const outcomes = load.outcomes;
-  const ackedWrites = outcomes.filter((o) => o.op === 'write' && o.ack !== undefined).map((o) => Number(o.ack));
+  const ackedWrites = outcomes
+    .filter((o) => o.op === 'write' && o.ack !== undefined)
+    .map((o) => Number(o.ack));
   const primary = await mesh.pgPrimary();
-  const db = new pg.Client({ host: '127.0.0.1', port: primary.port, user: 'postgres', password: mesh.secrets.pgSuperuserPassword, database: 'mutiroes' });
+  const db = new pg.Client({
+    host: '127.0.0.1',
+    port: primary.port,
+    user: 'postgres',
+    password: mesh.secrets.pgSuperuserPassword,
+    database: 'mutiroes',
+  });
   await db.connect();
   let missing = 0;
   let committedButFailed = 0;
   try {
-    const found = await db.query<{ id: number; content: string }>('select id, content from event_comments where content like $1', [`drill:${runId}:%`]);
+    const found = await db.query<{ id: number; content: string }>(
+      'select id, content from event_comments where content like $1',
+      [`drill:${runId}:%`],
+    );
     const ids = new Set(found.rows.map((r) => Number(r.id)));
     missing = ackedWrites.filter((id) => !ids.has(id)).length;
     committedButFailed = Math.max(0, found.rowCount! - ackedWrites.length);
@@ -186,15 +246,23 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   const mailCount = async () => {
     const list = (await (await fetch(`${sinkUrl}/messages`)).json()) as { to: string[] }[];
     const count = new Map<string, number>();
-    for (const m of list) for (const to of m.to) if (to.startsWith(`drill-${runId}-`)) count.set(to, (count.get(to) ?? 0) + 1);
+    for (const m of list)
+      for (const to of m.to) if (to.startsWith(`drill-${runId}-`)) count.set(to, (count.get(to) ?? 0) + 1);
     return count;
   };
   let mails = await mailCount();
   try {
-    await waitFor(async () => {
-      mails = await mailCount();
-      return ackedJobs.every((e) => (mails.get(e) ?? 0) >= 1);
-    }, { timeoutMs: 90_000, intervalMs: 500, description: 'a welcome e-mail for every acknowledged registration' });
+    await waitFor(
+      async () => {
+        mails = await mailCount();
+        return ackedJobs.every((e) => (mails.get(e) ?? 0) >= 1);
+      },
+      {
+        timeoutMs: 90_000,
+        intervalMs: 500,
+        description: 'a welcome e-mail for every acknowledged registration',
+      },
+    );
   } catch {
     /* counted below */
   }
@@ -204,7 +272,9 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
 
   const failedOutcomes = outcomes.filter((o) => !o.ok);
   const byStatus: Record<string, number> = {};
-  for (const o of failedOutcomes) byStatus[o.status === 0 ? (o.error ?? 'network') : String(o.status)] = (byStatus[o.status === 0 ? (o.error ?? 'network') : String(o.status)] ?? 0) + 1;
+  for (const o of failedOutcomes)
+    byStatus[o.status === 0 ? (o.error ?? 'network') : String(o.status)] =
+      (byStatus[o.status === 0 ? (o.error ?? 'network') : String(o.status)] ?? 0) + 1;
   const result: DrillResult = {
     drill: spec.name,
     proves: spec.proves,
@@ -221,14 +291,36 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
     jobs_processed_twice: ackedJobs.filter((e) => (mails.get(e) ?? 0) > 1).length,
     time_to_recovery_s: Number(timeToRecovery.toFixed(2)),
     longest_write_gap_s: Number((longestGap(outcomes, 'write', tFault - 1000, tEnd) / 1000).toFixed(2)),
-    longest_read_gap_s: Number((longestGap(outcomes.filter((o) => o.op.startsWith('read')), null, tFault - 1000, tEnd) / 1000).toFixed(2)),
-    p50_ms: Number(pct(outcomes.map((o) => o.latencyMs), 50).toFixed(1)),
-    p99_ms: Number(pct(outcomes.map((o) => o.latencyMs), 99).toFixed(1)),
+    longest_read_gap_s: Number(
+      (
+        longestGap(
+          outcomes.filter((o) => o.op.startsWith('read')),
+          null,
+          tFault - 1000,
+          tEnd,
+        ) / 1000
+      ).toFixed(2),
+    ),
+    p50_ms: Number(
+      pct(
+        outcomes.map((o) => o.latencyMs),
+        50,
+      ).toFixed(1),
+    ),
+    p99_ms: Number(
+      pct(
+        outcomes.map((o) => o.latencyMs),
+        99,
+      ).toFixed(1),
+    ),
     facts: ctx.facts,
   };
   result.passed =
-    result.writes_acknowledged_missing === 0 && result.jobs_never_processed === 0 && result.jobs_processed_twice === 0 &&
-    (!spec.zeroFailedRequests || result.failed_requests === 0) && result.writes_acknowledged > 0;
+    result.writes_acknowledged_missing === 0 &&
+    result.jobs_never_processed === 0 &&
+    result.jobs_processed_twice === 0 &&
+    (!spec.zeroFailedRequests || result.failed_requests === 0) &&
+    result.writes_acknowledged > 0;
 
   const dir = opts.resultsDir ?? path.join(repoRoot, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });

@@ -6,7 +6,8 @@ import { drillSpecs } from './drills.js';
 const names = process.argv.slice(2);
 const specs = drillSpecs();
 const wanted = names.length === 0 || names.includes('all') ? Object.keys(specs) : names;
-for (const n of wanted) if (!specs[n]) throw new Error(`unknown drill "${n}"; known: ${Object.keys(specs).join(', ')}`);
+for (const n of wanted)
+  if (!specs[n]) throw new Error(`unknown drill "${n}"; known: ${Object.keys(specs).join(', ')}`);
 
 const mesh = new Mesh();
 if (!(await mesh.supervisor.reachable())) {
@@ -23,14 +24,23 @@ if (!gatewayUrl) {
   await mesh.waitPassing('gateway', [extraGateway], 60_000);
   gatewayUrl = `http://127.0.0.1:${mesh.ports.gateway(Number(extraGateway.split('-')[1]))}`;
   gatewayAdminUrl = `http://127.0.0.1:${mesh.ports.gatewayAdmin(Number(extraGateway.split('-')[1]))}`;
-  process.stdout.write(`[drill] load enters through ${extraGateway} (${gatewayUrl}), which trusts X-Forwarded-For from 127.0.0.1\n`);
+  process.stdout.write(
+    `[drill] load enters through ${extraGateway} (${gatewayUrl}), which trusts X-Forwarded-For from 127.0.0.1\n`,
+  );
 }
 const scale = Number(process.env['DRILL_SCALE'] ?? 1);
 const rate = Number(process.env['DRILL_RATE'] ?? 40);
 const results: DrillResult[] = [];
 for (const n of wanted) {
   await mesh.waitHealthy({ timeoutMs: 120_000 });
-  results.push(await runDrill(mesh, specs[n]!, { scale, ratePerSec: rate, gatewayUrl, ...(gatewayAdminUrl ? { gatewayAdminUrl } : {}) }));
+  results.push(
+    await runDrill(mesh, specs[n]!, {
+      scale,
+      ratePerSec: rate,
+      gatewayUrl,
+      ...(gatewayAdminUrl ? { gatewayAdminUrl } : {}),
+    }),
+  );
   process.stdout.write('\n' + formatTable(results.slice(-1)) + '\n\n');
 }
 if (extraGateway) await mesh.remove(extraGateway);

@@ -27,7 +27,8 @@ before(async () => {
 after(async () => {
   if (results.length) process.stdout.write(formatTable(results).replace(/^/gm, '# ') + '\n');
   await mesh.remove(gateway).catch(() => undefined);
-  for (const kind of ['gateway', 'beat', 'worker', 'api'] as ComponentKind[]) await mesh.scale(kind, 0).catch(() => undefined);
+  for (const kind of ['gateway', 'beat', 'worker', 'api'] as ComponentKind[])
+    await mesh.scale(kind, 0).catch(() => undefined);
   await mesh.waitHealthy({ timeoutMs: 120_000 });
 });
 
@@ -38,7 +39,11 @@ describe('failover drills (short)', () => {
     test(`when ${spec.proves} then nothing acknowledged is lost`, async () => {
       await mesh.waitHealthy({ timeoutMs: 120_000 });
       const r = await runDrill(mesh, spec, {
-        scale: 0.3, ratePerSec: 30, gatewayUrl, gatewayAdminUrl, resultsDir: 'test-results',
+        scale: 0.3,
+        ratePerSec: 30,
+        gatewayUrl,
+        gatewayAdminUrl,
+        resultsDir: 'test-results',
         say: (l) => process.stdout.write(`# [drill-${name}] ${l}\n`),
       });
       results.push(r);

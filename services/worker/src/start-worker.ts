@@ -2,7 +2,14 @@
 import os from 'node:os';
 import type http from 'node:http';
 import { Lifecycle, type Logger } from '@mutiroes/platform';
-import { ConsulRegistry, createPostgres, createRedis, registerLifecycle, type PostgresClients, type Registration } from '@mutiroes/registry';
+import {
+  ConsulRegistry,
+  createPostgres,
+  createRedis,
+  registerLifecycle,
+  type PostgresClients,
+  type Registration,
+} from '@mutiroes/registry';
 import type { WorkerConfig } from './config.js';
 import { JOB_NAMES, isJobName, type JobName } from './domain/job-catalog.js';
 import type { JobDeps } from './domain/job-context.js';
@@ -38,7 +45,11 @@ export interface StartWorkerOptions {
   register?: boolean;
 }
 
-export async function startWorker(config: WorkerConfig, log: Logger, opts: StartWorkerOptions = {}): Promise<WorkerHandle> {
+export async function startWorker(
+  config: WorkerConfig,
+  log: Logger,
+  opts: StartWorkerOptions = {},
+): Promise<WorkerHandle> {
   const lifecycle = new Lifecycle(log, config.DRAIN_TIMEOUT_MS + config.SHUTDOWN_GRACE_MS + 10_000);
   const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
   let pg: PostgresClients | undefined;
@@ -46,8 +57,19 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
   let accepting = true;
   try {
     // Blocking BRPOPLPUSH must not be cut off by a per-request retry limit during a failover.
-    const redis = await createRedis({ registry, masterName: config.REDIS_SENTINEL_MASTER, logger: log, redisOptions: { maxRetriesPerRequest: null } });
-    pg = await createPostgres({ registry, database: config.DB_NAME, username: config.DB_USER, password: config.DB_PASSWORD ?? '', logger: log });
+    const redis = await createRedis({
+      registry,
+      masterName: config.REDIS_SENTINEL_MASTER,
+      logger: log,
+      redisOptions: { maxRetriesPerRequest: null },
+    });
+    pg = await createPostgres({
+      registry,
+      database: config.DB_NAME,
+      username: config.DB_USER,
+      password: config.DB_PASSWORD ?? '',
+      logger: log,
+    });
     const db = new JobDatabase(pg.sequelize);
     const telemetry = new QueueTelemetryRepository(redis);
     // Reads of the status page and the health check fail fast during a failover instead of waiting for it
@@ -55,12 +77,16 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     const statusRedis = redis.duplicate({ maxRetriesPerRequest: 1, commandTimeout: 2000 });
     const statusTelemetry = new QueueTelemetryRepository(statusRedis);
     const queueNames: JobName[] = config.WORKER_QUEUES
-      ? config.WORKER_QUEUES.split(',').map((s) => s.trim()).filter(isJobName)
+      ? config.WORKER_QUEUES.split(',')
+          .map((s) => s.trim())
+          .filter(isJobName)
       : JOB_NAMES;
 
     const deps: JobDeps = {
       db,
-      mailer: opts.mailer ?? new SmtpMailer({ host: config.SMTP_HOST, port: config.SMTP_PORT, from: config.MAIL_FROM }),
+      mailer:
+        opts.mailer ??
+        new SmtpMailer({ host: config.SMTP_HOST, port: config.SMTP_PORT, from: config.MAIL_FROM }),
       deliveries: new EmailDeliveryRepository(db),
       users: new UserRepository(db),
       events: new EventRepository(db),
@@ -71,14 +97,32 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     };
     // The metrics need the runner's live count and the runner reports into the metrics: a late-bound reference.
     const live: { runner?: QueueRunner } = {};
-    const metrics = new WorkerMetrics({ service: config.SERVICE_NAME }, () => statusTelemetry.counts(QUEUE_PREFIX, queueNames), () => live.runner?.activeJobs().length ?? 0);
+    const metrics = new WorkerMetrics(
+      { service: config.SERVICE_NAME },
+      () => statusTelemetry.counts(QUEUE_PREFIX, queueNames),
+      () => live.runner?.activeJobs().length ?? 0,
+    );
 
     // The status server listens first: the instance id derives from the port when the launcher gave none.
     const health = async () => {
       const checks: Record<string, string> = {};
       await Promise.all([
-        statusRedis.ping().then(() => { checks['redis'] = 'ok'; }, (e: Error) => { checks['redis'] = `error: ${e.message}`; }),
-        db.select({ deadline: Date.now() + 2000 }, 'SELECT 1 AS ok').then(() => { checks['database'] = 'ok'; }, (e: Error) => { checks['database'] = `error: ${e.message}`; }),
+        statusRedis.ping().then(
+          () => {
+            checks['redis'] = 'ok';
+          },
+          (e: Error) => {
+            checks['redis'] = `error: ${e.message}`;
+          },
+        ),
+        db.select({ deadline: Date.now() + 2000 }, 'SELECT 1 AS ok').then(
+          () => {
+            checks['database'] = 'ok';
+          },
+          (e: Error) => {
+            checks['database'] = `error: ${e.message}`;
+          },
+        ),
       ]);
       return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
     };
@@ -86,8 +130,17 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     const jobStore = new JobStore(statusRedis, QUEUE_PREFIX, queues, statusTelemetry);
     const adminUsers = new UserRepository(db);
     const app = buildStatusApp({
-      jwtSecret: config.JWT_SECRET, admins: { adminState: (id) => adminUsers.adminState(id, { deadline: Date.now() + 3000 }) }, queuePrefix: QUEUE_PREFIX, queueNames, telemetry: statusTelemetry, jobs: jobStore,
-      mesh: new MeshStateRepository(statusRedis, db, config.REDIS_SENTINEL_MASTER), metrics, health, ready: () => accepting, log,
+      jwtSecret: config.JWT_SECRET,
+      admins: { adminState: (id) => adminUsers.adminState(id, { deadline: Date.now() + 3000 }) },
+      queuePrefix: QUEUE_PREFIX,
+      queueNames,
+      telemetry: statusTelemetry,
+      jobs: jobStore,
+      mesh: new MeshStateRepository(statusRedis, db, config.REDIS_SENTINEL_MASTER),
+      metrics,
+      health,
+      ready: () => accepting,
+      log,
     });
     const started = await startStatusServer(app, config.HOST, config.PORT);
     server = started.server;
@@ -96,9 +149,20 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     const ilog = log.child({ instance: instanceId });
 
     const runner = new QueueRunner({
-      redis, instanceId, queues: queueNames, handlers: jobHandlers, deps, telemetry, deadLetters: new DeadLetterRepository(db), metrics, log: ilog,
-      concurrency: config.WORKER_CONCURRENCY, stallIntervalMs: config.STALL_INTERVAL_MS, maxStalls: config.MAX_STALLS,
-      failedKeep: config.FAILED_KEEP, succeededKeep: config.SUCCEEDED_KEEP,
+      redis,
+      instanceId,
+      queues: queueNames,
+      handlers: jobHandlers,
+      deps,
+      telemetry,
+      deadLetters: new DeadLetterRepository(db),
+      metrics,
+      log: ilog,
+      concurrency: config.WORKER_CONCURRENCY,
+      stallIntervalMs: config.STALL_INTERVAL_MS,
+      maxStalls: config.MAX_STALLS,
+      failedKeep: config.FAILED_KEEP,
+      succeededKeep: config.SUCCEEDED_KEEP,
     });
     live.runner = runner;
     await runner.start();
@@ -107,9 +171,18 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     const startedAt = new Date().toISOString();
     const beat = async () => {
       const hb: WorkerHeartbeat = {
-        instance: instanceId, host: os.hostname(), pid: process.pid, port: started.port, queues: queueNames, concurrency: config.WORKER_CONCURRENCY,
-        active_jobs: runner.activeJobs(), started_at: startedAt, beat_at: new Date().toISOString(), ttl_ms: config.HEARTBEAT_MS * 3,
-        processed: runner.processed, failed: runner.failed,
+        instance: instanceId,
+        host: os.hostname(),
+        pid: process.pid,
+        port: started.port,
+        queues: queueNames,
+        concurrency: config.WORKER_CONCURRENCY,
+        active_jobs: runner.activeJobs(),
+        started_at: startedAt,
+        beat_at: new Date().toISOString(),
+        ttl_ms: config.HEARTBEAT_MS * 3,
+        processed: runner.processed,
+        failed: runner.failed,
       };
       await telemetry.heartbeat(hb).catch((e: Error) => ilog.warn('heartbeat failed', { error: e.message }));
     };
@@ -120,14 +193,28 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
     let registration: Registration | undefined;
     if (opts.register !== false) {
       registration = await registry.register({
-        name: config.SERVICE_NAME, id: instanceId, address: config.HOST, port: started.port,
+        name: config.SERVICE_NAME,
+        id: instanceId,
+        address: config.HOST,
+        port: started.port,
         tags: ['worker'],
-        meta: { route: '/queues', queues: queueNames.join(','), concurrency: String(config.WORKER_CONCURRENCY) },
-        check: { http: `http://${config.HOST}:${started.port}/health`, interval: '2s', timeout: '1s', deregisterCriticalServiceAfter: '1m' },
+        meta: {
+          route: '/queues',
+          queues: queueNames.join(','),
+          concurrency: String(config.WORKER_CONCURRENCY),
+        },
+        check: {
+          http: `http://${config.HOST}:${started.port}/health`,
+          interval: '2s',
+          timeout: '1s',
+          deregisterCriticalServiceAfter: '1m',
+        },
       });
       registerLifecycle(lifecycle, registration, { graceMs: config.SHUTDOWN_GRACE_MS });
     }
-    lifecycle.onShutdown('worker: stop accepting', 80, () => { accepting = false; });
+    lifecycle.onShutdown('worker: stop accepting', 80, () => {
+      accepting = false;
+    });
     lifecycle.onShutdown('worker: drain in-flight jobs', 50, async () => {
       clearInterval(hbTimer);
       await runner.close(config.DRAIN_TIMEOUT_MS);
@@ -140,7 +227,11 @@ export async function startWorker(config: WorkerConfig, log: Logger, opts: Start
       statusRedis.disconnect();
       redis.disconnect();
     });
-    ilog.info('worker started', { port: started.port, queues: queueNames, concurrency: config.WORKER_CONCURRENCY });
+    ilog.info('worker started', {
+      port: started.port,
+      queues: queueNames,
+      concurrency: config.WORKER_CONCURRENCY,
+    });
     return { instanceId, port: started.port, runner, lifecycle, stop: () => lifecycle.shutdown() };
   } catch (e) {
     if (server) await stopStatusServer(server).catch(() => undefined);

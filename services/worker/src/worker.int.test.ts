@@ -5,7 +5,17 @@ import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { waitFor } from '@mutiroes/platform';
 import {
-  closeProducers, createEvent, createUser, enqueue, openFixture, sinkMessages, spawnService, stopChild, waitStarted, type Child, type Fixture,
+  closeProducers,
+  createEvent,
+  createUser,
+  enqueue,
+  openFixture,
+  sinkMessages,
+  spawnService,
+  stopChild,
+  waitStarted,
+  type Child,
+  type Fixture,
 } from './test-support/mesh-fixture.js';
 
 const run = randomBytes(3).toString('hex');
@@ -24,20 +34,41 @@ after(async () => {
   await f?.close();
 });
 
-const mailsTo = async (email: string) => (await sinkMessages(f.env)).filter((m) => m.to.some((t) => t.toLowerCase().includes(email.toLowerCase())));
+const mailsTo = async (email: string) =>
+  (await sinkMessages(f.env)).filter((m) => m.to.some((t) => t.toLowerCase().includes(email.toLowerCase())));
 
 describe('worker jobs', () => {
   test('when a user registers then exactly one pt-BR welcome e-mail reaches the SMTP sink, even if the job is enqueued twice', async () => {
     const u = await createUser(f, `welcome_${run}`, { first_name: 'Joana' });
     await enqueue(f, 'send_welcome_email', `outbox:t-${run}-w1`, { user_id: u.id, request_id: `req-${run}` });
     await enqueue(f, 'send_welcome_email', `outbox:t-${run}-w2`, { user_id: u.id, request_id: `req-${run}` });
-    const [m] = await waitFor(async () => { const l = await mailsTo(u.email); return l.length >= 1 && l; }, { timeoutMs: 30_000, description: 'welcome mail' });
+    const [m] = await waitFor(
+      async () => {
+        const l = await mailsTo(u.email);
+        return l.length >= 1 && l;
+      },
+      { timeoutMs: 30_000, description: 'welcome mail' },
+    );
     assert.equal(m!.subject, 'Bem-vindo(a) ao Mutirões, Joana!');
     assert.match(m!.text, /Sua conta no Mutirões foi criada com sucesso \(usuário: u_welcome_/);
     assert.equal(m!.headers['x-request-id'], `req-${run}`);
-    await waitFor(async () => (await f.sql<{ n: string }>(`SELECT count(*) AS n FROM email_deliveries WHERE recipient = $1 AND status = 'sent'`, [u.email]))[0]!.n === '1', { timeoutMs: 30_000 });
+    await waitFor(
+      async () =>
+        (
+          await f.sql<{ n: string }>(
+            `SELECT count(*) AS n FROM email_deliveries WHERE recipient = $1 AND status = 'sent'`,
+            [u.email],
+          )
+        )[0]!.n === '1',
+      { timeoutMs: 30_000 },
+    );
     // Both jobs finished (the second found the ledger row 'sent').
-    await waitFor(async () => Number(await f.redis.llen('bq:send_welcome_email:waiting')) === 0 && Number(await f.redis.llen('bq:send_welcome_email:active')) === 0, { timeoutMs: 30_000 });
+    await waitFor(
+      async () =>
+        Number(await f.redis.llen('bq:send_welcome_email:waiting')) === 0 &&
+        Number(await f.redis.llen('bq:send_welcome_email:active')) === 0,
+      { timeoutMs: 30_000 },
+    );
     assert.equal((await mailsTo(u.email)).length, 1);
   });
 
@@ -46,11 +77,25 @@ describe('worker jobs', () => {
     const p = await createUser(f, `part_${run}`, { first_name: 'Carlos' });
     const other = await createUser(f, `part2_${run}`, { first_name: 'Bia' });
     const ev = await createEvent(f, org.id, `reg-${run}`, 20 * 3_600_000);
-    for (const u of [p, other]) await f.sql(`INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id`, [ev, u.id]);
-    await enqueue(f, 'send_event_notification_email', `outbox:t-${run}-n1`, { event_id: ev, kind: 'registration', user_id: p.id });
+    for (const u of [p, other])
+      await f.sql(
+        `INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id`,
+        [ev, u.id],
+      );
+    await enqueue(f, 'send_event_notification_email', `outbox:t-${run}-n1`, {
+      event_id: ev,
+      kind: 'registration',
+      user_id: p.id,
+    });
     await enqueue(f, 'send_bulk_event_reminders', `outbox:t-${run}-r1`, { event_id: ev });
     await enqueue(f, 'send_bulk_event_reminders', `outbox:t-${run}-r2`, { event_id: ev });
-    const mails = await waitFor(async () => { const l = await mailsTo(p.email); return l.length >= 2 && l; }, { timeoutMs: 30_000, description: 'registration + reminder' });
+    const mails = await waitFor(
+      async () => {
+        const l = await mailsTo(p.email);
+        return l.length >= 2 && l;
+      },
+      { timeoutMs: 30_000, description: 'registration + reminder' },
+    );
     const reg = mails.find((m) => m.subject.startsWith('Inscrição confirmada'));
     const rem = mails.find((m) => m.subject.startsWith('Lembrete'));
     assert.ok(reg && rem, mails.map((m) => m.subject).join(' | '));
@@ -61,7 +106,13 @@ describe('worker jobs', () => {
     assert.equal(rem.subject, `Lembrete: Mutirão reg-${run} começa em breve`);
     assert.match(rem.text, /Quando: .* de 20\d\d/);
     await waitFor(async () => (await mailsTo(other.email)).length >= 1, { timeoutMs: 30_000 });
-    await waitFor(async () => Number(await f.redis.llen('bq:send_bulk_event_reminders:waiting')) + Number(await f.redis.llen('bq:send_bulk_event_reminders:active')) === 0, { timeoutMs: 30_000 });
+    await waitFor(
+      async () =>
+        Number(await f.redis.llen('bq:send_bulk_event_reminders:waiting')) +
+          Number(await f.redis.llen('bq:send_bulk_event_reminders:active')) ===
+        0,
+      { timeoutMs: 30_000 },
+    );
     // Two reminder jobs, one reminder per participant; the organiser (not a participant) got none.
     assert.equal((await mailsTo(p.email)).filter((m) => m.subject.startsWith('Lembrete')).length, 1);
     assert.equal((await mailsTo(other.email)).length, 1);
@@ -73,13 +124,21 @@ describe('worker jobs', () => {
     const ev = await createEvent(f, org.id, `rep-${run}`, -10 * 86_400_000, 'completed');
     const [r] = await f.sql<{ id: number }>(
       `INSERT INTO event_reports (event_id, created_by, total_participants, total_hours, trash_collected_kg, trees_planted, area_cleaned_m2, recyclable_material_kg)
-       VALUES ($1, $2, 12, 36, 40.5, 15, 1200, 9.5) RETURNING id`, [ev, org.id]);
+       VALUES ($1, $2, 12, 36, 40.5, 15, 1200, 9.5) RETURNING id`,
+      [ev, org.id],
+    );
     await enqueue(f, 'process_event_report_statistics', `outbox:t-${run}-s1`, { report_id: r!.id });
     await enqueue(f, 'process_event_report_statistics', `outbox:t-${run}-s2`, { report_id: r!.id });
-    const rows = await waitFor(async () => {
-      const l = await f.sql<{ co2_offset_kg: string; waste_diverted_kg: string; area_cleaned_m2: string }>(`SELECT * FROM report_statistics WHERE report_id = $1`, [r!.id]);
-      return l.length > 0 && l;
-    }, { timeoutMs: 30_000 });
+    const rows = await waitFor(
+      async () => {
+        const l = await f.sql<{ co2_offset_kg: string; waste_diverted_kg: string; area_cleaned_m2: string }>(
+          `SELECT * FROM report_statistics WHERE report_id = $1`,
+          [r!.id],
+        );
+        return l.length > 0 && l;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.equal(rows.length, 1);
     assert.equal(Number(rows[0]!.co2_offset_kg), 330);
     assert.equal(Number(rows[0]!.waste_diverted_kg), 50);
@@ -91,18 +150,52 @@ describe('worker jobs', () => {
     const v = await createUser(f, `vol_${run}`);
     const past = await createEvent(f, org.id, `b1-${run}`, -5 * 86_400_000, 'completed');
     const notChecked = await createEvent(f, org.id, `b2-${run}`, -4 * 86_400_000, 'completed');
-    await f.sql(`INSERT INTO event_participants (event_id, user_id, status, checked_in, check_in_time) VALUES ($1, $2, 'confirmed', true, now()) RETURNING id`, [past, v.id]);
-    await f.sql(`INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id`, [notChecked, v.id]);
-    for (const i of [1, 2]) await enqueue(f, 'check_and_award_badges', `outbox:t-${run}-b${i}`, { user_id: v.id });
+    await f.sql(
+      `INSERT INTO event_participants (event_id, user_id, status, checked_in, check_in_time) VALUES ($1, $2, 'confirmed', true, now()) RETURNING id`,
+      [past, v.id],
+    );
+    await f.sql(
+      `INSERT INTO event_participants (event_id, user_id, status) VALUES ($1, $2, 'confirmed') RETURNING id`,
+      [notChecked, v.id],
+    );
+    for (const i of [1, 2])
+      await enqueue(f, 'check_and_award_badges', `outbox:t-${run}-b${i}`, { user_id: v.id });
     await enqueue(f, 'check_and_award_badges', `outbox:t-${run}-bo`, { user_id: org.id });
-    const badges = await waitFor(async () => {
-      const l = await f.sql<{ code: string }>(`SELECT b.code FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = $1`, [v.id]);
-      return l.length > 0 && l;
-    }, { timeoutMs: 30_000 });
-    await waitFor(async () => (await f.sql(`SELECT 1 FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = $1 AND b.code = 'organizer'`, [org.id])).length === 1, { timeoutMs: 30_000 });
-    await waitFor(async () => Number(await f.redis.llen('bq:check_and_award_badges:waiting')) + Number(await f.redis.llen('bq:check_and_award_badges:active')) === 0, { timeoutMs: 30_000 });
-    assert.deepEqual(badges.map((b) => b.code), ['first_event']);
-    const [prof] = await f.sql<{ total_events_participated: number; total_hours_volunteered: string }>(`SELECT total_events_participated, total_hours_volunteered FROM user_profiles WHERE user_id = $1`, [v.id]);
+    const badges = await waitFor(
+      async () => {
+        const l = await f.sql<{ code: string }>(
+          `SELECT b.code FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = $1`,
+          [v.id],
+        );
+        return l.length > 0 && l;
+      },
+      { timeoutMs: 30_000 },
+    );
+    await waitFor(
+      async () =>
+        (
+          await f.sql(
+            `SELECT 1 FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = $1 AND b.code = 'organizer'`,
+            [org.id],
+          )
+        ).length === 1,
+      { timeoutMs: 30_000 },
+    );
+    await waitFor(
+      async () =>
+        Number(await f.redis.llen('bq:check_and_award_badges:waiting')) +
+          Number(await f.redis.llen('bq:check_and_award_badges:active')) ===
+        0,
+      { timeoutMs: 30_000 },
+    );
+    assert.deepEqual(
+      badges.map((b) => b.code),
+      ['first_event'],
+    );
+    const [prof] = await f.sql<{ total_events_participated: number; total_hours_volunteered: string }>(
+      `SELECT total_events_participated, total_hours_volunteered FROM user_profiles WHERE user_id = $1`,
+      [v.id],
+    );
     assert.equal(prof!.total_events_participated, 1);
     assert.equal(Number(prof!.total_hours_volunteered), 3);
   });
@@ -112,11 +205,21 @@ describe('worker jobs', () => {
     const past = await createEvent(f, org.id, `c1-${run}`, -2 * 86_400_000);
     const future = await createEvent(f, org.id, `c2-${run}`, 2 * 86_400_000);
     const stale = await createEvent(f, org.id, `c3-${run}`, -60 * 86_400_000, 'draft');
-    await f.sql(`UPDATE events SET updated_at = now() - interval '45 days' WHERE id = $1 RETURNING id`, [stale]);
+    await f.sql(`UPDATE events SET updated_at = now() - interval '45 days' WHERE id = $1 RETURNING id`, [
+      stale,
+    ]);
     const freshDraft = await createEvent(f, org.id, `c4-${run}`, -1 * 86_400_000, 'draft');
     await enqueue(f, 'cleanup_expired_events', `beat:t-${run}-c`, {});
-    await waitFor(async () => (await f.sql<{ status: string }>(`SELECT status FROM events WHERE id = $1`, [past]))[0]?.status === 'completed', { timeoutMs: 30_000 });
-    assert.equal((await f.sql<{ status: string }>(`SELECT status FROM events WHERE id = $1`, [future]))[0]!.status, 'published');
+    await waitFor(
+      async () =>
+        (await f.sql<{ status: string }>(`SELECT status FROM events WHERE id = $1`, [past]))[0]?.status ===
+        'completed',
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(
+      (await f.sql<{ status: string }>(`SELECT status FROM events WHERE id = $1`, [future]))[0]!.status,
+      'published',
+    );
     assert.equal((await f.sql(`SELECT 1 FROM events WHERE id = $1`, [stale])).length, 0);
     assert.equal((await f.sql(`SELECT 1 FROM events WHERE id = $1`, [freshDraft])).length, 1);
   });
@@ -127,14 +230,23 @@ describe('worker jobs', () => {
     const year = 2000 + (parseInt(run, 16) % 20);
     const month = `${year}-04`;
     const ev = await createEvent(f, org.id, `m-${run}`, Date.UTC(year, 3, 15, 12) - Date.now(), 'completed');
-    await f.sql(`INSERT INTO event_reports (event_id, trees_planted, trash_collected_kg, recyclable_material_kg, area_cleaned_m2) VALUES ($1, 4, 10, 5, 100) RETURNING id`, [ev]);
+    await f.sql(
+      `INSERT INTO event_reports (event_id, trees_planted, trash_collected_kg, recyclable_material_kg, area_cleaned_m2) VALUES ($1, 4, 10, 5, 100) RETURNING id`,
+      [ev],
+    );
     await f.sql(`DELETE FROM monthly_impact_reports WHERE month = $1 RETURNING id`, [month]);
     await enqueue(f, 'generate_monthly_impact_report', `beat:t-${run}-m1`, { month });
     await enqueue(f, 'generate_monthly_impact_report', `beat:t-${run}-m2`, { month });
-    const [row] = await waitFor(async () => {
-      const l = await f.sql<{ events_count: number; co2_offset_kg: string; waste_diverted_kg: string }>(`SELECT * FROM monthly_impact_reports WHERE month = $1`, [month]);
-      return l.length > 0 && l;
-    }, { timeoutMs: 30_000 });
+    const [row] = await waitFor(
+      async () => {
+        const l = await f.sql<{ events_count: number; co2_offset_kg: string; waste_diverted_kg: string }>(
+          `SELECT * FROM monthly_impact_reports WHERE month = $1`,
+          [month],
+        );
+        return l.length > 0 && l;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.ok(row!.events_count >= 1);
     assert.ok(Number(row!.co2_offset_kg) >= 88);
     assert.equal((await f.sql(`SELECT 1 FROM monthly_impact_reports WHERE month = $1`, [month])).length, 1);
@@ -145,14 +257,24 @@ describe('worker jobs', () => {
     const port = workers[0]!.port;
     // The job API answers only an active admin (issue #14): read it as one.
     const admin = await createUser(f, `jobs_admin_${run}`, { is_staff: true });
-    const token = jwt.sign({ token_type: 'access', user_id: admin.id, username: admin.username, role: 'admin' }, f.env['JWT_SECRET']!, { expiresIn: 600 });
-    const job = await waitFor(async () => {
-      const r = await fetch(`http://127.0.0.1:${port}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(`outbox:t-${run}-bad`)}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const j = (await r.json()) as { state: string; errors: string[]; attempts: unknown[] };
-      return j.state === 'failed' && j;
-    }, { timeoutMs: 30_000 });
+    const token = jwt.sign(
+      { token_type: 'access', user_id: admin.id, username: admin.username, role: 'admin' },
+      f.env['JWT_SECRET']!,
+      { expiresIn: 600 },
+    );
+    const job = await waitFor(
+      async () => {
+        const r = await fetch(
+          `http://127.0.0.1:${port}/queues/api/queues/send_welcome_email/jobs/${encodeURIComponent(`outbox:t-${run}-bad`)}`,
+          {
+            headers: { authorization: `Bearer ${token}` },
+          },
+        );
+        const j = (await r.json()) as { state: string; errors: string[]; attempts: unknown[] };
+        return j.state === 'failed' && j;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.match(job.errors[0]!, /invalid send_welcome_email payload: user_id/);
     assert.equal(job.attempts.length, 1);
   });

@@ -2,18 +2,31 @@
 import type { DeadlineOptions, JobDatabase, Tx } from './job-database.js';
 import type { UserRecord } from '../domain/badge-rules.js';
 
-export interface UserRow { id: number; username: string; email: string; first_name: string | null; is_active: boolean }
+export interface UserRow {
+  id: number;
+  username: string;
+  email: string;
+  first_name: string | null;
+  is_active: boolean;
+}
 
 export class UserRepository {
   constructor(private readonly db: JobDatabase) {}
 
   async find(userId: number, opts: DeadlineOptions): Promise<UserRow | undefined> {
-    const rows = await this.db.select<UserRow>(opts, `SELECT id, username, email, first_name, is_active FROM users WHERE id = $1`, [userId]);
+    const rows = await this.db.select<UserRow>(
+      opts,
+      `SELECT id, username, email, first_name, is_active FROM users WHERE id = $1`,
+      [userId],
+    );
     return rows[0];
   }
 
   /** Is this user (still) an active staff member, and since when do their tokens count (status page admin check). */
-  async adminState(userId: number, opts: DeadlineOptions = {}): Promise<{ is_active: boolean; is_staff: boolean; password_changed_s: number } | null> {
+  async adminState(
+    userId: number,
+    opts: DeadlineOptions = {},
+  ): Promise<{ is_active: boolean; is_staff: boolean; password_changed_s: number } | null> {
     const rows = await this.db.select<{ is_active: boolean; is_staff: boolean; s: string }>(
       opts,
       `SELECT is_active, is_staff, floor(extract(epoch FROM password_changed_at))::bigint AS s FROM users WHERE id = $1`,
@@ -25,7 +38,12 @@ export class UserRepository {
 
   /** Verified = confirmed and checked in; hours = length of those events. */
   async record(tx: Tx, userId: number): Promise<UserRecord & { current_month_events: number }> {
-    const [r] = await tx.select<{ verified: string; hours: string | null; organized: string; month_events: string }>(
+    const [r] = await tx.select<{
+      verified: string;
+      hours: string | null;
+      organized: string;
+      month_events: string;
+    }>(
       `SELECT
          (SELECT count(*) FROM event_participants p JOIN events e ON e.id = p.event_id
             WHERE p.user_id = $1 AND p.status = 'confirmed' AND p.checked_in) AS verified,

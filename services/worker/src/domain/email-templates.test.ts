@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { eventNotificationEmail, reminderEmail, welcomeEmail } from './email-templates.js';
 
 const user = { email: 'ana@example.com', first_name: 'Ana', username: 'ana' };
-const event = { id: 7, title: 'Limpeza da Praia <Grande>', start_date: new Date('2026-12-05T11:00:00Z'), address: 'Av. Atlântica', city: 'Santos', state: 'SP' };
+const event = {
+  id: 7,
+  title: 'Limpeza da Praia <Grande>',
+  start_date: new Date('2026-12-05T11:00:00Z'),
+  address: 'Av. Atlântica',
+  city: 'Santos',
+  state: 'SP',
+};
 
 describe('e-mail templates (pt-BR)', () => {
   test('when a user registers then the welcome e-mail greets them by first name in Portuguese', () => {

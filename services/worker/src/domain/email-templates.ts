@@ -1,6 +1,10 @@
 // pt-BR e-mail contents (pure): subject, text and HTML of every message the worker sends.
 
-export interface Recipient { email: string; first_name?: string | null; username: string }
+export interface Recipient {
+  email: string;
+  first_name?: string | null;
+  username: string;
+}
 export interface EventInfo {
   id: number;
   title: string;
@@ -11,16 +15,22 @@ export interface EventInfo {
   state?: string | null;
   what_to_bring?: string | null;
 }
-export interface EmailContent { subject: string; text: string; html: string }
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
 
 const TZ = 'America/Sao_Paulo';
 export function formatDateTimePtBr(d: Date): string {
   return new Intl.DateTimeFormat('pt-BR', { timeZone: TZ, dateStyle: 'full', timeStyle: 'short' }).format(d);
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const greetingName = (r: Recipient) => (r.first_name && r.first_name.trim()) || r.username;
-const place = (e: EventInfo) => [e.address, e.city && e.state ? `${e.city}/${e.state}` : e.city].filter(Boolean).join(' — ');
+const place = (e: EventInfo) =>
+  [e.address, e.city && e.state ? `${e.city}/${e.state}` : e.city].filter(Boolean).join(' — ');
 
 function render(subject: string, paragraphs: string[]): EmailContent {
   const text = paragraphs.join('\n\n') + '\n\n— Equipe Mutirões\n';
@@ -55,33 +65,86 @@ export function eventNotificationEmail(kind: string, u: Recipient, e: EventInfo)
     case 'registered':
     case 'joined':
     case 'confirmed':
-      return render(`Inscrição confirmada: ${e.title}`, [hi, `Sua inscrição no mutirão "${e.title}" está confirmada.`, ...eventLines(e), e.what_to_bring ? `O que levar: ${e.what_to_bring}` : 'Leve água, protetor solar e roupas confortáveis.', 'Até lá!']);
+      return render(`Inscrição confirmada: ${e.title}`, [
+        hi,
+        `Sua inscrição no mutirão "${e.title}" está confirmada.`,
+        ...eventLines(e),
+        e.what_to_bring
+          ? `O que levar: ${e.what_to_bring}`
+          : 'Leve água, protetor solar e roupas confortáveis.',
+        'Até lá!',
+      ]);
     case 'pending':
     case 'registration_pending':
-      return render(`Inscrição recebida: ${e.title}`, [hi, `Recebemos sua inscrição no mutirão "${e.title}". Ela aguarda a aprovação do organizador; avisaremos quando for confirmada.`, ...eventLines(e)]);
+      return render(`Inscrição recebida: ${e.title}`, [
+        hi,
+        `Recebemos sua inscrição no mutirão "${e.title}". Ela aguarda a aprovação do organizador; avisaremos quando for confirmada.`,
+        ...eventLines(e),
+      ]);
     case 'waitlisted':
-      return render(`Lista de espera: ${e.title}`, [hi, `O mutirão "${e.title}" está lotado e você entrou na lista de espera. Se uma vaga abrir antes do fim das inscrições, sua inscrição é confirmada automaticamente, na ordem da lista, e avisaremos por e-mail.`, ...eventLines(e)]);
+      return render(`Lista de espera: ${e.title}`, [
+        hi,
+        `O mutirão "${e.title}" está lotado e você entrou na lista de espera. Se uma vaga abrir antes do fim das inscrições, sua inscrição é confirmada automaticamente, na ordem da lista, e avisaremos por e-mail.`,
+        ...eventLines(e),
+      ]);
     case 'promoted':
-      return render(`Vaga confirmada: ${e.title}`, [hi, `Abriu uma vaga no mutirão "${e.title}" e você saiu da lista de espera: sua inscrição está confirmada.`, ...eventLines(e), e.what_to_bring ? `O que levar: ${e.what_to_bring}` : 'Leve água, protetor solar e roupas confortáveis.', 'Se não puder ir, cancele a inscrição para liberar a vaga para a próxima pessoa da lista.']);
+      return render(`Vaga confirmada: ${e.title}`, [
+        hi,
+        `Abriu uma vaga no mutirão "${e.title}" e você saiu da lista de espera: sua inscrição está confirmada.`,
+        ...eventLines(e),
+        e.what_to_bring
+          ? `O que levar: ${e.what_to_bring}`
+          : 'Leve água, protetor solar e roupas confortáveis.',
+        'Se não puder ir, cancele a inscrição para liberar a vaga para a próxima pessoa da lista.',
+      ]);
     case 'approved':
-      return render(`Inscrição aprovada: ${e.title}`, [hi, `O organizador aprovou sua inscrição no mutirão "${e.title}".`, ...eventLines(e)]);
+      return render(`Inscrição aprovada: ${e.title}`, [
+        hi,
+        `O organizador aprovou sua inscrição no mutirão "${e.title}".`,
+        ...eventLines(e),
+      ]);
     case 'rejected':
-      return render(`Inscrição não aprovada: ${e.title}`, [hi, `Infelizmente sua inscrição no mutirão "${e.title}" não foi aprovada desta vez. Há muitos outros mutirões esperando por você!`]);
+      return render(`Inscrição não aprovada: ${e.title}`, [
+        hi,
+        `Infelizmente sua inscrição no mutirão "${e.title}" não foi aprovada desta vez. Há muitos outros mutirões esperando por você!`,
+      ]);
     case 'left':
     case 'cancelled_participation':
-      return render(`Inscrição cancelada: ${e.title}`, [hi, `Sua inscrição no mutirão "${e.title}" foi cancelada. Se mudar de ideia, você pode se inscrever novamente enquanto houver vagas.`]);
+      return render(`Inscrição cancelada: ${e.title}`, [
+        hi,
+        `Sua inscrição no mutirão "${e.title}" foi cancelada. Se mudar de ideia, você pode se inscrever novamente enquanto houver vagas.`,
+      ]);
     case 'event_cancelled':
     case 'cancelled':
-      return render(`Mutirão cancelado: ${e.title}`, [hi, `O mutirão "${e.title}", marcado para ${formatDateTimePtBr(e.start_date)}, foi cancelado pelo organizador.`]);
+      return render(`Mutirão cancelado: ${e.title}`, [
+        hi,
+        `O mutirão "${e.title}", marcado para ${formatDateTimePtBr(e.start_date)}, foi cancelado pelo organizador.`,
+      ]);
     case 'event_updated':
     case 'updated':
-      return render(`Mutirão atualizado: ${e.title}`, [hi, `O mutirão "${e.title}" teve informações alteradas. Confira os detalhes atualizados:`, ...eventLines(e)]);
+      return render(`Mutirão atualizado: ${e.title}`, [
+        hi,
+        `O mutirão "${e.title}" teve informações alteradas. Confira os detalhes atualizados:`,
+        ...eventLines(e),
+      ]);
     case 'published':
-      return render(`Mutirão publicado: ${e.title}`, [hi, `O mutirão "${e.title}" foi publicado e está com inscrições abertas.`, ...eventLines(e)]);
+      return render(`Mutirão publicado: ${e.title}`, [
+        hi,
+        `O mutirão "${e.title}" foi publicado e está com inscrições abertas.`,
+        ...eventLines(e),
+      ]);
     case 'new_participant':
-      return render(`Nova inscrição no seu mutirão: ${e.title}`, [hi, `Uma nova pessoa se inscreveu no seu mutirão "${e.title}".`, ...eventLines(e)]);
+      return render(`Nova inscrição no seu mutirão: ${e.title}`, [
+        hi,
+        `Uma nova pessoa se inscreveu no seu mutirão "${e.title}".`,
+        ...eventLines(e),
+      ]);
     default:
-      return render(`Novidades sobre o mutirão: ${e.title}`, [hi, `Há novidades sobre o mutirão "${e.title}".`, ...eventLines(e)]);
+      return render(`Novidades sobre o mutirão: ${e.title}`, [
+        hi,
+        `Há novidades sobre o mutirão "${e.title}".`,
+        ...eventLines(e),
+      ]);
   }
 }
 

@@ -19,7 +19,12 @@ export interface HotCache extends ApiCache {
   stats(): { keys: number; hits: number; misses: number; evictions: number };
 }
 
-export function createHotCache(opts: { redis?: Redis; log: Logger; ttlS?: number; maxKeys?: number }): HotCache {
+export function createHotCache(opts: {
+  redis?: Redis;
+  log: Logger;
+  ttlS?: number;
+  maxKeys?: number;
+}): HotCache {
   const ttl = opts.ttlS ?? DEFAULT_TTL_S;
   const cache = new BoundedTtlCache(opts.maxKeys ?? DEFAULT_MAX_KEYS);
   const origin = randomUUID();

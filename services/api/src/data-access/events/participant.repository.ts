@@ -152,7 +152,11 @@ export class ParticipantRepository {
   }
 
   /** The first `limit` on the waitlist, in order, locked for promotion. */
-  async headOfWaitlist(c: Conn, eventId: number, limit: number): Promise<Array<{ id: number; user_id: number }>> {
+  async headOfWaitlist(
+    c: Conn,
+    eventId: number,
+    limit: number,
+  ): Promise<Array<{ id: number; user_id: number }>> {
     return select<{ id: number; user_id: number }>(
       c,
       `SELECT id, user_id FROM event_participants WHERE event_id = $1 AND status = 'waitlisted'

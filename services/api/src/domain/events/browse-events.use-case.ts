@@ -186,7 +186,10 @@ export class BrowseEvents {
       photos: photos.map((p) => photoView(p, mediaUrl)),
       comments: commentThreads(comments),
       participants: participants.map((p) =>
-        participantView(maskPrivateName(p, actor?.id, e.organizer_id), isOrganizer || p.user_id === actor?.id),
+        participantView(
+          maskPrivateName(p, actor?.id, e.organizer_id),
+          isOrganizer || p.user_id === actor?.id,
+        ),
       ),
       counts: {
         resources: n.resources,

@@ -37,7 +37,11 @@ export class JoinEvent {
         // Full: a place at the end of the waitlist (issue #16), promoted when a place frees up.
         const seq = await this.ctx.participants.nextWaitlistSeq(c, eventId);
         await this.ctx.participants.upsert(c, eventId, actor.id, 'waitlisted', details, ageVerified, seq);
-        await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: WAITLISTED_NOTICE, user_id: actor.id });
+        await this.ctx.job(c.tx, NOTIFY_JOB, {
+          event_id: eventId,
+          kind: WAITLISTED_NOTICE,
+          user_id: actor.id,
+        });
         return (await this.ctx.participants.findByUser(c, eventId, actor.id))!;
       }
       const status = event.requires_approval ? 'pending' : 'confirmed';

@@ -33,7 +33,10 @@ export class ManageParticipants {
       isOrganizer ? undefined : ['confirmed'],
     );
     return rows.map((p) =>
-      participantView(maskPrivateName(p, actor?.id, event.organizer_id), isOrganizer || p.user_id === actor?.id),
+      participantView(
+        maskPrivateName(p, actor?.id, event.organizer_id),
+        isOrganizer || p.user_id === actor?.id,
+      ),
     );
   }
 
@@ -141,8 +144,7 @@ export class ManageParticipants {
     if (!event || (!organizes && !(await this.ctx.events.findVisible(c, eventId, actor.id)))) {
       throw new NotFoundError('Evento não encontrado.');
     }
-    if (!organizes)
-      throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
+    if (!organizes) throw new PermissionDeniedError('Apenas o organizador pode gerenciar participantes.');
     return event;
   }
 }

@@ -65,7 +65,8 @@ export async function login(d: UsersDeps, loginName: string, password: string): 
   purgeLoginFailuresLazily(d);
   if (!user || !ok || !user.is_active) {
     const failures = await repos.loginFailures.recordFailure(db, key, RESET_AFTER_S, backoffDelayS);
-    if (failures > FREE_FAILURES) d.logger.warn('login backoff engaged', { failures, wait_s: backoffDelayS(failures) });
+    if (failures > FREE_FAILURES)
+      d.logger.warn('login backoff engaged', { failures, wait_s: backoffDelayS(failures) });
     throw new AuthenticationFailedError();
   }
   await repos.loginFailures.clear(db, key);

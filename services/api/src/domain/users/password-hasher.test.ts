@@ -22,7 +22,7 @@ describe('PasswordHasher', () => {
     assert.equal(await hasher.verify('a', 'scrypt$1024$8$1$c2FsdA==$c2hvcnQ='), false);
   });
 
-  test('when the default cost is used then it is OWASP\'s N=2^17, r=8, p=1 and it verifies', async () => {
+  test("when the default cost is used then it is OWASP's N=2^17, r=8, p=1 and it verifies", async () => {
     const strong = new PasswordHasher();
     const h = await strong.hash('x-Secret-1');
     assert.ok(h.startsWith('scrypt$131072$8$1$'));

@@ -55,7 +55,9 @@ export class PasswordHasher {
   /** True when `stored` was made with other parameters than this hasher's (a login then stores a new hash). */
   needsRehash(stored: string): boolean {
     const parts = stored.split('$');
-    return parts[0] !== 'scrypt' || Number(parts[1]) !== this.n || Number(parts[2]) !== R || Number(parts[3]) !== P;
+    return (
+      parts[0] !== 'scrypt' || Number(parts[1]) !== this.n || Number(parts[2]) !== R || Number(parts[3]) !== P
+    );
   }
 
   /** A hash of nothing in particular, verified against when the user does not exist (same timing). */

@@ -47,7 +47,12 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
   const health = async (_req: Request, res: Response) => {
     const h = await d.health();
     const ok = h.ok && d.ready();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'healthy' : 'unhealthy', checks: { ...h.checks, accepting: d.ready() ? 'ok' : 'shutting down' } });
+    res
+      .status(ok ? 200 : 503)
+      .json({
+        status: ok ? 'healthy' : 'unhealthy',
+        checks: { ...h.checks, accepting: d.ready() ? 'ok' : 'shutting down' },
+      });
   };
   app.get(['/health', '/health/', '/readiness', '/readiness/'], health);
   app.get(['/liveness', '/liveness/'], (_req, res) => void res.json({ status: 'alive' }));
@@ -71,16 +76,23 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
     res.setHeader('cache-control', 'no-store');
     next();
   });
-  api.get('/me', (req, res, next) => void viewerOf(req, d.jwtSecret, d.admins).then((v) => res.json(v), next));
+  api.get(
+    '/me',
+    (req, res, next) => void viewerOf(req, d.jwtSecret, d.admins).then((v) => res.json(v), next),
+  );
   // Everything else (job data with addresses, hosts, pids, the Redis address; retry and remove) is for admins only.
   api.use(requireActiveAdmin(d.jwtSecret, d.admins));
   api.get('/overview', async (_req, res) => {
-    const [workers, queues] = await Promise.all([d.telemetry.workers(), d.telemetry.counts(d.queuePrefix, d.queueNames)]);
+    const [workers, queues] = await Promise.all([
+      d.telemetry.workers(),
+      d.telemetry.counts(d.queuePrefix, d.queueNames),
+    ]);
     res.json({ generated_at: new Date().toISOString(), workers, queues });
   });
   api.get('/throughput', async (req, res) => {
     const minutes = z.coerce.number().int().min(1).max(120).default(30).safeParse(req.query['minutes']);
-    if (!minutes.success) return void res.status(400).json({ minutes: ['must be an integer between 1 and 120'] });
+    if (!minutes.success)
+      return void res.status(400).json({ minutes: ['must be an integer between 1 and 120'] });
     res.json({ bucket_ms: 10_000, buckets: await d.telemetry.throughput(d.queueNames, minutes.data) });
   });
   api.get('/queues/:name/jobs', async (req, res) => {
@@ -89,7 +101,14 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
     const q = listQuery.safeParse(req.query);
     if (!q.success) return void res.status(400).json(fieldErrors(q.error));
     const r = await d.jobs.list(name, q.data.state, q.data.page, q.data.page_size);
-    res.json({ queue: name, state: q.data.state, page: q.data.page, page_size: q.data.page_size, total: r.total, jobs: redactEmailsDeep(r.jobs) });
+    res.json({
+      queue: name,
+      state: q.data.state,
+      page: q.data.page,
+      page_size: q.data.page_size,
+      total: r.total,
+      jobs: redactEmailsDeep(r.jobs),
+    });
   });
   api.get('/queues/:name/jobs/:id', async (req, res) => {
     const name = String(req.params['name']);
@@ -101,14 +120,23 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
   api.post('/queues/:name/jobs/:id/retry', async (req, res) => {
     const r = await d.jobs.retry(String(req.params['name']), String(req.params['id']));
     if (r === 'not_found') return void res.status(404).json({ detail: 'job not found' });
-    if (r === 'not_failed') return void res.status(409).json({ detail: 'only failed or dead jobs can be retried' });
-    d.log.info('job retried by an admin', { queue: req.params['name'], job_id: req.params['id'], by: (res.locals['viewer'] as { user_id?: unknown }).user_id });
+    if (r === 'not_failed')
+      return void res.status(409).json({ detail: 'only failed or dead jobs can be retried' });
+    d.log.info('job retried by an admin', {
+      queue: req.params['name'],
+      job_id: req.params['id'],
+      by: (res.locals['viewer'] as { user_id?: unknown }).user_id,
+    });
     res.json({ status: 'retried' });
   });
   api.delete('/queues/:name/jobs/:id', async (req, res) => {
     const r = await d.jobs.remove(String(req.params['name']), String(req.params['id']));
     if (r === 'not_found') return void res.status(404).json({ detail: 'job not found' });
-    d.log.info('job removed by an admin', { queue: req.params['name'], job_id: req.params['id'], by: (res.locals['viewer'] as { user_id?: unknown }).user_id });
+    d.log.info('job removed by an admin', {
+      queue: req.params['name'],
+      job_id: req.params['id'],
+      by: (res.locals['viewer'] as { user_id?: unknown }).user_id,
+    });
     res.json({ status: 'removed' });
   });
   api.get('/beat', async (_req, res) => void res.json(await d.mesh.beat()));
@@ -132,7 +160,11 @@ function fieldErrors(e: z.ZodError): Record<string, string[]> {
   return out;
 }
 
-export async function startStatusServer(app: express.Express, host: string, port: number): Promise<{ server: http.Server; port: number }> {
+export async function startStatusServer(
+  app: express.Express,
+  host: string,
+  port: number,
+): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -400,7 +400,8 @@ export const OPERATIONS: OperationRow[] = [
     path: '/api/events/calendar_subscription/',
     tag: 'calendar',
     summary: 'Create (or replace) my private calendar subscription URL',
-    description: 'Answers the secret path of an iCalendar feed of the events I joined; a new one revokes the previous.',
+    description:
+      'Answers the secret path of an iCalendar feed of the events I joined; a new one revokes the previous.',
     auth: 'required',
     ok: { status: 201, schema: out.calendarSubscription, description: 'The subscription.' },
   },
@@ -448,7 +449,11 @@ export const OPERATIONS: OperationRow[] = [
     tag: 'participation',
     summary: 'The waitlist in order (organisers)',
     auth: 'required',
-    ok: { status: 200, schema: out.participantList, description: 'Waitlisted participants, position 1 first.' },
+    ok: {
+      status: 200,
+      schema: out.participantList,
+      description: 'Waitlisted participants, position 1 first.',
+    },
     errors: [403, 404],
   },
   {
@@ -456,7 +461,8 @@ export const OPERATIONS: OperationRow[] = [
     path: `${E}/coorganizers/`,
     tag: 'participation',
     summary: 'Co-organisers (organisers)',
-    description: 'Co-organisers manage participants, the waitlist, the export and the report; only the owner edits or deletes the event or changes co-organisers.',
+    description:
+      'Co-organisers manage participants, the waitlist, the export and the report; only the owner edits or deletes the event or changes co-organisers.',
     auth: 'required',
     ok: { status: 200, schema: out.coorganizerList, description: 'Co-organisers.' },
     errors: [403, 404],
@@ -668,7 +674,10 @@ export const PATH_PARAMS: Record<string, { schema: object; description: string }
   [idParam]: { schema: { type: 'integer', minimum: 1 }, description: 'Event id.' },
   pk: { schema: { type: 'integer', minimum: 1 }, description: 'Participant or resource id.' },
   username: { schema: { type: 'string', maxLength: 150 }, description: 'Username.' },
-  token: { schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' }, description: 'Calendar subscription token.' },
+  token: {
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    description: 'Calendar subscription token.',
+  },
   userId: { schema: { type: 'integer', minimum: 1 }, description: 'User id.' },
   month: { schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'Month, YYYY-MM.' },
   path: { schema: { type: 'string' }, description: 'Stored file path.' },

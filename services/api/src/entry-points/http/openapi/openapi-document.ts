@@ -177,9 +177,18 @@ export function buildOpenApiDocument(): Json {
       ].join('\n'),
     },
     servers: [{ url: '/' }],
-    tags: ['auth', 'users', 'events', 'participation', 'content', 'reports', 'calendar', 'health', 'media', 'docs'].map(
-      (name) => ({ name }),
-    ),
+    tags: [
+      'auth',
+      'users',
+      'events',
+      'participation',
+      'content',
+      'reports',
+      'calendar',
+      'health',
+      'media',
+      'docs',
+    ].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -102,7 +102,8 @@ export const participant = named(
     checked_in: z.boolean(),
     check_in_time: nullableDateTime,
     waitlist_position: z.number().int().positive().nullable().meta({
-      description: 'Place on the waitlist (1 = next to be promoted) when `status` is `waitlisted`, else null.',
+      description:
+        'Place on the waitlist (1 = next to be promoted) when `status` is `waitlisted`, else null.',
     }),
     registered_at: dateTime,
     updated_at: dateTime,
@@ -251,7 +252,9 @@ export const calendarSubscription = named(
   'CalendarSubscription',
   z.object({
     token: z.string(),
-    path: z.string().meta({ description: 'Secret feed path (prefix with the public origin; webcal:// works too).' }),
+    path: z
+      .string()
+      .meta({ description: 'Secret feed path (prefix with the public origin; webcal:// works too).' }),
   }),
 );
 export const coorganizerList = named('CoorganizerList', z.array(coorganizer));
