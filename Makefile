@@ -7,7 +7,7 @@ export MESH_PROFILE
 MESH := node --conditions=source --import tsx mesh/src/cli.ts
 N ?= 3
 
-.PHONY: help install deps up up-infra down restart status health logs logs-% scale-backends scale-workers scale-beats \
+.PHONY: help install deps up up-infra down restart status health logs logs-% scale-backends scale-workers scale-beats scale-web \
         kill populate seed test test-unit test-integration typecheck lint format build bench
 
 help: ## list targets
@@ -22,7 +22,7 @@ deps:
 	  echo "[install] npm ci"; npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "[install] node_modules up to date"; fi
 
-up: install ## bring the whole mesh up (infra + 3 api, 2 workers, 2 beats, gateway) and print the URLs
+up: install ## bring the whole mesh up (infra + 3 api, 2 workers, 2 beats, 2 web, gateway) and print the URLs
 	@$(MESH) up
 
 up-infra: install ## only Consul, Redis+Sentinel, Patroni/Postgres and the SMTP sink
@@ -54,6 +54,9 @@ scale-workers: ## run N workers: make scale-workers N=4
 
 scale-beats: ## run N beat replicas
 	@$(MESH) scale beat=$(N)
+
+scale-web: ## run N web app instances: make scale-web N=3
+	@$(MESH) scale web=$(N)
 
 kill: ## SIGKILL a component (drills): make kill C=redis-1
 	@$(MESH) kill $(C)

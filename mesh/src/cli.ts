@@ -11,7 +11,7 @@ const USAGE = `usage: mesh <command>
   status                   table: component, pid, port, restarts, Consul health
   health                   infrastructure health (exit 1 when unhealthy)
   logs [component] [-f]    last lines of one or all logs (follow with -f)
-  scale <kind>=<n>         run n instances of api|worker|beat|gateway
+  scale <kind>=<n>         run n instances of api|worker|beat|web|gateway
   kill <component> [--signal SIG] [--no-restart]
   start <component> | stop <component>
   env                      the environment a service instance gets (KEY=VALUE)
@@ -25,7 +25,7 @@ const say = (line: string) => process.stdout.write(`${tag} ${line}\n`);
 function urls(): void {
   const p = mesh.ports;
   const lines = [
-    ['gateway', `http://127.0.0.1:${p.gateway(1)}/`],
+    ['web app (through the gateway)', `http://127.0.0.1:${p.gateway(1)}/`],
     ['API through the gateway', `http://127.0.0.1:${p.gateway(1)}/api/events/`],
     ['API reference (OpenAPI 3.1)', `http://127.0.0.1:${p.gateway(1)}/api/docs/`],
     ['queue status page', `http://127.0.0.1:${p.gateway(1)}/queues`],
@@ -121,8 +121,8 @@ async function main(argv: string[]): Promise<number> {
       return spawnSync('tail', args, { stdio: 'inherit' }).status ?? 0;
     }
     case 'scale': {
-      const m = /^(api|worker|beat|gateway)=(\d+)$/.exec(rest[0] ?? '');
-      if (!m) throw new Error('scale <api|worker|beat|gateway>=<n>');
+      const m = /^(api|worker|beat|web|gateway)=(\d+)$/.exec(rest[0] ?? '');
+      if (!m) throw new Error('scale <api|worker|beat|web|gateway>=<n>');
       await mesh.scale(m[1] as ComponentKind, Number(m[2]), say);
       say(`${m[1]} scaled to ${m[2]}`);
       return 0;

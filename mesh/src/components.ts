@@ -1,4 +1,5 @@
 // Builds the process spec of every component of a profile, rendering its config on first use.
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ComponentKind, ProcessSpec } from './process-spec.js';
@@ -9,6 +10,7 @@ const APP_WORKSPACES: Record<string, string> = {
   api: 'services/api',
   worker: 'services/worker',
   beat: 'services/beat',
+  web: 'services/web',
   gateway: 'gateway',
 };
 
@@ -48,6 +50,8 @@ export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 
     DB_SUPERUSER_PASSWORD: secrets.pgSuperuserPassword,
     REDIS_SENTINEL_MASTER: 'mutiroes',
     JWT_SECRET: secrets.jwtSecret,
+    // The web server's CSRF key, derived per run folder (the web never needs the JWT secret itself).
+    WEB_SESSION_SECRET: createHmac('sha256', secrets.jwtSecret).update('web-session').digest('base64url'),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(profile.ports.smtp),
     SMTP_SINK_URL: `http://127.0.0.1:${profile.ports.smtpHttp}`,
@@ -222,8 +226,9 @@ export function appSpec(
     api: profile.ports.api,
     worker: profile.ports.worker,
     beat: profile.ports.beat,
+    web: profile.ports.web,
     gateway: profile.ports.gateway,
-  }[kind as 'api' | 'worker' | 'beat' | 'gateway'];
+  }[kind as 'api' | 'worker' | 'beat' | 'web' | 'gateway'];
   const port = portOf(n);
   const name = `${kind}-${n}`;
   return {

@@ -15,6 +15,7 @@ import { APP_KINDS, type ComponentKind, type ComponentStatus } from './process-s
 import { resolveProfile, type MeshPorts, type Profile } from './profile.js';
 import { dirs, loadSecrets, prepareRunDir, repoRoot, type MeshSecrets } from './run-dir.js';
 import { SupervisorClient } from './supervisor-client.js';
+import { ensureWebBuild } from './web-build.js';
 
 export type Progress = (line: string) => void;
 
@@ -102,6 +103,7 @@ export class Mesh {
         say(`· ${kind}: no ${kind} service in this checkout yet, skipped`);
         return false;
       });
+      if (kinds.includes('web')) await ensureWebBuild(say);
       const t = Date.now();
       for (const kind of kinds) {
         const n = this.profile.scale[kind as keyof Profile['scale']];
@@ -164,7 +166,7 @@ export class Mesh {
     const all = [
       ...p.consul.flatMap((c) => [c.http, c.serfLan, c.server]),
       ...p.redis, ...p.sentinel, ...p.pg.flatMap((x) => [x.postgres, x.rest]), p.smtp, p.smtpHttp, p.supervisor,
-      ...Array.from({ length: 10 }, (_, i) => [p.api(i + 1), p.worker(i + 1), p.beat(i + 1), p.gateway(i + 1)]).flat(),
+      ...Array.from({ length: 10 }, (_, i) => [p.api(i + 1), p.worker(i + 1), p.beat(i + 1), p.web(i + 1), p.gateway(i + 1)]).flat(),
     ];
     const open: number[] = [];
     await Promise.all(all.map(async (port) => { if (await portOpen(port)) open.push(port); }));
@@ -294,6 +296,7 @@ export class Mesh {
   async startInstance(kind: ComponentKind, opts: { env?: Record<string, string> } = {}): Promise<string> {
     const existing = (await this.status()).filter((c) => c.kind === kind).map((c) => Number(c.name.split('-')[1]));
     const n = existing.length ? Math.max(...existing) + 1 : 1;
+    if (kind === 'web') await ensureWebBuild();
     const spec = appSpec(this.profile, this.secrets, kind, n, opts.env ?? {});
     await this.supervisor.startSpec(spec);
     return spec.name;
@@ -303,6 +306,7 @@ export class Mesh {
   async scale(kind: ComponentKind, n: number, progress: Progress = () => {}): Promise<void> {
     if (!APP_KINDS.includes(kind)) throw new Error(`only app services scale: ${APP_KINDS.join(', ')}`);
     if (!appExists(kind)) throw new Error(`no ${kind} service in this checkout`);
+    if (kind === 'web') await ensureWebBuild(progress);
     const current = (await this.status()).filter((c) => c.kind === kind).map((c) => c.name).sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
     for (let i = 1; i <= n; i++) {
       const name = `${kind}-${i}`;

@@ -1,10 +1,10 @@
 // What the supervisor needs to start, stop and kill one component of the mesh.
 export type ComponentKind =
   | 'consul' | 'redis' | 'sentinel' | 'pg' | 'smtp'
-  | 'api' | 'worker' | 'beat' | 'gateway';
+  | 'api' | 'worker' | 'beat' | 'web' | 'gateway';
 
 export const INFRA_KINDS: ComponentKind[] = ['consul', 'redis', 'sentinel', 'pg', 'smtp'];
-export const APP_KINDS: ComponentKind[] = ['api', 'worker', 'beat', 'gateway'];
+export const APP_KINDS: ComponentKind[] = ['api', 'worker', 'beat', 'web', 'gateway'];
 
 export interface ProcessSpec {
   name: string;

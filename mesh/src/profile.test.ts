@@ -7,7 +7,7 @@ function allPorts(base: number, instances = 10): number[] {
   return [
     ...p.consul.flatMap((c) => Object.values(c)),
     ...p.redis, ...p.sentinel, ...p.pg.flatMap((x) => [x.postgres, x.rest]), p.smtp, p.smtpHttp, p.supervisor,
-    ...Array.from({ length: instances }, (_, i) => [p.api(i + 1), p.worker(i + 1), p.beat(i + 1), p.gateway(i + 1)]).flat(),
+    ...Array.from({ length: instances }, (_, i) => [p.api(i + 1), p.worker(i + 1), p.beat(i + 1), p.web(i + 1), p.gateway(i + 1)]).flat(),
   ];
 }
 
@@ -17,6 +17,14 @@ describe('mesh profile ports', () => {
     assert.equal(p.ports.consul[0]!.http, 8500);
     assert.equal(p.ports.gateway(1), 8080);
     assert.equal(p.runDir, '/var/tmp/mutiroes/dev');
+  });
+
+  test('when a profile is resolved then 2 web instances start, web-N on base+500+N-1, MESH_WEB overrides', () => {
+    const p = resolveProfile({ MESH_PROFILE: 'dev' });
+    assert.equal(p.scale.web, 2);
+    assert.equal(p.ports.web(1), 9000);
+    assert.equal(p.ports.web(2), 9001);
+    assert.equal(resolveProfile({ MESH_PROFILE: 'dev', MESH_WEB: '3' }).scale.web, 3);
   });
 
   test('when a profile is laid out then no two of its ports are equal', () => {

@@ -25,6 +25,7 @@ export interface MeshPorts {
   api: (n: number) => number;
   worker: (n: number) => number;
   beat: (n: number) => number;
+  web: (n: number) => number;
   gateway: (n: number) => number;
   /** The gateway's operator listener (/status, /metrics) on 127.0.0.1: gateway port + 50. */
   gatewayAdmin: (n: number) => number;
@@ -36,7 +37,7 @@ export interface Profile {
   runDir: string;
   ports: MeshPorts;
   /** Instances started by `up` for each app service. */
-  scale: { api: number; worker: number; beat: number; gateway: number };
+  scale: { api: number; worker: number; beat: number; web: number; gateway: number };
 }
 
 const KNOWN_BASES: Record<string, number> = { dev: 8500, test: 18500 };
@@ -57,6 +58,7 @@ export function portsFor(base: number): MeshPorts {
     api: (n) => base + 400 + n - 1,
     worker: (n) => base + 450 + n - 1,
     beat: (n) => base + 480 + n - 1,
+    web: (n) => base + 500 + n - 1,
     gateway: (n) => base - 420 + n - 1,
     gatewayAdmin: (n) => base - 370 + n - 1,
   };
@@ -86,6 +88,7 @@ export function resolveProfile(env: NodeJS.ProcessEnv = process.env): Profile {
       api: n('MESH_API', 3),
       worker: n('MESH_WORKERS', 2),
       beat: n('MESH_BEATS', 2),
+      web: n('MESH_WEB', 2),
       gateway: n('MESH_GATEWAYS', 1),
     },
   };
