@@ -132,6 +132,23 @@ export async function refresh(d: UsersDeps, token: string): Promise<TokenPair> {
   return outcome.pair;
 }
 
+/**
+ * Logout: the presented refresh token's whole family (every rotation of that login) is revoked, so neither it
+ * nor a copy of an earlier one can refresh again. A token that is already revoked or unknown is not an error.
+ */
+export async function revokeRefresh(d: UsersDeps, token: string): Promise<{ revoked: number }> {
+  const claims = d.tokens.verifyRefresh(token);
+  const db = d.db.sequelize;
+  const revoked = await db.transaction(async (tx) => {
+    const row = await repos.refreshTokens.lock(db, tx, claims.jti);
+    if (!row || row.token_hash !== hashToken(token) || row.user_id !== claims.user_id) return 0;
+    return repos.refreshTokens.revokeFamily(db, tx, row.family_id, 'logout');
+  });
+  d.db.markWrite(claims.user_id);
+  d.logger.info('refresh token family revoked (logout)', { user_id: claims.user_id, revoked });
+  return { revoked };
+}
+
 export async function changePassword(
   d: UsersDeps,
   userId: number,

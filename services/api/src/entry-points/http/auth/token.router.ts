@@ -1,7 +1,7 @@
-// /api/token/ (login) and /api/token/refresh/ (rotation).
+// /api/token/ (login), /api/token/refresh/ (rotation) and /api/token/revoke/ (logout).
 import express from 'express';
 import type { UsersDeps } from '../../../domain/users/users-deps.js';
-import { login, refresh } from '../../../domain/users/auth-tokens.use-case.js';
+import { login, refresh, revokeRefresh } from '../../../domain/users/auth-tokens.use-case.js';
 import { methodNotAllowed, parseBody } from '../request-validation.js';
 import { refreshSchema, tokenSchema } from '../users/users.schemas.js';
 
@@ -15,6 +15,12 @@ export function createTokenRouter(users: UsersDeps): express.Router {
     const body = parseBody(refreshSchema, req.body);
     res.json(await refresh(users, body.refresh));
   });
-  r.all(['/', '/refresh'], methodNotAllowed);
+  // Logout (used by the web app): revokes the token's family; answers 200 even when it was already revoked.
+  r.post('/revoke', async (req, res) => {
+    const body = parseBody(refreshSchema, req.body);
+    await revokeRefresh(users, body.refresh);
+    res.json({ detail: 'Sessão encerrada.' });
+  });
+  r.all(['/', '/refresh', '/revoke'], methodNotAllowed);
   return r;
 }

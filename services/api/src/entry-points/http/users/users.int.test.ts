@@ -275,6 +275,19 @@ describe('POST /api/token/ and /api/token/refresh/', () => {
     assert.equal((await h.call('POST', '/api/token/refresh/', { body: { refresh: u.refresh } })).status, 401);
   });
 
+  test('when a refresh token is revoked (logout) then neither it nor an earlier rotation refreshes again', async () => {
+    const u = await registerAndLogin(h);
+    const r1 = await h.call('POST', '/api/token/refresh/', { body: { refresh: u.refresh } });
+    assert.equal(r1.status, 200, r1.text);
+    const out = await h.call('POST', '/api/token/revoke/', { body: { refresh: r1.body.refresh } });
+    assert.equal(out.status, 200, out.text);
+    assert.equal((await h.call('POST', '/api/token/refresh/', { body: { refresh: r1.body.refresh } })).status, 401);
+    assert.equal(await h.count('refresh_tokens', 'user_id = $1 AND revoked_at IS NULL', [u.id]), 0);
+    // Logging out twice is not an error; garbage is.
+    assert.equal((await h.call('POST', '/api/token/revoke/', { body: { refresh: r1.body.refresh } })).status, 200);
+    assert.equal((await h.call('POST', '/api/token/revoke/', { body: { refresh: 'abc.def.ghi' } })).status, 401);
+  });
+
   test('when a refresh token is sent as Bearer then it does not authenticate', async () => {
     const u = await registerAndLogin(h);
     const r = await h.call('GET', '/api/users/profile/', { token: u.refresh });
