@@ -25,7 +25,8 @@ export function EventsMap({ events, settings, label }: { events: EventListItem[]
       (globalThis as { L?: unknown }).L = L;
       await import('leaflet.markercluster');
       if (disposed || !el.current) return;
-      map = L.map(el.current, { scrollWheelZoom: false }).setView([-15.8, -47.9], 4);
+      map = L.map(el.current, { scrollWheelZoom: false, zoomControl: false }).setView([-15.8, -47.9], 4);
+      L.control.zoom({ zoomInTitle: 'Aproximar', zoomOutTitle: 'Afastar' }).addTo(map);
       L.tileLayer(settings.tileUrl, { attribution: settings.tileAttribution, maxZoom: 18 }).addTo(map);
       const cluster = L.markerClusterGroup();
       const bounds: [number, number][] = [];

@@ -1,0 +1,296 @@
+// The web app in real headless Chromium, through the gateway, on the mesh: the volunteer's and the organiser's
+// journeys, accessibility (axe-core: 0 serious/critical on every screen), keyboard focus, screenshots at
+// 390 px and 1280 px, and the session/CSRF attack checks.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '@mutiroes/platform';
+import { openWebFixture, REPO_ROOT, run, type WebFixture } from './test-support/web-fixture.js';
+import { standInTile } from './entry-points/http/stand-in-tiles.js';
+import { toLocalInput } from './domain/format/pt-br.js';
+
+const require = createRequire(import.meta.url);
+let f: WebFixture;
+let browser: Browser;
+let axeSource = '';
+const SHOTS = path.join(REPO_ROOT, 'test-results', 'web');
+const PASSWORD = 'Mutirao-Verde-2026!';
+const violations: Array<{ screen: string; id: string; impact: string; nodes: number; help: string }> = [];
+const audited = new Set<string>();
+
+before(async () => {
+  f = await openWebFixture({ webs: 2 });
+  browser = await f.launchBrowser();
+  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await mkdir(SHOTS, { recursive: true });
+  console.log(`web app under test: ${f.base}/`);
+});
+
+after(async () => {
+  await browser?.close();
+  await f?.close();
+});
+
+/** axe-core on the current page (serious/critical kept), then screenshots at 390 px and 1280 px. */
+async function audit(page: Page, screen: string): Promise<void> {
+  await page.waitForLoadState('load');
+  await page.addScriptTag({ content: axeSource });
+  const result = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[]; help: string }> }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  })) as { violations: Array<{ id: string; impact: string; nodes: unknown[]; help: string }> };
+  for (const v of result.violations) {
+    if (v.impact === 'serious' || v.impact === 'critical') violations.push({ screen, id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help });
+  }
+  audited.add(screen);
+  const vp = page.viewportSize();
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await page.screenshot({ path: path.join(SHOTS, `${screen}-${width}.png`), fullPage: true });
+  }
+  if (vp) await page.setViewportSize(vp);
+}
+
+async function newUser(ctx: BrowserContext, who: string): Promise<{ page: Page; email: string; username: string }> {
+  const page = await ctx.newPage();
+  const username = `${who}_${run}`;
+  const email = `${who}.${run}@example.com`;
+  await page.goto(`${f.base}/cadastro`);
+  await page.getByLabel('Nome', { exact: true }).fill(who === 'org' ? 'Renata' : 'Caio');
+  await page.getByLabel('Sobrenome').fill('Teste');
+  await page.getByLabel('Nome de usuário').fill(username);
+  await page.getByLabel('E-mail').fill(email);
+  const pw = page.getByLabel('Senha', { exact: true });
+  await pw.fill('1234');
+  // The rules react as you type.
+  assert.ok((await page.locator('.rules .todo').count()) >= 2);
+  await pw.fill(PASSWORD);
+  await waitFor(async () => (await page.locator('.rules .todo').count()) === 0, { timeoutMs: 5000, description: 'password rules all met' });
+  await page.getByLabel('Confirme a senha').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await page.waitForURL(/\/eventos$/);
+  await page.getByRole('button', { name: 'Sair' }).waitFor();
+  return { page, email, username };
+}
+
+let eventId = 0;
+let eventTitle = '';
+let organiser: { ctx: BrowserContext; page: Page };
+const PIN = { lat: 0, lng: 0 };
+
+describe('web app journeys through the gateway', () => {
+  test('when an organiser creates an event with a map pin then it is published at the pinned place and bad input stays in the form', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+    const { page } = await newUser(ctx, 'org');
+    organiser = { ctx, page };
+    await audit(page, 'eventos');
+    await page.goto(`${f.base}/eventos/novo`);
+    eventTitle = `Limpeza da Praia ${run}`;
+    await page.getByLabel('Título').fill(eventTitle);
+    await page.getByLabel('Descrição').fill('Recolher lixo da faixa de areia e separar os recicláveis.');
+    await page.getByLabel('Categoria').selectOption({ index: 1 });
+    await page.getByLabel('Endereço').fill('Av. Beira-Mar, 100');
+    await page.getByLabel('Cidade').fill('São Paulo');
+    await page.getByLabel('UF (sigla do estado)').fill('SP');
+    const start = new Date(Date.now() + 10 * 86_400_000);
+    const end = new Date(start.getTime() + 4 * 3_600_000);
+    // End before start: the form says so next to the field and keeps everything typed.
+    await page.getByLabel('Início (horário de Brasília)').fill(toLocalInput(end.toISOString()));
+    await page.getByLabel('Término (horário de Brasília)').fill(toLocalInput(start.toISOString()));
+    await page.getByLabel('Número máximo de participantes').fill('20');
+    await page.getByLabel('Inscrições precisam de aprovação').check();
+    const picker = page.getByTestId('location-picker');
+    await picker.and(page.locator('[data-ready="true"]')).waitFor();
+    await picker.click({ position: { x: 150, y: 120 } });
+    await waitFor(async () => (await page.getByLabel('Latitude').inputValue()) !== '', { timeoutMs: 5000, description: 'pin to fill latitude' });
+    PIN.lat = Number(await page.getByLabel('Latitude').inputValue());
+    PIN.lng = Number(await page.getByLabel('Longitude').inputValue());
+    assert.ok(PIN.lat < -23 && PIN.lat > -24 && PIN.lng < -46 && PIN.lng > -47, `pin at ${PIN.lat},${PIN.lng}`);
+    await page.getByRole('button', { name: 'Criar evento' }).click();
+    await page.locator('#f-end_date-err').waitFor();
+    assert.match(await page.locator('#f-end_date-err').innerText(), /posterior/);
+    assert.equal(await page.getByLabel('Título').inputValue(), eventTitle);
+    await audit(page, 'criar-evento');
+    await page.getByLabel('Início (horário de Brasília)').fill(toLocalInput(start.toISOString()));
+    await page.getByLabel('Término (horário de Brasília)').fill(toLocalInput(end.toISOString()));
+    await page.getByRole('button', { name: 'Criar evento' }).click();
+    await page.waitForURL(/\/eventos\/\d+$/);
+    eventId = Number(new URL(page.url()).pathname.split('/').pop());
+    await page.getByRole('heading', { name: eventTitle }).waitFor();
+    const stored = (await (await fetch(`${f.base}/api/events/${eventId}/`)).json()) as { latitude: string; longitude: string; requires_approval: boolean };
+    assert.ok(Math.abs(Number(stored.latitude) - PIN.lat) < 1e-5 && Math.abs(Number(stored.longitude) - PIN.lng) < 1e-5, JSON.stringify(stored));
+    assert.equal(stored.requires_approval, true);
+    await page.getByRole('heading', { name: 'Organização' }).waitFor();
+    await audit(page, 'evento-organizador');
+  });
+
+  test('when a volunteer logs in, finds the event near a position, joins, comments and leaves then each step shows', async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'pt-BR',
+      timezoneId: 'America/Sao_Paulo',
+      geolocation: { latitude: PIN.lat + 0.01, longitude: PIN.lng - 0.01 },
+      permissions: ['geolocation'],
+    });
+    const { page, email } = await newUser(ctx, 'vol');
+    // Log out (the refresh token is revoked), then log in again.
+    await page.getByRole('button', { name: 'Sair' }).click();
+    await page.getByRole('link', { name: 'Entrar' }).first().waitFor();
+    await page.goto(`${f.base}/entrar`);
+    await audit(page, 'entrar');
+    await page.getByLabel('E-mail ou nome de usuário').fill(email);
+    await page.getByLabel('Senha').fill('senha-errada-123');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('alert').filter({ hasText: 'incorretos' }).waitFor();
+    assert.equal(await page.getByLabel('E-mail ou nome de usuário').inputValue(), email);
+    await page.getByLabel('Senha').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.waitForURL((u) => u.pathname === '/');
+    // Session tokens are invisible to page scripts.
+    const visible = await page.evaluate(() => document.cookie);
+    assert.doesNotMatch(visible, /mt_access|mt_refresh|mt_csrf/);
+    const cookies = await ctx.cookies();
+    for (const name of ['mt_access', 'mt_refresh']) {
+      const c = cookies.find((x) => x.name === name);
+      assert.ok(c, `${name} set`);
+      assert.equal(c.httpOnly, true);
+      assert.equal(c.sameSite, 'Lax');
+    }
+
+    await page.getByTestId('locate').click();
+    await page.waitForURL(/lat=/);
+    await waitFor(
+      async () => {
+        if (await page.getByTestId('nearby-list').getByRole('link', { name: eventTitle }).count()) return true;
+        await page.reload();
+        return false;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, description: 'the event in the nearby list' },
+    );
+    await audit(page, 'inicio');
+    await page.getByTestId('nearby-list').getByRole('link', { name: eventTitle }).click();
+    await page.waitForURL(new RegExp(`/eventos/${eventId}$`));
+    await audit(page, 'evento');
+    await page.getByRole('button', { name: 'Participar' }).click();
+    await page.getByTestId('my-status').filter({ hasText: 'aguarda aprovação' }).waitFor();
+
+    await page.getByLabel('Seu comentário').fill('Vou levar luvas extras!');
+    await page.getByRole('button', { name: 'Comentar' }).click();
+    await page.locator('.comments').getByText('Vou levar luvas extras!').waitFor();
+    await page.getByRole('button', { name: 'Responder' }).first().click();
+    await page.getByLabel('Sua resposta').fill('E sacos de lixo também.');
+    await page.getByRole('button', { name: 'Responder' }).last().click();
+    await page.locator('.comments .comments').getByText('E sacos de lixo também.').waitFor();
+
+    await page.getByRole('button', { name: 'Sair do evento' }).click();
+    await page.getByRole('button', { name: 'Participar' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Você saiu do evento' }).waitFor();
+    await ctx.close();
+  });
+
+  test('when a volunteer joins, the organiser approves, the volunteer checks in and the organiser reports with a photo then all of it shows', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+    const { page } = await newUser(ctx, 'vol2');
+    await page.goto(`${f.base}/eventos/${eventId}`);
+    await page.getByRole('button', { name: 'Participar' }).click();
+    await page.getByTestId('my-status').filter({ hasText: 'aguarda aprovação' }).waitFor();
+
+    const org = organiser.page;
+    await org.goto(`${f.base}/eventos/${eventId}`);
+    const row = org.getByTestId('pending-participant').filter({ hasText: 'Caio' });
+    await row.waitFor();
+    await row.getByRole('button', { name: /^Aprovar/ }).click();
+    await org.getByRole('status').filter({ hasText: 'Participante aprovado' }).waitFor();
+    await org.getByTestId('confirmed-participant').filter({ hasText: 'Caio' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Fazer check-in' }).click();
+    await page.getByTestId('my-status').filter({ hasText: 'check-in' }).waitFor();
+    await org.reload();
+    await org.getByTestId('confirmed-participant').filter({ hasText: 'check-in feito' }).waitFor();
+
+    const csv = await org.request.get(`${f.base}/eventos/${eventId}/participantes.csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /Caio Teste,confirmado,sim/);
+    const ics = await (await fetch(`${f.base}/eventos/${eventId}/calendario.ics`)).text();
+    assert.match(ics, /BEGIN:VEVENT[\s\S]*SUMMARY:Limpeza da Praia/);
+
+    await org.getByRole('link', { name: /relatório/i }).first().click();
+    await org.waitForURL(/\/relatorio$/);
+    await org.getByLabel('Total de horas de voluntariado').fill('4');
+    await org.getByLabel('Lixo recolhido (kg)').fill('abc');
+    await org.getByRole('button', { name: 'Salvar relatório' }).click();
+    await org.locator('#f-trash_collected_kg-err').waitFor();
+    assert.equal(await org.getByLabel('Total de horas de voluntariado').inputValue(), '4');
+    await org.getByLabel('Lixo recolhido (kg)').fill('35,5');
+    await org.getByLabel('Resumo').fill('Praia limpa e 12 sacos de recicláveis.');
+    await org.getByRole('button', { name: 'Salvar relatório' }).click();
+    await org.getByRole('status').filter({ hasText: 'Relatório salvo' }).waitFor();
+    await org.getByLabel(/^Foto/).setInputFiles({ name: 'praia.png', mimeType: 'image/png', buffer: standInTile() });
+    await org.getByLabel('Legenda').fill('Depois do mutirão');
+    await org.getByRole('button', { name: 'Enviar foto' }).click();
+    await org.getByRole('status').filter({ hasText: 'Foto enviada' }).waitFor();
+    await audit(org, 'relatorio');
+    await org.goto(`${f.base}/eventos/${eventId}`);
+    await org.getByRole('img', { name: 'Depois do mutirão' }).waitFor();
+    const report = (await (await fetch(`${f.base}/api/events/${eventId}/report/`)).json()) as { trash_collected_kg: string };
+    assert.equal(Number(report.trash_collected_kg), 35.5);
+    await ctx.close();
+  });
+
+  test('when every other screen is opened then axe finds no serious or critical violation and focus is visible', async () => {
+    const page = organiser.page;
+    for (const [screen, url] of [
+      ['eventos-mapa', '/eventos?vista=mapa'],
+      ['meus-eventos', '/meus-eventos'],
+      ['perfil', '/perfil'],
+      ['perfil-publico', `/voluntarios/org_${run}`],
+      ['ranking', '/ranking'],
+      ['impacto', '/impacto'],
+      ['editar-evento', `/eventos/${eventId}/editar`],
+      ['nao-encontrado', '/nao-existe'],
+    ] as const) {
+      const r = await page.goto(`${f.base}${url}`);
+      assert.equal(r?.status(), screen === 'nao-encontrado' ? 404 : 200, url);
+      if (screen === 'eventos-mapa') await page.locator('[data-testid="events-map"][data-ready]').first().waitFor();
+      await audit(page, screen);
+    }
+    const anon = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await anon.goto(`${f.base}/cadastro`);
+    await audit(anon, 'cadastro');
+    // Keyboard: the first Tab reaches the skip link, and focus is drawn.
+    await anon.keyboard.press('Tab');
+    const focus = await anon.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const s = getComputedStyle(el);
+      return { text: el.textContent, outline: s.outlineStyle, width: s.outlineWidth };
+    });
+    assert.equal(focus.text, 'Pular para o conteúdo');
+    assert.notEqual(focus.outline, 'none');
+    await anon.close();
+    console.log(`axe: ${audited.size} screens audited (${[...audited].join(', ')}); serious/critical violations: ${violations.length}`);
+    assert.deepEqual(violations, []);
+  });
+
+  test('when a state-changing post lacks the CSRF token or comes from another origin then it is refused and nothing changes', async () => {
+    const cookies = (await organiser.ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const url = `${f.base}/eventos/${eventId}`;
+    const body = new URLSearchParams({ intent: 'cancel-event' });
+    const noToken = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: cookies, origin: f.base, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    assert.equal(noToken.status, 403);
+    const forged = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: cookies, origin: f.base, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ intent: 'cancel-event', _csrf: 'x'.repeat(43) }) });
+    assert.equal(forged.status, 403);
+    // A valid token from the organiser's own page does not help a post from another site.
+    const token = await organiser.page.locator('input[name="_csrf"]').first().inputValue();
+    const crossSite = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: cookies, origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ intent: 'cancel-event', _csrf: token }) });
+    assert.equal(crossSite.status, 403);
+    const e = (await (await fetch(`${f.base}/api/events/${eventId}/`)).json()) as { status: string };
+    assert.equal(e.status, 'published');
+    // The logout link is a POST form: a GET changes nothing.
+    assert.equal((await fetch(`${f.base}/sair`, { redirect: 'manual', headers: { cookie: cookies } })).headers.get('set-cookie'), null);
+    await organiser.ctx.close();
+  });
+});
