@@ -184,6 +184,16 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
       },
     },
   ];
+  // Page loads of the web app (route `/`), when the mesh runs it: server-rendered HTML of the list and the event.
+  const webUp = (await fetch(`${base}/eventos`, { headers: { 'x-forwarded-for': clientIp(1) } }).catch(() => null))?.status === 200;
+  if (webUp) {
+    ops.push({ op: 'page', weight: 2, run: async (seq) => {
+      const path = seq % 2 ? `/eventos/${eventId}` : '/eventos';
+      const r = await fetch(`${base}${path}`, { headers: { 'x-forwarded-for': clientIp(seq) }, signal: AbortSignal.timeout(30_000) });
+      const html = await r.text();
+      return { status: r.status, ok: r.status === 200 && html.includes('</html>') };
+    } });
+  }
   const load = new LoadGenerator({ ratePerSec: opts.ratePerSec, maxInFlight: 200, operations: ops });
   const progress = setInterval(() => {
     const o = load.outcomes;

@@ -178,21 +178,28 @@ export function drillSpecs(): Record<string, DrillSpec> {
     },
     {
       name: 'rolling',
-      proves: 'every API instance restarted one by one (SIGTERM, deregister, drain, start) under load: no client request fails',
+      proves: 'every API and web instance restarted one by one (SIGTERM, deregister, drain, start) under load: no client request or page load fails',
       zeroFailedRequests: true,
       fault: async (ctx) => {
-        const names = await running(ctx.mesh, 'api');
-        for (const name of names) {
-          ctx.say(`restarting ${name}`);
-          await ctx.mesh.stop(name);
-          await ctx.mesh.start(name);
-          await waitFor(async () => (await passingIds(ctx.mesh, 'api')).includes(name), {
-            timeoutMs: 60_000, intervalMs: 200, description: `${name} passing again`,
-          });
+        const restarted: string[] = [];
+        for (const kind of ['api', 'web'] as const) {
+          for (const name of await running(ctx.mesh, kind)) {
+            ctx.say(`restarting ${name}`);
+            await ctx.mesh.stop(name);
+            await ctx.mesh.start(name);
+            await waitFor(async () => (await passingIds(ctx.mesh, kind)).includes(name), {
+              timeoutMs: 60_000, intervalMs: 200, description: `${name} passing again`,
+            });
+            restarted.push(name);
+          }
         }
-        ctx.facts['restarted'] = names.join(' ');
+        ctx.facts['restarted'] = restarted.join(' ');
       },
-      recovered: async (ctx) => (await passingIds(ctx.mesh, 'api')).length >= String(ctx.facts['restarted']).split(' ').length,
+      recovered: async (ctx) => {
+        const names = String(ctx.facts['restarted']).split(' ');
+        const passing = [...(await passingIds(ctx.mesh, 'api')), ...(await passingIds(ctx.mesh, 'web'))];
+        return names.every((n) => passing.includes(n));
+      },
     },
   ];
   return Object.fromEntries(specs.map((s) => [s.name, s]));

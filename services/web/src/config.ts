@@ -17,6 +17,8 @@ const schema = z
     /** Comma-separated Consul HTTP addresses, the local agent first. The only address the web server knows. */
     CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+    /** Register in Consul as SERVICE_NAME (route `/`); false only for instances tests call directly. */
+    WEB_REGISTER: z.stringbool().default(true),
     /** Consul service name of the API. */
     WEB_API_SERVICE: z.string().default('api'),
     /** Time allowed for one API call (each try), ms. */

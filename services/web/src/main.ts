@@ -101,7 +101,7 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningWe
     log.info('web listening', { host: config.HOST, port, instance: instanceId });
 
     let registration: Registration | null = null;
-    if (opts.register ?? false) {
+    if ((opts.register ?? false) && config.WEB_REGISTER) {
       registration = await registry.register({
         name: config.SERVICE_NAME,
         id: instanceId,

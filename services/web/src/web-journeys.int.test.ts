@@ -76,6 +76,14 @@ async function newUser(ctx: BrowserContext, who: string): Promise<{ page: Page; 
   return { page, email, username };
 }
 
+/** Events with age limits need a birth date on the profile (until the API accepts joins without one). */
+async function setBirthDate(page: Page): Promise<void> {
+  await page.goto(`${f.base}/perfil`);
+  await page.getByLabel('Data de nascimento').fill('1995-04-20');
+  await page.getByRole('button', { name: 'Salvar perfil' }).click();
+  await page.getByRole('status').filter({ hasText: 'Perfil atualizado' }).waitFor();
+}
+
 let eventId = 0;
 let eventTitle = '';
 let organiser: { ctx: BrowserContext; page: Page };
@@ -171,6 +179,9 @@ describe('web app journeys through the gateway', () => {
       { timeoutMs: 20_000, intervalMs: 500, description: 'the event in the nearby list' },
     );
     await audit(page, 'inicio');
+    const nearUrl = page.url();
+    await setBirthDate(page);
+    await page.goto(nearUrl);
     await page.getByTestId('nearby-list').getByRole('link', { name: eventTitle }).click();
     await page.waitForURL(new RegExp(`/eventos/${eventId}$`));
     await audit(page, 'evento');
@@ -194,6 +205,7 @@ describe('web app journeys through the gateway', () => {
   test('when a volunteer joins, the organiser approves, the volunteer checks in and the organiser reports with a photo then all of it shows', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
     const { page } = await newUser(ctx, 'vol2');
+    await setBirthDate(page);
     await page.goto(`${f.base}/eventos/${eventId}`);
     await page.getByRole('button', { name: 'Participar' }).click();
     await page.getByTestId('my-status').filter({ hasText: 'aguarda aprovação' }).waitFor();

@@ -43,6 +43,12 @@ export async function eventDetailView(api: ApiClient, token: string | undefined,
   const mine = viewer ? event.participants.find((p) => participantUserId(p) === viewer.userId) : undefined;
   let myStatus: Participant['status'] | null = mine?.status ?? null;
   if (!mine && event.user_participating === true) myStatus = (event.user_participation_status as Participant['status']) ?? 'confirmed';
+  if (!mine && viewer && token && event.user_participating === undefined && !isOrganizer) {
+    // An API without `user_participating` lists only confirmed participants to others: a pending
+    // registration shows in my_events (confirmed + pending) only.
+    const my = await api.request<{ participating?: Array<{ id: number }> }>({ path: '/api/events/my_events/', token });
+    if (my.status === 200 && my.data.participating?.some((x) => x.id === id)) myStatus = 'pending';
+  }
   if (myStatus === 'cancelled' || myStatus === 'rejected') myStatus = myStatus === 'rejected' ? 'rejected' : null;
   let report: EventReport | null = null;
   if (isOrganizer || event.status === 'completed') {
