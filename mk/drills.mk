@@ -1,6 +1,6 @@
 # Failover drills on a running mesh (make up first). Each prints progress and a table, writes
 # bench/results/drill-<name>.json and exits non-zero when anything acknowledged was lost.
-DRILLS := api redis postgres consul worker beat rolling
+DRILLS := api web redis postgres consul worker beat rolling
 DRILL := node --conditions=source --import tsx mesh/src/drills/drill.main.ts
 
 .PHONY: drill-all $(addprefix drill-,$(DRILLS))

@@ -7,7 +7,7 @@ import { formatTable, runDrill, type DrillResult } from './drill-runner.js';
 import { drillSpecs } from './drills.js';
 import type { ComponentKind } from '../process-spec.js';
 
-const ORDER = ['api', 'rolling', 'worker', 'beat', 'redis', 'postgres', 'consul'];
+const ORDER = ['api', 'web', 'rolling', 'worker', 'beat', 'redis', 'postgres', 'consul'];
 let mesh: Mesh;
 let gateway: string;
 let gatewayUrl: string;
@@ -27,7 +27,7 @@ before(async () => {
 after(async () => {
   if (results.length) process.stdout.write(formatTable(results).replace(/^/gm, '# ') + '\n');
   await mesh.remove(gateway).catch(() => undefined);
-  for (const kind of ['gateway', 'beat', 'worker', 'api'] as ComponentKind[])
+  for (const kind of ['gateway', 'web', 'beat', 'worker', 'api'] as ComponentKind[])
     await mesh.scale(kind, 0).catch(() => undefined);
   await mesh.waitHealthy({ timeoutMs: 120_000 });
 });

@@ -80,6 +80,29 @@ export function drillSpecs(): Record<string, DrillSpec> {
       },
     },
     {
+      name: 'web',
+      proves: 'SIGKILL of one web instance under page load: the gateway retries the GETs elsewhere, no page load or request fails; the instance comes back',
+      zeroFailedRequests: true,
+      fault: async (ctx) => {
+        const victim = (await running(ctx.mesh, 'web'))[0]!;
+        ctx.facts['killed'] = victim;
+        ctx.facts['pid'] = (await ctx.mesh.kill(victim, { restart: false })) ?? 0;
+        ctx.facts['killed_at'] = Date.now();
+      },
+      recovered: async (ctx) => {
+        // First Consul sees the instance fail its check; then it is restarted; recovered once it passes again.
+        const victim = String(ctx.facts['killed']);
+        const passing = (await passingIds(ctx.mesh, 'web')).includes(victim);
+        if (!ctx.facts['detected_s']) {
+          if (passing) return false;
+          ctx.facts['detected_s'] = Number(((Date.now() - Number(ctx.facts['killed_at'])) / 1000).toFixed(2));
+          await ctx.mesh.start(victim);
+          return false;
+        }
+        return passing;
+      },
+    },
+    {
       name: 'redis',
       proves: 'SIGKILL of the Redis master: Sentinel promotes the replica; the outbox relay and workers resume; no job lost or run twice',
       zeroFailedRequests: false,
