@@ -36,6 +36,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="theme-color" content="#0b6e4f" />
+        <link rel="icon" href="data:," />
         <Meta />
         <Links />
       </head>
@@ -116,6 +117,18 @@ export function ErrorBoundary({ error }: { error: unknown }) {
         <p>O endereço pode estar errado ou o conteúdo foi removido.</p>
         <p>
           <Link to="/eventos">Ver eventos</Link> · <Link to="/">Página inicial</Link>
+        </p>
+      </section>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status === 403) {
+    return (
+      <section className="error-page">
+        <title>Sem permissão — Mutirões</title>
+        <h1>Sem permissão</h1>
+        <p>Esta página é só para a organização do evento.</p>
+        <p>
+          <Link to="/eventos">Ver eventos</Link>
         </p>
       </section>
     );

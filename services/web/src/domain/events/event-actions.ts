@@ -94,5 +94,6 @@ export async function uploadPhoto(api: ApiClient, token: string, eventId: number
   const moment = String(form.get('moment') ?? 'after');
   fd.set('is_before', String(moment === 'before'));
   fd.set('is_after', String(moment === 'after'));
-  return outcome(await api.request({ method: 'POST', path: `/api/events/${eventId}/photos/`, body: fd, token, idempotencyKey: randomUUID() }), 'Foto enviada.');
+  // No Idempotency-Key: the API does not take one on multipart bodies (so an upload is not replayed).
+  return outcome(await api.request({ method: 'POST', path: `/api/events/${eventId}/photos/`, body: fd, token }), 'Foto enviada.');
 }
