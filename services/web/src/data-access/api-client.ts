@@ -1,6 +1,6 @@
 // The web server's way to the API: instances resolved from Consul through the registry (p2c balancing),
 // the request id carried, a timeout per try, idempotent calls retried on another instance.
-import { AppError, currentRequestId, type Logger } from '@mutiroes/platform';
+import { AppError, requestContext, type Logger } from '@mutiroes/platform';
 import type { ConsulRegistry, Instance } from '@mutiroes/registry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -86,8 +86,10 @@ export class ApiClient {
 
   private async tryOnce(inst: Instance, method: HttpMethod, req: ApiRequest): Promise<TryOutcome> {
     const headers: Record<string, string> = { accept: 'application/json', 'accept-language': 'pt-BR' };
-    const rid = currentRequestId();
-    if (rid) headers['x-request-id'] = rid;
+    const ctx = requestContext.getStore();
+    if (ctx?.requestId) headers['x-request-id'] = ctx.requestId;
+    if (typeof ctx?.['forwardedHost'] === 'string') headers['x-forwarded-host'] = ctx['forwardedHost'];
+    if (typeof ctx?.['forwardedProto'] === 'string') headers['x-forwarded-proto'] = ctx['forwardedProto'];
     if (req.token) headers['authorization'] = `Bearer ${req.token}`;
     if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
     let body: BodyInit | undefined;
