@@ -95,7 +95,9 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
       () => c.port > 0 || (c.proc.exitCode !== null ? Promise.reject(new Error(`${name} exited: ${c.output.slice(-5).join('\n')}`)) : false),
       { timeoutMs: 60_000, intervalMs: 100, description: `${name} to start` },
     );
-    await waitFor(async () => (await consulPassing(consul, 'web')).includes(name), { timeoutMs: 30_000, description: `${name} passing in Consul` });
+    if (extra['WEB_REGISTER'] !== 'false') {
+      await waitFor(async () => (await consulPassing(consul, 'web')).includes(name), { timeoutMs: 30_000, description: `${name} passing in Consul` });
+    }
     return c;
   };
   for (let i = 1; i <= (opts.webs ?? 2); i++) await startWeb(`web-t${i}-${run}`);

@@ -17,7 +17,9 @@ export function participantName(p: Participant): string {
 }
 
 export function organizerId(e: EventDetail): number | undefined {
-  return typeof e.organizer === 'object' && e.organizer ? e.organizer.id : e.organizer;
+  if (typeof e.organizer_id === 'number') return e.organizer_id;
+  if (typeof e.organizer === 'object' && e.organizer) return e.organizer.id;
+  return typeof e.organizer === 'number' ? e.organizer : undefined;
 }
 
 export interface Viewer {

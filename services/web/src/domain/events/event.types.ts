@@ -80,7 +80,9 @@ export interface Resource {
 }
 
 export interface EventDetail extends EventListItem {
-  organizer?: number | { id: number; username?: string };
+  /** Older answers: the organiser's id (or an object); newer ones: the username, with organizer_id. */
+  organizer?: number | string | { id: number; username?: string };
+  organizer_id?: number;
   organizer_avatar?: string | null;
   registration_deadline: string | null;
   min_age: number;
