@@ -19,7 +19,7 @@ export function createTokenRouter(users: UsersDeps): express.Router {
   r.post('/revoke', async (req, res) => {
     const body = parseBody(refreshSchema, req.body);
     await revokeRefresh(users, body.refresh);
-    res.json({ detail: 'Sessão encerrada.' });
+    res.json({ message: 'Sessão encerrada.' });
   });
   r.all(['/', '/refresh', '/revoke'], methodNotAllowed);
   return r;

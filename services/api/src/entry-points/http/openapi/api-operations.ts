@@ -145,6 +145,17 @@ export const OPERATIONS: OperationRow[] = [
     errors: [400, 401],
   },
   {
+    method: 'post',
+    path: '/api/token/revoke/',
+    tag: 'auth',
+    summary: "Log out: revoke the refresh token's family (every rotation of that login)",
+    description: 'Used by the web app on logout. Answers 200 also when the token was already revoked.',
+    auth: 'none',
+    body: { name: 'RevokeRequest', schema: refreshSchema, required: true },
+    ok: { status: 200, schema: out.message, description: 'Logged out.' },
+    errors: [400, 401],
+  },
+  {
     method: 'get',
     path: '/api/users/profile/',
     tag: 'users',

@@ -89,6 +89,9 @@ describe('OpenAPI conformance of the real API', () => {
       body: { refresh: tokens.body.refresh },
     });
     const token: string = refreshed.body.access;
+    const spare = await expect(200, 'POST', '/api/token/', { body: { username, password: STRONG_PASSWORD } });
+    await expect(400, 'POST', '/api/token/revoke/', { body: {} });
+    await expect(200, 'POST', '/api/token/revoke/', { body: { refresh: spare.body.refresh } });
 
     await expect(401, 'GET', '/api/users/profile/');
     await expect(200, 'GET', '/api/users/profile/', { token });
