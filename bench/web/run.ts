@@ -24,13 +24,20 @@ if (!webs.length) {
   process.stderr.write('no web instance is running: make up (or make scale-web N=2) first\n');
   process.exit(2);
 }
-const gw = await mesh.startInstance('gateway', { env: { GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: 'false' } });
+const gw = await mesh.startInstance('gateway', {
+  env: { GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: 'false' },
+});
 await mesh.waitPassing('gateway', [gw], 60_000);
 const base = `http://127.0.0.1:${mesh.ports.gateway(Number(gw.split('-')[1]))}`;
-console.log(`[bench-web] ${webs.length} web instance(s) (${webs.join(', ')}) behind ${gw} (${base}), rate limits off`);
+console.log(
+  `[bench-web] ${webs.length} web instance(s) (${webs.join(', ')}) behind ${gw} (${base}), rate limits off`,
+);
 
 try {
-  const list = (await (await fetch(`${base}/api/events/?ordering=start_date&page_size=1`)).json()) as { count: number; results: Array<{ id: number; title: string }> };
+  const list = (await (await fetch(`${base}/api/events/?ordering=start_date&page_size=1`)).json()) as {
+    count: number;
+    results: Array<{ id: number; title: string }>;
+  };
   if (!list.results.length) throw new Error('no published events: make populate first');
   const ev = list.results[0]!;
   const pages = [
@@ -42,8 +49,12 @@ try {
   for (const p of pages) {
     const r = await fetch(`${base}${p.path}`);
     const html = await r.text();
-    if (r.status !== 200 || !html.includes(p.expect)) throw new Error(`${p.path}: status ${r.status}, content check "${p.expect}" failed`);
-    Object.assign(p, { html_bytes: Buffer.byteLength(html), cards: (html.match(/class="event-card"/g) ?? []).length });
+    if (r.status !== 200 || !html.includes(p.expect))
+      throw new Error(`${p.path}: status ${r.status}, content check "${p.expect}" failed`);
+    Object.assign(p, {
+      html_bytes: Buffer.byteLength(html),
+      cards: (html.match(/class="event-card"/g) ?? []).length,
+    });
   }
 
   const rows: Array<Record<string, unknown>> = [];
@@ -65,7 +76,15 @@ try {
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   for (const [i, p] of pages.entries()) {
     const lcps: number[] = [];
@@ -112,18 +131,48 @@ try {
   }
   await browser.close();
 
-  const head = ['page', 'p50 ms', 'p99 ms', 'req/s', 'non-2xx', 'HTML kB', 'cards', 'JS gzip kB (files)', 'LCP ms (4× CPU, cold)'];
+  const head = [
+    'page',
+    'p50 ms',
+    'p99 ms',
+    'req/s',
+    'non-2xx',
+    'HTML kB',
+    'cards',
+    'JS gzip kB (files)',
+    'LCP ms (4× CPU, cold)',
+  ];
   const table = rows.map((r) => [
-    String(r['page']), String(r['p50_ms']), String(r['p99_ms']), String(r['req_per_s']), String(Number(r['non2xx']) + Number(r['errors'])),
-    (Number(r['html_bytes']) / 1024).toFixed(1), String(r['event_cards']), `${r['js_gzip_kb']} (${r['js_files']})`, `${r['lcp_ms_median']} (${(r['lcp_ms_all'] as number[]).join(', ')})`,
+    String(r['page']),
+    String(r['p50_ms']),
+    String(r['p99_ms']),
+    String(r['req_per_s']),
+    String(Number(r['non2xx']) + Number(r['errors'])),
+    (Number(r['html_bytes']) / 1024).toFixed(1),
+    String(r['event_cards']),
+    `${r['js_gzip_kb']} (${r['js_files']})`,
+    `${r['lcp_ms_median']} (${(r['lcp_ms_all'] as number[]).join(', ')})`,
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
-  console.log(`\nweb app: ${CONNECTIONS} concurrent clients through the gateway, ${DURATION_S} s per page; targets: JS ≤ 120 kB gzip and LCP ≤ 1500 ms for list and detail`);
+  console.log(
+    `\nweb app: ${CONNECTIONS} concurrent clients through the gateway, ${DURATION_S} s per page; targets: JS ≤ 120 kB gzip and LCP ≤ 1500 ms for list and detail`,
+  );
   for (const r of [head, ...table]) console.log(r.map((x, i) => x.padEnd(w[i]!)).join('  '));
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(
     OUT,
-    JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, duration_s: DURATION_S, web_instances: webs.length, targets: { js_gzip_kb: 120, lcp_ms: 1500 }, rows }, null, 2),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        connections: CONNECTIONS,
+        duration_s: DURATION_S,
+        web_instances: webs.length,
+        targets: { js_gzip_kb: 120, lcp_ms: 1500 },
+        rows,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`\nresults: ${path.relative(process.cwd(), OUT)}`);
 } finally {

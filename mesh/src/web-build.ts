@@ -34,11 +34,15 @@ export async function ensureWebBuild(progress: (line: string) => void = () => {}
   const t = Date.now();
   const out: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', '@react-router', 'dev', 'bin.cjs'), 'build'], {
-      cwd: WEB_DIR,
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules', '@react-router', 'dev', 'bin.cjs'), 'build'],
+      {
+        cwd: WEB_DIR,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.on('data', (b: Buffer) => out.push(b.toString()));
     child.stderr.on('data', (b: Buffer) => out.push(b.toString()));
     child.once('error', reject);

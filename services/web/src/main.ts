@@ -52,7 +52,10 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningWe
   let draining = false;
   let instanceId = config.INSTANCE_ID ?? `web-${process.pid}`;
   try {
-    const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log.child({ module: 'registry' }) });
+    const registry = new ConsulRegistry({
+      consulAddr: config.CONSUL_HTTP_ADDR,
+      logger: log.child({ module: 'registry' }),
+    });
     lifecycle.onShutdown('close consul registry', 5, () => registry.close());
     const api = new ApiClient({
       registry,
@@ -143,7 +146,13 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningWe
 const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
   process.on('unhandledRejection', (reason) => {
-    console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', error: reason instanceof Error ? reason.stack : String(reason) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        message: 'unhandled rejection',
+        error: reason instanceof Error ? reason.stack : String(reason),
+      }),
+    );
   });
   startWebServer({ register: true, signalHandlers: true }).catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);

@@ -39,11 +39,23 @@ async function audit(page: Page, screen: string): Promise<void> {
   await page.waitForLoadState('load');
   await page.addScriptTag({ content: axeSource });
   const result = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[]; help: string }> }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: unknown,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[]; help: string }> }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
   })) as { violations: Array<{ id: string; impact: string; nodes: unknown[]; help: string }> };
   for (const v of result.violations) {
-    if (v.impact === 'serious' || v.impact === 'critical') violations.push({ screen, id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help });
+    if (v.impact === 'serious' || v.impact === 'critical')
+      violations.push({ screen, id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help });
   }
   audited.add(screen);
   const vp = page.viewportSize();
@@ -54,7 +66,10 @@ async function audit(page: Page, screen: string): Promise<void> {
   if (vp) await page.setViewportSize(vp);
 }
 
-async function newUser(ctx: BrowserContext, who: string): Promise<{ page: Page; email: string; username: string }> {
+async function newUser(
+  ctx: BrowserContext,
+  who: string,
+): Promise<{ page: Page; email: string; username: string }> {
   const page = await ctx.newPage();
   const username = `${who}_${run}`;
   const email = `${who}.${run}@example.com`;
@@ -68,7 +83,10 @@ async function newUser(ctx: BrowserContext, who: string): Promise<{ page: Page; 
   // The rules react as you type.
   assert.ok((await page.locator('.rules .todo').count()) >= 2);
   await pw.fill(PASSWORD);
-  await waitFor(async () => (await page.locator('.rules .todo').count()) === 0, { timeoutMs: 5000, description: 'password rules all met' });
+  await waitFor(async () => (await page.locator('.rules .todo').count()) === 0, {
+    timeoutMs: 5000,
+    description: 'password rules all met',
+  });
   await page.getByLabel('Confirme a senha').fill(PASSWORD);
   await page.getByRole('button', { name: 'Criar conta' }).click();
   await page.waitForURL(/\/eventos$/);
@@ -91,7 +109,11 @@ const PIN = { lat: 0, lng: 0 };
 
 describe('web app journeys through the gateway', () => {
   test('when an organiser creates an event with a map pin then it is published at the pinned place and bad input stays in the form', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'pt-BR',
+      timezoneId: 'America/Sao_Paulo',
+    });
     const { page } = await newUser(ctx, 'org');
     organiser = { ctx, page };
     await audit(page, 'eventos');
@@ -113,10 +135,16 @@ describe('web app journeys through the gateway', () => {
     const picker = page.getByTestId('location-picker');
     await picker.and(page.locator('[data-ready="true"]')).waitFor();
     await picker.click({ position: { x: 150, y: 120 } });
-    await waitFor(async () => (await page.getByLabel('Latitude').inputValue()) !== '', { timeoutMs: 5000, description: 'pin to fill latitude' });
+    await waitFor(async () => (await page.getByLabel('Latitude').inputValue()) !== '', {
+      timeoutMs: 5000,
+      description: 'pin to fill latitude',
+    });
     PIN.lat = Number(await page.getByLabel('Latitude').inputValue());
     PIN.lng = Number(await page.getByLabel('Longitude').inputValue());
-    assert.ok(PIN.lat < -23 && PIN.lat > -24 && PIN.lng < -46 && PIN.lng > -47, `pin at ${PIN.lat},${PIN.lng}`);
+    assert.ok(
+      PIN.lat < -23 && PIN.lat > -24 && PIN.lng < -46 && PIN.lng > -47,
+      `pin at ${PIN.lat},${PIN.lng}`,
+    );
     await page.getByRole('button', { name: 'Criar evento' }).click();
     await page.locator('#f-end_date-err').waitFor();
     assert.match(await page.locator('#f-end_date-err').innerText(), /posterior/);
@@ -128,8 +156,16 @@ describe('web app journeys through the gateway', () => {
     await page.waitForURL(/\/eventos\/\d+$/);
     eventId = Number(new URL(page.url()).pathname.split('/').pop());
     await page.getByRole('heading', { name: eventTitle }).waitFor();
-    const stored = (await (await fetch(`${f.base}/api/events/${eventId}/`)).json()) as { latitude: string; longitude: string; requires_approval: boolean };
-    assert.ok(Math.abs(Number(stored.latitude) - PIN.lat) < 1e-5 && Math.abs(Number(stored.longitude) - PIN.lng) < 1e-5, JSON.stringify(stored));
+    const stored = (await (await fetch(`${f.base}/api/events/${eventId}/`)).json()) as {
+      latitude: string;
+      longitude: string;
+      requires_approval: boolean;
+    };
+    assert.ok(
+      Math.abs(Number(stored.latitude) - PIN.lat) < 1e-5 &&
+        Math.abs(Number(stored.longitude) - PIN.lng) < 1e-5,
+      JSON.stringify(stored),
+    );
     assert.equal(stored.requires_approval, true);
     await page.getByRole('heading', { name: 'Organização' }).waitFor();
     await audit(page, 'evento-organizador');
@@ -172,7 +208,8 @@ describe('web app journeys through the gateway', () => {
     await page.waitForURL(/lat=/);
     await waitFor(
       async () => {
-        if (await page.getByTestId('nearby-list').getByRole('link', { name: eventTitle }).count()) return true;
+        if (await page.getByTestId('nearby-list').getByRole('link', { name: eventTitle }).count())
+          return true;
         await page.reload();
         return false;
       },
@@ -203,7 +240,11 @@ describe('web app journeys through the gateway', () => {
   });
 
   test('when a volunteer joins, the organiser approves, the volunteer checks in and the organiser reports with a photo then all of it shows', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'pt-BR',
+      timezoneId: 'America/Sao_Paulo',
+    });
     const { page } = await newUser(ctx, 'vol2');
     await setBirthDate(page);
     await page.goto(`${f.base}/eventos/${eventId}`);
@@ -230,7 +271,10 @@ describe('web app journeys through the gateway', () => {
     const ics = await (await fetch(`${f.base}/eventos/${eventId}/calendario.ics`)).text();
     assert.match(ics, /BEGIN:VEVENT[\s\S]*SUMMARY:Limpeza da Praia/);
 
-    await org.getByRole('link', { name: /relatório/i }).first().click();
+    await org
+      .getByRole('link', { name: /relatório/i })
+      .first()
+      .click();
     await org.waitForURL(/\/relatorio$/);
     await org.getByLabel('Total de horas de voluntariado').fill('4');
     await org.getByLabel('Lixo recolhido (kg)').fill('abc');
@@ -241,14 +285,18 @@ describe('web app journeys through the gateway', () => {
     await org.getByLabel('Resumo').fill('Praia limpa e 12 sacos de recicláveis.');
     await org.getByRole('button', { name: 'Salvar relatório' }).click();
     await org.getByRole('status').filter({ hasText: 'Relatório salvo' }).waitFor();
-    await org.getByLabel(/^Foto/).setInputFiles({ name: 'praia.png', mimeType: 'image/png', buffer: standInTile() });
+    await org
+      .getByLabel(/^Foto/)
+      .setInputFiles({ name: 'praia.png', mimeType: 'image/png', buffer: standInTile() });
     await org.getByLabel('Legenda').fill('Depois do mutirão');
     await org.getByRole('button', { name: 'Enviar foto' }).click();
     await org.getByRole('status').filter({ hasText: 'Foto enviada' }).waitFor();
     await audit(org, 'relatorio');
     await org.goto(`${f.base}/eventos/${eventId}`);
     await org.getByRole('img', { name: 'Depois do mutirão' }).waitFor();
-    const report = (await (await fetch(`${f.base}/api/events/${eventId}/report/`)).json()) as { trash_collected_kg: string };
+    const report = (await (await fetch(`${f.base}/api/events/${eventId}/report/`)).json()) as {
+      trash_collected_kg: string;
+    };
     assert.equal(Number(report.trash_collected_kg), 35.5);
     await ctx.close();
   });
@@ -267,7 +315,8 @@ describe('web app journeys through the gateway', () => {
     ] as const) {
       const r = await page.goto(`${f.base}${url}`);
       assert.equal(r?.status(), screen === 'nao-encontrado' ? 404 : 200, url);
-      if (screen === 'eventos-mapa') await page.locator('[data-testid="events-map"][data-ready]').first().waitFor();
+      if (screen === 'eventos-mapa')
+        await page.locator('[data-testid="events-map"][data-ready]').first().waitFor();
       await audit(page, screen);
     }
     const anon = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -283,7 +332,9 @@ describe('web app journeys through the gateway', () => {
     assert.equal(focus.text, 'Pular para o conteúdo');
     assert.notEqual(focus.outline, 'none');
     await anon.close();
-    console.log(`axe: ${audited.size} screens audited (${[...audited].join(', ')}); serious/critical violations: ${violations.length}`);
+    console.log(
+      `axe: ${audited.size} screens audited (${[...audited].join(', ')}); serious/critical violations: ${violations.length}`,
+    );
     assert.deepEqual(violations, []);
   });
 
@@ -291,18 +342,42 @@ describe('web app journeys through the gateway', () => {
     const cookies = (await organiser.ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const url = `${f.base}/eventos/${eventId}`;
     const body = new URLSearchParams({ intent: 'cancel-event' });
-    const noToken = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: cookies, origin: f.base, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const noToken = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookies, origin: f.base, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     assert.equal(noToken.status, 403);
-    const forged = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: cookies, origin: f.base, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ intent: 'cancel-event', _csrf: 'x'.repeat(43) }) });
+    const forged = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookies, origin: f.base, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ intent: 'cancel-event', _csrf: 'x'.repeat(43) }),
+    });
     assert.equal(forged.status, 403);
     // A valid token from the organiser's own page does not help a post from another site.
     const token = await organiser.page.locator('input[name="_csrf"]').first().inputValue();
-    const crossSite = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: cookies, origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ intent: 'cancel-event', _csrf: token }) });
+    const crossSite = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: cookies,
+        origin: 'http://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ intent: 'cancel-event', _csrf: token }),
+    });
     assert.equal(crossSite.status, 403);
     const e = (await (await fetch(`${f.base}/api/events/${eventId}/`)).json()) as { status: string };
     assert.equal(e.status, 'published');
     // The logout link is a POST form: a GET changes nothing.
-    assert.equal((await fetch(`${f.base}/sair`, { redirect: 'manual', headers: { cookie: cookies } })).headers.get('set-cookie'), null);
+    assert.equal(
+      (await fetch(`${f.base}/sair`, { redirect: 'manual', headers: { cookie: cookies } })).headers.get(
+        'set-cookie',
+      ),
+      null,
+    );
     await organiser.ctx.close();
   });
 });

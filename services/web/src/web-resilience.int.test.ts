@@ -22,7 +22,9 @@ after(async () => {
 
 describe('web app under failure', () => {
   test('when a web instance is SIGKILLed under page load then no page load fails', async () => {
-    const list = (await (await fetch(`${f.base}/api/events/?page_size=1`)).json()) as { results: Array<{ id: number }> };
+    const list = (await (await fetch(`${f.base}/api/events/?page_size=1`)).json()) as {
+      results: Array<{ id: number }>;
+    };
     const paths = ['/', '/eventos', ...(list.results[0] ? [`/eventos/${list.results[0].id}`] : [])];
     let ok = 0;
     const failures: string[] = [];
@@ -49,7 +51,9 @@ describe('web app under failure', () => {
     await waitFor(() => ok >= before + 60, { timeoutMs: 60_000, description: 'page loads after the kill' });
     stop = true;
     await Promise.all(workers);
-    console.log(`page loads: ${ok} ok, ${failures.length} failed (SIGKILL of ${victim.name} after ${before})`);
+    console.log(
+      `page loads: ${ok} ok, ${failures.length} failed (SIGKILL of ${victim.name} after ${before})`,
+    );
     assert.deepEqual(failures, []);
     await f.startWeb(`web-t3-${run}`);
   });
@@ -76,7 +80,13 @@ describe('web app under failure', () => {
       if (req.url === '/health/') return json(res, 200, { status: 'ok' });
       seen.good++;
       seen.ids.push(String(req.headers['x-request-id']));
-      json(res, goodStatus, goodStatus === 200 ? { count: 0, next: null, previous: null, results: [] } : { detail: 'erro interno' });
+      json(
+        res,
+        goodStatus,
+        goodStatus === 200
+          ? { count: 0, next: null, previous: null, results: [] }
+          : { detail: 'erro interno' },
+      );
     });
     const log = createLogger({ service: 'web-test', level: 'warn' });
     const registry = new ConsulRegistry({ consulAddr: f.env['CONSUL_HTTP_ADDR']!, logger: log });
@@ -89,7 +99,12 @@ describe('web app under failure', () => {
           id: `${service}-${i}`,
           address: '127.0.0.1',
           port,
-          check: { http: `http://127.0.0.1:${port}/health/`, interval: '1s', timeout: '1s', deregisterCriticalServiceAfter: '1m' },
+          check: {
+            http: `http://127.0.0.1:${port}/health/`,
+            interval: '1s',
+            timeout: '1s',
+            deregisterCriticalServiceAfter: '1m',
+          },
         }),
       );
     }
@@ -98,7 +113,10 @@ describe('web app under failure', () => {
     f.webs.splice(f.webs.indexOf(web), 1);
     try {
       const base = `http://127.0.0.1:${web.port}`;
-      await waitFor(async () => (await fetch(`${base}/impacto`)).status === 200, { timeoutMs: 20_000, description: 'fake API instances resolved' });
+      await waitFor(async () => (await fetch(`${base}/impacto`)).status === 200, {
+        timeoutMs: 20_000,
+        description: 'fake API instances resolved',
+      });
       for (let i = 0; i < 12; i++) {
         const r = await fetch(`${base}/impacto`, { headers: { 'x-request-id': `rid-${run}-${i}` } });
         assert.equal(r.status, 200);
@@ -116,7 +134,10 @@ describe('web app under failure', () => {
       assert.doesNotMatch(page, /at .*\.(ts|js):\d+/);
 
       await Promise.all(regs.map((r) => r.deregister()));
-      await waitFor(async () => (await fetch(`${base}/eventos`)).status === 503, { timeoutMs: 20_000, description: 'no API instance left' });
+      await waitFor(async () => (await fetch(`${base}/eventos`)).status === 503, {
+        timeoutMs: 20_000,
+        description: 'no API instance left',
+      });
       assert.match(await (await fetch(`${base}/`)).text(), /Serviço temporariamente indisponível/);
     } finally {
       await f.stopWeb(web);

@@ -95,7 +95,9 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <footer className="site-footer">
-          <div className="wrap">Mutirões — mutirões ambientais comunitários. Horários em Brasília (America/Sao_Paulo).</div>
+          <div className="wrap">
+            Mutirões — mutirões ambientais comunitários. Horários em Brasília (America/Sao_Paulo).
+          </div>
         </footer>
         <ScrollRestoration />
         <Scripts />

@@ -36,7 +36,8 @@ export async function requireToken(w: WebContext, request: Request): Promise<str
 /** The posted form, after its CSRF token was checked (a forged post gets 403 and changes nothing). */
 export async function readForm(w: WebContext, request: Request): Promise<FormData> {
   const fd = await request.formData();
-  if (!w.verifyCsrf(fd.get('_csrf'))) throw data('Formulário expirado ou forjado. Recarregue a página.', { status: 403 });
+  if (!w.verifyCsrf(fd.get('_csrf')))
+    throw data('Formulário expirado ou forjado. Recarregue a página.', { status: 403 });
   return fd;
 }
 

@@ -70,7 +70,13 @@ export class ApiClient {
         return { status: res.status, data: (await parseBody(res)) as T, headers: res.headers };
       }
       last = `${inst.id}: ${outcome.error}`;
-      this.o.log.warn('api call failed', { instance: inst.id, path: req.path.split('?')[0], method, error: outcome.error, attempt });
+      this.o.log.warn('api call failed', {
+        instance: inst.id,
+        path: req.path.split('?')[0],
+        method,
+        error: outcome.error,
+        attempt,
+      });
       // A request that may have reached the API is replayed only when replaying is safe.
       if (outcome.reached && !replayable) break;
     }
@@ -137,4 +143,3 @@ async function parseBody(res: Response): Promise<unknown> {
   }
   return text;
 }
-

@@ -40,11 +40,26 @@ export interface WebFixture {
 function spawnWeb(name: string, env: Record<string, string>, extra: Record<string, string>): WebChild {
   const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', WEB_MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, SERVICE_NAME: 'web', INSTANCE_ID: name, PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '1500', ...extra },
+    env: {
+      ...process.env,
+      ...env,
+      SERVICE_NAME: 'web',
+      INSTANCE_ID: name,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_GRACE_MS: '1500',
+      ...extra,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const child: WebChild = { name, proc, port: 0, output, exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
+  const child: WebChild = {
+    name,
+    proc,
+    port: 0,
+    output,
+    exited: new Promise((r) => proc.once('exit', (code) => r(code))),
+  };
   const onData = (b: Buffer) => {
     for (const line of b.toString().split('\n')) {
       if (!line) continue;
@@ -83,7 +98,14 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
   const consul = env['CONSUL_HTTP_ADDR']!.split(',')[0]!;
   await ensureWebBuild((l) => console.log(l));
   const api = await startApi({
-    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', INSTANCE_ID: `api-webtest-${run}`, PASSWORD_SCRYPT_N: '1024' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      INSTANCE_ID: `api-webtest-${run}`,
+      PASSWORD_SCRYPT_N: '1024',
+    },
     register: true,
   });
   await seedDatabase(api.deps.db.sequelize, log);
@@ -92,11 +114,18 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
     const c = spawnWeb(name, env, extra);
     webs.push(c);
     await waitFor(
-      () => c.port > 0 || (c.proc.exitCode !== null ? Promise.reject(new Error(`${name} exited: ${c.output.slice(-5).join('\n')}`)) : false),
+      () =>
+        c.port > 0 ||
+        (c.proc.exitCode !== null
+          ? Promise.reject(new Error(`${name} exited: ${c.output.slice(-5).join('\n')}`))
+          : false),
       { timeoutMs: 60_000, intervalMs: 100, description: `${name} to start` },
     );
     if (extra['WEB_REGISTER'] !== 'false') {
-      await waitFor(async () => (await consulPassing(consul, 'web')).includes(name), { timeoutMs: 30_000, description: `${name} passing in Consul` });
+      await waitFor(async () => (await consulPassing(consul, 'web')).includes(name), {
+        timeoutMs: 30_000,
+        description: `${name} passing in Consul`,
+      });
     }
     return c;
   };
@@ -112,10 +141,16 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
     startedGateway = gateway;
   }
   const port = (
-    await waitFor(async () => (await mesh.status()).find((c) => c.name === gateway && c.running && c.port), { timeoutMs: 20_000, description: 'the gateway' })
+    await waitFor(async () => (await mesh.status()).find((c) => c.name === gateway && c.running && c.port), {
+      timeoutMs: 20_000,
+      description: 'the gateway',
+    })
   ).port;
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/eventos`).catch(() => null))?.status === 200, { timeoutMs: 30_000, description: 'gateway to route / to web' });
+  await waitFor(async () => (await fetch(`${base}/eventos`).catch(() => null))?.status === 200, {
+    timeoutMs: 30_000,
+    description: 'gateway to route / to web',
+  });
 
   return {
     mesh,
@@ -126,10 +161,19 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
     startWeb,
     stopWeb: stopChild,
     async launchBrowser() {
-      if (!existsSync('/usr/bin/chromium')) throw new Error('this test needs Debian chromium: apt-get install -y chromium');
+      if (!existsSync('/usr/bin/chromium'))
+        throw new Error('this test needs Debian chromium: apt-get install -y chromium');
       return chromium.launch({
         executablePath: '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
     },
     async close() {

@@ -2,14 +2,25 @@
 // the API's field errors next to their fields, and nothing the user typed is ever lost.
 import { Form, useNavigation } from 'react-router';
 import { useState, type FormEvent } from 'react';
-import { validateEventForm, type EventField, type EventFormValues, type FieldErrors } from '../../domain/events/event-form.js';
+import {
+  validateEventForm,
+  type EventField,
+  type EventFormValues,
+  type FieldErrors,
+} from '../../domain/events/event-form.js';
 import type { Category } from '../../domain/events/event.types.js';
 import { CsrfField } from './csrf-field.js';
 import { Field, FormErrors } from './form-field.js';
 import { LocationPicker } from './location-picker.js';
 import type { MapSettings } from './events-map.js';
 
-export function EventForm(props: { initial: EventFormValues; serverErrors?: FieldErrors | undefined; categories: Category[]; map: MapSettings; submitLabel: string }) {
+export function EventForm(props: {
+  initial: EventFormValues;
+  serverErrors?: FieldErrors | undefined;
+  categories: Category[];
+  map: MapSettings;
+  submitLabel: string;
+}) {
   const [v, setV] = useState<EventFormValues>(props.initial);
   const [touched, setTouched] = useState<Partial<Record<EventField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
@@ -17,7 +28,10 @@ export function EventForm(props: { initial: EventFormValues; serverErrors?: Fiel
   const local = validateEventForm(v);
   const errs = (f: EventField) => (submitted || touched[f] ? local[f] : undefined) ?? props.serverErrors?.[f];
   const set = (f: EventField) => (e: { target: { value: string; type?: string; checked?: boolean } }) =>
-    setV((old) => ({ ...old, [f]: e.target.type === 'checkbox' ? (e.target.checked ? 'on' : '') : e.target.value }));
+    setV((old) => ({
+      ...old,
+      [f]: e.target.type === 'checkbox' ? (e.target.checked ? 'on' : '') : e.target.value,
+    }));
   const blur = (f: EventField) => () => setTouched((t) => ({ ...t, [f]: true }));
   const onSubmit = (e: FormEvent) => {
     setSubmitted(true);
@@ -37,7 +51,17 @@ export function EventForm(props: { initial: EventFormValues; serverErrors?: Fiel
   const area = (f: EventField, label: string, required = false) => (
     <div className="wide">
       <Field name={f} label={label} errors={errs(f)}>
-        {(p) => <textarea {...p} value={v[f]} onChange={set(f)} onBlur={blur(f)} rows={4} required={required} maxLength={f === 'description' ? 10_000 : 5_000} />}
+        {(p) => (
+          <textarea
+            {...p}
+            value={v[f]}
+            onChange={set(f)}
+            onBlur={blur(f)}
+            rows={4}
+            required={required}
+            maxLength={f === 'description' ? 10_000 : 5_000}
+          />
+        )}
       </Field>
     </div>
   );
@@ -100,7 +124,12 @@ export function EventForm(props: { initial: EventFormValues; serverErrors?: Fiel
         {text('start_date', 'Início (horário de Brasília)', { type: 'datetime-local', required: true })}
         {text('end_date', 'Término (horário de Brasília)', { type: 'datetime-local', required: true })}
         {text('registration_deadline', 'Prazo de inscrição (opcional)', { type: 'datetime-local' })}
-        {text('max_participants', 'Número máximo de participantes', { type: 'number', min: 1, max: 100000, required: true })}
+        {text('max_participants', 'Número máximo de participantes', {
+          type: 'number',
+          min: 1,
+          max: 100000,
+          required: true,
+        })}
         {text('min_age', 'Idade mínima', { type: 'number', min: 0, max: 120 })}
         {text('max_age', 'Idade máxima (opcional)', { type: 'number', min: 0, max: 120 })}
         {area('what_to_bring', 'O que levar')}
@@ -108,11 +137,23 @@ export function EventForm(props: { initial: EventFormValues; serverErrors?: Fiel
         {area('provided_tools', 'Ferramentas fornecidas')}
         {text('cover_image', 'URL da imagem de capa (opcional)', { type: 'url', maxLength: 500 }, true)}
         <div className="field checkbox">
-          <input id="f-is_public" type="checkbox" name="is_public" checked={v.is_public === 'on'} onChange={set('is_public')} />
+          <input
+            id="f-is_public"
+            type="checkbox"
+            name="is_public"
+            checked={v.is_public === 'on'}
+            onChange={set('is_public')}
+          />
           <label htmlFor="f-is_public">Evento público</label>
         </div>
         <div className="field checkbox">
-          <input id="f-requires_approval" type="checkbox" name="requires_approval" checked={v.requires_approval === 'on'} onChange={set('requires_approval')} />
+          <input
+            id="f-requires_approval"
+            type="checkbox"
+            name="requires_approval"
+            checked={v.requires_approval === 'on'}
+            onChange={set('requires_approval')}
+          />
           <label htmlFor="f-requires_approval">Inscrições precisam de aprovação</label>
         </div>
       </div>

@@ -15,7 +15,15 @@ export interface MapSettings {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function EventsMap({ events, settings, label }: { events: EventListItem[]; settings: MapSettings; label: string }) {
+export function EventsMap({
+  events,
+  settings,
+  label,
+}: {
+  events: EventListItem[];
+  settings: MapSettings;
+  label: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let disposed = false;
@@ -36,7 +44,9 @@ export function EventsMap({ events, settings, label }: { events: EventListItem[]
         if (lat === null || lng === null) continue;
         bounds.push([lat, lng]);
         const m = L.circleMarker([lat, lng], { radius: 9, color: '#0b6e4f', fillOpacity: 0.8 });
-        m.bindPopup(`<a href="/eventos/${e.id}">${escapeHtml(e.title)}</a><br>${escapeHtml(formatDateTime(e.start_date))}`);
+        m.bindPopup(
+          `<a href="/eventos/${e.id}">${escapeHtml(e.title)}</a><br>${escapeHtml(formatDateTime(e.start_date))}`,
+        );
         cluster.addLayer(m as unknown as import('leaflet').Marker);
       }
       map.addLayer(cluster);

@@ -6,12 +6,18 @@ export interface FieldProps {
   label: string;
   errors?: string[] | undefined;
   hint?: ReactNode;
-  children: (props: { id: string; name: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined }) => ReactNode;
+  children: (props: {
+    id: string;
+    name: string;
+    'aria-invalid': boolean;
+    'aria-describedby': string | undefined;
+  }) => ReactNode;
 }
 
 export function Field({ name, label, errors, hint, children }: FieldProps) {
   const id = `f-${name}`;
-  const described = [hint ? `${id}-hint` : '', errors?.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
+  const described =
+    [hint ? `${id}-hint` : '', errors?.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${errors?.length ? ' has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>

@@ -25,10 +25,16 @@ export function LocationPicker({
     void (async () => {
       const L = (await import('leaflet')).default;
       if (disposed || !el.current) return;
-      const map = L.map(el.current, { zoomControl: false }).setView(lat !== null && lng !== null ? [lat, lng] : [-23.55, -46.63], lat !== null ? 14 : 11);
+      const map = L.map(el.current, { zoomControl: false }).setView(
+        lat !== null && lng !== null ? [lat, lng] : [-23.55, -46.63],
+        lat !== null ? 14 : 11,
+      );
       L.control.zoom({ zoomInTitle: 'Aproximar', zoomOutTitle: 'Afastar' }).addTo(map);
       mapRef.current = map;
-      if (lat !== null && lng !== null) marker.current = L.circleMarker([lat, lng], { radius: 10, color: '#b3261e', fillOpacity: 0.9 }).addTo(map);
+      if (lat !== null && lng !== null)
+        marker.current = L.circleMarker([lat, lng], { radius: 10, color: '#b3261e', fillOpacity: 0.9 }).addTo(
+          map,
+        );
       L.tileLayer(settings.tileUrl, { attribution: settings.tileAttribution, maxZoom: 18 }).addTo(map);
       map.on('click', (ev: import('leaflet').LeafletMouseEvent) => {
         const la = Math.round(ev.latlng.lat * 1e6) / 1e6;
@@ -51,8 +57,19 @@ export function LocationPicker({
       if (!map || lat === null || lng === null) return;
       const L = (await import('leaflet')).default;
       if (marker.current) marker.current.setLatLng([lat, lng]);
-      else marker.current = L.circleMarker([lat, lng], { radius: 10, color: '#b3261e', fillOpacity: 0.9 }).addTo(map);
+      else
+        marker.current = L.circleMarker([lat, lng], { radius: 10, color: '#b3261e', fillOpacity: 0.9 }).addTo(
+          map,
+        );
     })();
   }, [lat, lng]);
-  return <div ref={el} className="map map-picker" role="application" aria-label="Mapa: clique para marcar o local do evento" data-testid="location-picker" />;
+  return (
+    <div
+      ref={el}
+      className="map map-picker"
+      role="application"
+      aria-label="Mapa: clique para marcar o local do evento"
+      data-testid="location-picker"
+    />
+  );
 }

@@ -1,6 +1,15 @@
 // Event page: everything the API gives, Join/Leave/Check-in, threaded comments, calendar and share; the
 // organiser also manages participants, cancels, edits, exports CSV and writes the report.
-import { Form, Link, useActionData, useLoaderData, useNavigation, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from 'react-router';
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from 'react-router';
 import { useState } from 'react';
 import { eventDetailView, participantName } from '../../domain/events/event-detail.view-model.js';
 import { runEventIntent, type ActionResult } from '../../domain/events/event-actions.js';
@@ -59,12 +68,25 @@ export const meta: MetaFunction<typeof loader> = ({ loaderData: data }) => {
     { name: 'twitter:title', content: e.title },
     { name: 'twitter:description', content: desc },
   ];
-  if (e.cover_image_url) tags.push({ property: 'og:image', content: e.cover_image_url }, { name: 'twitter:image', content: e.cover_image_url });
+  if (e.cover_image_url)
+    tags.push(
+      { property: 'og:image', content: e.cover_image_url },
+      { name: 'twitter:image', content: e.cover_image_url },
+    );
   return tags;
 };
 
 export default function EventPage() {
-  const { event: e, isOrganizer, myStatus, myCheckedIn, report, loggedIn, url, map } = useLoaderData<typeof loader>();
+  const {
+    event: e,
+    isOrganizer,
+    myStatus,
+    myCheckedIn,
+    report,
+    loggedIn,
+    url,
+    map,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const pending = e.participants.filter((p) => p.status === 'pending');
@@ -80,8 +102,16 @@ export default function EventPage() {
           Este evento foi cancelado.
         </p>
       ) : null}
-      {result ? result.ok ? <Flash message={result.message} /> : <FormErrors errors={Object.values(result.errors).flat()} /> : null}
-      {e.cover_image_url ? <img className="cover" src={e.cover_image_url} alt={`Foto de capa: ${e.title}`} /> : null}
+      {result ? (
+        result.ok ? (
+          <Flash message={result.message} />
+        ) : (
+          <FormErrors errors={Object.values(result.errors).flat()} />
+        )
+      ) : null}
+      {e.cover_image_url ? (
+        <img className="cover" src={e.cover_image_url} alt={`Foto de capa: ${e.title}`} />
+      ) : null}
 
       <dl className="facts">
         <div>
@@ -132,19 +162,30 @@ export default function EventPage() {
         ) : myStatus === 'confirmed' || myStatus === 'pending' ? (
           <>
             <p data-testid="my-status">
-              {myStatus === 'pending' ? 'Sua inscrição aguarda aprovação.' : myCheckedIn ? 'Você fez check-in. Obrigado!' : 'Você está inscrito.'}
+              {myStatus === 'pending'
+                ? 'Sua inscrição aguarda aprovação.'
+                : myCheckedIn
+                  ? 'Você fez check-in. Obrigado!'
+                  : 'Você está inscrito.'}
             </p>
             <div className="button-row">
               {myStatus === 'confirmed' && !myCheckedIn && e.status === 'published' ? (
                 <IntentButton intent="checkin" label="Fazer check-in" busy={busy} />
               ) : null}
-              {!myCheckedIn ? <IntentButton intent="leave" label="Sair do evento" busy={busy} secondary /> : null}
+              {!myCheckedIn ? (
+                <IntentButton intent="leave" label="Sair do evento" busy={busy} secondary />
+              ) : null}
             </div>
           </>
         ) : myStatus === 'rejected' ? (
           <p>Sua inscrição não foi aprovada pela organização.</p>
         ) : e.is_registration_open !== false && e.status === 'published' ? (
-          <IntentButton intent="join" label={e.available_spots > 0 ? 'Participar' : 'Participar (lotado)'} busy={busy} disabled={e.available_spots <= 0} />
+          <IntentButton
+            intent="join"
+            label={e.available_spots > 0 ? 'Participar' : 'Participar (lotado)'}
+            busy={busy}
+            disabled={e.available_spots <= 0}
+          />
         ) : (
           <p>Inscrições encerradas.</p>
         )}
@@ -156,7 +197,9 @@ export default function EventPage() {
         </div>
       </section>
 
-      {isOrganizer ? <OrganizerPanel e={e} pendingCount={pending.length} busy={busy} hasReport={!!report} /> : null}
+      {isOrganizer ? (
+        <OrganizerPanel e={e} pendingCount={pending.length} busy={busy} hasReport={!!report} />
+      ) : null}
 
       <section aria-labelledby="sobre">
         <h2 id="sobre">Sobre</h2>
@@ -172,7 +215,8 @@ export default function EventPage() {
           <ul>
             {e.resources.map((r) => (
               <li key={r.id}>
-                {r.name}: {r.quantity_provided} de {r.quantity_needed} {r.unit} {r.is_fully_provided ? '(completo)' : ''}
+                {r.name}: {r.quantity_provided} de {r.quantity_needed} {r.unit}{' '}
+                {r.is_fully_provided ? '(completo)' : ''}
               </li>
             ))}
           </ul>
@@ -205,7 +249,11 @@ export default function EventPage() {
             {e.photos.map((p) => (
               <li key={p.id}>
                 <figure>
-                  <img src={p.photo ?? p.photo_url ?? ''} alt={p.caption || 'Foto do evento'} loading="lazy" />
+                  <img
+                    src={p.photo ?? p.photo_url ?? ''}
+                    alt={p.caption || 'Foto do evento'}
+                    loading="lazy"
+                  />
                   <figcaption>
                     {p.is_before ? 'Antes' : p.is_after ? 'Depois' : ''} {p.caption}
                   </figcaption>
@@ -225,8 +273,21 @@ export default function EventPage() {
               {pending.map((p) => (
                 <li key={p.id} data-testid="pending-participant">
                   <span>{participantName(p)}</span>
-                  <IntentButton intent="approve" label={`Aprovar ${participantName(p)}`} short="Aprovar" participant={p.id} busy={busy} />
-                  <IntentButton intent="reject" label={`Recusar ${participantName(p)}`} short="Recusar" participant={p.id} busy={busy} secondary />
+                  <IntentButton
+                    intent="approve"
+                    label={`Aprovar ${participantName(p)}`}
+                    short="Aprovar"
+                    participant={p.id}
+                    busy={busy}
+                  />
+                  <IntentButton
+                    intent="reject"
+                    label={`Recusar ${participantName(p)}`}
+                    short="Recusar"
+                    participant={p.id}
+                    busy={busy}
+                    secondary
+                  />
                 </li>
               ))}
             </ul>
@@ -238,7 +299,12 @@ export default function EventPage() {
               <li key={p.id} data-testid="confirmed-participant">
                 {participantName(p)}
                 {p.checked_in ? <span className="tag">check-in feito</span> : null}
-                {isOrganizer && p.emergency_contact ? <span className="hint"> · emergência: {p.emergency_contact} {p.emergency_phone}</span> : null}
+                {isOrganizer && p.emergency_contact ? (
+                  <span className="hint">
+                    {' '}
+                    · emergência: {p.emergency_contact} {p.emergency_phone}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -249,8 +315,18 @@ export default function EventPage() {
 
       <section aria-labelledby="comentarios">
         <h2 id="comentarios">Comentários</h2>
-        {e.comments.length ? <CommentThread comments={e.comments} loggedIn={loggedIn} busy={busy} /> : <p>Seja o primeiro a comentar.</p>}
-        {loggedIn ? <CommentForm busy={busy} /> : <p><Link to={`/entrar?proximo=/eventos/${e.id}`}>Entre</Link> para comentar.</p>}
+        {e.comments.length ? (
+          <CommentThread comments={e.comments} loggedIn={loggedIn} busy={busy} />
+        ) : (
+          <p>Seja o primeiro a comentar.</p>
+        )}
+        {loggedIn ? (
+          <CommentForm busy={busy} />
+        ) : (
+          <p>
+            <Link to={`/entrar?proximo=/eventos/${e.id}`}>Entre</Link> para comentar.
+          </p>
+        )}
       </section>
     </article>
   );
@@ -266,24 +342,51 @@ function Info({ title, text }: { title: string; text: string }) {
   );
 }
 
-function IntentButton(p: { intent: string; label: string; short?: string; busy: boolean; participant?: number; secondary?: boolean; disabled?: boolean }) {
+function IntentButton(p: {
+  intent: string;
+  label: string;
+  short?: string;
+  busy: boolean;
+  participant?: number;
+  secondary?: boolean;
+  disabled?: boolean;
+}) {
   return (
     <Form method="post" className="inline-form">
       <CsrfField />
       <input type="hidden" name="intent" value={p.intent} />
       {p.participant ? <input type="hidden" name="participant" value={p.participant} /> : null}
-      <button type="submit" className={`button${p.secondary ? ' secondary' : ''}`} disabled={p.busy || p.disabled} aria-label={p.short ? p.label : undefined}>
+      <button
+        type="submit"
+        className={`button${p.secondary ? ' secondary' : ''}`}
+        disabled={p.busy || p.disabled}
+        aria-label={p.short ? p.label : undefined}
+      >
         {p.short ?? p.label}
       </button>
     </Form>
   );
 }
 
-function OrganizerPanel({ e, pendingCount, busy, hasReport }: { e: EventDetail; pendingCount: number; busy: boolean; hasReport: boolean }) {
+function OrganizerPanel({
+  e,
+  pendingCount,
+  busy,
+  hasReport,
+}: {
+  e: EventDetail;
+  pendingCount: number;
+  busy: boolean;
+  hasReport: boolean;
+}) {
   return (
     <section className="organizer-panel" aria-labelledby="organizacao">
       <h2 id="organizacao">Organização</h2>
-      <p>{pendingCount ? `${pendingCount} inscrição(ões) aguardando aprovação.` : 'Nenhuma inscrição pendente.'}</p>
+      <p>
+        {pendingCount
+          ? `${pendingCount} inscrição(ões) aguardando aprovação.`
+          : 'Nenhuma inscrição pendente.'}
+      </p>
       <div className="button-row">
         <Link className="button" to={`/eventos/${e.id}/editar`}>
           Editar evento
@@ -294,19 +397,30 @@ function OrganizerPanel({ e, pendingCount, busy, hasReport }: { e: EventDetail; 
         <a className="button secondary" href={`/eventos/${e.id}/participantes.csv`} download>
           Exportar participantes (CSV)
         </a>
-        {e.status !== 'cancelled' ? <IntentButton intent="cancel-event" label="Cancelar evento" busy={busy} secondary /> : null}
+        {e.status !== 'cancelled' ? (
+          <IntentButton intent="cancel-event" label="Cancelar evento" busy={busy} secondary />
+        ) : null}
       </div>
     </section>
   );
 }
 
-function CommentThread({ comments, loggedIn, busy }: { comments: Comment[]; loggedIn: boolean; busy: boolean }) {
+function CommentThread({
+  comments,
+  loggedIn,
+  busy,
+}: {
+  comments: Comment[];
+  loggedIn: boolean;
+  busy: boolean;
+}) {
   return (
     <ul className="comments">
       {comments.map((c) => (
         <li key={c.id}>
           <p className="comment-meta">
-            <strong>{c.user_name ?? c.username ?? 'Voluntário'}</strong> · <time dateTime={c.created_at}>{formatDateTime(c.created_at)}</time>
+            <strong>{c.user_name ?? c.username ?? 'Voluntário'}</strong> ·{' '}
+            <time dateTime={c.created_at}>{formatDateTime(c.created_at)}</time>
           </p>
           <p className="prewrap">{c.content}</p>
           {loggedIn ? <ReplyToggle parent={c.id} busy={busy} /> : null}

@@ -1,5 +1,12 @@
 // Edit an event (its organiser only).
-import { redirect, useActionData, useLoaderData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from 'react-router';
+import {
+  redirect,
+  useActionData,
+  useLoaderData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from 'react-router';
 import { saveEvent } from '../../domain/events/event-actions.js';
 import { eventFormFromData, validateEventForm } from '../../domain/events/event-form.js';
 import { eventFormView } from '../../domain/events/event-form.view-model.js';
@@ -17,7 +24,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const token = await requireToken(w, request);
     if (!idOf(params)) throw new Response('Não encontrado', { status: 404 });
     const view = await eventFormView(w.api, token, w.session.user?.userId ?? 0, idOf(params));
-    return { ...view, id: idOf(params), map: { tileUrl: w.settings.tileUrl, tileAttribution: w.settings.tileAttribution } };
+    return {
+      ...view,
+      id: idOf(params),
+      map: { tileUrl: w.settings.tileUrl, tileAttribution: w.settings.tileAttribution },
+    };
   });
 }
 
@@ -41,7 +52,13 @@ export default function EditEvent() {
   return (
     <section>
       <h1>Editar: {title}</h1>
-      <EventForm initial={res?.values ?? values} serverErrors={res?.errors} categories={categories} map={map} submitLabel="Salvar alterações" />
+      <EventForm
+        initial={res?.values ?? values}
+        serverErrors={res?.errors}
+        categories={categories}
+        map={map}
+        submitLabel="Salvar alterações"
+      />
     </section>
   );
 }

@@ -1,5 +1,12 @@
 // Create an event (logged-in users; the API makes the caller its organiser).
-import { redirect, useActionData, useLoaderData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from 'react-router';
+import {
+  redirect,
+  useActionData,
+  useLoaderData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from 'react-router';
 import { saveEvent } from '../../domain/events/event-actions.js';
 import { eventFormFromData, validateEventForm } from '../../domain/events/event-form.js';
 import { eventFormView } from '../../domain/events/event-form.view-model.js';
@@ -38,7 +45,13 @@ export default function NewEvent() {
   return (
     <section>
       <h1>Criar evento</h1>
-      <EventForm initial={res?.values ?? values} serverErrors={res?.errors} categories={categories} map={map} submitLabel="Criar evento" />
+      <EventForm
+        initial={res?.values ?? values}
+        serverErrors={res?.errors}
+        categories={categories}
+        map={map}
+        submitLabel="Criar evento"
+      />
     </section>
   );
 }

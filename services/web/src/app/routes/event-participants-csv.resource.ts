@@ -6,7 +6,12 @@ import { formatDateTime } from '../../domain/format/pt-br.js';
 import { guard, requireToken } from '../route-support.server.js';
 import { web } from '../web-context.js';
 
-const STATUS: Record<string, string> = { pending: 'pendente', confirmed: 'confirmado', cancelled: 'cancelado', rejected: 'recusado' };
+const STATUS: Record<string, string> = {
+  pending: 'pendente',
+  confirmed: 'confirmado',
+  cancelled: 'cancelado',
+  rejected: 'recusado',
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const w = web(context);
@@ -17,14 +22,33 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const v = await eventDetailView(w.api, token, id, { userId: w.session.user?.userId ?? 0 });
     if (!v.isOrganizer) throw new Response('Sem permissão', { status: 403 });
     const rows = [
-      ['nome', 'situação', 'check-in', 'horário do check-in', 'contato de emergência', 'telefone de emergência', 'necessidades especiais', 'experiência'],
+      [
+        'nome',
+        'situação',
+        'check-in',
+        'horário do check-in',
+        'contato de emergência',
+        'telefone de emergência',
+        'necessidades especiais',
+        'experiência',
+      ],
       ...v.event.participants.map((p) => [
-        participantName(p), STATUS[p.status] ?? p.status, p.checked_in ? 'sim' : 'não', p.check_in_time ? formatDateTime(p.check_in_time) : '',
-        p.emergency_contact ?? '', p.emergency_phone ?? '', p.special_needs ?? '', p.experience_level ?? '',
+        participantName(p),
+        STATUS[p.status] ?? p.status,
+        p.checked_in ? 'sim' : 'não',
+        p.check_in_time ? formatDateTime(p.check_in_time) : '',
+        p.emergency_contact ?? '',
+        p.emergency_phone ?? '',
+        p.special_needs ?? '',
+        p.experience_level ?? '',
       ]),
     ];
     return new Response(participantsCsv(rows), {
-      headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="participantes-evento-${id}.csv"`, 'Cache-Control': 'private, no-store' },
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="participantes-evento-${id}.csv"`,
+        'Cache-Control': 'private, no-store',
+      },
     });
   });
 }

@@ -1,6 +1,20 @@
 // The post-event report (statistics) and the photo upload, for the organiser.
-import { Form, Link, useActionData, useLoaderData, useNavigation, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from 'react-router';
-import { REPORT_FIELDS, saveReport, uploadPhoto, type ActionResult } from '../../domain/events/event-actions.js';
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from 'react-router';
+import {
+  REPORT_FIELDS,
+  saveReport,
+  uploadPhoto,
+  type ActionResult,
+} from '../../domain/events/event-actions.js';
 import { eventReportView } from '../../domain/events/event-report.view-model.js';
 import { CsrfField } from '../components/csrf-field.js';
 import { Field, Flash, FormErrors } from '../components/form-field.js';
@@ -20,7 +34,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<ActionResult & { intent: string; values?: Record<string, string> }> {
+export async function action({
+  request,
+  params,
+  context,
+}: ActionFunctionArgs): Promise<ActionResult & { intent: string; values?: Record<string, string> }> {
   const w = web(context);
   return guard(request, async () => {
     const form = await readForm(w, request);
@@ -28,7 +46,11 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     const intent = String(form.get('intent'));
     if (intent === 'photo') return { intent, ...(await uploadPhoto(w.api, token, idOf(params), form)) };
     const values = Object.fromEntries(REPORT_FIELDS.map((f) => [f, String(form.get(f) ?? '')]));
-    return { intent, values, ...(await saveReport(w.api, token, idOf(params), form, form.get('exists') === '1')) };
+    return {
+      intent,
+      values,
+      ...(await saveReport(w.api, token, idOf(params), form, form.get('exists') === '1')),
+    };
   });
 }
 
@@ -52,7 +74,12 @@ export default function EventReportPage() {
   const photoRes = res?.intent === 'photo' ? res : undefined;
   const errors = reportRes && !reportRes.ok ? reportRes.errors : {};
   const value = (f: (typeof REPORT_FIELDS)[number]) =>
-    reportRes?.values?.[f] ?? (report ? String((report as unknown as Record<string, unknown>)[f] ?? '') : f === 'total_participants' ? String(stats?.checked_in_participants ?? '') : '');
+    reportRes?.values?.[f] ??
+    (report
+      ? String((report as unknown as Record<string, unknown>)[f] ?? '')
+      : f === 'total_participants'
+        ? String(stats?.checked_in_participants ?? '')
+        : '');
   return (
     <section>
       <p>
@@ -61,10 +88,22 @@ export default function EventReportPage() {
       <h1>Relatório do evento</h1>
       {stats ? (
         <dl className="stats">
-          <div><dt>Confirmados</dt><dd>{stats.confirmed_participants}</dd></div>
-          <div><dt>Pendentes</dt><dd>{stats.pending_participants}</dd></div>
-          <div><dt>Check-ins</dt><dd>{stats.checked_in_participants}</dd></div>
-          <div><dt>Fotos</dt><dd>{stats.photos_count}</dd></div>
+          <div>
+            <dt>Confirmados</dt>
+            <dd>{stats.confirmed_participants}</dd>
+          </div>
+          <div>
+            <dt>Pendentes</dt>
+            <dd>{stats.pending_participants}</dd>
+          </div>
+          <div>
+            <dt>Check-ins</dt>
+            <dd>{stats.checked_in_participants}</dd>
+          </div>
+          <div>
+            <dt>Fotos</dt>
+            <dd>{stats.photos_count}</dd>
+          </div>
         </dl>
       ) : null}
       <h2>Resultados</h2>
@@ -93,7 +132,11 @@ export default function EventReportPage() {
         </div>
       </Form>
       <h2>Fotos</h2>
-      {photoRes?.ok ? <Flash message={photoRes.message} /> : <FormErrors errors={photoRes && !photoRes.ok ? Object.values(photoRes.errors).flat() : undefined} />}
+      {photoRes?.ok ? (
+        <Flash message={photoRes.message} />
+      ) : (
+        <FormErrors errors={photoRes && !photoRes.ok ? Object.values(photoRes.errors).flat() : undefined} />
+      )}
       <Form method="post" encType="multipart/form-data">
         <CsrfField />
         <input type="hidden" name="intent" value="photo" />

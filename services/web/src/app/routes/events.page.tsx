@@ -1,6 +1,11 @@
 // Events: filters, ordering and pagination in the URL (a GET form, works without JS); list or map view.
 import { Form, Link, useLoaderData, type LoaderFunctionArgs, type MetaFunction } from 'react-router';
-import { eventListView, listHref, ORDERINGS, parseListFilters } from '../../domain/events/event-list.view-model.js';
+import {
+  eventListView,
+  listHref,
+  ORDERINGS,
+  parseListFilters,
+} from '../../domain/events/event-list.view-model.js';
 import { EventGrid } from '../components/event-card.js';
 import { EventsMap } from '../components/events-map.js';
 import { guard } from '../route-support.server.js';
@@ -13,7 +18,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return guard(request, async () => {
     const token = await w.session.token();
     const view = await eventListView(w.api, token, parseListFilters(new URL(request.url).searchParams));
-    return { ...view, map: { tileUrl: w.settings.tileUrl, tileAttribution: w.settings.tileAttribution }, loggedIn: !!token };
+    return {
+      ...view,
+      map: { tileUrl: w.settings.tileUrl, tileAttribution: w.settings.tileAttribution },
+      loggedIn: !!token,
+    };
   });
 }
 
@@ -32,7 +41,14 @@ export default function Events() {
       <Form method="get" className="filters" aria-label="Filtrar eventos">
         <div className="field">
           <label htmlFor="q">Buscar</label>
-          <input id="q" name="q" type="search" defaultValue={f.q} maxLength={100} placeholder="Praia, rio, bairro…" />
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={f.q}
+            maxLength={100}
+            placeholder="Praia, rio, bairro…"
+          />
         </div>
         <div className="field">
           <label htmlFor="categoria">Categoria</label>
@@ -51,7 +67,14 @@ export default function Events() {
         </div>
         <div className="field narrow">
           <label htmlFor="uf">UF</label>
-          <input id="uf" name="uf" defaultValue={f.state} maxLength={2} pattern="[A-Za-z]{2}" title="Sigla do estado com 2 letras" />
+          <input
+            id="uf"
+            name="uf"
+            defaultValue={f.state}
+            maxLength={2}
+            pattern="[A-Za-z]{2}"
+            title="Sigla do estado com 2 letras"
+          />
         </div>
         <div className="field">
           <label htmlFor="de">De</label>
@@ -94,7 +117,9 @@ export default function Events() {
           </Link>
         </nav>
       </div>
-      {f.view === 'mapa' ? <EventsMap events={events} settings={map} label="Mapa dos eventos encontrados" /> : null}
+      {f.view === 'mapa' ? (
+        <EventsMap events={events} settings={map} label="Mapa dos eventos encontrados" />
+      ) : null}
       <EventGrid events={events} empty="Nenhum evento encontrado com esses filtros." />
       {pages > 1 ? (
         <nav aria-label="Paginação" className="pagination">

@@ -9,7 +9,11 @@ import { web } from '../web-context.js';
 
 export const meta: MetaFunction = () => [
   { title: 'Mutirões — mutirões ambientais perto de você' },
-  { name: 'description', content: 'Encontre e participe de mutirões de limpeza de praias, rios, plantio de árvores e educação ambiental.' },
+  {
+    name: 'description',
+    content:
+      'Encontre e participe de mutirões de limpeza de praias, rios, plantio de árvores e educação ambiental.',
+  },
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -17,7 +21,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return guard(request, async () => {
     const token = await w.session.token();
     const near = parseNearby(new URL(request.url).searchParams);
-    const [home, nearby] = await Promise.all([homeView(w.api, token), nearbyView(w.api, near, w.settings.fallbackCity)]);
+    const [home, nearby] = await Promise.all([
+      homeView(w.api, token),
+      nearbyView(w.api, near, w.settings.fallbackCity),
+    ]);
     return { ...home, nearby };
   });
 }
@@ -35,7 +42,9 @@ export default function Home() {
     navigator.geolocation.getCurrentPosition(
       (p) => {
         setLocating('idle');
-        void navigate(`/?lat=${p.coords.latitude.toFixed(5)}&lng=${p.coords.longitude.toFixed(5)}#perto`, { preventScrollReset: true });
+        void navigate(`/?lat=${p.coords.latitude.toFixed(5)}&lng=${p.coords.longitude.toFixed(5)}#perto`, {
+          preventScrollReset: true,
+        });
       },
       () => setLocating('denied'),
       { timeout: 10_000, maximumAge: 300_000 },
@@ -46,8 +55,8 @@ export default function Home() {
       <section className="hero">
         <h1>Mutirões ambientais perto de você</h1>
         <p>
-          Limpeza de praias e rios, plantio de árvores, hortas comunitárias e educação ambiental. Encontre um mutirão, inscreva-se e
-          some horas de voluntariado com a sua comunidade.
+          Limpeza de praias e rios, plantio de árvores, hortas comunitárias e educação ambiental. Encontre um
+          mutirão, inscreva-se e some horas de voluntariado com a sua comunidade.
         </p>
         <p>
           <Link className="button" to="/eventos">
@@ -80,13 +89,20 @@ export default function Home() {
           {nearby.mode === 'position'
             ? `Eventos num raio de ${nearby.radiusKm} km da sua localização, do mais perto ao mais longe.`
             : `Sem a sua localização, mostramos eventos em ${nearby.city}.`}{' '}
-          <button type="button" className="button secondary" onClick={locate} disabled={locating === 'busy'} data-testid="locate">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={locate}
+            disabled={locating === 'busy'}
+            data-testid="locate"
+          >
             {locating === 'busy' ? 'Localizando…' : 'Usar minha localização'}
           </button>
         </p>
         {locating === 'denied' ? (
           <p role="status" className="hint">
-            Não foi possível obter sua localização. Mostrando eventos em {nearby.mode === 'city' ? nearby.city : 'sua região'}.
+            Não foi possível obter sua localização. Mostrando eventos em{' '}
+            {nearby.mode === 'city' ? nearby.city : 'sua região'}.
           </p>
         ) : null}
         <div data-testid="nearby-list">

@@ -9,7 +9,9 @@ export const meta: MetaFunction = () => [{ title: 'Ranking de voluntários — M
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const w = web(context);
-  return guard(request, async () => leaderboardView(w.api, await w.session.token(), new URL(request.url).searchParams.get('por') ?? 'hours'));
+  return guard(request, async () =>
+    leaderboardView(w.api, await w.session.token(), new URL(request.url).searchParams.get('por') ?? 'hours'),
+  );
 }
 
 export default function Leaderboard() {
@@ -24,10 +26,18 @@ export default function Leaderboard() {
           </Link>
         ))}
       </nav>
-      {me ? <p role="status">{me.rank ? `Você está em ${me.rank}º de ${me.total_ranked}.` : 'Você ainda não aparece no ranking: participe de um evento!'}</p> : null}
+      {me ? (
+        <p role="status">
+          {me.rank
+            ? `Você está em ${me.rank}º de ${me.total_ranked}.`
+            : 'Você ainda não aparece no ranking: participe de um evento!'}
+        </p>
+      ) : null}
       {rows.length ? (
         <table>
-          <caption className="sr-only">Voluntários por {BOARDS.find((b) => b.value === category)?.label.toLowerCase()}</caption>
+          <caption className="sr-only">
+            Voluntários por {BOARDS.find((b) => b.value === category)?.label.toLowerCase()}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Posição</th>
@@ -42,7 +52,9 @@ export default function Leaderboard() {
               <tr key={r.user.id}>
                 <td>{r.rank}º</td>
                 <td>
-                  <Link to={`/voluntarios/${encodeURIComponent(r.user.username)}`}>{[r.user.first_name, r.user.last_name].filter(Boolean).join(' ') || r.user.username}</Link>
+                  <Link to={`/voluntarios/${encodeURIComponent(r.user.username)}`}>
+                    {[r.user.first_name, r.user.last_name].filter(Boolean).join(' ') || r.user.username}
+                  </Link>
                 </td>
                 <td>{formatNumber(r.total_hours)}</td>
                 <td>{r.total_events}</td>

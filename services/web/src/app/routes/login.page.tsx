@@ -1,5 +1,14 @@
 // Login: the API's token pair goes into httpOnly cookies on the server; the page never sees a token.
-import { Form, Link, redirect, useActionData, useNavigation, useSearchParams, type ActionFunctionArgs, type MetaFunction } from 'react-router';
+import {
+  Form,
+  Link,
+  redirect,
+  useActionData,
+  useNavigation,
+  useSearchParams,
+  type ActionFunctionArgs,
+  type MetaFunction,
+} from 'react-router';
 import { Field, FormErrors } from '../components/form-field.js';
 import { CsrfField } from '../components/csrf-field.js';
 import { guard, readForm, safeNext } from '../route-support.server.js';
@@ -11,9 +20,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const w = web(context);
   return guard(request, async () => {
     const form = await readForm(w, request);
-    const login = String(form.get('login') ?? '').trim().slice(0, 254);
+    const login = String(form.get('login') ?? '')
+      .trim()
+      .slice(0, 254);
     const password = String(form.get('password') ?? '').slice(0, 128);
-    if (!login || !password) return { login, errors: { _form: ['Informe e-mail (ou usuário) e senha.'] } as Record<string, string[]> };
+    if (!login || !password)
+      return {
+        login,
+        errors: { _form: ['Informe e-mail (ou usuário) e senha.'] } as Record<string, string[]>,
+      };
     const r = await w.session.login(login, password);
     if (r.ok) throw redirect(safeNext(new URL(request.url).searchParams.get('proximo')));
     const errors = r.status === 401 ? { _form: ['E-mail ou senha incorretos.'] } : r.errors;
@@ -29,10 +44,19 @@ export default function Login() {
     <section className="narrow-page">
       <h1>Entrar</h1>
       <FormErrors errors={res?.errors['_form']} />
-      <Form method="post" action={`/entrar${sp.get('proximo') ? `?proximo=${encodeURIComponent(sp.get('proximo')!)}` : ''}`}>
+      <Form
+        method="post"
+        action={`/entrar${sp.get('proximo') ? `?proximo=${encodeURIComponent(sp.get('proximo')!)}` : ''}`}
+      >
         <CsrfField />
-        <Field name="login" label="E-mail ou nome de usuário" errors={res?.errors['email'] ?? res?.errors['username']}>
-          {(p) => <input {...p} type="text" autoComplete="username" required defaultValue={res?.login ?? ''} />}
+        <Field
+          name="login"
+          label="E-mail ou nome de usuário"
+          errors={res?.errors['email'] ?? res?.errors['username']}
+        >
+          {(p) => (
+            <input {...p} type="text" autoComplete="username" required defaultValue={res?.login ?? ''} />
+          )}
         </Field>
         <Field name="password" label="Senha" errors={res?.errors['password']}>
           {(p) => <input {...p} type="password" autoComplete="current-password" required />}

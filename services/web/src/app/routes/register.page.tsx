@@ -1,5 +1,13 @@
 // Register: the password rules shown as you type; the API's field errors next to each field; then logged in.
-import { Form, Link, redirect, useActionData, useNavigation, type ActionFunctionArgs, type MetaFunction } from 'react-router';
+import {
+  Form,
+  Link,
+  redirect,
+  useActionData,
+  useNavigation,
+  type ActionFunctionArgs,
+  type MetaFunction,
+} from 'react-router';
 import { useState } from 'react';
 import { registerUser, REGISTER_FIELDS, type RegisterValues } from '../../domain/users/register.use-case.js';
 import { passwordRules } from '../../domain/users/password-rules.js';
@@ -14,7 +22,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const w = web(context);
   return guard(request, async () => {
     const form = await readForm(w, request);
-    const values = Object.fromEntries(REGISTER_FIELDS.map((f) => [f, String(form.get(f) ?? '').slice(0, 254)])) as RegisterValues;
+    const values = Object.fromEntries(
+      REGISTER_FIELDS.map((f) => [f, String(form.get(f) ?? '').slice(0, 254)]),
+    ) as RegisterValues;
     const r = await registerUser(w.api, values);
     if (!r.ok) return { values: { ...values, password: '', password_confirm: '' }, errors: r.errors };
     const logged = await w.session.login(values.email, values.password);
@@ -37,16 +47,50 @@ export default function Register() {
       <Form method="post">
         <CsrfField />
         <Field name="first_name" label="Nome" errors={e['first_name']}>
-          {(p) => <input {...p} autoComplete="given-name" required maxLength={150} defaultValue={res?.values.first_name ?? ''} />}
+          {(p) => (
+            <input
+              {...p}
+              autoComplete="given-name"
+              required
+              maxLength={150}
+              defaultValue={res?.values.first_name ?? ''}
+            />
+          )}
         </Field>
         <Field name="last_name" label="Sobrenome" errors={e['last_name']}>
-          {(p) => <input {...p} autoComplete="family-name" maxLength={150} defaultValue={res?.values.last_name ?? ''} />}
+          {(p) => (
+            <input
+              {...p}
+              autoComplete="family-name"
+              maxLength={150}
+              defaultValue={res?.values.last_name ?? ''}
+            />
+          )}
         </Field>
         <Field name="username" label="Nome de usuário" errors={e['username']}>
-          {(p) => <input {...p} autoComplete="username" required maxLength={150} value={username} onChange={(x) => setUsername(x.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              autoComplete="username"
+              required
+              maxLength={150}
+              value={username}
+              onChange={(x) => setUsername(x.target.value)}
+            />
+          )}
         </Field>
         <Field name="email" label="E-mail" errors={e['email']}>
-          {(p) => <input {...p} type="email" autoComplete="email" required maxLength={254} value={email} onChange={(x) => setEmail(x.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="email"
+              autoComplete="email"
+              required
+              maxLength={254}
+              value={email}
+              onChange={(x) => setEmail(x.target.value)}
+            />
+          )}
         </Field>
         <Field
           name="password"
@@ -63,7 +107,17 @@ export default function Register() {
             </ul>
           }
         >
-          {(p) => <input {...p} type="password" autoComplete="new-password" required maxLength={128} value={pw} onChange={(x) => setPw(x.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              required
+              maxLength={128}
+              value={pw}
+              onChange={(x) => setPw(x.target.value)}
+            />
+          )}
         </Field>
         <Field name="password_confirm" label="Confirme a senha" errors={e['password_confirm']}>
           {(p) => <input {...p} type="password" autoComplete="new-password" required maxLength={128} />}

@@ -7,7 +7,12 @@ import { passwordRules } from '../users/password-rules.js';
 
 function jar(): CookieJar & { values: Map<string, string> } {
   const values = new Map<string, string>();
-  return { values, get: (n) => values.get(n), set: (n, v) => void values.set(n, v), clear: (n) => void values.delete(n) };
+  return {
+    values,
+    get: (n) => values.get(n),
+    set: (n, v) => void values.set(n, v),
+    clear: (n) => void values.delete(n),
+  };
 }
 
 describe('csrf tokens', () => {
@@ -28,14 +33,19 @@ describe('csrf tokens', () => {
 
 describe('session helpers', () => {
   test('when an access token is read then its user and expiry come out, and garbage gives nothing', () => {
-    const payload = Buffer.from(JSON.stringify({ user_id: 5, username: 'ana', exp: 2_000_000_000 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ user_id: 5, username: 'ana', exp: 2_000_000_000 })).toString(
+      'base64url',
+    );
     assert.deepEqual(readAccessClaims(`h.${payload}.s`), { userId: 5, username: 'ana', exp: 2_000_000_000 });
     assert.equal(readAccessClaims('nope'), undefined);
     assert.equal(readAccessClaims(undefined), undefined);
   });
 
   test('when a password is typed then the rules turn green one by one', () => {
-    const ok = (pw: string) => passwordRules(pw, { username: 'caio', email: 'caio@x.com' }).filter((r) => r.ok).map((r) => r.id);
+    const ok = (pw: string) =>
+      passwordRules(pw, { username: 'caio', email: 'caio@x.com' })
+        .filter((r) => r.ok)
+        .map((r) => r.id);
     assert.deepEqual(ok('12345678').sort(), ['length', 'similar'].sort());
     assert.ok(!ok('caio2026x').includes('similar'));
     assert.deepEqual(ok('Mutirao-Verde-2026!').sort(), ['common', 'length', 'numeric', 'similar']);

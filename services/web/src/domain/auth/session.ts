@@ -59,7 +59,11 @@ export class Session {
 
   async login(login: string, password: string): Promise<LoginResult> {
     const body = login.includes('@') ? { email: login, password } : { username: login, password };
-    const r = await this.api.request<Partial<TokenPair> & Record<string, unknown>>({ method: 'POST', path: '/api/token/', body });
+    const r = await this.api.request<Partial<TokenPair> & Record<string, unknown>>({
+      method: 'POST',
+      path: '/api/token/',
+      body,
+    });
     if (r.status === 200 && r.data.access && r.data.refresh) {
       this.store({ access: r.data.access, refresh: r.data.refresh });
       return { ok: true };
@@ -71,14 +75,21 @@ export class Session {
   async logout(): Promise<void> {
     const refresh = this.jar.get(REFRESH_COOKIE);
     if (refresh) {
-      await this.api.request({ method: 'POST', path: '/api/token/revoke/', body: { refresh } }).catch(() => undefined);
+      await this.api
+        .request({ method: 'POST', path: '/api/token/revoke/', body: { refresh } })
+        .catch(() => undefined);
     }
     this.clear();
   }
 
   private async rotate(refresh: string): Promise<TokenPair | null> {
-    const r = await this.api.request<Partial<TokenPair>>({ method: 'POST', path: '/api/token/refresh/', body: { refresh } });
-    if (r.status === 200 && r.data.access && r.data.refresh) return { access: r.data.access, refresh: r.data.refresh };
+    const r = await this.api.request<Partial<TokenPair>>({
+      method: 'POST',
+      path: '/api/token/refresh/',
+      body: { refresh },
+    });
+    if (r.status === 200 && r.data.access && r.data.refresh)
+      return { access: r.data.access, refresh: r.data.refresh };
     return null;
   }
 
@@ -105,7 +116,13 @@ export function fieldErrors(r: ApiResponse): Record<string, string[]> {
   if (d && typeof d === 'object' && !Array.isArray(d)) {
     for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
       const key = k === 'detail' || k === 'error' || k === 'non_field_errors' ? '_form' : k;
-      const msgs = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : v && typeof v === 'object' ? [JSON.stringify(v)] : [];
+      const msgs = Array.isArray(v)
+        ? v.map(String)
+        : typeof v === 'string'
+          ? [v]
+          : v && typeof v === 'object'
+            ? [JSON.stringify(v)]
+            : [];
       if (msgs.length) out[key] = [...(out[key] ?? []), ...msgs];
     }
   }

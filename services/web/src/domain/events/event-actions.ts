@@ -6,7 +6,8 @@ import { fieldErrors } from '../auth/session.js';
 import { PageError } from '../page-error.js';
 import { eventApiBody, type EventFormValues } from './event-form.js';
 
-export type ActionResult = { ok: true; message: string; id?: number } | { ok: false; errors: Record<string, string[]> };
+export type ActionResult =
+  { ok: true; message: string; id?: number } | { ok: false; errors: Record<string, string[]> };
 
 function outcome(r: ApiResponse, message: string): ActionResult {
   if (r.status >= 200 && r.status < 300) return { ok: true, message };
@@ -19,7 +20,13 @@ const post = (api: ApiClient, token: string, path: string, body: unknown = {}) =
 
 export type EventIntent = 'join' | 'leave' | 'checkin' | 'comment' | 'approve' | 'reject' | 'cancel-event';
 
-export async function runEventIntent(api: ApiClient, token: string, eventId: number, intent: string, form: FormData): Promise<ActionResult> {
+export async function runEventIntent(
+  api: ApiClient,
+  token: string,
+  eventId: number,
+  intent: string,
+  form: FormData,
+): Promise<ActionResult> {
   const base = `/api/events/${eventId}`;
   const pk = Number(form.get('participant'));
   switch (intent) {
@@ -32,22 +39,38 @@ export async function runEventIntent(api: ApiClient, token: string, eventId: num
     case 'comment': {
       const content = String(form.get('content') ?? '').trim();
       if (!content) return { ok: false, errors: { content: ['Escreva um comentário.'] } };
-      if (content.length > 2000) return { ok: false, errors: { content: ['O comentário pode ter no máximo 2000 caracteres.'] } };
+      if (content.length > 2000)
+        return { ok: false, errors: { content: ['O comentário pode ter no máximo 2000 caracteres.'] } };
       const parent = Number(form.get('parent'));
-      return outcome(await post(api, token, `${base}/comments/`, { content, parent: parent > 0 ? parent : null }), 'Comentário publicado.');
+      return outcome(
+        await post(api, token, `${base}/comments/`, { content, parent: parent > 0 ? parent : null }),
+        'Comentário publicado.',
+      );
     }
     case 'approve':
     case 'reject': {
       if (!(pk > 0)) return { ok: false, errors: { _form: ['Participante inválido.'] } };
       const status = intent === 'approve' ? 'confirmed' : 'rejected';
       return outcome(
-        await api.request({ method: 'PATCH', path: `${base}/participants/${pk}/`, body: { status }, token, idempotencyKey: randomUUID() }),
+        await api.request({
+          method: 'PATCH',
+          path: `${base}/participants/${pk}/`,
+          body: { status },
+          token,
+          idempotencyKey: randomUUID(),
+        }),
         intent === 'approve' ? 'Participante aprovado.' : 'Participante recusado.',
       );
     }
     case 'cancel-event':
       return outcome(
-        await api.request({ method: 'PATCH', path: `${base}/`, body: { status: 'cancelled' }, token, idempotencyKey: randomUUID() }),
+        await api.request({
+          method: 'PATCH',
+          path: `${base}/`,
+          body: { status: 'cancelled' },
+          token,
+          idempotencyKey: randomUUID(),
+        }),
         'Evento cancelado.',
       );
     default:
@@ -55,7 +78,12 @@ export async function runEventIntent(api: ApiClient, token: string, eventId: num
   }
 }
 
-export async function saveEvent(api: ApiClient, token: string, values: EventFormValues, id?: number): Promise<ActionResult> {
+export async function saveEvent(
+  api: ApiClient,
+  token: string,
+  values: EventFormValues,
+  id?: number,
+): Promise<ActionResult> {
   const r = await api.request<{ id?: number }>({
     method: id ? 'PATCH' : 'POST',
     path: id ? `/api/events/${id}/` : '/api/events/',
@@ -67,9 +95,25 @@ export async function saveEvent(api: ApiClient, token: string, values: EventForm
   return res.ok ? { ...res, id: id ?? r.data.id } : res;
 }
 
-export const REPORT_FIELDS = ['total_participants', 'total_hours', 'trash_collected_kg', 'trees_planted', 'area_cleaned_m2', 'recyclable_material_kg', 'summary', 'challenges', 'achievements'] as const;
+export const REPORT_FIELDS = [
+  'total_participants',
+  'total_hours',
+  'trash_collected_kg',
+  'trees_planted',
+  'area_cleaned_m2',
+  'recyclable_material_kg',
+  'summary',
+  'challenges',
+  'achievements',
+] as const;
 
-export async function saveReport(api: ApiClient, token: string, eventId: number, form: FormData, exists: boolean): Promise<ActionResult> {
+export async function saveReport(
+  api: ApiClient,
+  token: string,
+  eventId: number,
+  form: FormData,
+  exists: boolean,
+): Promise<ActionResult> {
   const body: Record<string, unknown> = {};
   const errors: Record<string, string[]> = {};
   for (const f of REPORT_FIELDS) {
@@ -80,14 +124,27 @@ export async function saveReport(api: ApiClient, token: string, eventId: number,
     else body[f] = Number(v.replace(',', '.'));
   }
   if (Object.keys(errors).length) return { ok: false, errors };
-  const r = await api.request({ method: exists ? 'PATCH' : 'POST', path: `/api/events/${eventId}/report/`, body, token, idempotencyKey: randomUUID() });
+  const r = await api.request({
+    method: exists ? 'PATCH' : 'POST',
+    path: `/api/events/${eventId}/report/`,
+    body,
+    token,
+    idempotencyKey: randomUUID(),
+  });
   return outcome(r, 'Relatório salvo.');
 }
 
-export async function uploadPhoto(api: ApiClient, token: string, eventId: number, form: FormData): Promise<ActionResult> {
+export async function uploadPhoto(
+  api: ApiClient,
+  token: string,
+  eventId: number,
+  form: FormData,
+): Promise<ActionResult> {
   const file = form.get('photo');
-  if (!(file instanceof Blob) || file.size === 0) return { ok: false, errors: { photo: ['Escolha uma foto.'] } };
-  if (file.size > 8 * 1024 * 1024) return { ok: false, errors: { photo: ['A foto pode ter no máximo 8 MB.'] } };
+  if (!(file instanceof Blob) || file.size === 0)
+    return { ok: false, errors: { photo: ['Escolha uma foto.'] } };
+  if (file.size > 8 * 1024 * 1024)
+    return { ok: false, errors: { photo: ['A foto pode ter no máximo 8 MB.'] } };
   const fd = new FormData();
   fd.set('photo', file, (file as File).name || 'foto.jpg');
   fd.set('caption', String(form.get('caption') ?? '').slice(0, 200));
@@ -95,5 +152,8 @@ export async function uploadPhoto(api: ApiClient, token: string, eventId: number
   fd.set('is_before', String(moment === 'before'));
   fd.set('is_after', String(moment === 'after'));
   // No Idempotency-Key: the API does not take one on multipart bodies (so an upload is not replayed).
-  return outcome(await api.request({ method: 'POST', path: `/api/events/${eventId}/photos/`, body: fd, token }), 'Foto enviada.');
+  return outcome(
+    await api.request({ method: 'POST', path: `/api/events/${eventId}/photos/`, body: fd, token }),
+    'Foto enviada.',
+  );
 }

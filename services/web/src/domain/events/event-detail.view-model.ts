@@ -35,23 +35,34 @@ export interface EventDetailView {
   report: EventReport | null;
 }
 
-export async function eventDetailView(api: ApiClient, token: string | undefined, id: number, viewer: Viewer | undefined): Promise<EventDetailView> {
+export async function eventDetailView(
+  api: ApiClient,
+  token: string | undefined,
+  id: number,
+  viewer: Viewer | undefined,
+): Promise<EventDetailView> {
   const event = expectOk(await api.request<EventDetail>({ path: `/api/events/${id}/`, token }));
   event.participants ??= [];
   event.comments ??= [];
   event.photos ??= [];
   event.resources ??= [];
-  const isOrganizer = event.is_organizer === true || (viewer !== undefined && organizerId(event) === viewer.userId);
+  const isOrganizer =
+    event.is_organizer === true || (viewer !== undefined && organizerId(event) === viewer.userId);
   const mine = viewer ? event.participants.find((p) => participantUserId(p) === viewer.userId) : undefined;
   let myStatus: Participant['status'] | null = mine?.status ?? null;
-  if (!mine && event.user_participating === true) myStatus = (event.user_participation_status as Participant['status']) ?? 'confirmed';
+  if (!mine && event.user_participating === true)
+    myStatus = (event.user_participation_status as Participant['status']) ?? 'confirmed';
   if (!mine && viewer && token && event.user_participating === undefined && !isOrganizer) {
     // An API without `user_participating` lists only confirmed participants to others: a pending
     // registration shows in my_events (confirmed + pending) only.
-    const my = await api.request<{ participating?: Array<{ id: number }> }>({ path: '/api/events/my_events/', token });
+    const my = await api.request<{ participating?: Array<{ id: number }> }>({
+      path: '/api/events/my_events/',
+      token,
+    });
     if (my.status === 200 && my.data.participating?.some((x) => x.id === id)) myStatus = 'pending';
   }
-  if (myStatus === 'cancelled' || myStatus === 'rejected') myStatus = myStatus === 'rejected' ? 'rejected' : null;
+  if (myStatus === 'cancelled' || myStatus === 'rejected')
+    myStatus = myStatus === 'rejected' ? 'rejected' : null;
   let report: EventReport | null = null;
   if (isOrganizer || event.status === 'completed') {
     const r = await api.request<EventReport>({ path: `/api/events/${id}/report/`, token });

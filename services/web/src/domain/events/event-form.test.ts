@@ -8,8 +8,15 @@ import type { EventDetail } from './event.types.js';
 
 const filled = () => ({
   ...emptyEventForm(),
-  title: 'Limpeza', description: 'Recolher lixo', category: '1', address: 'Rua A, 1', city: 'Santos', state: 'sp',
-  start_date: '2027-01-10T08:00', end_date: '2027-01-10T12:00', max_participants: '20',
+  title: 'Limpeza',
+  description: 'Recolher lixo',
+  category: '1',
+  address: 'Rua A, 1',
+  city: 'Santos',
+  state: 'sp',
+  start_date: '2027-01-10T08:00',
+  end_date: '2027-01-10T12:00',
+  max_participants: '20',
 });
 
 describe('event form', () => {
@@ -24,7 +31,14 @@ describe('event form', () => {
   });
 
   test('when the end is before the start, ages are crossed and only one coordinate is given then each field says so', () => {
-    const e = validateEventForm({ ...filled(), end_date: '2027-01-10T07:00', min_age: '30', max_age: '18', latitude: '-23.9', title: '' });
+    const e = validateEventForm({
+      ...filled(),
+      end_date: '2027-01-10T07:00',
+      min_age: '30',
+      max_age: '18',
+      latitude: '-23.9',
+      title: '',
+    });
     assert.match(e.end_date![0]!, /posterior/);
     assert.match(e.max_age![0]!, /maior/);
     assert.ok(e.latitude);
@@ -34,7 +48,9 @@ describe('event form', () => {
 
 describe('events list URL', () => {
   test('when filters come from the URL then junk is dropped and the API query and shareable link round-trip', () => {
-    const f = parseListFilters(new URLSearchParams('q=praia&categoria=3&uf=sp&de=2027-01-01&ate=bad&ordem=hack&pagina=2&vista=mapa'));
+    const f = parseListFilters(
+      new URLSearchParams('q=praia&categoria=3&uf=sp&de=2027-01-01&ate=bad&ordem=hack&pagina=2&vista=mapa'),
+    );
     assert.equal(f.state, 'SP');
     assert.equal(f.to, '');
     assert.equal(f.ordering, 'start_date');
@@ -49,7 +65,19 @@ describe('events list URL', () => {
 describe('calendar and CSV', () => {
   test('when an event is exported then the .ics has one UTC VEVENT with escaped text', () => {
     const ics = eventIcs(
-      { id: 7, title: 'Praia; limpa, já', description: 'linha 1\nlinha 2', address: 'Av. X', city: 'Santos', state: 'SP', start_date: '2027-01-10T08:00:00-03:00', end_date: '2027-01-10T12:00:00-03:00', latitude: '-23.9', longitude: '-46.3', status: 'published' } as unknown as EventDetail,
+      {
+        id: 7,
+        title: 'Praia; limpa, já',
+        description: 'linha 1\nlinha 2',
+        address: 'Av. X',
+        city: 'Santos',
+        state: 'SP',
+        start_date: '2027-01-10T08:00:00-03:00',
+        end_date: '2027-01-10T12:00:00-03:00',
+        latitude: '-23.9',
+        longitude: '-46.3',
+        status: 'published',
+      } as unknown as EventDetail,
       'http://x/eventos/7',
       'x',
     );

@@ -10,7 +10,12 @@ export async function categories(api: ApiClient): Promise<Category[]> {
   return Array.isArray(d) ? d : d.results;
 }
 
-export async function eventFormView(api: ApiClient, token: string, userId: number, id?: number): Promise<{ values: EventFormValues; categories: Category[]; title: string }> {
+export async function eventFormView(
+  api: ApiClient,
+  token: string,
+  userId: number,
+  id?: number,
+): Promise<{ values: EventFormValues; categories: Category[]; title: string }> {
   const cats = await categories(api);
   if (!id) return { values: emptyEventForm(), categories: cats, title: '' };
   const e = expectOk(await api.request<EventDetail>({ path: `/api/events/${id}/`, token }));

@@ -1,8 +1,13 @@
 // An iCalendar (.ics, RFC 5545) file for "add to calendar": one VEVENT in UTC.
 import type { EventDetail } from './event.types.js';
 
-const stamp = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+const stamp = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+const esc = (s: string) =>
+  s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 
 /** Folds lines longer than 75 octets (RFC 5545 §3.1). */
 function fold(line: string): string {
@@ -33,7 +38,9 @@ export function eventIcs(e: EventDetail, url: string, host: string): string {
     `SUMMARY:${esc(e.title)}`,
     `DESCRIPTION:${esc(`${e.description}\n\n${url}`)}`,
     `LOCATION:${esc(`${e.address}, ${e.city}/${e.state}`)}`,
-    ...(e.latitude !== null && e.longitude !== null ? [`GEO:${Number(e.latitude)};${Number(e.longitude)}`] : []),
+    ...(e.latitude !== null && e.longitude !== null
+      ? [`GEO:${Number(e.latitude)};${Number(e.longitude)}`]
+      : []),
     `URL:${url}`,
     ...(e.status === 'cancelled' ? ['STATUS:CANCELLED'] : ['STATUS:CONFIRMED']),
     'END:VEVENT',

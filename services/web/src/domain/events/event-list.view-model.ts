@@ -45,7 +45,7 @@ export function parseListFilters(sp: URLSearchParams): ListFilters {
 
 /** The URL search string for `f` with `change` applied (page resets unless it is the change). */
 export function listHref(f: ListFilters, change: Partial<ListFilters> = {}): string {
-  const n = { ...f, ...(('page' in change) ? {} : { page: 1 }), ...change };
+  const n = { ...f, ...('page' in change ? {} : { page: 1 }), ...change };
   const sp = new URLSearchParams();
   if (n.q) sp.set('q', n.q);
   if (n.category) sp.set('categoria', n.category);
@@ -61,7 +61,11 @@ export function listHref(f: ListFilters, change: Partial<ListFilters> = {}): str
 }
 
 export function apiListPath(f: ListFilters): string {
-  const sp = new URLSearchParams({ page: String(f.page), page_size: String(f.view === 'mapa' ? 100 : PAGE_SIZE), ordering: f.ordering });
+  const sp = new URLSearchParams({
+    page: String(f.page),
+    page_size: String(f.view === 'mapa' ? 100 : PAGE_SIZE),
+    ordering: f.ordering,
+  });
   if (f.q) sp.set('search', f.q);
   if (f.category) sp.set('category', f.category);
   if (f.city) sp.set('city', f.city);
@@ -80,7 +84,11 @@ export interface EventListView {
   categories: Category[];
 }
 
-export async function eventListView(api: ApiClient, token: string | undefined, f: ListFilters): Promise<EventListView> {
+export async function eventListView(
+  api: ApiClient,
+  token: string | undefined,
+  f: ListFilters,
+): Promise<EventListView> {
   const [list, cats] = await Promise.all([
     api.request<Page<EventListItem>>({ path: apiListPath(f), token }),
     api.request<Category[] | Page<Category>>({ path: '/api/events/categories/' }),

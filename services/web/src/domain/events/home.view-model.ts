@@ -25,7 +25,8 @@ export async function homeView(api: ApiClient, token: string | undefined) {
   const impact: ImpactNumbers = {
     events: up.count + (completed.status === 200 ? completed.data.count : 0),
     volunteers: ranked.status === 200 ? ranked.data.count : 0,
-    hours: monthly.status === 200 ? monthly.data.results.reduce((s, r) => s + Number(r.total_hours || 0), 0) : 0,
+    hours:
+      monthly.status === 200 ? monthly.data.results.reduce((s, r) => s + Number(r.total_hours || 0), 0) : 0,
   };
   return { upcoming: up.results, impact };
 }
@@ -48,10 +49,18 @@ export function parseNearby(sp: URLSearchParams): NearbyQuery | undefined {
 /** Events near a position, nearest first; without a position, upcoming events in the fallback city. */
 export async function nearbyView(api: ApiClient, q: NearbyQuery | undefined, fallbackCity: string) {
   if (q) {
-    const sp = new URLSearchParams({ latitude: q.lat.toFixed(6), longitude: q.lng.toFixed(6), radius: String(q.radiusKm) });
+    const sp = new URLSearchParams({
+      latitude: q.lat.toFixed(6),
+      longitude: q.lng.toFixed(6),
+      radius: String(q.radiusKm),
+    });
     const r = await api.request<EventListItem[] | Page<EventListItem>>({ path: `/api/events/nearby/?${sp}` });
     const d = expectOk(r);
-    return { mode: 'position' as const, radiusKm: q.radiusKm, events: (Array.isArray(d) ? d : d.results).slice(0, 12) };
+    return {
+      mode: 'position' as const,
+      radiusKm: q.radiusKm,
+      events: (Array.isArray(d) ? d : d.results).slice(0, 12),
+    };
   }
   const sp = new URLSearchParams({ city: fallbackCity, ordering: 'start_date', page_size: '6' });
   const d = expectOk(await api.request<Page<EventListItem>>({ path: `/api/events/?${sp}` }));

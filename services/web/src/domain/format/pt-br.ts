@@ -10,8 +10,17 @@ const dateTime = new Intl.DateTimeFormat('pt-BR', {
   hour: '2-digit',
   minute: '2-digit',
 });
-const dateOnly = new Intl.DateTimeFormat('pt-BR', { timeZone: TIME_ZONE, day: '2-digit', month: 'long', year: 'numeric' });
-const timeOnly = new Intl.DateTimeFormat('pt-BR', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
+const dateOnly = new Intl.DateTimeFormat('pt-BR', {
+  timeZone: TIME_ZONE,
+  day: '2-digit',
+  month: 'long',
+  year: 'numeric',
+});
+const timeOnly = new Intl.DateTimeFormat('pt-BR', {
+  timeZone: TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const monthName = new Intl.DateTimeFormat('pt-BR', { timeZone: 'UTC', month: 'long', year: 'numeric' });
 const number = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 1 });
 
@@ -43,7 +52,9 @@ export function formatRange(start: string | null | undefined, end: string | null
   if (!s) return '—';
   if (!e) return dateTime.format(s);
   const sameDay = dateOnly.format(s) === dateOnly.format(e);
-  return sameDay ? `${dateTime.format(s)} – ${timeOnly.format(e)}` : `${dateTime.format(s)} – ${dateTime.format(e)}`;
+  return sameDay
+    ? `${dateTime.format(s)} – ${timeOnly.format(e)}`
+    : `${dateTime.format(s)} – ${dateTime.format(e)}`;
 }
 
 export function formatNumber(n: number | string | null | undefined): string {

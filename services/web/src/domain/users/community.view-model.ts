@@ -21,7 +21,12 @@ export async function leaderboardView(api: ApiClient, token: string | undefined,
   const category = BOARDS.some((b) => b.value === board) ? board : 'hours';
   const [list, rank] = await Promise.all([
     api.request<Page<LeaderRow>>({ path: `/api/users/leaderboard/?category=${category}&page_size=50` }),
-    token ? api.request<{ rank: number | null; total_ranked: number }>({ path: `/api/users/rank/?category=${category}`, token }) : null,
+    token
+      ? api.request<{ rank: number | null; total_ranked: number }>({
+          path: `/api/users/rank/?category=${category}`,
+          token,
+        })
+      : null,
   ]);
   return { category, rows: expectOk(list).results, me: rank && rank.status === 200 ? rank.data : null };
 }
@@ -41,15 +46,25 @@ export interface MonthlyImpact {
 }
 
 export async function impactView(api: ApiClient) {
-  return expectOk(await api.request<Page<MonthlyImpact>>({ path: '/api/reports/monthly/?page_size=24' })).results;
+  return expectOk(await api.request<Page<MonthlyImpact>>({ path: '/api/reports/monthly/?page_size=24' }))
+    .results;
 }
 
 export async function myEventsView(api: ApiClient, token: string) {
-  const d = expectOk(await api.request<{ organized: EventListItem[]; participating: EventListItem[] }>({ path: '/api/events/my_events/', token }));
+  const d = expectOk(
+    await api.request<{ organized: EventListItem[]; participating: EventListItem[] }>({
+      path: '/api/events/my_events/',
+      token,
+    }),
+  );
   const now = Date.now();
   const split = (l: EventListItem[]) => ({
-    upcoming: l.filter((e) => Date.parse(e.end_date) >= now).sort((a, b) => Date.parse(a.start_date) - Date.parse(b.start_date)),
-    past: l.filter((e) => Date.parse(e.end_date) < now).sort((a, b) => Date.parse(b.start_date) - Date.parse(a.start_date)),
+    upcoming: l
+      .filter((e) => Date.parse(e.end_date) >= now)
+      .sort((a, b) => Date.parse(a.start_date) - Date.parse(b.start_date)),
+    past: l
+      .filter((e) => Date.parse(e.end_date) < now)
+      .sort((a, b) => Date.parse(b.start_date) - Date.parse(a.start_date)),
   });
   return { organized: split(d.organized ?? []), participating: split(d.participating ?? []) };
 }

@@ -25,6 +25,13 @@ export function requestContextMiddleware(log: Logger): RequestHandler {
     });
     // The browser-facing host and scheme go to the API too, so the absolute URLs it builds (media, pages)
     // point through the gateway and not at the API instance the web server happened to call.
-    requestContext.run({ requestId, forwardedHost: req.get('x-forwarded-host') ?? req.get('host'), forwardedProto: req.protocol }, () => next());
+    requestContext.run(
+      {
+        requestId,
+        forwardedHost: req.get('x-forwarded-host') ?? req.get('host'),
+        forwardedProto: req.protocol,
+      },
+      () => next(),
+    );
   };
 }

@@ -23,7 +23,10 @@ export function sameOriginMiddleware(): RequestHandler {
       }
     }
     if (!want || from !== want) {
-      res.status(403).type('text/plain; charset=utf-8').send('Requisição recusada: origem diferente deste site.');
+      res
+        .status(403)
+        .type('text/plain; charset=utf-8')
+        .send('Requisição recusada: origem diferente deste site.');
       return;
     }
     next();

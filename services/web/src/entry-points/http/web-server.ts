@@ -70,7 +70,10 @@ export function createWebApp(o: WebAppOptions): express.Express {
     res.json({ status: 'ok' });
   });
   app.use('/tiles', standInTilesHandler());
-  app.use('/assets', express.static(path.join(o.clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+  app.use(
+    '/assets',
+    express.static(path.join(o.clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }),
+  );
   app.use(express.static(o.clientDir, { maxAge: '1h', index: false }));
 
   app.use(sameOriginMiddleware());
