@@ -82,6 +82,7 @@ export default function EventPage() {
     isOrganizer,
     myStatus,
     myCheckedIn,
+    checkInOpen,
     report,
     loggedIn,
     url,
@@ -169,7 +170,7 @@ export default function EventPage() {
                   : 'Você está inscrito.'}
             </p>
             <div className="button-row">
-              {myStatus === 'confirmed' && !myCheckedIn && e.status === 'published' ? (
+              {myStatus === 'confirmed' && !myCheckedIn && checkInOpen && e.status === 'published' ? (
                 <IntentButton intent="checkin" label="Fazer check-in" busy={busy} />
               ) : null}
               {!myCheckedIn ? (

@@ -32,6 +32,8 @@ export interface EventDetailView {
   /** The viewer's participation status, or null (absent field = not participating). */
   myStatus: Participant['status'] | null;
   myCheckedIn: boolean;
+  /** The API takes check-ins from 1 h before the start until the end. */
+  checkInOpen: boolean;
   report: EventReport | null;
 }
 
@@ -68,5 +70,7 @@ export async function eventDetailView(
     const r = await api.request<EventReport>({ path: `/api/events/${id}/report/`, token });
     report = r.status === 200 ? r.data : null;
   }
-  return { event, isOrganizer, myStatus, myCheckedIn: mine?.checked_in === true, report };
+  const now = Date.now();
+  const checkInOpen = now >= Date.parse(event.start_date) - 3_600_000 && now <= Date.parse(event.end_date);
+  return { event, isOrganizer, myStatus, myCheckedIn: mine?.checked_in === true, checkInOpen, report };
 }
