@@ -222,7 +222,16 @@ describe('web app journeys through the gateway', () => {
     await page.goto(nearUrl);
     await page.getByTestId('nearby-list').getByRole('link', { name: eventTitle }).click();
     await page.waitForURL(new RegExp(`/eventos/${eventId}$`));
+    // The place's map sits below the fold at 390 px: Leaflet is fetched when it scrolls near, and then shows one pin.
+    const detailMap = page.getByTestId('events-map');
+    assert.equal(
+      await detailMap.getAttribute('data-ready'),
+      null,
+      'map drawn before it was near the viewport',
+    );
     await audit(page, 'evento');
+    await detailMap.scrollIntoViewIfNeeded();
+    await page.locator('[data-testid="events-map"][data-ready="1"]').waitFor();
     await page.getByRole('button', { name: 'Participar' }).click();
     await page.getByTestId('my-status').filter({ hasText: 'aguarda aprovação' }).waitFor();
 

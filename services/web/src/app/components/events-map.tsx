@@ -19,24 +19,30 @@ export function EventsMap({
   events,
   settings,
   label,
+  whenVisible = false,
 }: {
   events: EventListItem[];
   settings: MapSettings;
   label: string;
+  /** Load Leaflet only when the map comes near the viewport (the detail page's map sits below the fold). */
+  whenVisible?: boolean;
 }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let disposed = false;
     let map: import('leaflet').Map | undefined;
-    void (async () => {
+    let observer: IntersectionObserver | undefined;
+    const draw = async () => {
       const L = (await import('leaflet')).default;
       (globalThis as { L?: unknown }).L = L;
-      await import('leaflet.markercluster');
+      // One marker needs no clustering: the plugin is loaded only for lists.
+      const clustered = events.length > 1;
+      if (clustered) await import('leaflet.markercluster');
       if (disposed || !el.current) return;
       map = L.map(el.current, { scrollWheelZoom: false, zoomControl: false }).setView([-15.8, -47.9], 4);
       L.control.zoom({ zoomInTitle: 'Aproximar', zoomOutTitle: 'Afastar' }).addTo(map);
       L.tileLayer(settings.tileUrl, { attribution: settings.tileAttribution, maxZoom: 18 }).addTo(map);
-      const cluster = L.markerClusterGroup();
+      const layer = clustered ? L.markerClusterGroup() : L.layerGroup();
       const bounds: [number, number][] = [];
       for (const e of events) {
         const lat = coord(e.latitude);
@@ -47,16 +53,28 @@ export function EventsMap({
         m.bindPopup(
           `<a href="/eventos/${e.id}">${escapeHtml(e.title)}</a><br>${escapeHtml(formatDateTime(e.start_date))}`,
         );
-        cluster.addLayer(m as unknown as import('leaflet').Marker);
+        layer.addLayer(m as unknown as import('leaflet').Marker);
       }
-      map.addLayer(cluster);
+      map.addLayer(layer);
       if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
       el.current.dataset['ready'] = String(bounds.length);
-    })();
+    };
+    if (whenVisible && el.current && 'IntersectionObserver' in window) {
+      observer = new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((x) => x.isIntersecting)) return;
+          observer?.disconnect();
+          void draw();
+        },
+        { rootMargin: '200px' },
+      );
+      observer.observe(el.current);
+    } else void draw();
     return () => {
       disposed = true;
+      observer?.disconnect();
       map?.remove();
     };
-  }, [events, settings.tileUrl, settings.tileAttribution]);
+  }, [events, settings.tileUrl, settings.tileAttribution, whenVisible]);
   return <div ref={el} className="map" role="region" aria-label={label} data-testid="events-map" />;
 }

@@ -226,7 +226,7 @@ export default function EventPage() {
 
       <section aria-labelledby="mapa">
         <h2 id="mapa">Local</h2>
-        <EventsMap events={[e]} settings={map} label={`Mapa: ${e.address}, ${e.city}`} />
+        <EventsMap events={[e]} settings={map} label={`Mapa: ${e.address}, ${e.city}`} whenVisible />
       </section>
 
       {report ? (
