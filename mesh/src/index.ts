@@ -4,3 +4,4 @@ export { resolveProfile, portsFor, type Profile, type MeshPorts } from './profil
 export type { ComponentStatus, ComponentKind } from './process-spec.js';
 export { ensureWebBuild, webBuildIsCurrent } from './web-build.js';
 export { startSmtpSink, type SmtpSink, type SinkMessage } from './smtp-sink.js';
+export { launchChromium, CHROMIUM_PATH } from './browser.js';

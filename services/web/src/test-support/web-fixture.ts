@@ -1,13 +1,12 @@
 // Integration fixture: on the running mesh infrastructure, one API instance (in this process, registered in
 // Consul), web instances as child processes (registered as `web`, route `/`), and a gateway in front.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createLogger, waitFor } from '@mutiroes/platform';
-import { connectMesh, ensureWebBuild, type Mesh } from '@mutiroes/mesh';
+import { connectMesh, ensureWebBuild, launchChromium, type Mesh } from '@mutiroes/mesh';
 import { seedDatabase, startWebServer as startApi, type RunningApi } from '@mutiroes/api';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -161,20 +160,7 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
     startWeb,
     stopWeb: stopChild,
     async launchBrowser() {
-      if (!existsSync('/usr/bin/chromium'))
-        throw new Error('this test needs Debian chromium: apt-get install -y chromium');
-      return chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      return launchChromium();
     },
     async close() {
       await Promise.all(webs.map((w) => stopChild(w)));

@@ -3,10 +3,10 @@
 // error, and e-mail addresses in job errors.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '@mutiroes/mesh';
 import { waitFor } from '@mutiroes/platform';
 import {
   closeProducers,
@@ -161,20 +161,7 @@ describe('queue page attacks', () => {
   });
 
   test('when an admin opens the page with markup in a heartbeat and a job error then it is shown as text and never runs', async () => {
-    if (!existsSync('/usr/bin/chromium'))
-      throw new Error('this test needs Debian chromium: apt-get install -y chromium');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const admin = await createUser(f, `sec_admin2_${run}`, { is_staff: true });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`${base}/queues`);

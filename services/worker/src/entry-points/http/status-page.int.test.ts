@@ -1,12 +1,12 @@
 // The /queues status page in a real headless Chromium, through the gateway when one runs in the mesh.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '@mutiroes/mesh';
 import { waitFor } from '@mutiroes/platform';
 import {
   REPO_ROOT,
@@ -62,20 +62,7 @@ before(async () => {
       description: 'gateway to route /queues',
     },
   );
-  if (!existsSync('/usr/bin/chromium'))
-    throw new Error('this test needs Debian chromium: apt-get install -y chromium');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

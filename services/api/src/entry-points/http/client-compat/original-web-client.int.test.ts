@@ -5,8 +5,8 @@
 // Then the /api/docs/ reference page is opened in headless Chromium through the same gateway.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '@mutiroes/mesh';
 import { waitFor } from '@mutiroes/platform';
 import { connectTestMesh, type MeshControl } from '../test-support/api-harness.js';
 import { JwtTokens } from '../../../domain/users/jwt-tokens.service.js';
@@ -465,18 +465,7 @@ describe('the original web client through the gateway', () => {
 describe('API reference page through the gateway', () => {
   let browser: Browser;
   before(async () => {
-    if (!existsSync('/usr/bin/chromium'))
-      throw new Error('this test needs Debian chromium: apt-get install -y chromium');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
