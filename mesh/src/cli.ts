@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Mesh } from './mesh.js';
+import { addrOf } from './profile.js';
 import { APP_KINDS, type ComponentKind } from './process-spec.js';
 
 const USAGE = `usage: mesh <command>
@@ -24,18 +25,20 @@ const say = (line: string) => process.stdout.write(`${tag} ${line}\n`);
 
 function urls(): void {
   const p = mesh.ports;
+  const at = (component: string) => addrOf(mesh.profile, component);
+  const gw = `http://${at('gateway-1')}:${p.gateway(1)}`;
   const lines = [
-    ['web app (through the gateway)', `http://127.0.0.1:${p.gateway(1)}/`],
-    ['API through the gateway', `http://127.0.0.1:${p.gateway(1)}/api/events/`],
-    ['API reference (OpenAPI 3.1)', `http://127.0.0.1:${p.gateway(1)}/api/docs/`],
-    ['queue status page', `http://127.0.0.1:${p.gateway(1)}/queues`],
+    ['web app (through the gateway)', `${gw}/`],
+    ['API through the gateway', `${gw}/api/events/`],
+    ['API reference (OpenAPI 3.1)', `${gw}/api/docs/`],
+    ['queue status page', `${gw}/queues`],
     [
       'gateway routing table',
-      `http://127.0.0.1:${p.gatewayAdmin(1)}/status   (operator listener, 127.0.0.1 only; also /metrics)`,
+      `http://${at('gateway-1')}:${p.gatewayAdmin(1)}/status   (operator listener; also /metrics)`,
     ],
-    ['Consul UI', `http://127.0.0.1:${p.consul[0]!.http}/ui/`],
-    ['mails received (SMTP sink)', `http://127.0.0.1:${p.smtpHttp}/messages`],
-    ['Redis Sentinels', p.sentinel.map((x) => `127.0.0.1:${x}`).join(' ')],
+    ['Consul UI', `http://${at('consul-1')}:${p.consul[0]!.http}/ui/`],
+    ['mails received (SMTP sink)', `http://${at('smtp')}:${p.smtpHttp}/messages`],
+    ['Redis Sentinels', p.sentinel.map((x, i) => `${at(`sentinel-${i + 1}`)}:${x}`).join(' ')],
     ['logs', `${mesh.profile.runDir}/logs/`],
   ];
   process.stdout.write('\n');
@@ -48,12 +51,12 @@ async function printStatus(): Promise<void> {
   const rows = comps.map((c) => [
     c.name,
     c.pid ? String(c.pid) : '-',
-    String(c.port),
+    `${addrOf(mesh.profile, c.name)}:${c.port}`,
     c.running ? 'running' : c.held ? 'stopped' : 'restarting',
     String(c.restarts),
     view.get(c.name) ?? (c.kind === 'redis' ? '(not a Consul service)' : '-'),
   ]);
-  const head = ['COMPONENT', 'PID', 'PORT', 'STATE', 'RESTARTS', 'CONSUL HEALTH'];
+  const head = ['COMPONENT', 'PID', 'ADDRESS', 'STATE', 'RESTARTS', 'CONSUL HEALTH'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows])
     process.stdout.write(r.map((x, i) => x.padEnd(widths[i]!)).join('  ') + '\n');

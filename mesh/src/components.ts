@@ -3,7 +3,14 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ComponentKind, ProcessSpec } from './process-spec.js';
-import type { Profile } from './profile.js';
+import { addrOf, type Profile } from './profile.js';
+import { hostIndexOf } from './cluster/cluster-plan.js';
+import {
+  inHost,
+  pgConsulAgent,
+  redisClusterExtra,
+  sentinelClusterExtra,
+} from './cluster/cluster-components.js';
 import { dirs, postgresUser, render, repoRoot, type MeshSecrets } from './run-dir.js';
 
 const APP_WORKSPACES: Record<string, string> = {
@@ -27,7 +34,7 @@ function baseEnv(): Record<string, string> {
 }
 
 export function consulAddrs(profile: Profile): string[] {
-  return profile.ports.consul.map((c) => `127.0.0.1:${c.http}`);
+  return profile.ports.consul.map((c, i) => `${addrOf(profile, `consul-${i + 1}`)}:${c.http}`);
 }
 
 /** The environment an app instance gets: the Consul address list (its own agent first) and secrets; nothing else. */
@@ -40,7 +47,7 @@ export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 
     MESH_PORT_BASE: String(profile.base),
     MESH_RUN_DIR: profile.runDir,
     CONSUL_HTTP_ADDR: rotated.join(','),
-    HOST: '127.0.0.1',
+    HOST: addrOf(profile, 'api-1'),
     NODE_ENV: 'development',
     LOG_LEVEL: process.env['LOG_LEVEL'] || 'info',
     DB_NAME: 'mutiroes',
@@ -52,11 +59,11 @@ export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 
     JWT_SECRET: secrets.jwtSecret,
     // The web server's CSRF key, derived per run folder (the web never needs the JWT secret itself).
     WEB_SESSION_SECRET: createHmac('sha256', secrets.jwtSecret).update('web-session').digest('base64url'),
-    SMTP_HOST: '127.0.0.1',
+    SMTP_HOST: addrOf(profile, 'smtp'),
     SMTP_PORT: String(profile.ports.smtp),
-    SMTP_SINK_URL: `http://127.0.0.1:${profile.ports.smtpHttp}`,
+    SMTP_SINK_URL: `http://${addrOf(profile, 'smtp')}:${profile.ports.smtpHttp}`,
     MEDIA_DIR: d.media,
-    GATEWAY_URL: `http://127.0.0.1:${profile.ports.gateway(1)}`,
+    GATEWAY_URL: `http://${addrOf(profile, 'gateway-1')}:${profile.ports.gateway(1)}`,
   };
 }
 
@@ -70,7 +77,10 @@ export function consulSpec(profile: Profile, i: number): ProcessSpec {
     render('consul/server.hcl.tmpl', {
       NODE_NAME: `${profile.name}-c${i}`,
       DATA_DIR: d.consulData(i),
-      RETRY_JOIN: profile.ports.consul.map((c) => `"127.0.0.1:${c.serfLan}"`).join(', '),
+      BIND: addrOf(profile, `consul-${i}`),
+      RETRY_JOIN: profile.ports.consul
+        .map((c, j) => `"${addrOf(profile, `consul-${j + 1}`)}:${c.serfLan}"`)
+        .join(', '),
       HTTP: p.http,
       DNS: p.dns,
       SERF_LAN: p.serfLan,
@@ -79,7 +89,7 @@ export function consulSpec(profile: Profile, i: number): ProcessSpec {
       GRPC: p.grpc,
     }),
   );
-  return {
+  return inHost(profile, {
     name: `consul-${i}`,
     kind: 'consul',
     command: 'consul',
@@ -89,7 +99,7 @@ export function consulSpec(profile: Profile, i: number): ProcessSpec {
     port: p.http,
     logFile: path.join(d.logs, `consul-${i}.log`),
     stopTimeoutMs: 10_000,
-  };
+  });
 }
 
 export function redisSpec(profile: Profile, i: number): ProcessSpec {
@@ -103,12 +113,14 @@ export function redisSpec(profile: Profile, i: number): ProcessSpec {
       conf,
       render('redis-sentinel/redis.conf.tmpl', {
         PORT: port,
+        BIND: addrOf(profile, `redis-${i}`),
         DIR: d.redisData(i),
-        REPLICAOF: i === 1 ? '' : `replicaof 127.0.0.1 ${profile.ports.redis[0]}`,
+        REPLICAOF: i === 1 ? '' : `replicaof ${addrOf(profile, 'redis-1')} ${profile.ports.redis[0]}`,
+        CLUSTER_EXTRA: redisClusterExtra(profile),
       }),
     );
   }
-  return {
+  return inHost(profile, {
     name: `redis-${i}`,
     kind: 'redis',
     command: 'redis-server',
@@ -118,7 +130,7 @@ export function redisSpec(profile: Profile, i: number): ProcessSpec {
     port,
     logFile: path.join(d.logs, `redis-${i}.log`),
     stopTimeoutMs: 10_000,
-  };
+  });
 }
 
 export function sentinelSpec(profile: Profile, i: number): ProcessSpec {
@@ -131,12 +143,15 @@ export function sentinelSpec(profile: Profile, i: number): ProcessSpec {
       conf,
       render('redis-sentinel/sentinel.conf.tmpl', {
         PORT: port,
+        BIND: addrOf(profile, `sentinel-${i}`),
         DIR: d.sentinelData(i),
+        MASTER_HOST: addrOf(profile, 'redis-1'),
         MASTER_PORT: profile.ports.redis[0]!,
+        CLUSTER_EXTRA: sentinelClusterExtra(profile, i),
       }),
     );
   }
-  return {
+  return inHost(profile, {
     name: `sentinel-${i}`,
     kind: 'sentinel',
     command: 'redis-sentinel',
@@ -146,7 +161,7 @@ export function sentinelSpec(profile: Profile, i: number): ProcessSpec {
     port,
     logFile: path.join(d.logs, `sentinel-${i}.log`),
     stopTimeoutMs: 10_000,
-  };
+  });
 }
 
 export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): ProcessSpec {
@@ -161,9 +176,11 @@ export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): Proce
     conf,
     render('postgres/patroni.yml.tmpl', {
       NAME: `pg${i}`,
+      BIND: addrOf(profile, `pg-${i}`),
+      HBA_RANGE: profile.cluster ? `${profile.cluster.net.prefix}.0/24` : '127.0.0.1/32',
       REST_PORT: p.rest,
       // Each Patroni talks to "its" Consul agent, as on separate hosts.
-      CONSUL_HTTP: profile.ports.consul[i - 1]!.http,
+      ...pgConsulAgent(profile, i),
       PG_PORT: p.postgres,
       DATA_DIR: d.pgData(i),
       PGPASS: pgpass,
@@ -178,7 +195,7 @@ export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): Proce
     for (const f of [d.pgRoot, d.pgSocket, home, conf]) fs.chownSync(f, user.uid, user.gid);
     if (fs.existsSync(d.pgData(i))) fs.chownSync(d.pgData(i), user.uid, user.gid);
   }
-  return {
+  return inHost(profile, {
     name: `pg-${i}`,
     kind: 'pg',
     command: '/usr/bin/patroni',
@@ -190,7 +207,7 @@ export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): Proce
     ...(user ? { user } : {}),
     companionPidFile: path.join(d.pgData(i), 'postmaster.pid'),
     stopTimeoutMs: 30_000,
-  };
+  });
 }
 
 export function smtpSpec(profile: Profile): ProcessSpec {
@@ -204,6 +221,7 @@ export function smtpSpec(profile: Profile): ProcessSpec {
       ...baseEnv(),
       SMTP_PORT: String(profile.ports.smtp),
       SMTP_HTTP_PORT: String(profile.ports.smtpHttp),
+      SMTP_BIND: addrOf(profile, 'smtp'),
     },
     cwd: repoRoot,
     port: profile.ports.smtp,
@@ -231,14 +249,17 @@ export function appSpec(
   }[kind as 'api' | 'worker' | 'beat' | 'web' | 'gateway'];
   const port = portOf(n);
   const name = `${kind}-${n}`;
-  return {
+  // Its own host's Consul agent first (on one host: spread over the 3 servers).
+  const agent = profile.cluster ? (hostIndexOf(name) ?? 0) : n - 1;
+  return inHost(profile, {
     name,
     kind,
     command: process.execPath,
     args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, ws, 'src', 'main.ts')],
     env: {
       ...baseEnv(),
-      ...serviceEnv(profile, secrets, n - 1),
+      ...serviceEnv(profile, secrets, agent),
+      HOST: addrOf(profile, name),
       SERVICE_NAME: kind,
       INSTANCE_ID: name,
       PORT: String(port),
@@ -249,5 +270,5 @@ export function appSpec(
     port,
     logFile: path.join(d.logs, `${name}.log`),
     stopTimeoutMs: 20_000,
-  };
+  });
 }

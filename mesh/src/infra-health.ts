@@ -1,7 +1,7 @@
 // Health probes of the infrastructure, as an operator would check it.
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { Profile } from './profile.js';
+import { addrOf, type Profile } from './profile.js';
 import type { MeshSecrets } from './run-dir.js';
 
 async function getJson<T>(url: string, timeoutMs = 2000): Promise<T> {
@@ -16,10 +16,11 @@ export async function consulHealth(profile: Profile): Promise<ConsulHealth> {
   let leader: string | null = null;
   let voters = 0;
   let reachable = 0;
-  for (const c of profile.ports.consul) {
+  for (const [i, c] of profile.ports.consul.entries()) {
+    const host = addrOf(profile, `consul-${i + 1}`);
     try {
-      const l = await getJson<string>(`http://127.0.0.1:${c.http}/v1/status/leader`, 1000);
-      const peers = await getJson<string[]>(`http://127.0.0.1:${c.http}/v1/status/peers`, 1000);
+      const l = await getJson<string>(`http://${host}:${c.http}/v1/status/leader`, 1000);
+      const peers = await getJson<string[]>(`http://${host}:${c.http}/v1/status/peers`, 1000);
       reachable += 1;
       if (l) leader = l;
       voters = Math.max(voters, peers.length);
@@ -32,10 +33,11 @@ export async function consulHealth(profile: Profile): Promise<ConsulHealth> {
 
 /** First Consul HTTP address that answers. */
 export async function liveConsul(profile: Profile): Promise<string> {
-  for (const c of profile.ports.consul) {
+  for (const [i, c] of profile.ports.consul.entries()) {
+    const host = addrOf(profile, `consul-${i + 1}`);
     try {
-      const l = await getJson<string>(`http://127.0.0.1:${c.http}/v1/status/leader`, 1000);
-      if (l) return `http://127.0.0.1:${c.http}`;
+      const l = await getJson<string>(`http://${host}:${c.http}/v1/status/leader`, 1000);
+      if (l) return `http://${host}:${c.http}`;
     } catch {
       /* next */
     }
@@ -55,8 +57,8 @@ export interface SentinelHealth { master: { host: string; port: number } | null;
 export async function sentinelHealth(profile: Profile): Promise<SentinelHealth> {
   let master: { host: string; port: number } | null = null;
   let answering = 0;
-  for (const port of profile.ports.sentinel) {
-    const s = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  for (const [i, port] of profile.ports.sentinel.entries()) {
+    const s = new Redis({ host: addrOf(profile, `sentinel-${i + 1}`), port, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
     s.on('error', () => {});
     try {
       await s.connect();
@@ -87,7 +89,7 @@ export async function sentinelHealth(profile: Profile): Promise<SentinelHealth> 
 }
 
 export interface PatroniHealth {
-  primary: { name: string; port: number } | null;
+  primary: { name: string; host: string; port: number } | null;
   replicas: number;
   primaries: number;
   consulEntries: number;
@@ -96,9 +98,9 @@ export interface PatroniHealth {
   staleTags: number[];
 }
 
-async function patroniRole(restPort: number, role: 'primary' | 'replica'): Promise<boolean> {
+async function patroniRole(host: string, restPort: number, role: 'primary' | 'replica'): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${restPort}/${role}`, { signal: AbortSignal.timeout(1500) });
+    const res = await fetch(`http://${host}:${restPort}/${role}`, { signal: AbortSignal.timeout(1500) });
     await res.arrayBuffer();
     return res.status === 200;
   } catch {
@@ -120,16 +122,17 @@ export async function patroniHealth(profile: Profile, secrets: MeshSecrets): Pro
   }
   const consulEntries = entries.length;
   const roles = await Promise.all(
-    profile.ports.pg.map(async (p, i) => ({
-      name: `pg-${i + 1}`, port: p.postgres, primary: await patroniRole(p.rest, 'primary'), replica: await patroniRole(p.rest, 'replica'),
-    })),
+    profile.ports.pg.map(async (p, i) => {
+      const host = addrOf(profile, `pg-${i + 1}`);
+      return { name: `pg-${i + 1}`, host, port: p.postgres, primary: await patroniRole(host, p.rest, 'primary'), replica: await patroniRole(host, p.rest, 'replica') };
+    }),
   );
   const primaries = roles.filter((r) => r.primary);
   const replicas = roles.filter((r) => r.replica).length;
-  const primary = primaries.length === 1 ? { name: primaries[0]!.name, port: primaries[0]!.port } : null;
+  const primary = primaries.length === 1 ? { name: primaries[0]!.name, host: primaries[0]!.host, port: primaries[0]!.port } : null;
   let syncStreaming = false;
   if (primary && replicas > 0) {
-    const c = new pg.Client({ host: '127.0.0.1', port: primary.port, user: 'postgres', password: secrets.pgSuperuserPassword, database: 'postgres', connectionTimeoutMillis: 2000 });
+    const c = new pg.Client({ host: primary.host, port: primary.port, user: 'postgres', password: secrets.pgSuperuserPassword, database: 'postgres', connectionTimeoutMillis: 2000 });
     try {
       await c.connect();
       const r = await c.query<{ n: string }>("select count(*) as n from pg_stat_replication where state = 'streaming' and sync_state in ('sync','quorum')");

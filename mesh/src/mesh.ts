@@ -7,19 +7,31 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { sleep, waitFor } from '@mutiroes/platform';
 import {
-  appExists, appSpec, consulAddrs, consulSpec, pgSpec, redisSpec, sentinelSpec, serviceEnv, smtpSpec,
+  appExists,
+  appSpec,
+  consulAddrs,
+  consulSpec,
+  pgSpec,
+  redisSpec,
+  sentinelSpec,
+  serviceEnv,
+  smtpSpec,
 } from './components.js';
 import { consulHealth, consulService, liveConsul, patroniHealth, sentinelHealth } from './infra-health.js';
 import { reconcilePatroniConfig } from './patroni-config.js';
 import { APP_KINDS, type ComponentKind, type ComponentStatus } from './process-spec.js';
-import { resolveProfile, type MeshPorts, type Profile } from './profile.js';
+import { addrOf, resolveProfile, type MeshPorts, type Profile } from './profile.js';
+import { createNetwork, subnetOf, teardownNetwork } from './cluster/network-namespaces.js';
 import { dirs, loadSecrets, prepareRunDir, repoRoot, type MeshSecrets } from './run-dir.js';
 import { SupervisorClient } from './supervisor-client.js';
 import { ensureWebBuild } from './web-build.js';
 
 export type Progress = (line: string) => void;
 
-export interface UpOptions { infraOnly?: boolean; progress?: Progress }
+export interface UpOptions {
+  infraOnly?: boolean;
+  progress?: Progress;
+}
 
 export class Mesh {
   readonly supervisor: SupervisorClient;
@@ -57,6 +69,15 @@ export class Mesh {
       return r;
     };
     const secrets = prepareRunDir(this.profile);
+    const cluster = this.profile.cluster;
+    if (cluster) {
+      await step(
+        `hosts ${cluster.net.hosts.map((h) => `${h.ns} ${h.addr}`).join(', ')} on bridge ${cluster.net.bridge} (${subnetOf(cluster.net)})`,
+        async () => {
+          createNetwork(cluster.net);
+        },
+      );
+    }
     await step(`supervisor on :${this.ports.supervisor}`, () => this.ensureSupervisor());
     const running = new Set((await this.supervisor.status()).filter((c) => c.running).map((c) => c.name));
     const start = async (spec: { name: string }) => {
@@ -65,33 +86,50 @@ export class Mesh {
 
     await step('consul: 3 servers, leader elected', async () => {
       for (const i of [1, 2, 3]) await start(consulSpec(this.profile, i));
-      await waitFor(async () => {
-        const h = await consulHealth(this.profile);
-        return h.leader && h.voters === 3 && h.reachable === 3;
-      }, { timeoutMs: 60_000, intervalMs: 250, description: 'a Consul leader with 3 voters' });
+      await waitFor(
+        async () => {
+          const h = await consulHealth(this.profile);
+          return h.leader && h.voters === 3 && h.reachable === 3;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, description: 'a Consul leader with 3 voters' },
+      );
     });
     await step('redis master + replica, 3 sentinels (master "mutiroes")', async () => {
       for (const i of [1, 2]) await start(redisSpec(this.profile, i));
       for (const i of [1, 2, 3]) await start(sentinelSpec(this.profile, i));
       await this.registerSentinels();
-      await waitFor(async () => {
-        const h = await sentinelHealth(this.profile);
-        return h.master && h.replicasOnline >= 1 && h.sentinelsAnswering === 3;
-      }, { timeoutMs: 60_000, intervalMs: 250, description: 'Sentinel master with an online replica' });
+      await waitFor(
+        async () => {
+          const h = await sentinelHealth(this.profile);
+          return h.master && h.replicasOnline >= 1 && h.sentinelsAnswering === 3;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, description: 'Sentinel master with an online replica' },
+      );
     });
     await step('patroni: 2 postgres nodes, sync replication, pgha in Consul', async () => {
       for (const i of [1, 2]) await start(pgSpec(this.profile, secrets, i));
-      await waitFor(async () => {
-        const h = await patroniHealth(this.profile, secrets);
-        return h.primaries === 1 && h.replicas === 1 && h.syncStreaming && h.consulEntries === 2;
-      }, { timeoutMs: 120_000, intervalMs: 500, description: 'one Patroni primary, a sync streaming replica, both passing in Consul' });
+      await waitFor(
+        async () => {
+          const h = await patroniHealth(this.profile, secrets);
+          return h.primaries === 1 && h.replicas === 1 && h.syncStreaming && h.consulEntries === 2;
+        },
+        {
+          timeoutMs: 120_000,
+          intervalMs: 500,
+          description: 'one Patroni primary, a sync streaming replica, both passing in Consul',
+        },
+      );
       const changed = await reconcilePatroniConfig(this.profile);
-      if (changed.length) say(`patroni: dynamic config brought in line with postgres/patroni.yml.tmpl (${changed.join(', ')})`);
+      if (changed.length)
+        say(`patroni: dynamic config brought in line with postgres/patroni.yml.tmpl (${changed.join(', ')})`);
     });
     await step('database "mutiroes", role and extensions', () => this.bootstrapDatabase(secrets));
     await step(`smtp sink on :${this.ports.smtp}`, async () => {
       await start(smtpSpec(this.profile));
-      await waitFor(() => portOpen(this.ports.smtpHttp), { timeoutMs: 30_000, description: 'smtp sink http' });
+      await waitFor(() => portOpen(this.ports.smtpHttp, addrOf(this.profile, 'smtp')), {
+        timeoutMs: 30_000,
+        description: 'smtp sink http',
+      });
     });
 
     let ok = true;
@@ -109,16 +147,26 @@ export class Mesh {
         const n = this.profile.scale[kind as keyof Profile['scale']];
         for (let i = 1; i <= n; i++) await start(appSpec(this.profile, secrets, kind, i));
       }
-      say(`… ${kinds.map((k) => `${this.profile.scale[k as keyof Profile['scale']]} ${k}`).join(', ')} starting`);
+      say(
+        `… ${kinds.map((k) => `${this.profile.scale[k as keyof Profile['scale']]} ${k}`).join(', ')} starting`,
+      );
       const results = await Promise.all(
         kinds.map(async (kind) => {
           const n = this.profile.scale[kind as keyof Profile['scale']];
           try {
-            await this.waitPassing(kind, Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`), 120_000);
-            say(`✔ ${kind}: ${n} instance(s) registered and passing in Consul (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+            await this.waitPassing(
+              kind,
+              Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`),
+              120_000,
+            );
+            say(
+              `✔ ${kind}: ${n} instance(s) registered and passing in Consul (${((Date.now() - t) / 1000).toFixed(1)} s)`,
+            );
             return true;
           } catch (e) {
-            say(`✘ ${kind}: ${e instanceof Error ? e.message : String(e)} (see ${dirs(this.profile).logs}/${kind}-*.log)`);
+            say(
+              `✘ ${kind}: ${e instanceof Error ? e.message : String(e)} (see ${dirs(this.profile).logs}/${kind}-*.log)`,
+            );
             return false;
           }
         }),
@@ -132,7 +180,10 @@ export class Mesh {
     if (await this.supervisor.reachable()) {
       progress('stopping components in reverse order (apps, smtp, patroni, sentinels, redis, consul)…');
       await this.supervisor.shutdown();
-      await waitFor(async () => !(await this.supervisor.reachable()), { timeoutMs: 10_000, description: 'supervisor exit' });
+      await waitFor(async () => !(await this.supervisor.reachable()), {
+        timeoutMs: 10_000,
+        description: 'supervisor exit',
+      });
     }
     // Whatever the supervisor could not stop (e.g. it was killed): by recorded pid only.
     const pidDir = dirs(this.profile).pids;
@@ -158,6 +209,10 @@ export class Mesh {
     }
     const open = await this.listeningPorts();
     if (open.length > 0) throw new Error(`ports still listening after down: ${open.join(', ')}`);
+    if (this.profile.cluster) {
+      teardownNetwork(this.profile.cluster.net);
+      progress(`hosts and bridge ${this.profile.cluster.net.bridge} removed`);
+    }
   }
 
   /** Every port of this profile that still accepts connections. */
@@ -165,11 +220,28 @@ export class Mesh {
     const p = this.ports;
     const all = [
       ...p.consul.flatMap((c) => [c.http, c.serfLan, c.server]),
-      ...p.redis, ...p.sentinel, ...p.pg.flatMap((x) => [x.postgres, x.rest]), p.smtp, p.smtpHttp, p.supervisor,
-      ...Array.from({ length: 10 }, (_, i) => [p.api(i + 1), p.worker(i + 1), p.beat(i + 1), p.web(i + 1), p.gateway(i + 1)]).flat(),
+      ...p.redis,
+      ...p.sentinel,
+      ...p.pg.flatMap((x) => [x.postgres, x.rest]),
+      p.smtp,
+      p.smtpHttp,
+      p.supervisor,
+      ...Array.from({ length: 10 }, (_, i) => [
+        p.api(i + 1),
+        p.worker(i + 1),
+        p.beat(i + 1),
+        p.web(i + 1),
+        p.gateway(i + 1),
+      ]).flat(),
     ];
     const open: number[] = [];
-    await Promise.all(all.map(async (port) => { if (await portOpen(port)) open.push(port); }));
+    const net = this.profile.cluster?.net;
+    const hosts = ['127.0.0.1', ...(net ? [net.bridgeAddr, ...net.hosts.map((h) => h.addr)] : [])];
+    await Promise.all(
+      all.map(async (port) => {
+        for (const host of hosts) if (await portOpen(port, host)) return void open.push(port);
+      }),
+    );
     return open.sort((a, b) => a - b);
   }
 
@@ -177,44 +249,78 @@ export class Mesh {
     if (await this.supervisor.reachable()) return;
     const logFile = path.join(dirs(this.profile).logs, 'supervisor.log');
     const out = fs.openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'mesh', 'src', 'supervisor.main.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, MESH_PROFILE: this.profile.name, MESH_PORT_BASE: String(this.profile.base), MESH_RUN_ROOT: path.dirname(this.profile.runDir) },
-      detached: true,
-      stdio: ['ignore', out, out],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'mesh', 'src', 'supervisor.main.ts')],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          MESH_PROFILE: this.profile.name,
+          MESH_PORT_BASE: String(this.profile.base),
+          MESH_RUN_ROOT: path.dirname(this.profile.runDir),
+        },
+        detached: true,
+        stdio: ['ignore', out, out],
+      },
+    );
     child.unref();
     fs.closeSync(out);
-    await waitFor(() => this.supervisor.reachable(), { timeoutMs: 20_000, intervalMs: 100, description: `the supervisor (log: ${logFile})` });
+    await waitFor(() => this.supervisor.reachable(), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      description: `the supervisor (log: ${logFile})`,
+    });
   }
 
   private async registerSentinels(): Promise<void> {
     await Promise.all(
       this.ports.sentinel.map(async (port, i) => {
-        const agent = this.ports.consul[i]!.http;
+        // Registered with the Consul agent of the Sentinel's own host (its own server by index on one host).
+        const agent = `${addrOf(this.profile, `consul-${i + 1}`)}:${this.ports.consul[i]!.http}`;
+        const host = addrOf(this.profile, `sentinel-${i + 1}`);
         const body = {
           ID: `redis-sentinel-${i + 1}`,
           Name: 'redis-sentinel',
-          Address: '127.0.0.1',
+          Address: host,
           Port: port,
           Meta: { master_name: 'mutiroes' },
-          Check: { CheckID: `redis-sentinel-${i + 1}-tcp`, TCP: `127.0.0.1:${port}`, Interval: '2s', Timeout: '1s' },
+          Check: {
+            CheckID: `redis-sentinel-${i + 1}-tcp`,
+            TCP: `${host}:${port}`,
+            Interval: '2s',
+            Timeout: '1s',
+          },
         };
-        await waitFor(async () => {
-          const res = await fetch(`http://127.0.0.1:${agent}/v1/agent/service/register`, { method: 'PUT', body: JSON.stringify(body) });
-          return res.ok;
-        }, { timeoutMs: 60_000, description: `registering sentinel ${i + 1} in Consul` });
+        await waitFor(
+          async () => {
+            const res = await fetch(`http://${agent}/v1/agent/service/register`, {
+              method: 'PUT',
+              body: JSON.stringify(body),
+            });
+            return res.ok;
+          },
+          { timeoutMs: 60_000, description: `registering sentinel ${i + 1} in Consul` },
+        );
       }),
     );
     await waitFor(async () => (await consulService(this.profile, 'redis-sentinel')).length === 3, {
-      timeoutMs: 60_000, intervalMs: 250, description: '3 passing redis-sentinel instances in Consul',
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: '3 passing redis-sentinel instances in Consul',
     });
   }
 
   private async bootstrapDatabase(secrets: MeshSecrets): Promise<void> {
     const primary = await this.pgPrimary();
     const connect = async (database: string) => {
-      const c = new pg.Client({ host: '127.0.0.1', port: primary.port, user: 'postgres', password: secrets.pgSuperuserPassword, database });
+      const c = new pg.Client({
+        host: primary.host,
+        port: primary.port,
+        user: 'postgres',
+        password: secrets.pgSuperuserPassword,
+        database,
+      });
       await c.connect();
       return c;
     };
@@ -222,7 +328,11 @@ export class Mesh {
     try {
       const role = await admin.query('select 1 from pg_roles where rolname = $1', ['mutiroes']);
       const pw = secrets.dbPassword.replace(/'/g, "''");
-      await admin.query(role.rowCount ? `alter role mutiroes with login password '${pw}'` : `create role mutiroes login password '${pw}'`);
+      await admin.query(
+        role.rowCount
+          ? `alter role mutiroes with login password '${pw}'`
+          : `create role mutiroes login password '${pw}'`,
+      );
       const db = await admin.query('select 1 from pg_database where datname = $1', ['mutiroes']);
       if (!db.rowCount) await admin.query('create database mutiroes owner mutiroes');
     } finally {
@@ -231,7 +341,8 @@ export class Mesh {
     const app = await connect('mutiroes');
     try {
       // Extensions need a superuser; the API's migrations may then rely on them.
-      for (const ext of ['cube', 'earthdistance', 'pg_trgm']) await app.query(`create extension if not exists ${ext}`);
+      for (const ext of ['cube', 'earthdistance', 'pg_trgm'])
+        await app.query(`create extension if not exists ${ext}`);
       await app.query('grant all on schema public to mutiroes');
     } finally {
       await app.end();
@@ -249,10 +360,22 @@ export class Mesh {
     const view = new Map<string, string>();
     try {
       const base = await liveConsul(this.profile);
-      const checks = (await (await fetch(`${base}/v1/health/state/any`, { signal: AbortSignal.timeout(2000) })).json()) as {
-        Node: string; CheckID: string; ServiceID: string; ServiceName: string; ServiceTags: string[] | null; Status: string;
+      const checks = (await (
+        await fetch(`${base}/v1/health/state/any`, { signal: AbortSignal.timeout(2000) })
+      ).json()) as {
+        Node: string;
+        CheckID: string;
+        ServiceID: string;
+        ServiceName: string;
+        ServiceTags: string[] | null;
+        Status: string;
       }[];
-      const worst = (a: string | undefined, b: string) => (a === 'critical' || b === 'critical' ? 'critical' : a === 'warning' || b === 'warning' ? 'warning' : 'passing');
+      const worst = (a: string | undefined, b: string) =>
+        a === 'critical' || b === 'critical'
+          ? 'critical'
+          : a === 'warning' || b === 'warning'
+            ? 'warning'
+            : 'passing';
       for (const c of checks) {
         if (c.CheckID === 'serfHealth') {
           const m = /-c(\d)$/.exec(c.Node);
@@ -277,8 +400,16 @@ export class Mesh {
     return view;
   }
 
-  async kill(name: string, opts: { signal?: NodeJS.Signals; restart?: boolean; restartDelayMs?: number } = {}): Promise<number | null> {
-    const r = await this.supervisor.kill(name, opts.signal ?? 'SIGKILL', opts.restart ?? true, opts.restartDelayMs ?? 1000);
+  async kill(
+    name: string,
+    opts: { signal?: NodeJS.Signals; restart?: boolean; restartDelayMs?: number } = {},
+  ): Promise<number | null> {
+    const r = await this.supervisor.kill(
+      name,
+      opts.signal ?? 'SIGKILL',
+      opts.restart ?? true,
+      opts.restartDelayMs ?? 1000,
+    );
     return r.pid;
   }
   async start(name: string): Promise<void> {
@@ -294,7 +425,9 @@ export class Mesh {
 
   /** Starts one more instance of an app service; returns its name. */
   async startInstance(kind: ComponentKind, opts: { env?: Record<string, string> } = {}): Promise<string> {
-    const existing = (await this.status()).filter((c) => c.kind === kind).map((c) => Number(c.name.split('-')[1]));
+    const existing = (await this.status())
+      .filter((c) => c.kind === kind)
+      .map((c) => Number(c.name.split('-')[1]));
     const n = existing.length ? Math.max(...existing) + 1 : 1;
     if (kind === 'web') await ensureWebBuild();
     const spec = appSpec(this.profile, this.secrets, kind, n, opts.env ?? {});
@@ -307,7 +440,10 @@ export class Mesh {
     if (!APP_KINDS.includes(kind)) throw new Error(`only app services scale: ${APP_KINDS.join(', ')}`);
     if (!appExists(kind)) throw new Error(`no ${kind} service in this checkout`);
     if (kind === 'web') await ensureWebBuild(progress);
-    const current = (await this.status()).filter((c) => c.kind === kind).map((c) => c.name).sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
+    const current = (await this.status())
+      .filter((c) => c.kind === kind)
+      .map((c) => c.name)
+      .sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
     for (let i = 1; i <= n; i++) {
       const name = `${kind}-${i}`;
       if (!current.includes(name)) {
@@ -317,7 +453,11 @@ export class Mesh {
         await this.supervisor.start(name);
       }
     }
-    await this.waitPassing(kind, Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`), 90_000);
+    await this.waitPassing(
+      kind,
+      Array.from({ length: n }, (_, i) => `${kind}-${i + 1}`),
+      90_000,
+    );
     for (const name of current) {
       if (Number(name.split('-')[1]) > n) {
         await this.supervisor.remove(name);
@@ -327,21 +467,24 @@ export class Mesh {
   }
 
   async waitPassing(service: string, ids: string[], timeoutMs: number): Promise<void> {
-    await waitFor(async () => {
-      const passing = new Set((await consulService(this.profile, service)).map((e) => e.Service.ID));
-      return ids.every((id) => passing.has(id));
-    }, { timeoutMs, intervalMs: 250, description: `${ids.join(', ')} passing in Consul` });
+    await waitFor(
+      async () => {
+        const passing = new Set((await consulService(this.profile, service)).map((e) => e.Service.ID));
+        return ids.every((id) => passing.has(id));
+      },
+      { timeoutMs, intervalMs: 250, description: `${ids.join(', ')} passing in Consul` },
+    );
   }
 
-  async redisMaster(): Promise<{ name: string; port: number }> {
+  async redisMaster(): Promise<{ name: string; host: string; port: number }> {
     const h = await sentinelHealth(this.profile);
     if (!h.master) throw new Error('no Redis master known to the Sentinels');
     const i = this.ports.redis.indexOf(h.master.port);
-    return { name: `redis-${i + 1}`, port: h.master.port };
+    return { name: `redis-${i + 1}`, host: h.master.host, port: h.master.port };
   }
 
   /** The Patroni leader, asked of the members themselves (Consul's tags may lag after a Consul restart). */
-  async pgPrimary(): Promise<{ name: string; port: number }> {
+  async pgPrimary(): Promise<{ name: string; host: string; port: number }> {
     const h = await patroniHealth(this.profile, this.secrets);
     if (!h.primary) throw new Error(`Patroni reports ${h.primaries} primaries`);
     return h.primary;
@@ -358,43 +501,73 @@ export class Mesh {
     const secrets = this.secrets;
     let staleSince = 0;
     const restarted = new Map<number, number>();
-    await waitFor(async () => {
-      const report = await this.healthReport(secrets);
-      const stale = report.patroni?.staleTags ?? [];
-      const onlyStale = stale.length > 0 && report.healthy;
-      staleSince = onlyStale ? staleSince || Date.now() : 0;
-      if (onlyStale && Date.now() - staleSince > 3_000) {
-        for (const rest of stale) {
-          if (Date.now() - (restarted.get(rest) ?? 0) < 30_000) continue;
-          restarted.set(rest, Date.now());
-          await fetch(`http://127.0.0.1:${rest}/restart`, { method: 'POST', signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+    await waitFor(
+      async () => {
+        const report = await this.healthReport(secrets);
+        const stale = report.patroni?.staleTags ?? [];
+        const onlyStale = stale.length > 0 && report.healthy;
+        staleSince = onlyStale ? staleSince || Date.now() : 0;
+        if (onlyStale && Date.now() - staleSince > 3_000) {
+          for (const rest of stale) {
+            if (Date.now() - (restarted.get(rest) ?? 0) < 30_000) continue;
+            restarted.set(rest, Date.now());
+            const member = this.ports.pg.findIndex((p) => p.rest === rest);
+            await fetch(`http://${addrOf(this.profile, `pg-${member + 1}`)}:${rest}/restart`, {
+              method: 'POST',
+              signal: AbortSignal.timeout(30_000),
+            }).catch(() => undefined);
+          }
         }
-      }
-      return report.healthy && stale.length === 0;
-    }, {
-      timeoutMs: opts.timeoutMs ?? 120_000, intervalMs: 500, description: 'a healthy mesh',
-    });
+        return report.healthy && stale.length === 0;
+      },
+      {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        intervalMs: 500,
+        description: 'a healthy mesh',
+      },
+    );
   }
 
   async healthReport(
     secrets = this.secrets,
-  ): Promise<{ healthy: boolean; lines: [string, boolean, string][]; patroni: Awaited<ReturnType<typeof patroniHealth>> | null }> {
+  ): Promise<{
+    healthy: boolean;
+    lines: [string, boolean, string][];
+    patroni: Awaited<ReturnType<typeof patroniHealth>> | null;
+  }> {
     const lines: [string, boolean, string][] = [];
     const c = await consulHealth(this.profile);
-    lines.push(['consul', !!c.leader && c.voters === 3 && c.reachable === 3, `leader ${c.leader ?? 'none'}, ${c.voters} voters, ${c.reachable}/3 servers answering`]);
+    lines.push([
+      'consul',
+      !!c.leader && c.voters === 3 && c.reachable === 3,
+      `leader ${c.leader ?? 'none'}, ${c.voters} voters, ${c.reachable}/3 servers answering`,
+    ]);
     const s = await sentinelHealth(this.profile);
-    lines.push(['redis', !!s.master && s.replicasOnline >= 1 && s.sentinelsAnswering === 3,
-      `master ${s.master ? `${s.master.host}:${s.master.port}` : 'none'}, ${s.replicasOnline} replica(s) online, ${s.sentinelsAnswering}/3 sentinels`]);
+    lines.push([
+      'redis',
+      !!s.master && s.replicasOnline >= 1 && s.sentinelsAnswering === 3,
+      `master ${s.master ? `${s.master.host}:${s.master.port}` : 'none'}, ${s.replicasOnline} replica(s) online, ${s.sentinelsAnswering}/3 sentinels`,
+    ]);
     let p: Awaited<ReturnType<typeof patroniHealth>> | null = null;
     try {
       p = await patroniHealth(this.profile, secrets);
     } catch {
       /* Consul down */
     }
-    lines.push(['postgres', !!p && p.primaries === 1 && p.replicas === 1 && p.syncStreaming && p.consulEntries === 2,
-      p ? `${p.primaries} primary (${p.primary ? `${p.primary.name} :${p.primary.port}` : '-'}), ${p.replicas} replica(s), sync streaming: ${p.syncStreaming}, ${p.consulEntries}/2 passing in Consul as pgha` : 'unknown']);
-    lines.push(['postgres tags', !!p && p.staleTags.length === 0,
-      p?.staleTags.length ? `stale role tag in Consul for the member with REST port ${p.staleTags.join(', ')}` : 'Consul role tags match the members']);
+    lines.push([
+      'postgres',
+      !!p && p.primaries === 1 && p.replicas === 1 && p.syncStreaming && p.consulEntries === 2,
+      p
+        ? `${p.primaries} primary (${p.primary ? `${p.primary.name} :${p.primary.port}` : '-'}), ${p.replicas} replica(s), sync streaming: ${p.syncStreaming}, ${p.consulEntries}/2 passing in Consul as pgha`
+        : 'unknown',
+    ]);
+    lines.push([
+      'postgres tags',
+      !!p && p.staleTags.length === 0,
+      p?.staleTags.length
+        ? `stale role tag in Consul for the member with REST port ${p.staleTags.join(', ')}`
+        : 'Consul role tags match the members',
+    ]);
     // Stale tags are reported but do not make the mesh unhealthy (clients verify roles); waitHealthy repairs them.
     return { healthy: lines.every(([name, ok]) => ok || name === 'postgres tags'), lines, patroni: p };
   }
@@ -402,7 +575,7 @@ export class Mesh {
   /** Redis connection to the current master (for tests and drills that look inside). */
   async redisMasterClient(): Promise<Redis> {
     const m = await this.redisMaster();
-    return new Redis({ host: '127.0.0.1', port: m.port });
+    return new Redis({ host: m.host, port: m.port });
   }
 
   logFile(name: string): string {
@@ -412,7 +585,10 @@ export class Mesh {
 
 export async function connectMesh(env: NodeJS.ProcessEnv = process.env): Promise<Mesh> {
   const mesh = new Mesh(resolveProfile(env));
-  if (!(await mesh.supervisor.reachable())) throw new Error(`mesh "${mesh.profile.name}" is not running (no supervisor on :${mesh.ports.supervisor})`);
+  if (!(await mesh.supervisor.reachable()))
+    throw new Error(
+      `mesh "${mesh.profile.name}" is not running (no supervisor on :${mesh.ports.supervisor})`,
+    );
   return mesh;
 }
 
@@ -436,12 +612,18 @@ async function terminate(pid: number): Promise<void> {
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-export function portOpen(port: number): Promise<boolean> {
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
+    const s = net.connect({ host, port });
     s.setTimeout(500);
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('timeout', () => { s.destroy(); resolve(false); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
     s.once('error', () => resolve(false));
   });
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Profile } from './profile.js';
+import { addrOf, type Profile } from './profile.js';
 import { dirs } from './run-dir.js';
 
 type Dcs = Record<string, unknown>;
@@ -35,13 +35,14 @@ export function wantedDcs(profile: Profile): Dcs {
 export async function reconcilePatroniConfig(profile: Profile): Promise<string[]> {
   const wanted = wantedDcs(profile);
   let lastError: unknown;
-  for (const { rest } of profile.ports.pg) {
+  for (const [i, { rest }] of profile.ports.pg.entries()) {
+    const host = addrOf(profile, `pg-${i + 1}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${rest}/config`, { signal: AbortSignal.timeout(3000) });
+      const res = await fetch(`http://${host}:${rest}/config`, { signal: AbortSignal.timeout(3000) });
       if (!res.ok) throw new Error(`GET /config: ${res.status}`);
       const drift = dcsDrift(wanted, (await res.json()) as Dcs);
       if (Object.keys(drift).length === 0) return [];
-      const patch = await fetch(`http://127.0.0.1:${rest}/config`, {
+      const patch = await fetch(`http://${host}:${rest}/config`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(drift),

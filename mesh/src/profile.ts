@@ -1,5 +1,6 @@
 // A mesh profile: its name, port block and run folder. Every port of the mesh derives from one base.
 import path from 'node:path';
+import { clusterAddrOf, clusterPlanFor, type ClusterPlan } from './cluster/cluster-plan.js';
 
 export interface ConsulPorts {
   http: number;
@@ -38,9 +39,11 @@ export interface Profile {
   ports: MeshPorts;
   /** Instances started by `up` for each app service. */
   scale: { api: number; worker: number; beat: number; web: number; gateway: number };
+  /** Set for the profiles that spread the mesh over simulated hosts (network namespaces). */
+  cluster?: ClusterPlan;
 }
 
-const KNOWN_BASES: Record<string, number> = { dev: 8500, test: 18500 };
+const KNOWN_BASES: Record<string, number> = { dev: 8500, test: 18500, cluster: 29500, 'cluster-test': 30500 };
 
 export function portsFor(base: number): MeshPorts {
   const consul = [0, 1, 2].map((i) => {
@@ -79,17 +82,26 @@ export function resolveProfile(env: NodeJS.ProcessEnv = process.env): Profile {
     const v = env[k];
     return v === undefined || v === '' ? d : Math.max(0, Math.min(40, Number(v) | 0));
   };
+  const cluster = clusterPlanFor(name);
   return {
     name,
     base,
     runDir: path.join(root, name),
     ports: portsFor(base),
+    // A cluster runs a gateway on each host.
     scale: {
       api: n('MESH_API', 3),
       worker: n('MESH_WORKERS', 2),
       beat: n('MESH_BEATS', 2),
-      web: n('MESH_WEB', 2),
-      gateway: n('MESH_GATEWAYS', 1),
+      // The cluster profile proves the back end across hosts; it runs no web app.
+      web: n('MESH_WEB', cluster ? 0 : 2),
+      gateway: n('MESH_GATEWAYS', cluster ? 3 : 1),
     },
+    ...(cluster ? { cluster } : {}),
   };
+}
+
+/** The address a component (`consul-1`, `api-2`, `smtp`, …) binds to and advertises: 127.0.0.1 on one host. */
+export function addrOf(profile: Profile, component: string): string {
+  return profile.cluster ? clusterAddrOf(profile.cluster, component) : '127.0.0.1';
 }

@@ -185,14 +185,23 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
     },
   ];
   // Page loads of the web app (route `/`), when the mesh runs it: server-rendered HTML of the list and the event.
-  const webUp = (await fetch(`${base}/eventos`, { headers: { 'x-forwarded-for': clientIp(1) } }).catch(() => null))?.status === 200;
+  const webUp =
+    (await fetch(`${base}/eventos`, { headers: { 'x-forwarded-for': clientIp(1) } }).catch(() => null))
+      ?.status === 200;
   if (webUp) {
-    ops.push({ op: 'page', weight: 2, run: async (seq) => {
-      const path = seq % 2 ? `/eventos/${eventId}` : '/eventos';
-      const r = await fetch(`${base}${path}`, { headers: { 'x-forwarded-for': clientIp(seq) }, signal: AbortSignal.timeout(30_000) });
-      const html = await r.text();
-      return { status: r.status, ok: r.status === 200 && html.includes('</html>') };
-    } });
+    ops.push({
+      op: 'page',
+      weight: 2,
+      run: async (seq) => {
+        const path = seq % 2 ? `/eventos/${eventId}` : '/eventos';
+        const r = await fetch(`${base}${path}`, {
+          headers: { 'x-forwarded-for': clientIp(seq) },
+          signal: AbortSignal.timeout(30_000),
+        });
+        const html = await r.text();
+        return { status: r.status, ok: r.status === 200 && html.includes('</html>') };
+      },
+    });
   }
   const load = new LoadGenerator({ ratePerSec: opts.ratePerSec, maxInFlight: 200, operations: ops });
   const progress = setInterval(() => {
@@ -229,7 +238,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
     .map((o) => Number(o.ack));
   const primary = await mesh.pgPrimary();
   const db = new pg.Client({
-    host: '127.0.0.1',
+    host: primary.host,
     port: primary.port,
     user: 'postgres',
     password: mesh.secrets.pgSuperuserPassword,

@@ -2,6 +2,7 @@
 import { waitFor } from '@mutiroes/platform';
 import { consulService } from '../infra-health.js';
 import type { Mesh } from '../mesh.js';
+import { addrOf } from '../profile.js';
 import type { DrillContext, DrillSpec } from './drill-runner.js';
 
 async function passingIds(mesh: Mesh, service: string): Promise<string[]> {
@@ -11,7 +12,11 @@ async function passingIds(mesh: Mesh, service: string): Promise<string[]> {
 async function consulLeader(mesh: Mesh): Promise<string | null> {
   for (const [i, c] of mesh.ports.consul.entries()) {
     try {
-      const leader = (await (await fetch(`http://127.0.0.1:${c.http}/v1/status/leader`, { signal: AbortSignal.timeout(1000) })).json()) as string;
+      const leader = (await (
+        await fetch(`http://${addrOf(mesh.profile, `consul-${i + 1}`)}:${c.http}/v1/status/leader`, {
+          signal: AbortSignal.timeout(1000),
+        })
+      ).json()) as string;
       const port = Number(leader.split(':')[1]);
       const j = mesh.ports.consul.findIndex((x) => x.server === port);
       if (j >= 0) return `consul-${j + 1}`;
@@ -23,9 +28,12 @@ async function consulLeader(mesh: Mesh): Promise<string | null> {
 }
 
 async function beatLeader(mesh: Mesh): Promise<string | null> {
-  for (const c of mesh.ports.consul) {
+  for (const [i, c] of mesh.ports.consul.entries()) {
     try {
-      const res = await fetch(`http://127.0.0.1:${c.http}/v1/kv/mutiroes/beat/leader`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(
+        `http://${addrOf(mesh.profile, `consul-${i + 1}`)}:${c.http}/v1/kv/mutiroes/beat/leader`,
+        { signal: AbortSignal.timeout(1000) },
+      );
       if (res.status === 404) return null;
       const [entry] = (await res.json()) as { Session?: string; Value?: string }[];
       if (!entry?.Session || !entry.Value) return null;
@@ -46,7 +54,9 @@ async function restartedAndPassing(ctx: DrillContext, service: string): Promise<
   const st = (await ctx.mesh.status()).find((c) => c.name === name);
   if (!st?.running || st.pid === ctx.facts['pid']) return false;
   try {
-    const res = await fetch(`http://127.0.0.1:${st.port}/health`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`http://${addrOf(ctx.mesh.profile, name)}:${st.port}/health`, {
+      signal: AbortSignal.timeout(1000),
+    });
     if (!res.ok) return false;
   } catch {
     return false;
@@ -58,7 +68,8 @@ export function drillSpecs(): Record<string, DrillSpec> {
   const specs: DrillSpec[] = [
     {
       name: 'api',
-      proves: 'SIGKILL of one API instance under load: the gateway retries and ejects, no client request fails; the instance comes back',
+      proves:
+        'SIGKILL of one API instance under load: the gateway retries and ejects, no client request fails; the instance comes back',
       zeroFailedRequests: true,
       fault: async (ctx) => {
         const victim = (await running(ctx.mesh, 'api'))[0]!;
@@ -81,7 +92,8 @@ export function drillSpecs(): Record<string, DrillSpec> {
     },
     {
       name: 'web',
-      proves: 'SIGKILL of one web instance under page load: the gateway retries the GETs elsewhere, no page load or request fails; the instance comes back',
+      proves:
+        'SIGKILL of one web instance under page load: the gateway retries the GETs elsewhere, no page load or request fails; the instance comes back',
       zeroFailedRequests: true,
       fault: async (ctx) => {
         const victim = (await running(ctx.mesh, 'web'))[0]!;
@@ -104,7 +116,8 @@ export function drillSpecs(): Record<string, DrillSpec> {
     },
     {
       name: 'redis',
-      proves: 'SIGKILL of the Redis master: Sentinel promotes the replica; the outbox relay and workers resume; no job lost or run twice',
+      proves:
+        'SIGKILL of the Redis master: Sentinel promotes the replica; the outbox relay and workers resume; no job lost or run twice',
       zeroFailedRequests: false,
       fault: async (ctx) => {
         const m = await ctx.mesh.redisMaster();
@@ -126,7 +139,8 @@ export function drillSpecs(): Record<string, DrillSpec> {
     },
     {
       name: 'postgres',
-      proves: 'SIGKILL of the Patroni primary (patroni and postgres): the sync replica is promoted, writes resume, the old primary rejoins as replica',
+      proves:
+        'SIGKILL of the Patroni primary (patroni and postgres): the sync replica is promoted, writes resume, the old primary rejoins as replica',
       zeroFailedRequests: false,
       fault: async (ctx) => {
         const p = await ctx.mesh.pgPrimary();
@@ -150,7 +164,8 @@ export function drillSpecs(): Record<string, DrillSpec> {
     },
     {
       name: 'consul',
-      proves: 'SIGKILL of the Consul leader, then all Consul servers stopped for a while: routing continues on the last good table, no client request fails',
+      proves:
+        'SIGKILL of the Consul leader, then all Consul servers stopped for a while: routing continues on the last good table, no client request fails',
       // Right after the restart Patroni may read a stale leader key and demote the primary for a few
       // seconds (immediate shutdown, then promoted again): new database connections wait for a node that
       // accepts writes (registry primaryWaitMs), statements cut mid-flight are 503 + free their
@@ -161,9 +176,14 @@ export function drillSpecs(): Record<string, DrillSpec> {
         if (!leader) throw new Error('no Consul leader to kill');
         ctx.facts['killed_leader'] = leader;
         await ctx.mesh.kill(leader, { restart: true, restartDelayMs: 2000 });
-        await waitFor(async () => (await consulLeader(ctx.mesh)) !== null && (await ctx.mesh.healthReport()).lines[0]![1], {
-          timeoutMs: 60_000, intervalMs: 200, description: 'a new Consul leader and 3 voters',
-        });
+        await waitFor(
+          async () => (await consulLeader(ctx.mesh)) !== null && (await ctx.mesh.healthReport()).lines[0]![1],
+          {
+            timeoutMs: 60_000,
+            intervalMs: 200,
+            description: 'a new Consul leader and 3 voters',
+          },
+        );
         ctx.say('all Consul servers down for 10 s');
         for (const i of [1, 2, 3]) await ctx.mesh.stop(`consul-${i}`);
         const t = Date.now();
@@ -201,7 +221,8 @@ export function drillSpecs(): Record<string, DrillSpec> {
     },
     {
       name: 'rolling',
-      proves: 'every API and web instance restarted one by one (SIGTERM, deregister, drain, start) under load: no client request or page load fails',
+      proves:
+        'every API and web instance restarted one by one (SIGTERM, deregister, drain, start) under load: no client request or page load fails',
       zeroFailedRequests: true,
       fault: async (ctx) => {
         const restarted: string[] = [];
@@ -211,7 +232,9 @@ export function drillSpecs(): Record<string, DrillSpec> {
             await ctx.mesh.stop(name);
             await ctx.mesh.start(name);
             await waitFor(async () => (await passingIds(ctx.mesh, kind)).includes(name), {
-              timeoutMs: 60_000, intervalMs: 200, description: `${name} passing again`,
+              timeoutMs: 60_000,
+              intervalMs: 200,
+              description: `${name} passing again`,
             });
             restarted.push(name);
           }
