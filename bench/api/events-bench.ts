@@ -37,7 +37,9 @@ const CITIES: Array<[number, number]> = [
 async function primaryPort(): Promise<number> {
   for (const addr of (process.env.CONSUL_HTTP_ADDR ?? '127.0.0.1:8500').split(',')) {
     try {
-      const res = await fetch(`http://${addr}/v1/health/service/pgha?passing&tag=primary`);
+      const res = await fetch(`http://${addr}/v1/health/service/pgha?passing&tag=primary`, {
+        headers: { 'x-consul-token': process.env.CONSUL_HTTP_TOKEN ?? '' },
+      });
       const list = (await res.json()) as Array<{ Service: { Port: number } }>;
       if (list[0]) return list[0].Service.Port;
     } catch {

@@ -601,7 +601,9 @@ async function main(): Promise<void> {
   if (busy.length)
     throw new Error(`ports already in use: ${busy.join(', ')} (another bench running? set MESH_PORT_BASE)`);
   const registered = (await (
-    await fetch(`http://${consulAddr()}/v1/health/service/api`)
+    await fetch(`http://${consulAddr()}/v1/health/service/api`, {
+      headers: { 'x-consul-token': process.env['CONSUL_HTTP_TOKEN'] ?? '' },
+    })
   ).json()) as unknown[];
   if (registered.length)
     throw new Error(

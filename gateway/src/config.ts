@@ -21,6 +21,8 @@ const onOff = (def: boolean) =>
 export const gatewayConfigSchema = z.object({
   /** Comma list of Consul HTTP addresses (local agent first). The only upstream address the gateway knows. */
   CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+  /** ACL token of the gateway kind (Consul runs default-deny): writes `gateway`, reads the catalog. */
+  CONSUL_HTTP_TOKEN: z.string().optional(),
   SERVICE_NAME: z.string().default('gateway'),
   INSTANCE_ID: z.string().default('gateway-1'),
   HOST: z.string().default('127.0.0.1'),
@@ -34,6 +36,13 @@ export const gatewayConfigSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** Sentinel master name of the shared Redis (rate limits). */
   REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
+  /** Password of Redis and the Sentinels (rate limits). The gateway gets no database or JWT secret. */
+  REDIS_PASSWORD: z.string().optional(),
+  /**
+   * Services the gateway routes to (comma list). Only these, whatever else registers in Consul with a
+   * `route` meta: routing follows the allow-list, registration alone grants nothing.
+   */
+  GATEWAY_ROUTED_SERVICES: csv.transform((l) => (l.length ? l : ['api', 'worker', 'web'])),
 
   /** Self-registration in Consul as service `gateway` (off only for benchmarks without a Consul agent of their own). */
   GATEWAY_REGISTER: onOff(true),
@@ -129,5 +138,7 @@ export const gatewayConfigSchema = z.object({
 export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;
 
 export function loadConfig(env?: Record<string, string | undefined>): GatewayConfig {
-  return defineConfig(gatewayConfigSchema, env);
+  return defineConfig(gatewayConfigSchema, env, {
+    secrets: [{ name: 'REDIS_PASSWORD' }, { name: 'CONSUL_HTTP_TOKEN', kind: 'uuid' }],
+  });
 }

@@ -62,6 +62,7 @@ describe('gateway on the mesh', () => {
     logDir = path.join(mesh.profile.runDir, 'logs', 'gateway-int');
     for (let i = 0; i < 3; i++) await addBackend();
     const gwEnv = {
+      GATEWAY_ROUTED_SERVICES: `api,worker,web,${SERVICE}`,
       GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
       GATEWAY_AUTH_PATHS: `${PREFIX}/token/,${PREFIX}/users/register/`,
       GATEWAY_REGISTER: 'false',
@@ -418,7 +419,11 @@ describe('gateway on the mesh', () => {
       name,
       B + 53,
       env,
-      { GATEWAY_TRUSTED_PROXIES: '127.0.0.1', GATEWAY_DRAIN_GRACE_MS: '300' },
+      {
+        GATEWAY_ROUTED_SERVICES: `api,worker,web,${SERVICE}`,
+        GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
+        GATEWAY_DRAIN_GRACE_MS: '300',
+      },
       logDir,
     );
     await waitFor(async () => (await passingIds(consul, 'gateway')).includes(name), {

@@ -100,7 +100,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     log,
     (scope, name, s) => metrics.breakerState.labels(scope, name).set(s),
   );
-  const state = new RoutingState(factory);
+  const state = new RoutingState(factory, config.GATEWAY_ROUTED_SERVICES);
   const ejection = new EjectionPolicy(
     {
       afterFailures: config.GATEWAY_EJECT_AFTER_FAILURES,

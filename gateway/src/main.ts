@@ -21,6 +21,7 @@ async function connectRedisInBackground(
       const redis = await createRedis({
         registry,
         masterName: config.REDIS_SENTINEL_MASTER,
+        password: config.REDIS_PASSWORD,
         logger: log,
         discoveryTimeoutMs: 10_000,
         redisOptions: { enableAutoPipelining: true },
@@ -64,7 +65,11 @@ function consulConfirmation(addrs: string[]): { at: () => number; stop: () => vo
 }
 
 async function runGateway(config: GatewayConfig, log: Logger, register: boolean): Promise<void> {
-  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
+  const registry = new ConsulRegistry({
+    consulAddr: config.CONSUL_HTTP_ADDR,
+    token: config.CONSUL_HTTP_TOKEN,
+    logger: log,
+  });
   // Coalesce bursts of per-service changes briefly only: a new or departed instance should take effect within ms.
   const catalog = registry.watchServices({ coalesceMs: 5 });
   const confirmation = consulConfirmation(
@@ -154,7 +159,11 @@ async function main(): Promise<void> {
     let shuttingDown = false;
     // Register only once a worker serves the port, so the HTTP check does not start out failing.
     await new Promise<void>((resolve) => cluster.once('listening', () => resolve()));
-    const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
+    const registry = new ConsulRegistry({
+      consulAddr: config.CONSUL_HTTP_ADDR,
+      token: config.CONSUL_HTTP_TOKEN,
+      logger: log,
+    });
     const lifecycle = new Lifecycle(
       log,
       config.GATEWAY_DRAIN_TIMEOUT_MS + config.GATEWAY_DRAIN_GRACE_MS + 5_000,

@@ -37,7 +37,22 @@ export function consulAddrs(profile: Profile): string[] {
   return profile.ports.consul.map((c, i) => `${addrOf(profile, `consul-${i + 1}`)}:${c.http}`);
 }
 
-/** The environment an app instance gets: the Consul address list (its own agent first) and secrets; nothing else. */
+/**
+ * The secrets each app kind uses, and only those (the internet-facing gateway gets no database or JWT secret).
+ * A kind not listed gets none.
+ */
+export const SECRETS_OF_KIND: Record<string, readonly ('DB_PASSWORD' | 'JWT_SECRET' | 'REDIS_PASSWORD')[]> = {
+  api: ['DB_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD'],
+  worker: ['DB_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD'],
+  beat: ['DB_PASSWORD', 'REDIS_PASSWORD'],
+  gateway: ['REDIS_PASSWORD'],
+  web: [],
+};
+
+/**
+ * The environment of the operator's processes (tests, drills, seeds): the Consul address list (agent
+ * `agentIndex` first), every secret and the management token (operator credentials).
+ */
 export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 0): Record<string, string> {
   const addrs = consulAddrs(profile);
   const rotated = [...addrs.slice(agentIndex % 3), ...addrs.slice(0, agentIndex % 3)];
@@ -47,6 +62,7 @@ export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 
     MESH_PORT_BASE: String(profile.base),
     MESH_RUN_DIR: profile.runDir,
     CONSUL_HTTP_ADDR: rotated.join(','),
+    CONSUL_HTTP_TOKEN: secrets.consul.managementToken ?? '',
     HOST: addrOf(profile, 'api-1'),
     NODE_ENV: 'development',
     LOG_LEVEL: process.env['LOG_LEVEL'] || 'info',
@@ -56,6 +72,7 @@ export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 
     DB_SUPERUSER: 'postgres',
     DB_SUPERUSER_PASSWORD: secrets.pgSuperuserPassword,
     REDIS_SENTINEL_MASTER: 'mutiroes',
+    REDIS_PASSWORD: secrets.redisPassword,
     JWT_SECRET: secrets.jwtSecret,
     // The web server's CSRF key, derived per run folder (the web never needs the JWT secret itself).
     WEB_SESSION_SECRET: createHmac('sha256', secrets.jwtSecret).update('web-session').digest('base64url'),
@@ -67,7 +84,27 @@ export function serviceEnv(profile: Profile, secrets: MeshSecrets, agentIndex = 
   };
 }
 
-export function consulSpec(profile: Profile, i: number): ProcessSpec {
+/** The environment of one app instance: its own Consul token and only the secrets its kind uses. */
+export function instanceEnv(
+  profile: Profile,
+  secrets: MeshSecrets,
+  kind: string,
+  agentIndex: number,
+): Record<string, string> {
+  const env = serviceEnv(profile, secrets, agentIndex);
+  const keep = new Set<string>(SECRETS_OF_KIND[kind] ?? []);
+  for (const k of ['DB_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD', 'DB_SUPERUSER', 'DB_SUPERUSER_PASSWORD']) {
+    if (!keep.has(k)) delete env[k];
+  }
+  if (!keep.has('DB_PASSWORD')) {
+    delete env['DB_NAME'];
+    delete env['DB_USER'];
+  }
+  env['CONSUL_HTTP_TOKEN'] = secrets.consul.tokens[kind] ?? '';
+  return env;
+}
+
+export function consulSpec(profile: Profile, secrets: MeshSecrets, i: number): ProcessSpec {
   const d = dirs(profile);
   const p = profile.ports.consul[i - 1]!;
   const conf = path.join(d.conf, `consul-${i}.hcl`);
@@ -87,8 +124,12 @@ export function consulSpec(profile: Profile, i: number): ProcessSpec {
       SERF_WAN: p.serfWan,
       SERVER: p.server,
       GRPC: p.grpc,
+      GOSSIP_KEY: secrets.consul.gossipKey,
+      AGENT_TOKEN: secrets.consul.tokens['agent']!,
     }),
+    { mode: 0o600 },
   );
+  fs.chmodSync(conf, 0o600);
   return inHost(profile, {
     name: `consul-${i}`,
     kind: 'consul',
@@ -102,7 +143,22 @@ export function consulSpec(profile: Profile, i: number): ProcessSpec {
   });
 }
 
-export function redisSpec(profile: Profile, i: number): ProcessSpec {
+/**
+ * Puts each setting into a config rendered before it existed: a line with the same key is replaced, a missing
+ * one appended (Sentinel rewrites these files, so they are rendered once and completed in place).
+ */
+export function ensureConfLines(conf: string, lines: Record<string, string>): void {
+  let text = fs.readFileSync(conf, 'utf8');
+  for (const [key, line] of Object.entries(lines)) {
+    const re = new RegExp(`^${key.replace(/ /g, '\\s+')}\\s.*$`, 'm');
+    if (re.test(text)) text = text.replace(re, line);
+    else text = `${text}${text.endsWith('\n') ? '' : '\n'}${line}\n`;
+  }
+  fs.writeFileSync(conf, text, { mode: 0o600 });
+  fs.chmodSync(conf, 0o600);
+}
+
+export function redisSpec(profile: Profile, secrets: MeshSecrets, i: number): ProcessSpec {
   const d = dirs(profile);
   const port = profile.ports.redis[i - 1]!;
   const conf = path.join(d.conf, `redis-${i}.conf`);
@@ -117,9 +173,16 @@ export function redisSpec(profile: Profile, i: number): ProcessSpec {
         DIR: d.redisData(i),
         REPLICAOF: i === 1 ? '' : `replicaof ${addrOf(profile, 'redis-1')} ${profile.ports.redis[0]}`,
         CLUSTER_EXTRA: redisClusterExtra(profile),
+        REDIS_PASSWORD: secrets.redisPassword,
       }),
+      { mode: 0o600 },
     );
   }
+  ensureConfLines(conf, {
+    requirepass: `requirepass ${secrets.redisPassword}`,
+    masterauth: `masterauth ${secrets.redisPassword}`,
+    'protected-mode': 'protected-mode yes',
+  });
   return inHost(profile, {
     name: `redis-${i}`,
     kind: 'redis',
@@ -133,7 +196,7 @@ export function redisSpec(profile: Profile, i: number): ProcessSpec {
   });
 }
 
-export function sentinelSpec(profile: Profile, i: number): ProcessSpec {
+export function sentinelSpec(profile: Profile, secrets: MeshSecrets, i: number): ProcessSpec {
   const d = dirs(profile);
   const port = profile.ports.sentinel[i - 1]!;
   const conf = path.join(d.conf, `sentinel-${i}.conf`);
@@ -148,9 +211,16 @@ export function sentinelSpec(profile: Profile, i: number): ProcessSpec {
         MASTER_HOST: addrOf(profile, 'redis-1'),
         MASTER_PORT: profile.ports.redis[0]!,
         CLUSTER_EXTRA: sentinelClusterExtra(profile, i),
+        REDIS_PASSWORD: secrets.redisPassword,
       }),
+      { mode: 0o600 },
     );
   }
+  ensureConfLines(conf, {
+    requirepass: `requirepass ${secrets.redisPassword}`,
+    'sentinel auth-pass': `sentinel auth-pass mutiroes ${secrets.redisPassword}`,
+    'protected-mode': 'protected-mode yes',
+  });
   return inHost(profile, {
     name: `sentinel-${i}`,
     kind: 'sentinel',
@@ -188,6 +258,8 @@ export function pgSpec(profile: Profile, secrets: MeshSecrets, i: number): Proce
       REPLICATION_PASSWORD: secrets.pgReplicationPassword,
       REWIND_PASSWORD: secrets.pgRewindPassword,
       SOCKET_DIR: d.pgSocket,
+      REST_PASSWORD: secrets.patroniRestPassword,
+      CONSUL_TOKEN: secrets.consul.tokens['patroni']!,
     }),
     { mode: 0o600 },
   );
@@ -258,7 +330,7 @@ export function appSpec(
     args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, ws, 'src', 'main.ts')],
     env: {
       ...baseEnv(),
-      ...serviceEnv(profile, secrets, agent),
+      ...instanceEnv(profile, secrets, kind, agent),
       HOST: addrOf(profile, name),
       SERVICE_NAME: kind,
       INSTANCE_ID: name,
@@ -271,4 +343,60 @@ export function appSpec(
     logFile: path.join(d.logs, `${name}.log`),
     stopTimeoutMs: 20_000,
   });
+}
+
+const INFRA_COUNT: Record<string, number> = { consul: 3, redis: 2, sentinel: 3, pg: 2 };
+const APP_MAX: Record<string, number> = { api: 50, worker: 30, beat: 20, web: 20, gateway: 20 };
+
+/**
+ * The process spec of a component, from its name only (`consul-2`, `smtp`, `api-4`…): what the supervisor
+ * runs is decided here, never by its caller. `settings` are extra app variables (see checkSettingsEnv).
+ */
+export function specByName(
+  profile: Profile,
+  secrets: MeshSecrets,
+  name: string,
+  settings: Record<string, string> = {},
+): ProcessSpec {
+  if (name === 'smtp') return smtpSpec(profile);
+  const m = /^([a-z]+)-(\d{1,2})$/.exec(name);
+  if (!m)
+    throw new Error(
+      `unknown component "${name}": component names only (consul-N, redis-N, sentinel-N, pg-N, smtp, <app>-N)`,
+    );
+  const kind = m[1]!;
+  const n = Number(m[2]);
+  const infra = INFRA_COUNT[kind];
+  if (infra !== undefined) {
+    if (n < 1 || n > infra) throw new Error(`unknown component "${name}": ${kind} has ${infra} members`);
+    if (Object.keys(settings).length) throw new Error(`infrastructure components take no settings (${name})`);
+    if (kind === 'consul') return consulSpec(profile, secrets, n);
+    if (kind === 'redis') return redisSpec(profile, secrets, n);
+    if (kind === 'sentinel') return sentinelSpec(profile, secrets, n);
+    return pgSpec(profile, secrets, n);
+  }
+  const max = APP_MAX[kind];
+  if (max === undefined || !appExists(kind))
+    throw new Error(`unknown component "${name}": no app service "${kind}" in this checkout`);
+  if (n < 1 || n > max)
+    throw new Error(`unknown component "${name}": ${kind} instances are numbered 1..${max}`);
+  return appSpec(profile, secrets, kind as ComponentKind, n, settings);
+}
+
+/** Settings an operator may pass to an app instance: the services' own tuning variables, nothing that runs code. */
+const SETTING_KEY =
+  /^(GATEWAY|API|WORKER|BEAT|WEB|OUTBOX|READ_YOUR_WRITES|SHUTDOWN|HEARTBEAT|STALL|DRAIN)_[A-Z0-9_]{1,60}$|^(LOG_LEVEL)$/;
+
+export function checkSettingsEnv(env: unknown): Record<string, string> {
+  if (env === undefined || env === null) return {};
+  if (typeof env !== 'object' || Array.isArray(env)) throw new Error('env must be an object of settings');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env as Record<string, unknown>)) {
+    if (!SETTING_KEY.test(k))
+      throw new Error(`env ${k} is not a service setting: component names and settings only`);
+    if (typeof v !== 'string' || v.length > 1000)
+      throw new Error(`env ${k} must be a string of at most 1000 characters`);
+    out[k] = v;
+  }
+  return out;
 }

@@ -2,15 +2,28 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { addrOf, type Profile } from './profile.js';
-import type { MeshSecrets } from './run-dir.js';
+import { loadSecrets, type MeshSecrets } from './run-dir.js';
 
-async function getJson<T>(url: string, timeoutMs = 2000): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+/** The operator's credentials of the profile (Consul management token, Redis password); empty before `up`. */
+function operator(profile: Profile): { consulToken: string; redisPassword: string } {
+  const s = loadSecrets(profile);
+  return { consulToken: s?.consul?.managementToken ?? '', redisPassword: s?.redisPassword ?? '' };
+}
+
+async function getJson<T>(url: string, timeoutMs = 2000, token = ''): Promise<T> {
+  const res = await fetch(url, {
+    headers: token ? { 'x-consul-token': token } : {},
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return (await res.json()) as T;
 }
 
-export interface ConsulHealth { leader: string | null; voters: number; reachable: number }
+export interface ConsulHealth {
+  leader: string | null;
+  voters: number;
+  reachable: number;
+}
 
 export async function consulHealth(profile: Profile): Promise<ConsulHealth> {
   let leader: string | null = null;
@@ -45,24 +58,57 @@ export async function liveConsul(profile: Profile): Promise<string> {
   throw new Error('no Consul server with a leader answers');
 }
 
-export interface ServiceEntry { Node: { Node: string }; Service: { ID: string; Service: string; Address: string; Port: number; Tags: string[] | null; Meta: Record<string, string> | null }; Checks: { Status: string }[] }
-
-export async function consulService(profile: Profile, service: string, passingOnly = true): Promise<ServiceEntry[]> {
-  const base = await liveConsul(profile);
-  return getJson<ServiceEntry[]>(`${base}/v1/health/service/${service}${passingOnly ? '?passing' : ''}`);
+export interface ServiceEntry {
+  Node: { Node: string };
+  Service: {
+    ID: string;
+    Service: string;
+    Address: string;
+    Port: number;
+    Tags: string[] | null;
+    Meta: Record<string, string> | null;
+  };
+  Checks: { Status: string }[];
 }
 
-export interface SentinelHealth { master: { host: string; port: number } | null; replicasOnline: number; sentinelsAnswering: number }
+export async function consulService(
+  profile: Profile,
+  service: string,
+  passingOnly = true,
+): Promise<ServiceEntry[]> {
+  const base = await liveConsul(profile);
+  return getJson<ServiceEntry[]>(
+    `${base}/v1/health/service/${service}${passingOnly ? '?passing' : ''}`,
+    2000,
+    operator(profile).consulToken,
+  );
+}
+
+export interface SentinelHealth {
+  master: { host: string; port: number } | null;
+  replicasOnline: number;
+  sentinelsAnswering: number;
+}
 
 export async function sentinelHealth(profile: Profile): Promise<SentinelHealth> {
   let master: { host: string; port: number } | null = null;
   let answering = 0;
+  const password = operator(profile).redisPassword || undefined;
   for (const [i, port] of profile.ports.sentinel.entries()) {
-    const s = new Redis({ host: addrOf(profile, `sentinel-${i + 1}`), port, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const s = new Redis({
+      host: addrOf(profile, `sentinel-${i + 1}`),
+      port,
+      password,
+      lazyConnect: true,
+      connectTimeout: 1000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     s.on('error', () => {});
     try {
       await s.connect();
-      const addr = (await s.call('SENTINEL', 'get-master-addr-by-name', 'mutiroes')) as [string, string] | null;
+      const addr = (await s.call('SENTINEL', 'get-master-addr-by-name', 'mutiroes')) as
+        [string, string] | null;
       answering += 1;
       if (addr && !master) master = { host: addr[0], port: Number(addr[1]) };
     } catch {
@@ -73,7 +119,15 @@ export async function sentinelHealth(profile: Profile): Promise<SentinelHealth> 
   }
   let replicasOnline = 0;
   if (master) {
-    const r = new Redis({ host: master.host, port: master.port, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = new Redis({
+      host: master.host,
+      port: master.port,
+      password,
+      lazyConnect: true,
+      connectTimeout: 1000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     r.on('error', () => {});
     try {
       await r.connect();
@@ -124,18 +178,36 @@ export async function patroniHealth(profile: Profile, secrets: MeshSecrets): Pro
   const roles = await Promise.all(
     profile.ports.pg.map(async (p, i) => {
       const host = addrOf(profile, `pg-${i + 1}`);
-      return { name: `pg-${i + 1}`, host, port: p.postgres, primary: await patroniRole(host, p.rest, 'primary'), replica: await patroniRole(host, p.rest, 'replica') };
+      return {
+        name: `pg-${i + 1}`,
+        host,
+        port: p.postgres,
+        primary: await patroniRole(host, p.rest, 'primary'),
+        replica: await patroniRole(host, p.rest, 'replica'),
+      };
     }),
   );
   const primaries = roles.filter((r) => r.primary);
   const replicas = roles.filter((r) => r.replica).length;
-  const primary = primaries.length === 1 ? { name: primaries[0]!.name, host: primaries[0]!.host, port: primaries[0]!.port } : null;
+  const primary =
+    primaries.length === 1
+      ? { name: primaries[0]!.name, host: primaries[0]!.host, port: primaries[0]!.port }
+      : null;
   let syncStreaming = false;
   if (primary && replicas > 0) {
-    const c = new pg.Client({ host: primary.host, port: primary.port, user: 'postgres', password: secrets.pgSuperuserPassword, database: 'postgres', connectionTimeoutMillis: 2000 });
+    const c = new pg.Client({
+      host: primary.host,
+      port: primary.port,
+      user: 'postgres',
+      password: secrets.pgSuperuserPassword,
+      database: 'postgres',
+      connectionTimeoutMillis: 2000,
+    });
     try {
       await c.connect();
-      const r = await c.query<{ n: string }>("select count(*) as n from pg_stat_replication where state = 'streaming' and sync_state in ('sync','quorum')");
+      const r = await c.query<{ n: string }>(
+        "select count(*) as n from pg_stat_replication where state = 'streaming' and sync_state in ('sync','quorum')",
+      );
       syncStreaming = Number(r.rows[0]!.n) > 0;
     } catch {
       /* not ready */

@@ -26,7 +26,7 @@ describe('local mesh infrastructure', () => {
     const http = mesh.ports.consul[0]!.http;
     const leader = (await (await fetch(`http://127.0.0.1:${http}/v1/status/leader`)).json()) as string;
     assert.match(leader, /^127\.0\.0\.1:\d+$/);
-    const raft = (await (await fetch(`http://127.0.0.1:${http}/v1/operator/raft/configuration`)).json()) as { Servers: { Voter: boolean; Leader: boolean }[] };
+    const raft = (await (await fetch(`http://127.0.0.1:${http}/v1/operator/raft/configuration`, { headers: { 'x-consul-token': mesh.consulToken } })).json()) as { Servers: { Voter: boolean; Leader: boolean }[] };
     assert.equal(raft.Servers.length, 3);
     assert.equal(raft.Servers.filter((s) => s.Voter).length, 3);
     assert.equal(raft.Servers.filter((s) => s.Leader).length, 1);
@@ -42,7 +42,7 @@ describe('local mesh infrastructure', () => {
   test('when Sentinel is asked then it names a master whose replica is in sync', async () => {
     const answers = await Promise.all(
       mesh.ports.sentinel.map(async (port) => {
-        const s = new Redis({ host: '127.0.0.1', port });
+        const s = new Redis({ host: '127.0.0.1', port, password: mesh.secrets.redisPassword });
         try {
           return (await s.call('SENTINEL', 'get-master-addr-by-name', 'mutiroes')) as [string, string];
         } finally {
@@ -52,9 +52,9 @@ describe('local mesh infrastructure', () => {
     );
     assert.equal(new Set(answers.map((a) => a.join(':'))).size, 1, 'all 3 sentinels agree on the master');
     const [host, port] = answers[0]!;
-    const master = new Redis({ host, port: Number(port) });
+    const master = new Redis({ host, port: Number(port), password: mesh.secrets.redisPassword });
     const replicaPort = mesh.ports.redis.find((p) => p !== Number(port))!;
-    const replica = new Redis({ host: '127.0.0.1', port: replicaPort });
+    const replica = new Redis({ host: '127.0.0.1', port: replicaPort, password: mesh.secrets.redisPassword });
     try {
       assert.match(await master.info('replication'), /role:master/);
       const info = await replica.info('replication');

@@ -6,23 +6,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { sleep, waitFor } from '@mutiroes/platform';
-import {
-  appExists,
-  appSpec,
-  consulAddrs,
-  consulSpec,
-  pgSpec,
-  redisSpec,
-  sentinelSpec,
-  serviceEnv,
-  smtpSpec,
-} from './components.js';
+import { appExists, consulAddrs, serviceEnv } from './components.js';
+import { ensureConsulAcl } from './consul-acl.js';
 import { consulHealth, consulService, liveConsul, patroniHealth, sentinelHealth } from './infra-health.js';
 import { reconcilePatroniConfig } from './patroni-config.js';
 import { APP_KINDS, type ComponentKind, type ComponentStatus } from './process-spec.js';
 import { addrOf, resolveProfile, type MeshPorts, type Profile } from './profile.js';
 import { createNetwork, subnetOf, teardownNetwork } from './cluster/network-namespaces.js';
-import { dirs, loadSecrets, prepareRunDir, repoRoot, type MeshSecrets } from './run-dir.js';
+import { dirs, loadSecrets, prepareRunDir, repoRoot, writeSecrets, type MeshSecrets } from './run-dir.js';
 import { SupervisorClient } from './supervisor-client.js';
 import { ensureWebBuild } from './web-build.js';
 
@@ -37,7 +28,7 @@ export class Mesh {
   readonly supervisor: SupervisorClient;
 
   constructor(readonly profile: Profile = resolveProfile()) {
-    this.supervisor = new SupervisorClient(profile.ports.supervisor);
+    this.supervisor = new SupervisorClient(dirs(profile).supervisorSocket);
   }
 
   get ports(): MeshPorts {
@@ -51,9 +42,19 @@ export class Mesh {
     if (!s) throw new Error(`no mesh at ${this.profile.runDir}: run "up" first`);
     return s;
   }
-  /** The environment an app instance (or a test process) gets. */
+  /** The environment of a test process, drill or seed: every secret and the operator's Consul token. */
   get env(): Record<string, string> {
     return serviceEnv(this.profile, this.secrets, 0);
+  }
+  /** The operator's Consul token (the management token of the ACL bootstrap). */
+  get consulToken(): string {
+    const t = this.secrets.consul.managementToken;
+    if (!t) throw new Error(`no Consul management token in ${this.profile.runDir}: run "up" first`);
+    return t;
+  }
+  /** Authorization header of Patroni's REST API (its unsafe endpoints: restart, reload, config…). */
+  get patroniAuthorization(): string {
+    return `Basic ${Buffer.from(`patroni:${this.secrets.patroniRestPassword}`).toString('base64')}`;
   }
 
   // ---------------------------------------------------------------- up / down
@@ -68,7 +69,7 @@ export class Mesh {
       say(`✔ ${label} (${((Date.now() - s) / 1000).toFixed(1)} s)`);
       return r;
     };
-    const secrets = prepareRunDir(this.profile);
+    let secrets = prepareRunDir(this.profile);
     const cluster = this.profile.cluster;
     if (cluster) {
       await step(
@@ -78,14 +79,14 @@ export class Mesh {
         },
       );
     }
-    await step(`supervisor on :${this.ports.supervisor}`, () => this.ensureSupervisor());
+    await step(`supervisor on ${dirs(this.profile).supervisorSocket}`, () => this.ensureSupervisor());
     const running = new Set((await this.supervisor.status()).filter((c) => c.running).map((c) => c.name));
-    const start = async (spec: { name: string }) => {
-      if (!running.has(spec.name)) await this.supervisor.startSpec(spec as never);
+    const start = async (name: string) => {
+      if (!running.has(name)) await this.supervisor.start(name);
     };
 
-    await step('consul: 3 servers, leader elected', async () => {
-      for (const i of [1, 2, 3]) await start(consulSpec(this.profile, i));
+    await step('consul: 3 servers, leader elected, ACLs (default deny) and gossip encryption', async () => {
+      for (const i of [1, 2, 3]) await start(`consul-${i}`);
       await waitFor(
         async () => {
           const h = await consulHealth(this.profile);
@@ -93,10 +94,37 @@ export class Mesh {
         },
         { timeoutMs: 60_000, intervalMs: 250, description: 'a Consul leader with 3 voters' },
       );
+      const agents = this.ports.consul.map((c, i) => `http://${addrOf(this.profile, `consul-${i + 1}`)}:${c.http}`);
+      // A fresh leader may refuse ACL writes for a moment (ACL replication/init): retry briefly.
+      await waitFor(
+        async () => {
+          try {
+            await ensureConsulAcl(
+              agents,
+              {
+                secrets: () => loadSecrets(this.profile)!.consul,
+                saveManagementToken: (token) => {
+                  const s = loadSecrets(this.profile)!;
+                  s.consul.managementToken = token;
+                  writeSecrets(this.profile, s);
+                },
+              },
+              { log: say },
+            );
+            return true;
+          } catch (e) {
+            if (/bootstrap refused|not valid in Consul/.test((e as Error).message)) throw e;
+            say(`· consul ACLs not ready yet: ${(e as Error).message}`);
+            return false;
+          }
+        },
+        { timeoutMs: 60_000, intervalMs: 1000, description: 'Consul ACL bootstrap' },
+      );
+      secrets = loadSecrets(this.profile)!;
     });
-    await step('redis master + replica, 3 sentinels (master "mutiroes")', async () => {
-      for (const i of [1, 2]) await start(redisSpec(this.profile, i));
-      for (const i of [1, 2, 3]) await start(sentinelSpec(this.profile, i));
+    await step('redis master + replica, 3 sentinels (master "mutiroes", password required)', async () => {
+      for (const i of [1, 2]) await start(`redis-${i}`);
+      for (const i of [1, 2, 3]) await start(`sentinel-${i}`);
       await this.registerSentinels();
       await waitFor(
         async () => {
@@ -107,7 +135,7 @@ export class Mesh {
       );
     });
     await step('patroni: 2 postgres nodes, sync replication, pgha in Consul', async () => {
-      for (const i of [1, 2]) await start(pgSpec(this.profile, secrets, i));
+      for (const i of [1, 2]) await start(`pg-${i}`);
       await waitFor(
         async () => {
           const h = await patroniHealth(this.profile, secrets);
@@ -125,7 +153,7 @@ export class Mesh {
     });
     await step('database "mutiroes", role and extensions', () => this.bootstrapDatabase(secrets));
     await step(`smtp sink on :${this.ports.smtp}`, async () => {
-      await start(smtpSpec(this.profile));
+      await start('smtp');
       await waitFor(() => portOpen(this.ports.smtpHttp, addrOf(this.profile, 'smtp')), {
         timeoutMs: 30_000,
         description: 'smtp sink http',
@@ -145,7 +173,7 @@ export class Mesh {
       const t = Date.now();
       for (const kind of kinds) {
         const n = this.profile.scale[kind as keyof Profile['scale']];
-        for (let i = 1; i <= n; i++) await start(appSpec(this.profile, secrets, kind, i));
+        for (let i = 1; i <= n; i++) await start(`${kind}-${i}`);
       }
       say(
         `… ${kinds.map((k) => `${this.profile.scale[k as keyof Profile['scale']]} ${k}`).join(', ')} starting`,
@@ -225,7 +253,6 @@ export class Mesh {
       ...p.pg.flatMap((x) => [x.postgres, x.rest]),
       p.smtp,
       p.smtpHttp,
-      p.supervisor,
       ...Array.from({ length: 10 }, (_, i) => [
         p.api(i + 1),
         p.worker(i + 1),
@@ -296,6 +323,7 @@ export class Mesh {
           async () => {
             const res = await fetch(`http://${agent}/v1/agent/service/register`, {
               method: 'PUT',
+              headers: { 'x-consul-token': this.secrets.consul.tokens['redis-sentinel']! },
               body: JSON.stringify(body),
             });
             return res.ok;
@@ -361,7 +389,10 @@ export class Mesh {
     try {
       const base = await liveConsul(this.profile);
       const checks = (await (
-        await fetch(`${base}/v1/health/state/any`, { signal: AbortSignal.timeout(2000) })
+        await fetch(`${base}/v1/health/state/any`, {
+          headers: { 'x-consul-token': this.consulToken },
+          signal: AbortSignal.timeout(2000),
+        })
       ).json()) as {
         Node: string;
         CheckID: string;
@@ -430,9 +461,9 @@ export class Mesh {
       .map((c) => Number(c.name.split('-')[1]));
     const n = existing.length ? Math.max(...existing) + 1 : 1;
     if (kind === 'web') await ensureWebBuild();
-    const spec = appSpec(this.profile, this.secrets, kind, n, opts.env ?? {});
-    await this.supervisor.startSpec(spec);
-    return spec.name;
+    const name = `${kind}-${n}`;
+    await this.supervisor.start(name, opts.env);
+    return name;
   }
 
   /** Scales an app service to n instances (new ones waited for until passing; extra ones stopped gracefully). */
@@ -447,7 +478,7 @@ export class Mesh {
     for (let i = 1; i <= n; i++) {
       const name = `${kind}-${i}`;
       if (!current.includes(name)) {
-        await this.supervisor.startSpec(appSpec(this.profile, this.secrets, kind, i));
+        await this.supervisor.start(name);
         progress(`started ${name}`);
       } else {
         await this.supervisor.start(name);
@@ -514,6 +545,7 @@ export class Mesh {
             const member = this.ports.pg.findIndex((p) => p.rest === rest);
             await fetch(`http://${addrOf(this.profile, `pg-${member + 1}`)}:${rest}/restart`, {
               method: 'POST',
+              headers: { authorization: this.patroniAuthorization },
               signal: AbortSignal.timeout(30_000),
             }).catch(() => undefined);
           }
@@ -528,9 +560,7 @@ export class Mesh {
     );
   }
 
-  async healthReport(
-    secrets = this.secrets,
-  ): Promise<{
+  async healthReport(secrets = this.secrets): Promise<{
     healthy: boolean;
     lines: [string, boolean, string][];
     patroni: Awaited<ReturnType<typeof patroniHealth>> | null;
@@ -575,7 +605,7 @@ export class Mesh {
   /** Redis connection to the current master (for tests and drills that look inside). */
   async redisMasterClient(): Promise<Redis> {
     const m = await this.redisMaster();
-    return new Redis({ host: m.host, port: m.port });
+    return new Redis({ host: m.host, port: m.port, password: this.secrets.redisPassword });
   }
 
   logFile(name: string): string {
@@ -587,7 +617,7 @@ export async function connectMesh(env: NodeJS.ProcessEnv = process.env): Promise
   const mesh = new Mesh(resolveProfile(env));
   if (!(await mesh.supervisor.reachable()))
     throw new Error(
-      `mesh "${mesh.profile.name}" is not running (no supervisor on :${mesh.ports.supervisor})`,
+      `mesh "${mesh.profile.name}" is not running (no supervisor at ${dirs(mesh.profile).supervisorSocket})`,
     );
   return mesh;
 }

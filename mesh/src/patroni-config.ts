@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { addrOf, type Profile } from './profile.js';
-import { dirs } from './run-dir.js';
+import { dirs, loadSecrets } from './run-dir.js';
 
 type Dcs = Record<string, unknown>;
 
@@ -34,6 +34,7 @@ export function wantedDcs(profile: Profile): Dcs {
 /** Applies the drift through the first member that answers; returns the keys it changed. */
 export async function reconcilePatroniConfig(profile: Profile): Promise<string[]> {
   const wanted = wantedDcs(profile);
+  const authorization = `Basic ${Buffer.from(`patroni:${loadSecrets(profile)?.patroniRestPassword ?? ''}`).toString('base64')}`;
   let lastError: unknown;
   for (const [i, { rest }] of profile.ports.pg.entries()) {
     const host = addrOf(profile, `pg-${i + 1}`);
@@ -44,7 +45,7 @@ export async function reconcilePatroniConfig(profile: Profile): Promise<string[]
       if (Object.keys(drift).length === 0) return [];
       const patch = await fetch(`http://${host}:${rest}/config`, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify(drift),
         signal: AbortSignal.timeout(5000),
       });

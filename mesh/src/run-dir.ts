@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { completeConsulSecrets, newConsulSecrets, type ConsulSecrets } from './consul-acl.js';
 import type { Profile } from './profile.js';
 
 export interface MeshSecrets {
@@ -11,6 +12,12 @@ export interface MeshSecrets {
   pgRewindPassword: string;
   dbPassword: string;
   jwtSecret: string;
+  /** requirepass/masterauth of Redis and the Sentinels' requirepass/auth-pass. */
+  redisPassword: string;
+  /** Patroni REST API basic auth (user `patroni`) for its unsafe endpoints. */
+  patroniRestPassword: string;
+  /** Gossip key, the management token (after the ACL bootstrap) and one token per service kind. */
+  consul: ConsulSecrets;
 }
 
 export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -32,6 +39,8 @@ export function dirs(profile: Profile) {
     media: path.join(r, 'media'),
     secrets: path.join(r, 'secrets.json'),
     portBase: path.join(r, 'port-base'),
+    /** The supervisor's control socket (mode 0600: only the operator who started the mesh may use it). */
+    supervisorSocket: path.join(r, 'supervisor.sock'),
   };
 }
 
@@ -63,26 +72,53 @@ export function checkPortBase(profile: Profile): void {
 export function prepareRunDir(profile: Profile): MeshSecrets {
   const d = dirs(profile);
   checkPortBase(profile);
-  for (const p of [d.conf, d.logs, d.pids, d.media, d.pgSocket]) fs.mkdirSync(p, { recursive: true });
+  for (const p of [d.conf, d.logs, d.pids, d.media]) fs.mkdirSync(p, { recursive: true });
   fs.chmodSync(profile.runDir, 0o755);
+  // Configs hold passwords and tokens: only the operator (and, for Patroni's, postgres) may read them.
+  fs.chmodSync(d.conf, 0o711);
+  // Postgres' Unix socket directory: its owner only (no local trust, no other local user).
+  fs.mkdirSync(d.pgSocket, { recursive: true, mode: 0o700 });
+  fs.chmodSync(d.pgSocket, 0o700);
   if (!fs.existsSync(d.portBase)) fs.writeFileSync(d.portBase, `${profile.base}\n`);
   return loadSecrets(profile, true)!;
 }
 
 export function loadSecrets(profile: Profile, create = false): MeshSecrets | undefined {
   const file = dirs(profile).secrets;
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as MeshSecrets;
+  const gen = () => randomBytes(32).toString('base64url');
+  if (fs.existsSync(file)) {
+    const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as MeshSecrets;
+    if (!create) return secrets;
+    // A run folder made before Redis/Patroni auth and Consul ACLs: add what it lacks, keep the rest.
+    let changed = false;
+    if (!secrets.redisPassword) (secrets.redisPassword = gen()), (changed = true);
+    if (!secrets.patroniRestPassword) (secrets.patroniRestPassword = gen()), (changed = true);
+    if (!secrets.consul) (secrets.consul = newConsulSecrets()), (changed = true);
+    else if (completeConsulSecrets(secrets.consul)) changed = true;
+    if (changed) writeSecrets(profile, secrets);
+    return secrets;
+  }
   if (!create) return undefined;
-  const gen = () => randomBytes(18).toString('base64url');
   const secrets: MeshSecrets = {
     pgSuperuserPassword: gen(),
     pgReplicationPassword: gen(),
     pgRewindPassword: gen(),
     dbPassword: gen(),
-    jwtSecret: randomBytes(32).toString('base64url'),
+    jwtSecret: gen(),
+    redisPassword: gen(),
+    patroniRestPassword: gen(),
+    consul: newConsulSecrets(),
   };
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  writeSecrets(profile, secrets);
   return secrets;
+}
+
+/** Writes the secrets file atomically, mode 0600. */
+export function writeSecrets(profile: Profile, secrets: MeshSecrets): void {
+  const file = dirs(profile).secrets;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
 }
 
 export function render(template: string, vars: Record<string, string | number>): string {

@@ -1,19 +1,39 @@
-// HTTP client of the mesh supervisor's control port.
-import type { ComponentStatus, ProcessSpec } from './process-spec.js';
+// Client of the mesh supervisor's control socket (HTTP over a Unix socket of the run folder, mode 0600).
+import http from 'node:http';
+import type { ComponentStatus } from './process-spec.js';
 
 export class SupervisorClient {
-  constructor(private readonly port: number) {}
+  constructor(readonly socketPath: string) {}
 
-  private async call<T>(method: 'GET' | 'POST', p: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.port}${p}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? null : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+  private call<T>(method: 'GET' | 'POST', p: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          socketPath: this.socketPath,
+          path: p,
+          method,
+          headers: { 'content-type': 'application/json' },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          let data = '';
+          res.on('data', (c: Buffer) => (data += c.toString()));
+          res.on('end', () => {
+            try {
+              const json = JSON.parse(data) as T & { error?: string };
+              if ((res.statusCode ?? 500) >= 400) reject(new Error(`supervisor ${p}: ${json.error ?? res.statusCode}`));
+              else resolve(json);
+            } catch (e) {
+              reject(e instanceof Error ? e : new Error(String(e)));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`supervisor ${p}: no answer within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
-    const json = (await res.json()) as T & { error?: string };
-    if (!res.ok) throw new Error(`supervisor ${p}: ${json.error ?? res.status}`);
-    return json;
   }
 
   async reachable(): Promise<boolean> {
@@ -28,11 +48,9 @@ export class SupervisorClient {
   status(): Promise<ComponentStatus[]> {
     return this.call('GET', '/status');
   }
-  startSpec(spec: ProcessSpec): Promise<{ name: string; pid: number }> {
-    return this.call('POST', '/start', { spec });
-  }
-  start(name: string): Promise<{ name: string; pid: number }> {
-    return this.call('POST', '/start', { name });
+  /** Starts (or restarts) a component by name; app instances may get settings (service tuning variables). */
+  start(name: string, env?: Record<string, string>): Promise<{ name: string; pid: number }> {
+    return this.call('POST', '/start', env ? { name, env } : { name });
   }
   stop(name: string): Promise<unknown> {
     return this.call('POST', '/stop', { name }, 120_000);

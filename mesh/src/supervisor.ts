@@ -1,12 +1,17 @@
 // The mesh supervisor: a detached process that keeps the mesh's components running.
 // It starts what the launcher asks for, restarts what crashes (with backoff), kills on request
-// (for drills) and stops everything in reverse order. Control: HTTP on 127.0.0.1:<base+350>.
+// (for drills) and stops everything in reverse order. Control: HTTP on a Unix socket of the run folder, mode
+// 0600 (only the operator who started the mesh may open it; no web page can post to it). It takes component
+// names (and a few settings for app instances), never commands: it builds every process spec itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
+import { checkSettingsEnv, specByName } from './components.js';
 import type { ComponentStatus, ProcessSpec } from './process-spec.js';
 import { resolveProfile } from './profile.js';
+import { dirs, loadSecrets } from './run-dir.js';
 
 interface Managed {
   spec: ProcessSpec;
@@ -161,15 +166,26 @@ async function shutdown(): Promise<void> {
   for (const g of groups) await Promise.all(g.map((n) => stopOne(managed.get(n)!, true)));
 }
 
+class BadRequest extends Error {}
+
 function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+      reject(new BadRequest('content-type must be application/json'));
+      return;
+    }
     let data = '';
-    req.on('data', (c: Buffer) => (data += c.toString()));
+    req.on('data', (c: Buffer) => {
+      data += c.toString();
+      if (data.length > 64 * 1024) req.destroy(new BadRequest('body too large'));
+    });
     req.on('end', () => {
       try {
-        resolve(data ? (JSON.parse(data) as Record<string, unknown>) : {});
+        const body: unknown = data ? JSON.parse(data) : {};
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('body must be a JSON object');
+        resolve(body as Record<string, unknown>);
       } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(e instanceof BadRequest ? e : new BadRequest(`invalid JSON body: ${(e as Error).message}`));
       }
     });
     req.on('error', reject);
@@ -191,30 +207,36 @@ const server = http.createServer((req, res) => {
       const m = managed.get(name);
       switch (url.pathname) {
         case '/start': {
-          const spec = body['spec'] as ProcessSpec | undefined;
-          if (spec) {
-            const existing = managed.get(spec.name);
-            if (existing?.child) return send(200, { name: spec.name, pid: existing.child.pid, already: true });
-            const entry: Managed = existing ?? {
-              spec, child: null, restarts: 0, startedAt: null, held: false, restartTimer: null, backoffMs: 1000, exited: Promise.resolve(),
-            };
-            entry.spec = spec;
-            entry.held = false;
-            if (!existing) {
-              managed.set(spec.name, entry);
-              order.push(spec.name);
-            }
-            launch(entry);
-            return send(200, { name: spec.name, pid: entry.child?.pid });
+          if ('spec' in body || 'command' in body) throw new BadRequest('component names only: the supervisor builds every command itself');
+          let env: Record<string, string>;
+          try {
+            env = checkSettingsEnv(body['env']);
+          } catch (e) {
+            throw new BadRequest((e as Error).message);
           }
-          if (!m) return send(404, { error: `unknown component ${name}` });
-          m.held = false;
-          if (!m.child) {
-            if (m.restartTimer) clearTimeout(m.restartTimer);
-            m.restartTimer = null;
-            launch(m);
+          if (m?.child) return send(200, { name, pid: m.child.pid, already: true });
+          // The spec is (re)built from the name on every start: configs and secrets as they are now.
+          const secrets = loadSecrets(profile);
+          if (!secrets) throw new BadRequest(`no secrets in ${profile.runDir}: run "up" first`);
+          let spec: ProcessSpec;
+          try {
+            spec = specByName(profile, secrets, name, env);
+          } catch (e) {
+            throw new BadRequest((e as Error).message);
           }
-          return send(200, { name, pid: m.child?.pid });
+          const entry: Managed = m ?? {
+            spec, child: null, restarts: 0, startedAt: null, held: false, restartTimer: null, backoffMs: 1000, exited: Promise.resolve(),
+          };
+          entry.spec = spec;
+          entry.held = false;
+          if (!m) {
+            managed.set(name, entry);
+            order.push(name);
+          }
+          if (entry.restartTimer) clearTimeout(entry.restartTimer);
+          entry.restartTimer = null;
+          launch(entry);
+          return send(200, { name, pid: entry.child?.pid });
         }
         case '/stop':
           if (!m) return send(404, { error: `unknown component ${name}` });
@@ -229,7 +251,8 @@ const server = http.createServer((req, res) => {
           return send(200, { name, removed: true });
         case '/kill': {
           if (!m) return send(404, { error: `unknown component ${name}` });
-          const signal = (String(body['signal'] ?? 'SIGKILL') as NodeJS.Signals);
+          const signal = String(body['signal'] ?? 'SIGKILL') as NodeJS.Signals;
+          if (!['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'].includes(signal)) throw new BadRequest(`signal ${signal} is not allowed`);
           const pid = await killOne(m, signal, body['restart'] !== false, Number(body['restartDelayMs'] ?? 1000));
           return send(200, { name, pid, signal });
         }
@@ -244,7 +267,7 @@ const server = http.createServer((req, res) => {
           return send(404, { error: 'not found' });
       }
     } catch (e) {
-      send(500, { error: e instanceof Error ? e.message : String(e) });
+      send(e instanceof BadRequest ? 400 : 500, { error: e instanceof Error ? e.message : String(e) });
     }
   })();
 });
@@ -253,11 +276,37 @@ fs.mkdirSync(pidDir, { recursive: true });
 const exitAfterShutdown = () =>
   void shutdown().then(() => {
     fs.rmSync(path.join(pidDir, 'supervisor.pid'), { force: true });
+    fs.rmSync(dirs(profile).supervisorSocket, { force: true });
     process.exit(0);
   });
 process.on('SIGTERM', exitAfterShutdown);
 process.on('SIGINT', exitAfterShutdown);
-server.listen(profile.ports.supervisor, '127.0.0.1', () => {
-  fs.writeFileSync(path.join(pidDir, 'supervisor.pid'), `${process.pid}\n`);
-  log('listening', { port: profile.ports.supervisor, profile: profile.name });
-});
+const socketPath = dirs(profile).supervisorSocket;
+
+/** A socket file left by a supervisor that died is removed; a live one means another supervisor runs. */
+async function clearStaleSocket(): Promise<void> {
+  if (!fs.existsSync(socketPath)) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const c = net.connect(socketPath);
+    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('error', () => resolve(false));
+  });
+  if (live) throw new Error(`another supervisor answers on ${socketPath}`);
+  fs.rmSync(socketPath, { force: true });
+}
+
+void clearStaleSocket().then(
+  () => {
+    const umask = process.umask(0o177);
+    server.listen(socketPath, () => {
+      process.umask(umask);
+      fs.chmodSync(socketPath, 0o600);
+      fs.writeFileSync(path.join(pidDir, 'supervisor.pid'), `${process.pid}\n`);
+      log('listening', { socket: socketPath, profile: profile.name });
+    });
+  },
+  (e: unknown) => {
+    log('not started', { error: (e as Error).message });
+    process.exit(1);
+  },
+);

@@ -19,6 +19,8 @@ import { LeaderLock, type LeaderLockOptions } from './leader/leader-lock.js';
 export interface ConsulRegistryOptions {
   /** CONSUL_HTTP_ADDR: comma list of agents, the local agent first. */
   consulAddr: string | readonly string[];
+  /** CONSUL_HTTP_TOKEN: this kind's ACL token (default: the process's CONSUL_HTTP_TOKEN). */
+  token?: string;
   logger: RegistryLogger;
   /** Timeout of non-blocking Consul calls (ms, default 3000). */
   requestTimeoutMs?: number;
@@ -42,7 +44,7 @@ export class ConsulRegistry {
   private readonly selector = new InstanceSelector(this.tracker);
 
   constructor(private readonly opts: ConsulRegistryOptions) {
-    this.agents = new ConsulAgents(opts.consulAddr, opts.requestTimeoutMs ?? 3_000);
+    this.agents = new ConsulAgents(opts.consulAddr, opts.requestTimeoutMs ?? 3_000, opts.token ?? process.env['CONSUL_HTTP_TOKEN']);
     this.log = opts.logger;
   }
 

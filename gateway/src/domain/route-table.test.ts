@@ -22,6 +22,7 @@ describe('route table', () => {
         ['media', [inst('media', 'm-1', { route: '/api/media' })]],
         ['beat', [inst('beat', 'b-1', {})]],
       ]),
+      ['api', 'worker', 'media', 'beat'],
     );
     assert.equal(t.match('/api/events/1')?.service, 'api');
     assert.equal(t.match('/api')?.service, 'api');
@@ -40,8 +41,23 @@ describe('route table', () => {
         ['a', [inst('a', 'a-1', { route: '/x' })]],
         ['b', [inst('b', 'b-1', { route: '/x' }), inst('b', 'b-2', { route: '/x' })]],
       ]),
+      ['a', 'b'],
     );
     assert.equal(t.match('/x/1')?.service, 'b');
     assert.deepEqual(t.conflicts.map((c) => [c.prefix, c.services]), [['/x', ['b', 'a']]]);
+  });
+
+  test('when a service off the allow-list registers route=/api/token then it gets no route, even with more instances', () => {
+    const evil = [1, 2, 3].map((i) => inst('evil', `evil-${i}`, { route: '/api/token' }));
+    const t = RouteTable.fromCatalog(
+      new Map([
+        ['api', [inst('api', 'api-1', { route: '/api' })]],
+        ['evil', evil],
+        ['redis-sentinel', [inst('redis-sentinel', 's-1', { route: '/' })]],
+      ]),
+    );
+    assert.equal(t.match('/api/token/')?.service, 'api');
+    assert.equal(t.match('/anything'), undefined);
+    assert.deepEqual(t.routes.map((r) => r.service), ['api']);
   });
 });

@@ -1,10 +1,14 @@
-// Routing table: path prefixes declared by services in Consul meta (`route`, `routes`) → service name.
+// Routing table: path prefixes declared by services in Consul meta (`route`, `routes`) → service name, for the
+// services on the gateway's allow-list only (registering in Consul grants no route by itself).
 import type { Catalog } from './catalog.js';
 
 export interface Route {
   prefix: string;
   service: string;
 }
+
+/** Services the gateway routes to when its configuration names none (GATEWAY_ROUTED_SERVICES). */
+export const DEFAULT_ROUTED_SERVICES: readonly string[] = ['api', 'worker', 'web'];
 
 /** Normalises a declared prefix: leading slash, no trailing slash (except `/`). Returns undefined when unusable. */
 export function normalizePrefix(raw: string): string | undefined {
@@ -45,12 +49,14 @@ export class RouteTable {
   }
 
   /**
-   * Builds the table from passing instances. A prefix claimed by two services goes to the
-   * service with more instances declaring it (then by name), and the conflict is reported.
+   * Builds the table from passing instances of the allowed services (others are ignored, whatever they
+   * declare). A prefix claimed by two services goes to the service with more instances declaring it (then by
+   * name), and the conflict is reported.
    */
-  static fromCatalog(catalog: Catalog): RouteTable {
+  static fromCatalog(catalog: Catalog, allowed: readonly string[] = DEFAULT_ROUTED_SERVICES): RouteTable {
     const claims = new Map<string, Map<string, number>>();
     for (const [service, instances] of catalog) {
+      if (!allowed.includes(service)) continue;
       for (const inst of instances) {
         for (const prefix of declaredPrefixes(inst.meta)) {
           let byService = claims.get(prefix);

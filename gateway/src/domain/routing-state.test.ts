@@ -39,6 +39,18 @@ describe('routing state', () => {
     assert.equal(s.pools.has('pgha'), false);
   });
 
+  test('when a service off the allow-list declares a route then it gets neither transport nor route', () => {
+    const { f, attached } = factory();
+    const s = new RoutingState(f, ['api']);
+    s.apply(new Map([
+      ['api', [inst('api', 'a1', 1, { route: '/api' })]],
+      ['evil', [inst('evil', 'e1', 9, { route: '/api/token' })]],
+    ]));
+    assert.deepEqual(attached, ['a1']);
+    assert.equal(s.pools.has('evil'), false);
+    assert.equal(s.table.match('/api/token/')?.service, 'api');
+  });
+
   test('when a routed service loses every instance then its route stays (503) instead of disappearing (404)', () => {
     const { f } = factory();
     const s = new RoutingState(f);

@@ -1,7 +1,7 @@
 // The live routing state: route table + one pool of upstreams per service, rebuilt from each catalog snapshot.
 import { EventEmitter } from 'node:events';
 import type { Catalog, CatalogInstance } from './catalog.js';
-import { RouteTable, declaredPrefixes } from './route-table.js';
+import { DEFAULT_ROUTED_SERVICES, RouteTable, declaredPrefixes } from './route-table.js';
 import { Upstream, type BreakerGate } from './upstream.js';
 
 export interface ServiceBreaker extends BreakerGate {
@@ -42,7 +42,11 @@ export class RoutingState extends EventEmitter {
   /** When the last snapshot arrived. */
   updatedAt = 0;
 
-  constructor(private readonly factory: UpstreamFactory) {
+  constructor(
+    private readonly factory: UpstreamFactory,
+    /** The only services routed to (configuration), whatever else registers with a route in Consul. */
+    private readonly routed: readonly string[] = DEFAULT_ROUTED_SERVICES,
+  ) {
     super();
   }
 
@@ -57,6 +61,7 @@ export class RoutingState extends EventEmitter {
     const lists = new Map<string, Upstream[]>();
 
     for (const [service, instances] of catalog) {
+      if (!this.routed.includes(service)) continue;
       const prefixes = new Set<string>();
       for (const inst of instances) for (const p of declaredPrefixes(inst.meta)) prefixes.add(p);
       // Services that declare no route (pgha, redis-sentinel, gateway itself…) get no transport at all.
@@ -100,7 +105,7 @@ export class RoutingState extends EventEmitter {
       if ((catalog.get(service) ?? []).length > 0) continue;
       withRemembered.set(service, [{ id: '(none)', service, address: '', port: 0, tags: [], meta: { routes: prefixes.join(',') } }]);
     }
-    this.table = RouteTable.fromCatalog(withRemembered);
+    this.table = RouteTable.fromCatalog(withRemembered, this.routed);
     if (!this.loadedAt) this.loadedAt = now;
     this.updatedAt = now;
     const change = { added, removed, routes: this.table.routes.length };

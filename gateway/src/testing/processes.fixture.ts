@@ -163,15 +163,16 @@ export function steadyLoad(
 
 /** Consul's view of a service's passing instance ids (straight from the HTTP API, for timing assertions). */
 export async function passingIds(consulHttp: string, service: string): Promise<string[]> {
-  const r = await fetch(`http://${consulHttp}/v1/health/service/${service}?passing=true`);
+  const token = process.env['CONSUL_HTTP_TOKEN'];
+  const r = await fetch(`http://${consulHttp}/v1/health/service/${service}?passing=true`, {
+    headers: token ? { 'x-consul-token': token } : {},
+  });
   const body = (await r.json()) as Array<{ Service: { ID: string } }>;
   return body.map((e) => e.Service.ID).sort();
 }
 
 /** `adminUrl`: the gateway's operator listener (its public port has no /status). */
-export async function gatewayStatus(
-  adminUrl: string,
-): Promise<{
+export async function gatewayStatus(adminUrl: string): Promise<{
   retries: number;
   requests: number;
   consul_view_age_s: number;

@@ -32,7 +32,7 @@ async function beatLeader(mesh: Mesh): Promise<string | null> {
     try {
       const res = await fetch(
         `http://${addrOf(mesh.profile, `consul-${i + 1}`)}:${c.http}/v1/kv/mutiroes/beat/leader`,
-        { signal: AbortSignal.timeout(1000) },
+        { headers: { 'x-consul-token': mesh.consulToken }, signal: AbortSignal.timeout(1000) },
       );
       if (res.status === 404) return null;
       const [entry] = (await res.json()) as { Session?: string; Value?: string }[];

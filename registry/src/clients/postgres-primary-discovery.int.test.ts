@@ -24,6 +24,7 @@ interface Member {
 async function consulPut(mesh: Mesh, path: string, body?: unknown): Promise<void> {
   const res = await fetch(`http://${mesh.consulHttpAddrs[0]}${path}`, {
     method: 'PUT',
+    headers: { 'x-consul-token': mesh.consulToken },
     body: body === undefined ? null : JSON.stringify(body),
     signal: AbortSignal.timeout(5_000),
   });
@@ -46,7 +47,9 @@ async function registerMembers(mesh: Mesh, members: Member[]): Promise<void> {
   // Wait until Consul answers with exactly what was registered (the watch and lookups read it).
   await waitFor(
     async () => {
-      const r = await fetch(`http://${mesh.consulHttpAddrs[0]}/v1/health/service/${svc}`);
+      const r = await fetch(`http://${mesh.consulHttpAddrs[0]}/v1/health/service/${svc}`, {
+        headers: { 'x-consul-token': mesh.consulToken },
+      });
       const list = (await r.json()) as Array<{
         Service: { ID: string; Tags: string[] };
         Checks: Array<{ CheckID: string; Status: string }>;
@@ -176,6 +179,7 @@ describe('createPostgres when Consul cannot name the primary (real Consul and Pa
       await sleep(1_000);
       const r = await fetch(`http://127.0.0.1:${rest}/restart`, {
         method: 'POST',
+        headers: { authorization: mesh.patroniAuthorization },
         body: '{}',
         signal: AbortSignal.timeout(60_000),
       });

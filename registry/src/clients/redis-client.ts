@@ -105,6 +105,11 @@ export interface CreateRedisOptions {
   redisOptions?: Partial<RedisOptions>;
   /** How long to wait for Consul to list the Sentinels (ms, default 10 000). */
   discoveryTimeoutMs?: number;
+  /**
+   * Password of Redis and of the Sentinels (requirepass / auth-pass; REDIS_PASSWORD). Default: the
+   * REDIS_PASSWORD variable of the process.
+   */
+  password?: string;
 }
 
 /**
@@ -131,9 +136,11 @@ export async function createRedis(opts: CreateRedisOptions): Promise<RedisClient
       });
     });
   }
+  const password = opts.password ?? process.env['REDIS_PASSWORD'] ?? undefined;
   const client = new RedisClient({
     sentinels,
     name: opts.masterName,
+    ...(password ? { password, sentinelPassword: password } : {}),
     sentinelRetryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2_000),
     retryStrategy: (times: number) => Math.min(50 * times, 1_000),
     enableOfflineQueue: true,

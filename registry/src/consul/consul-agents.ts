@@ -98,14 +98,20 @@ export class ConsulAgents {
   private readonly clients: ConsulClient[];
   private current = 0;
 
+  /**
+   * `token`: the ACL token sent with every call (X-Consul-Token); default the process's CONSUL_HTTP_TOKEN,
+   * Consul's own variable. The mesh runs ACLs default-deny: without a token nothing is visible.
+   */
   constructor(
     addr: string | readonly string[],
     readonly requestTimeoutMs = 3000,
+    token: string | undefined = process.env['CONSUL_HTTP_TOKEN'],
   ) {
     this.addrs = parseConsulAddrs(addr);
+    const defaults = token ? { defaults: { token } } : {};
     this.clients = this.addrs.map((a) => {
       const i = a.lastIndexOf(':');
-      return new Consul({ host: a.slice(0, i), port: Number(a.slice(i + 1)) }) as unknown as ConsulClient;
+      return new Consul({ host: a.slice(0, i), port: Number(a.slice(i + 1)), ...defaults }) as unknown as ConsulClient;
     });
   }
 

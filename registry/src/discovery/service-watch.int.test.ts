@@ -184,7 +184,10 @@ describe('registration and discovery (real Consul)', () => {
     });
     // Behind the registry's back (like an agent restarted without its state): deregister on the agent.
     const agent = reg.agentAddr!;
-    const res = await fetch(`http://${agent}/v1/agent/service/deregister/${svc}-ae`, { method: 'PUT' });
+    const res = await fetch(`http://${agent}/v1/agent/service/deregister/${svc}-ae`, {
+      method: 'PUT',
+      headers: { 'x-consul-token': process.env['CONSUL_HTTP_TOKEN'] ?? '' },
+    });
     assert.equal(res.status, 200);
     await waitFor(() => !w.instances().some((i) => i.id === `${svc}-ae`), {
       timeoutMs: 5_000,

@@ -48,6 +48,7 @@ export class Registration {
 
   /** Registers on the first reachable agent (in CONSUL_HTTP_ADDR order); throws if none is reachable. */
   async start(): Promise<this> {
+    await this.refuseLiveDuplicate();
     const deadline = Date.now() + (this.opts.startTimeoutMs ?? 15_000);
     const backoff = new Backoff({ baseMs: 200, maxMs: 2_000 });
     for (;;) {
@@ -64,6 +65,33 @@ export class Registration {
     this.scheduleSync();
     if (this.ttlMs !== null) this.scheduleHeartbeat(0);
     return this;
+  }
+
+  /**
+   * Refuses to take over the entry of a live instance: a passing instance with our id at another address
+   * belongs to another process (taking it over would deregister it on our exit). The same address and port
+   * is this instance's own previous run (we hold the port now), so it is taken back. When no agent answers
+   * the check is left to the registration loop (which waits for one).
+   */
+  private async refuseLiveDuplicate(): Promise<void> {
+    let entries: { Service: { ID: string; Address: string; Port: number } }[];
+    try {
+      entries = (await this.agents.any((c) =>
+        c.health.service({ service: this.spec.name, passing: true, timeout: this.agents.requestTimeoutMs }),
+      )) as typeof entries;
+    } catch (e) {
+      if (isUnavailable(e)) return;
+      throw e;
+    }
+    const holder = entries.find(
+      (e) => e.Service.ID === this.id && (e.Service.Address !== this.spec.address || e.Service.Port !== this.spec.port),
+    );
+    if (holder) {
+      throw new Error(
+        `instance id ${this.id} is held by a live instance at ${holder.Service.Address}:${holder.Service.Port} ` +
+          `(passing in Consul): refusing to start a second ${this.spec.name} with that id; stop it or choose another INSTANCE_ID`,
+      );
+    }
   }
 
   /**

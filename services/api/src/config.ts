@@ -1,6 +1,6 @@
 // The API's one config schema: every environment variable the service reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig } from '@mutiroes/platform';
+import { defineConfig, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z
   .object({
@@ -16,12 +16,16 @@ const schema = z
     INSTANCE_ID: z.string().optional(),
     /** Comma-separated Consul HTTP addresses, the local agent first. */
     CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+    /** ACL token of this service kind (Consul runs default-deny). */
+    CONSUL_HTTP_TOKEN: z.string().optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     DB_NAME: z.string().default('mutiroes'),
     DB_USER: z.string().default('mutiroes'),
     DB_PASSWORD: z.string().optional(),
     /** Sentinel master name; the Sentinels themselves are found in Consul. */
     REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
+    /** Password of Redis and the Sentinels (requirepass / auth-pass). */
+    REDIS_PASSWORD: z.string().optional(),
     /** HMAC secret of the JWTs. No default: the launcher generates one per run dir. */
     JWT_SECRET: z
       .string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' })
@@ -67,8 +71,16 @@ const schema = z
     }
   });
 
+/** The secrets the API uses: checked in production (no placeholder, ≥ 32 random bytes). */
+export const SERVICE_SECRETS: SecretSpec[] = [
+  { name: 'DB_PASSWORD' },
+  { name: 'JWT_SECRET' },
+  { name: 'REDIS_PASSWORD' },
+  { name: 'CONSUL_HTTP_TOKEN', kind: 'uuid' },
+];
+
 export type ApiConfig = Readonly<z.infer<typeof schema>>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
-  return defineConfig(schema as unknown as z.ZodObject<z.ZodRawShape>, env) as ApiConfig;
+  return defineConfig(schema, env, { secrets: SERVICE_SECRETS }) as ApiConfig;
 }

@@ -12,7 +12,9 @@ async function consulInstances(): Promise<
   Array<{ Service: { ID: string; Meta: Record<string, string>; Port: number } }>
 > {
   const addr = env['CONSUL_HTTP_ADDR']!.split(',')[0]!;
-  const res = await fetch(`http://${addr}/v1/health/service/api?passing=true`);
+  const res = await fetch(`http://${addr}/v1/health/service/api?passing=true`, {
+    headers: { 'x-consul-token': env['CONSUL_HTTP_TOKEN'] ?? '' },
+  });
   return (await res.json()) as Array<{ Service: { ID: string; Meta: Record<string, string>; Port: number } }>;
 }
 

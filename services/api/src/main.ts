@@ -68,6 +68,7 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
   try {
     const registry = new ConsulRegistry({
       consulAddr: config.CONSUL_HTTP_ADDR,
+      token: config.CONSUL_HTTP_TOKEN,
       logger: log.child({ module: 'registry' }),
     });
     lifecycle.onShutdown('close consul registry', 5, () => registry.close());
@@ -90,6 +91,7 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningAp
     const redis = await createRedis({
       registry,
       masterName: config.REDIS_SENTINEL_MASTER,
+      password: config.REDIS_PASSWORD,
       logger: log.child({ module: 'redis' }),
     });
     lifecycle.onShutdown('close redis', 10, async () => {

@@ -1,6 +1,6 @@
 // The beat's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig } from '@mutiroes/platform';
+import { defineConfig, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -11,11 +11,15 @@ const schema = z.object({
   /** e.g. beat-2; generated when absent. */
   INSTANCE_ID: z.string().optional(),
   CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+  /** ACL token of this service kind (Consul runs default-deny). */
+  CONSUL_HTTP_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   DB_NAME: z.string().default('mutiroes'),
   DB_USER: z.string().default('mutiroes'),
   DB_PASSWORD: z.string().optional(),
   REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
+  /** Password of Redis and the Sentinels (requirepass / auth-pass). */
+  REDIS_PASSWORD: z.string().optional(),
   /** Time zone of every schedule. */
   BEAT_TIMEZONE: z.string().default('America/Sao_Paulo'),
   /** Consul KV key of the leader lock: only its holder fires. */
@@ -41,8 +45,15 @@ const schema = z.object({
   HEARTBEAT_MS: z.coerce.number().int().min(200).default(2000),
 });
 
+/** The secrets this service uses: checked in production (no placeholder, ≥ 32 random bytes). */
+export const SERVICE_SECRETS: SecretSpec[] = [
+  { name: 'DB_PASSWORD' },
+  { name: 'REDIS_PASSWORD' },
+  { name: 'CONSUL_HTTP_TOKEN', kind: 'uuid' },
+];
+
 export type BeatConfig = Readonly<z.infer<typeof schema>>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): BeatConfig {
-  return defineConfig(schema, env);
+  return defineConfig(schema, env, { secrets: SERVICE_SECRETS });
 }

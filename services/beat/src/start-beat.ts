@@ -20,10 +20,10 @@ export async function startBeat(config: BeatConfig, log: Logger, opts: { registe
   const instanceId = config.INSTANCE_ID ?? `${config.SERVICE_NAME}-${randomBytes(3).toString('hex')}`;
   const ilog = log.child({ instance: instanceId });
   const lifecycle = new Lifecycle(ilog, 15_000);
-  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: ilog });
+  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, token: config.CONSUL_HTTP_TOKEN, logger: ilog });
   let pg: PostgresClients | undefined;
   try {
-    const redis = await createRedis({ registry, masterName: config.REDIS_SENTINEL_MASTER, logger: ilog });
+    const redis = await createRedis({ registry, masterName: config.REDIS_SENTINEL_MASTER, password: config.REDIS_PASSWORD, logger: ilog });
     pg = await createPostgres({ registry, database: config.DB_NAME, username: config.DB_USER, password: config.DB_PASSWORD ?? '', logger: ilog });
     const producer = new JobProducer(redis, (q, e) => ilog.debug('producer queue error', { queue: q, error: e.message }));
     const schedules = buildSchedules({

@@ -1,6 +1,6 @@
 // The worker's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig } from '@mutiroes/platform';
+import { defineConfig, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z.object({
   /** development | test | production. */
@@ -15,12 +15,16 @@ const schema = z.object({
   INSTANCE_ID: z.string().optional(),
   /** Comma-separated Consul HTTP addresses, the local agent first. */
   CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+  /** ACL token of this service kind (Consul runs default-deny). */
+  CONSUL_HTTP_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   DB_NAME: z.string().default('mutiroes'),
   DB_USER: z.string().default('mutiroes'),
   DB_PASSWORD: z.string().optional(),
   /** Sentinel master name; the Sentinels themselves are found in Consul. */
   REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
+  /** Password of Redis and the Sentinels (requirepass / auth-pass). */
+  REDIS_PASSWORD: z.string().optional(),
   /** HMAC secret of the API's JWTs: the status page's admin actions need role 'admin'. */
   JWT_SECRET: z.string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' }).min(16, 'JWT_SECRET must be at least 16 characters'),
   /** SMTP relay (the mesh runs a local sink). */
@@ -50,8 +54,16 @@ const schema = z.object({
   SUCCEEDED_KEEP: z.coerce.number().int().min(10).default(200),
 });
 
+/** The secrets this service uses: checked in production (no placeholder, ≥ 32 random bytes). */
+export const SERVICE_SECRETS: SecretSpec[] = [
+  { name: 'DB_PASSWORD' },
+  { name: 'JWT_SECRET' },
+  { name: 'REDIS_PASSWORD' },
+  { name: 'CONSUL_HTTP_TOKEN', kind: 'uuid' },
+];
+
 export type WorkerConfig = Readonly<z.infer<typeof schema>>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
-  return defineConfig(schema, env);
+  return defineConfig(schema, env, { secrets: SERVICE_SECRETS });
 }

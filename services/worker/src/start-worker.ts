@@ -51,7 +51,11 @@ export async function startWorker(
   opts: StartWorkerOptions = {},
 ): Promise<WorkerHandle> {
   const lifecycle = new Lifecycle(log, config.DRAIN_TIMEOUT_MS + config.SHUTDOWN_GRACE_MS + 10_000);
-  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
+  const registry = new ConsulRegistry({
+    consulAddr: config.CONSUL_HTTP_ADDR,
+    token: config.CONSUL_HTTP_TOKEN,
+    logger: log,
+  });
   let pg: PostgresClients | undefined;
   let server: http.Server | undefined;
   let accepting = true;
@@ -60,6 +64,7 @@ export async function startWorker(
     const redis = await createRedis({
       registry,
       masterName: config.REDIS_SENTINEL_MASTER,
+      password: config.REDIS_PASSWORD,
       logger: log,
       redisOptions: { maxRetriesPerRequest: null },
     });

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const options = loadPopulateOptions();
   const config = loadConfig();
   const log = createLogger({ service: 'api-populate', level: 'warn' });
-  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, logger: log });
+  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, token: config.CONSUL_HTTP_TOKEN, logger: log });
   const pg = await createPostgres({
     registry,
     database: config.DB_NAME,
