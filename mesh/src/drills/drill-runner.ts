@@ -30,6 +30,12 @@ export interface DrillSpec {
   /** After recovery (load still running): e.g. restart the killed node and wait until it rejoined. */
   afterRecovery?: (ctx: DrillContext) => Promise<void>;
   recoveryTimeoutMs?: number;
+  /**
+   * A welcome e-mail re-sent with the same Message-ID counts once (ADR 0003: the send whose `sent` mark could not
+   * be committed — the worker lost the database — is repeated with the same deterministic Message-ID, which
+   * receivers dedupe). Such redeliveries are still reported, as jobs_redelivered_same_message_id.
+   */
+  sameMessageIdCountsOnce?: boolean;
 }
 
 export interface DrillOptions {
@@ -57,6 +63,8 @@ export interface DrillResult {
   jobs_acknowledged: number;
   jobs_never_processed: number;
   jobs_processed_twice: number;
+  /** E-mails delivered more than once with the same Message-ID (counted in jobs_processed_twice unless the spec says they count once). */
+  jobs_redelivered_same_message_id: number;
   time_to_recovery_s: number;
   longest_write_gap_s: number;
   longest_read_gap_s: number;
@@ -262,11 +270,26 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   // Jobs: every acknowledged registration gets exactly one welcome e-mail.
   const ackedJobs = outcomes.filter((o) => o.op === 'job' && o.ack !== undefined).map((o) => String(o.ack));
   const sinkUrl = mesh.env['SMTP_SINK_URL']!;
+  const redelivered = new Set<string>();
   const mailCount = async () => {
-    const list = (await (await fetch(`${sinkUrl}/messages`)).json()) as { to: string[] }[];
+    const list = (await (await fetch(`${sinkUrl}/messages`)).json()) as {
+      to: string[];
+      headers?: Record<string, string>;
+    }[];
     const count = new Map<string, number>();
-    for (const m of list)
-      for (const to of m.to) if (to.startsWith(`drill-${runId}-`)) count.set(to, (count.get(to) ?? 0) + 1);
+    const seen = new Set<string>();
+    for (const m of list) {
+      for (const to of m.to) {
+        if (!to.startsWith(`drill-${runId}-`)) continue;
+        const key = `${to} ${m.headers?.['message-id'] ?? Math.random()}`;
+        if (seen.has(key)) {
+          redelivered.add(to);
+          if (spec.sameMessageIdCountsOnce) continue;
+        }
+        seen.add(key);
+        count.set(to, (count.get(to) ?? 0) + 1);
+      }
+    }
     return count;
   };
   let mails = await mailCount();
@@ -308,6 +331,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
     jobs_acknowledged: ackedJobs.length,
     jobs_never_processed: ackedJobs.filter((e) => (mails.get(e) ?? 0) === 0).length,
     jobs_processed_twice: ackedJobs.filter((e) => (mails.get(e) ?? 0) > 1).length,
+    jobs_redelivered_same_message_id: ackedJobs.filter((e) => redelivered.has(e)).length,
     time_to_recovery_s: Number(timeToRecovery.toFixed(2)),
     longest_write_gap_s: Number((longestGap(outcomes, 'write', tFault - 1000, tEnd) / 1000).toFixed(2)),
     longest_read_gap_s: Number(
@@ -359,6 +383,7 @@ export function formatTable(results: DrillResult[]): string {
     ['jobs acknowledged', (r) => String(r.jobs_acknowledged)],
     ['jobs never processed', (r) => String(r.jobs_never_processed)],
     ['jobs processed twice', (r) => String(r.jobs_processed_twice)],
+    ['same Message-ID re-sent', (r) => String(r.jobs_redelivered_same_message_id)],
     ['time to recovery (s)', (r) => r.time_to_recovery_s.toFixed(1)],
     ['longest write gap (s)', (r) => r.longest_write_gap_s.toFixed(1)],
     ['longest read gap (s)', (r) => r.longest_read_gap_s.toFixed(1)],
