@@ -218,6 +218,9 @@ export function sentinelSpec(profile: Profile, secrets: MeshSecrets, i: number):
   }
   ensureConfLines(conf, {
     requirepass: `requirepass ${secrets.redisPassword}`,
+    // Sentinel writes its default user into this file (`nopass` when it first ran without a password), and
+    // `user` lines are applied after requirepass: set the password there too.
+    'user default': `user default on >${secrets.redisPassword} ~* &* +@all`,
     'sentinel auth-pass': `sentinel auth-pass mutiroes ${secrets.redisPassword}`,
     'protected-mode': 'protected-mode yes',
   });

@@ -9,7 +9,12 @@ import { dirs } from './run-dir.js';
 
 let mesh: Mesh;
 
-function bare(port: number): Redis {
+/**
+ * What a client without the password gets from `port`: 'answered' when the command ran, else every error it
+ * saw (ioredis opens with HELLO, which Redis refuses with NOAUTH before any command).
+ */
+async function withoutPassword(port: number, command: (r: Redis) => Promise<unknown>): Promise<string> {
+  const errors: string[] = [];
   const r = new Redis({
     host: '127.0.0.1',
     port,
@@ -18,8 +23,17 @@ function bare(port: number): Redis {
     retryStrategy: () => null,
     enableReadyCheck: false,
   });
-  r.on('error', () => {});
-  return r;
+  r.on('error', (e: Error) => errors.push(e.message));
+  try {
+    await r.connect();
+    await command(r);
+    return 'answered';
+  } catch (e) {
+    errors.push((e as Error).message);
+  } finally {
+    r.disconnect();
+  }
+  return errors.join(' | ');
 }
 
 before(async () => {
@@ -30,30 +44,17 @@ before(async () => {
 describe('data plane authentication', () => {
   test('when a client talks to Redis (master or replica) without the password then it gets NOAUTH', async () => {
     for (const port of mesh.ports.redis) {
-      const r = bare(port);
-      try {
-        await r.connect();
-        await assert.rejects(r.set('attack', 'x'), /NOAUTH/, `redis :${port}`);
-        await assert.rejects(r.get('attack'), /NOAUTH/, `redis :${port}`);
-      } finally {
-        r.disconnect();
-      }
+      assert.match(await withoutPassword(port, (r) => r.set('attack', 'x')), /NOAUTH/, `redis :${port} SET`);
+      assert.match(await withoutPassword(port, (r) => r.get('attack')), /NOAUTH/, `redis :${port} GET`);
     }
   });
 
   test('when a client asks a Sentinel without the password then it gets NOAUTH', async () => {
     for (const port of mesh.ports.sentinel) {
-      const s = bare(port);
-      try {
-        await s.connect();
-        await assert.rejects(
-          s.call('SENTINEL', 'get-master-addr-by-name', 'mutiroes'),
-          /NOAUTH/,
-          `sentinel :${port}`,
-        );
-      } finally {
-        s.disconnect();
-      }
+      const answer = await withoutPassword(port, (s) =>
+        s.call('SENTINEL', 'get-master-addr-by-name', 'mutiroes'),
+      );
+      assert.match(answer, /NOAUTH/, `sentinel :${port}`);
     }
   });
 
