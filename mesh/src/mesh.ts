@@ -94,7 +94,9 @@ export class Mesh {
         },
         { timeoutMs: 60_000, intervalMs: 250, description: 'a Consul leader with 3 voters' },
       );
-      const agents = this.ports.consul.map((c, i) => `http://${addrOf(this.profile, `consul-${i + 1}`)}:${c.http}`);
+      const agents = this.ports.consul.map(
+        (c, i) => `http://${addrOf(this.profile, `consul-${i + 1}`)}:${c.http}`,
+      );
       // A fresh leader may refuse ACL writes for a moment (ACL replication/init): retry briefly.
       await waitFor(
         async () => {
@@ -263,7 +265,9 @@ export class Mesh {
     ];
     const open: number[] = [];
     const net = this.profile.cluster?.net;
-    const hosts = ['127.0.0.1', ...(net ? [net.bridgeAddr, ...net.hosts.map((h) => h.addr)] : [])];
+    // The cluster's addresses only while its bridge exists (else they would be routed off the machine).
+    const up = net !== undefined && fs.existsSync(`/sys/class/net/${net.bridge}`);
+    const hosts = ['127.0.0.1', ...(net && up ? [net.bridgeAddr, ...net.hosts.map((h) => h.addr)] : [])];
     await Promise.all(
       all.map(async (port) => {
         for (const host of hosts) if (await portOpen(port, host)) return void open.push(port);

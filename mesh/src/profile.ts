@@ -1,4 +1,5 @@
 // A mesh profile: its name, port block and run folder. Every port of the mesh derives from one base.
+import fs from 'node:fs';
 import path from 'node:path';
 import { clusterAddrOf, clusterPlanFor, type ClusterPlan } from './cluster/cluster-plan.js';
 
@@ -103,5 +104,12 @@ export function resolveProfile(env: NodeJS.ProcessEnv = process.env): Profile {
 
 /** The address a component (`consul-1`, `api-2`, `smtp`, …) binds to and advertises: 127.0.0.1 on one host. */
 export function addrOf(profile: Profile, component: string): string {
-  return profile.cluster ? clusterAddrOf(profile.cluster, component) : '127.0.0.1';
+  if (!profile.cluster) return '127.0.0.1';
+  // Without the bridge, 10.77.x.y would be routed out of the machine by the default route: never send there.
+  if (!fs.existsSync(`/sys/class/net/${profile.cluster.net.bridge}`)) {
+    throw new Error(
+      `the network of cluster profile "${profile.name}" is not up (no bridge ${profile.cluster.net.bridge}): run its up first`,
+    );
+  }
+  return clusterAddrOf(profile.cluster, component);
 }

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { waitFor } from '@mutiroes/platform';
 import { Mesh } from '../mesh.js';
 import { addrOf, resolveProfile } from '../profile.js';
 import { consulService } from '../infra-health.js';
@@ -75,16 +76,20 @@ describe('cluster profile on simulated hosts (smoke)', () => {
       assert.equal(res.status, 200);
       await res.arrayBuffer();
     }
-    // The gateway's access log names the upstream that served each request.
+    // The gateway's access log names the upstream that served each request (written asynchronously).
     const served = new Map<string, string>();
-    const lines = fs.readFileSync(mesh.logFile('gateway-1'), 'utf8').split('\n');
-    for (const l of lines) {
-      if (!l.includes('"message":"access"')) continue;
-      const e = JSON.parse(l) as { request_id?: string; upstream_addr?: string };
-      if (e.request_id && ids.includes(e.request_id) && e.upstream_addr)
-        served.set(e.request_id, e.upstream_addr.split(':')[0]!);
-    }
-    assert.equal(served.size, ids.length, 'every request in the access log');
+    await waitFor(
+      () => {
+        for (const l of fs.readFileSync(mesh.logFile('gateway-1'), 'utf8').split('\n')) {
+          if (!l.includes('"message":"access"')) continue;
+          const e = JSON.parse(l) as { request_id?: string; upstream_addr?: string };
+          if (e.request_id && ids.includes(e.request_id) && e.upstream_addr)
+            served.set(e.request_id, e.upstream_addr.split(':')[0]!);
+        }
+        return served.size === ids.length;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, description: 'every request in the access log' },
+    );
     const remote = [...served.values()].filter((a) => a !== hostA.addr);
     assert.ok(
       remote.length > 0,

@@ -217,24 +217,26 @@ export function teardownNetwork(plan: NetPlan): void {
 // ------------------------------------------------------------------ faults (drills)
 
 /**
- * Cuts `host` off from `others`, both ways: blackhole routes in each namespace. Established connections
- * then hang (their packets vanish, as on a real partition); new connections between them fail. The root
- * namespace (clients of the drill) still reaches every host.
+ * Cuts `host` off from `others`, both ways: `unreachable` routes in each namespace (no netfilter in this
+ * kernel). A new connection fails with EHOSTUNREACH, as behind a router answering ICMP host-unreachable; the
+ * packets of established connections go nowhere, so they hang as on a real partition until their timeouts.
+ * (`blackhole` would give EINVAL, which no real network produces.) The root namespace (the drill's clients,
+ * "outside" the cluster) still reaches every host.
  */
 export function partition(plan: NetPlan, host: string, others: string[]): void {
   const a = hostByName(plan, host);
   for (const o of others.map((n) => hostByName(plan, n))) {
-    ip(['route', 'replace', 'blackhole', `${o.addr}/32`], a.ns);
-    ip(['route', 'replace', 'blackhole', `${a.addr}/32`], o.ns);
+    ip(['route', 'replace', 'unreachable', `${o.addr}/32`], a.ns);
+    ip(['route', 'replace', 'unreachable', `${a.addr}/32`], o.ns);
   }
 }
 
-/** One direction only: packets from `from` to `to` vanish (e.g. the gateway's host cannot reach an API host). */
+/** One direction only: `from` cannot reach `to` (optionally only TCP to a port range, by an ip rule). */
 export function dropOneWay(plan: NetPlan, from: string, to: string, tcpPorts?: [number, number]): void {
   const a = hostByName(plan, from);
   const b = hostByName(plan, to);
   if (!tcpPorts) {
-    ip(['route', 'replace', 'blackhole', `${b.addr}/32`], a.ns);
+    ip(['route', 'replace', 'unreachable', `${b.addr}/32`], a.ns);
     return;
   }
   const used = ruleCount(a.ns);
@@ -248,7 +250,7 @@ export function dropOneWay(plan: NetPlan, from: string, to: string, tcpPorts?: [
       'tcp',
       'dport',
       `${tcpPorts[0]}-${tcpPorts[1]}`,
-      'blackhole',
+      'unreachable',
       'prio',
       String(RULE_PRIO_MIN + used),
     ],
@@ -309,12 +311,14 @@ export function netem(
   );
 }
 
-/** Removes every fault the drills can inject: blackhole routes, drill rules, netem. */
+/** Removes every fault the drills can inject: unreachable/blackhole routes, drill rules, netem. */
 export function heal(plan: NetPlan): void {
   const present = new Set(namespaces());
   for (const h of plan.hosts.filter((x) => present.has(x.ns))) {
-    const routes = JSON.parse(ip(['-j', 'route', 'show', 'type', 'blackhole'], h.ns)) as { dst: string }[];
-    for (const r of routes) ipQuiet(['route', 'del', 'blackhole', r.dst], h.ns);
+    for (const type of ['unreachable', 'blackhole']) {
+      const routes = JSON.parse(ip(['-j', 'route', 'show', 'type', type], h.ns)) as { dst: string }[];
+      for (const r of routes) ipQuiet(['route', 'del', type, r.dst], h.ns);
+    }
     const rules = JSON.parse(ip(['-j', 'rule', 'show'], h.ns)) as { priority: number }[];
     for (const r of rules)
       if (r.priority >= RULE_PRIO_MIN && r.priority <= RULE_PRIO_MAX)

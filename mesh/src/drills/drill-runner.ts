@@ -244,7 +244,12 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   const ackedWrites = outcomes
     .filter((o) => o.op === 'write' && o.ack !== undefined)
     .map((o) => Number(o.ack));
-  const primary = await mesh.pgPrimary();
+  // The count needs the primary; right after a fault it may still be settling.
+  const primary = await waitFor(() => mesh.pgPrimary().catch(() => null), {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+    description: 'a Patroni primary to count the rows on',
+  });
   const db = new pg.Client({
     host: primary.host,
     port: primary.port,
