@@ -2,7 +2,7 @@
 # make compose-up [SCALE="api=5 worker=3"]   make compose-logs [S=api]   make compose-down [VOLUMES=1]
 COMPOSE_FILE_DISTRIBUTED := docker-compose.distributed.yml
 COMPOSE_ENV_FILE ?= .env
-COMPOSE_DISTRIBUTED := docker compose -f $(COMPOSE_FILE_DISTRIBUTED) --env-file $(COMPOSE_ENV_FILE)
+COMPOSE_DISTRIBUTED := MESH_NETWORK_DRIVER=bridge docker compose -f $(COMPOSE_FILE_DISTRIBUTED) --env-file $(COMPOSE_ENV_FILE)
 
 .PHONY: compose-up compose-down compose-logs compose-ps compose-config compose-test compose-env-check compose-image-dryrun
 
