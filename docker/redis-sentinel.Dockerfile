@@ -14,5 +14,5 @@ RUN chmod 755 /usr/local/bin/sentinel-entrypoint.sh /usr/local/bin/register-in-c
 
 EXPOSE 26379
 HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=5 \
-    CMD redis-cli -p 26379 sentinel ckquorum "${REDIS_SENTINEL_MASTER:-mutiroes}" | grep -q '^OK' || exit 1
+    CMD REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p 26379 sentinel ckquorum "${REDIS_SENTINEL_MASTER:-mutiroes}" | grep -q '^OK' || exit 1
 ENTRYPOINT ["sentinel-entrypoint.sh"]

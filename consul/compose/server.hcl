@@ -15,3 +15,23 @@ retry_join       = ["consul-1", "consul-2", "consul-3"]
 performance {
   raft_multiplier = 1
 }
+# Gossip key, initial management and agent tokens come from the env file through CONSUL_LOCAL_CONFIG, this
+# server's certificate through tls-self.json (docker/consul/entrypoint.sh). Same model as the local mesh
+# (docs/adr/0008-zero-trust-mesh.md): ACLs default deny, a token per service kind.
+acl {
+  enabled                  = true
+  default_policy           = "deny"
+  down_policy              = "extend-cache"
+  enable_token_persistence = true
+}
+# TLS between the servers (RPC, raft): a certificate from the cluster CA, hostname verified.
+tls {
+  defaults {
+    ca_file         = "/consul/tls/consul-agent-ca.pem"
+    verify_outgoing = true
+  }
+  internal_rpc {
+    verify_incoming        = true
+    verify_server_hostname = true
+  }
+}

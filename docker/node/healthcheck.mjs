@@ -22,7 +22,10 @@ async function consulHealthy() {
     const base = /^https?:\/\//.test(raw.trim()) ? raw.trim() : `http://${raw.trim()}`;
     let checks;
     try {
-      const res = await fetch(`${base}/v1/health/checks/${encodeURIComponent(service)}`, { signal: timeout() });
+      const res = await fetch(`${base}/v1/health/checks/${encodeURIComponent(service)}`, {
+        headers: { 'x-consul-token': process.env.CONSUL_HTTP_TOKEN || '' },
+        signal: timeout(),
+      });
       if (!res.ok) throw new Error(`${base} -> ${res.status}`);
       checks = (await res.json()).filter((c) => c.ServiceID === id);
     } catch (err) {

@@ -18,7 +18,7 @@ JSON
 
 registered_on=""
 while true; do
-  if [ -n "$registered_on" ] && curl -fsS --max-time 3 "http://${registered_on}/v1/agent/service/${id}" >/dev/null 2>&1; then
+  if [ -n "$registered_on" ] && curl -fsS --max-time 3 -H "X-Consul-Token: ${CONSUL_HTTP_TOKEN}" "http://${registered_on}/v1/agent/service/${id}" >/dev/null 2>&1; then
     sleep 10
     continue
   fi
@@ -26,7 +26,7 @@ while true; do
   registered_on=""
   for agent in "${agents[@]}"; do
     agent="${agent#http://}"
-    if curl -fsS --max-time 3 -X PUT --data "$payload" "http://${agent}/v1/agent/service/register" >/dev/null 2>&1; then
+    if curl -fsS --max-time 3 -X PUT -H "X-Consul-Token: ${CONSUL_HTTP_TOKEN}" --data "$payload" "http://${agent}/v1/agent/service/register" >/dev/null 2>&1; then
       registered_on="$agent"
       echo "register-in-consul: ${id} registered on ${agent}"
       break

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { SECRETS_OF_KIND } from '../components.js';
 
 type Dict = Record<string, unknown>;
 
@@ -35,13 +36,9 @@ export const MESH_COMPOSE_RULES: ComposeRules = {
     'CONSUL_HTTP_ADDR',
     'SERVICE_NAME',
     'PORT',
-    'DB_NAME',
-    'DB_USER',
-    'DB_PASSWORD',
-    'DB_SUPERUSER',
-    'DB_SUPERUSER_PASSWORD',
+    'CONSUL_HTTP_TOKEN',
     'REDIS_SENTINEL_MASTER',
-    'JWT_SECRET',
+    'REDIS_PASSWORD',
     'SMTP_HOST',
     'SMTP_PORT',
     'MEDIA_DIR',
@@ -266,6 +263,18 @@ export function checkAppEnvironment(p: ComposeProject, rules: ComposeRules): str
     const env = serviceEnv(p, s);
     for (const key of rules.requiredAppEnv) {
       if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
+    }
+    // Least privilege: exactly the secrets the kind uses (the gateway: no database or JWT secret), its own token.
+    const uses = new Set<string>(SECRETS_OF_KIND[name] ?? []);
+    for (const key of ['DB_PASSWORD', 'JWT_SECRET', 'DB_SUPERUSER_PASSWORD']) {
+      if (uses.has(key) && !env.has(key)) out.push(`service ${name}: missing env ${key}`);
+      if (!uses.has(key) && env.has(key)) out.push(`service ${name}: gets ${key}, a secret it does not use`);
+    }
+    if (uses.has('DB_PASSWORD')) for (const key of ['DB_NAME', 'DB_USER']) if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
+    const token = env.get('CONSUL_HTTP_TOKEN');
+    const tokenVar = `CONSUL_TOKEN_${name.toUpperCase().replace(/-/g, '_')}`;
+    if (token !== undefined && !new RegExp(`^\\$\\{${tokenVar}[:}]`).test(token)) {
+      out.push(`service ${name}: CONSUL_HTTP_TOKEN must be its own kind's token \${${tokenVar}}`);
     }
     if (env.has('NODE_ENV') && env.get('NODE_ENV') !== 'production') {
       out.push(`service ${name}: NODE_ENV must be production, is ${env.get('NODE_ENV')}`);

@@ -35,6 +35,7 @@ import {
   parseDockerfile,
   type ComposeProject,
 } from './compose-file.check.js';
+import { CONSUL_TOKEN_KINDS, policyRules } from '../consul-acl.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const COMPOSE = 'docker-compose.distributed.yml';
@@ -89,7 +90,7 @@ describe('docker-compose.distributed.yml', () => {
     for (const c of ['consul-1', 'consul-2', 'consul-3']) {
       assert.match(
         interpolate(String(p.services[c]!.image), p.envExample),
-        /^(hashicorp\/)?consul:1\.8\.7$/,
+        /^hashicorp\/consul:\d+\.\d+\.\d+$/,
         c,
       );
       assert.ok((p.services[c]!.command as string[]).includes('-server'), `${c} runs as a server`);
@@ -117,6 +118,23 @@ describe('docker-compose.distributed.yml', () => {
     assert.match(consul, /^session_ttl_min\s*=\s*"1s"/m);
     assert.match(consul, /^bootstrap_expect\s*=\s*3/m);
     assert.match(consul, /^ui\s*=\s*true/m);
+    // zero trust (ADR 0008): ACLs default deny, TLS between servers, gossip key and tokens from the env file
+    assert.match(consul, /acl \{[^}]*enabled\s*=\s*true[^}]*default_policy\s*=\s*"deny"/s);
+    assert.match(consul, /internal_rpc \{[^}]*verify_incoming\s*=\s*true[^}]*verify_server_hostname\s*=\s*true/s);
+    for (const c of ['consul-1', 'consul-2', 'consul-3']) {
+      const s = p.services[c]!;
+      assert.match(String(s.image), /^\$\{CONSUL_IMAGE:-hashicorp\/consul:\d+\.\d+\.\d+\}$/, c);
+      const local = JSON.parse(String((s.environment as Record<string, string>).CONSUL_LOCAL_CONFIG)) as {
+        encrypt: string;
+        acl: { tokens: Record<string, string> };
+      };
+      assert.match(local.encrypt, /^\$\{CONSUL_GOSSIP_KEY:\?/, c);
+      assert.deepEqual(Object.keys(local.acl.tokens).sort(), ['agent', 'initial_management'], c);
+    }
+    // the compose policies are the local mesh's policies (one contract: mesh/src/consul-acl.ts)
+    for (const kind of CONSUL_TOKEN_KINDS) {
+      assert.equal(read(`consul/compose/policies/${kind}.hcl`), policyRules(kind), `policy ${kind}`);
+    }
 
     const sentinel = read('redis-sentinel/compose/sentinel.conf.template');
     assert.match(sentinel, /^sentinel resolve-hostnames yes$/m);
@@ -124,12 +142,25 @@ describe('docker-compose.distributed.yml', () => {
     // resolve-hostnames must come before the monitor line that names a host
     assert.ok(sentinel.indexOf('resolve-hostnames') < sentinel.indexOf('sentinel monitor'));
     assert.match(sentinel, /^sentinel monitor \$\{REDIS_SENTINEL_MASTER\} \$\{REDIS_MASTER_HOST\} 6379 2$/m);
+    // zero trust (ADR 0008): Sentinel and the Redis nodes require a password, protected mode on
+    assert.match(sentinel, /^requirepass \$\{REDIS_PASSWORD\}$/m);
+    assert.match(sentinel, /^sentinel auth-pass \$\{REDIS_SENTINEL_MASTER\} \$\{REDIS_PASSWORD\}$/m);
+    assert.match(sentinel, /^protected-mode yes$/m);
+    for (const r of ['redis-1', 'redis-2']) {
+      const cmd = (p.services[r]!.command as string[]).join(' ');
+      assert.match(cmd, /requirepass %s\\nmasterauth %s/, r);
+      assert.match(cmd, /--protected-mode yes/, r);
+    }
 
     const patroni = read('postgres/compose/patroni.yml.template');
     assert.match(patroni, /^scope: pgha$/m);
     assert.match(patroni, /^\s+register_service: true$/m);
     assert.match(patroni, /^\s+synchronous_mode: true$/m);
     assert.match(patroni, /^\s+connect_address: "\$\{PATRONI_NAME\}:5432"$/m);
+    // zero trust (ADR 0008): REST API auth, Consul token, no trust in pg_hba
+    assert.match(patroni, /^restapi:\n(?:  .*\n)*  authentication:\n    username: patroni\n    password: "\$\{PATRONI_REST_PASSWORD\}"$/m);
+    assert.match(patroni, /^  token: "\$\{CONSUL_HTTP_TOKEN\}"$/m);
+    assert.doesNotMatch(patroni, /^\s+- .*\btrust\s*$/m);
 
     const patroniImage = parseDockerfile(read('docker/patroni.Dockerfile'));
     assert.match(patroniImage.find((i) => i.keyword === 'FROM')?.args ?? '', /^postgres:15(-bookworm)?$/);
@@ -288,16 +319,29 @@ describe('compose checks on a broken copy of the repository compose file', () =>
     fs.writeFileSync(path.join(dir, COMPOSE), broken);
     const q = loadComposeProject(dir, COMPOSE, '.env.example');
     assert.deepEqual(checkComposeProject(q, MESH_COMPOSE_RULES).sort(), [
-      '.env.example defines JWT_SECRET, which the compose file does not use',
       '.env.example defines LOG_LEVEL, which the compose file does not use',
       'compose uses ${NEW_LOG_LEVEL} but .env.example does not define it',
       'service api: container_name prevents --scale',
       'service api: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
       'service api: static upstream env REDIS_HOST (use Consul discovery)',
       'service beat: no healthcheck',
-      'service beat: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
-      'service gateway: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
-      'service worker: secret JWT_SECRET must be a ${VAR} reference to the env file, without a default',
+    ]);
+  });
+  test('when the gateway gets a database or JWT secret or another kind\'s Consul token then it is reported', () => {
+    const original = read(COMPOSE);
+    const from = '      CONSUL_HTTP_TOKEN: ${CONSUL_TOKEN_GATEWAY:?set CONSUL_TOKEN_GATEWAY in .env}\n';
+    assert.ok(original.includes(from));
+    const broken = original.replace(
+      from,
+      '      CONSUL_HTTP_TOKEN: ${CONSUL_TOKEN_API:?set CONSUL_TOKEN_API in .env}\n' +
+        '      DB_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}\n      JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET in .env}\n',
+    );
+    fs.writeFileSync(path.join(dir, COMPOSE), broken);
+    const q = loadComposeProject(dir, COMPOSE, '.env.example');
+    assert.deepEqual(checkAppEnvironment(q, MESH_COMPOSE_RULES).sort(), [
+      'service gateway: CONSUL_HTTP_TOKEN must be its own kind\'s token ${CONSUL_TOKEN_GATEWAY}',
+      'service gateway: gets DB_PASSWORD, a secret it does not use',
+      'service gateway: gets JWT_SECRET, a secret it does not use',
     ]);
   });
 });

@@ -1,0 +1,2 @@
+node_prefix "" { policy = "write" }
+service_prefix "" { policy = "read" }

@@ -1,0 +1,3 @@
+service "redis-sentinel" { policy = "write" }
+service_prefix "" { policy = "read" }
+node_prefix "" { policy = "read" }

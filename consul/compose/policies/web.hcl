@@ -1,0 +1,3 @@
+service "web" { policy = "write" }
+service_prefix "" { policy = "read" }
+node_prefix "" { policy = "read" }
