@@ -22,7 +22,10 @@ if (!mesh.profile.cluster) {
   );
   process.exit(2);
 }
-if (!(await mesh.supervisor.reachable())) {
+// The control port answers within 1 s on an idle box; give a loaded one a few tries before giving up.
+let reachable = false;
+for (let i = 0; i < 10 && !reachable; i++) reachable = await mesh.supervisor.reachable();
+if (!reachable) {
   process.stderr.write(`cluster "${mesh.profile.name}" is not running: make cluster-up first\n`);
   process.exit(2);
 }
