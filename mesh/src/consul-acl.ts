@@ -108,7 +108,12 @@ class ConsulHttp {
   withToken(token: string): ConsulHttp {
     return new ConsulHttp(this.base, token);
   }
-  async call<T>(method: string, p: string, body?: unknown, token = this.token): Promise<{ status: number; body: T | string }> {
+  async call<T>(
+    method: string,
+    p: string,
+    body?: unknown,
+    token = this.token,
+  ): Promise<{ status: number; body: T | string }> {
     const res = await fetch(`${this.base}${p}`, {
       method,
       headers: token ? { 'x-consul-token': token } : {},
@@ -126,7 +131,8 @@ class ConsulHttp {
   }
   async ok<T>(method: string, p: string, body?: unknown): Promise<T> {
     const r = await this.call<T>(method, p, body);
-    if (r.status !== 200) throw new Error(`consul ${method} ${p}: ${r.status} ${String(r.body).slice(0, 300)}`);
+    if (r.status !== 200)
+      throw new Error(`consul ${method} ${p}: ${r.status} ${String(r.body).slice(0, 300)}`);
     return r.body as T;
   }
 }
@@ -136,7 +142,11 @@ class ConsulHttp {
  * tokens per kind, then every agent's own agent token (persisted by the agents: enable_token_persistence).
  * Idempotent: a second run only updates rules that changed.
  */
-export async function ensureConsulAcl(agents: readonly string[], store: AclStore, opts: PolicyOptions & { log?: Log } = {}): Promise<void> {
+export async function ensureConsulAcl(
+  agents: readonly string[],
+  store: AclStore,
+  opts: PolicyOptions & { log?: Log } = {},
+): Promise<void> {
   const log = opts.log ?? (() => {});
   const first = new ConsulHttp(agents[0]!);
   let management = store.secrets().managementToken;
@@ -155,7 +165,10 @@ export async function ensureConsulAcl(agents: readonly string[], store: AclStore
   }
   const admin = first.withToken(management);
   const self = await admin.call('GET', '/v1/acl/token/self');
-  if (self.status !== 200) throw new Error(`the management token of the run folder is not valid in Consul (${self.status} ${String(self.body)})`);
+  if (self.status !== 200)
+    throw new Error(
+      `the management token of the run folder is not valid in Consul (${self.status} ${String(self.body)})`,
+    );
 
   const policies = await admin.ok<{ ID: string; Name: string }[]>('GET', '/v1/acl/policies');
   const secrets = store.secrets();
@@ -166,24 +179,51 @@ export async function ensureConsulAcl(agents: readonly string[], store: AclStore
     let policyId: string;
     if (existing) {
       const full = await admin.ok<{ Rules: string }>('GET', `/v1/acl/policy/${existing.ID}`);
-      if (full.Rules !== rules) await admin.ok('PUT', `/v1/acl/policy/${existing.ID}`, { ID: existing.ID, Name: name, Rules: rules, Description: `least privilege of ${kind}` });
+      if (full.Rules !== rules)
+        await admin.ok('PUT', `/v1/acl/policy/${existing.ID}`, {
+          ID: existing.ID,
+          Name: name,
+          Rules: rules,
+          Description: `least privilege of ${kind}`,
+        });
       policyId = existing.ID;
     } else {
-      policyId = (await admin.ok<{ ID: string }>('PUT', '/v1/acl/policy', { Name: name, Rules: rules, Description: `least privilege of ${kind}` })).ID;
+      policyId = (
+        await admin.ok<{ ID: string }>('PUT', '/v1/acl/policy', {
+          Name: name,
+          Rules: rules,
+          Description: `least privilege of ${kind}`,
+        })
+      ).ID;
     }
     const secret = secrets.tokens[kind]!;
-    const found = await admin.call<{ AccessorID: string; Policies?: { ID: string }[] }>('GET', '/v1/acl/token/self', undefined, secret);
+    const found = await admin.call<{ AccessorID: string; Policies?: { ID: string }[] }>(
+      'GET',
+      '/v1/acl/token/self',
+      undefined,
+      secret,
+    );
     if (found.status === 200 && typeof found.body !== 'string') {
       const linked = found.body.Policies?.map((p) => p.ID) ?? [];
       if (linked.length !== 1 || linked[0] !== policyId) {
-        await admin.ok('PUT', `/v1/acl/token/${found.body.AccessorID}`, { AccessorID: found.body.AccessorID, Description: `mutiroes ${kind}`, Policies: [{ ID: policyId }] });
+        await admin.ok('PUT', `/v1/acl/token/${found.body.AccessorID}`, {
+          AccessorID: found.body.AccessorID,
+          Description: `mutiroes ${kind}`,
+          Policies: [{ ID: policyId }],
+        });
       }
     } else {
-      await admin.ok('PUT', '/v1/acl/token', { SecretID: secret, Description: `mutiroes ${kind}`, Policies: [{ ID: policyId }] });
+      await admin.ok('PUT', '/v1/acl/token', {
+        SecretID: secret,
+        Description: `mutiroes ${kind}`,
+        Policies: [{ ID: policyId }],
+      });
     }
   }
   // Each agent syncs its node and checks with the agent token; persisted in its data dir.
   for (const base of agents) {
-    await new ConsulHttp(base, management).ok('PUT', '/v1/agent/token/agent', { Token: secrets.tokens['agent'] });
+    await new ConsulHttp(base, management).ok('PUT', '/v1/agent/token/agent', {
+      Token: secrets.tokens['agent'],
+    });
   }
 }

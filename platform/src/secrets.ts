@@ -14,7 +14,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MIN_SECRET_BYTES = 32;
 
 /** One message per unusable secret (empty when all are fine). Only meaningful in production. */
-export function secretProblems(env: Record<string, string | undefined>, specs: readonly SecretSpec[]): string[] {
+export function secretProblems(
+  env: Record<string, string | undefined>,
+  specs: readonly SecretSpec[],
+): string[] {
   const problems: string[] = [];
   for (const { name, kind = 'random' } of specs) {
     const v = env[name];
@@ -23,11 +26,16 @@ export function secretProblems(env: Record<string, string | undefined>, specs: r
     } else if (/change[-_ ]?me/i.test(v)) {
       problems.push(`${name}: is the .env.example placeholder; generate one (openssl rand -hex 32)`);
     } else if (kind === 'uuid') {
-      if (!UUID.test(v) || /^[0-]+$/.test(v.replace(/-/g, '0'))) problems.push(`${name}: must be the Consul ACL token of this service (a UUID)`);
+      if (!UUID.test(v) || /^[0-]+$/.test(v.replace(/-/g, '0')))
+        problems.push(`${name}: must be the Consul ACL token of this service (a UUID)`);
     } else if (PLACEHOLDER.test(v)) {
-      problems.push(`${name}: looks like a placeholder, not a random secret; generate one (openssl rand -hex 32)`);
+      problems.push(
+        `${name}: looks like a placeholder, not a random secret; generate one (openssl rand -hex 32)`,
+      );
     } else if (Buffer.byteLength(v) < MIN_SECRET_BYTES || new Set(v).size < 12) {
-      problems.push(`${name}: must be at least ${MIN_SECRET_BYTES} bytes of random data (openssl rand -hex 32)`);
+      problems.push(
+        `${name}: must be at least ${MIN_SECRET_BYTES} bytes of random data (openssl rand -hex 32)`,
+      );
     }
   }
   return problems;
