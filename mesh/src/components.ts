@@ -181,6 +181,9 @@ export function redisSpec(profile: Profile, secrets: MeshSecrets, i: number): Pr
   ensureConfLines(conf, {
     requirepass: `requirepass ${secrets.redisPassword}`,
     masterauth: `masterauth ${secrets.redisPassword}`,
+    // A CONFIG REWRITE (Sentinel's, after a failover) writes the default user; `user` lines apply after
+    // requirepass, so a `nopass` one from a run folder made before passwords would undo it.
+    'user default': `user default on >${secrets.redisPassword} ~* &* +@all`,
     'protected-mode': 'protected-mode yes',
   });
   return inHost(profile, {

@@ -1,0 +1,82 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkSettingsEnv, ensureConfLines, instanceEnv, serviceEnv, specByName } from './components.js';
+import { portsFor, type Profile } from './profile.js';
+import { newConsulSecrets } from './consul-acl.js';
+import type { MeshSecrets } from './run-dir.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'components-'));
+const profile: Profile = {
+  name: 'unit',
+  base: 27000,
+  runDir: root,
+  ports: portsFor(27000),
+  scale: { api: 1, worker: 1, beat: 1, web: 1, gateway: 1 },
+};
+const secrets: MeshSecrets = {
+  pgSuperuserPassword: 'su',
+  pgReplicationPassword: 'repl',
+  pgRewindPassword: 'rew',
+  dbPassword: 'db',
+  jwtSecret: 'jwt',
+  redisPassword: 'redis',
+  patroniRestPassword: 'rest',
+  consul: { ...newConsulSecrets(), managementToken: 'mgmt' },
+};
+
+describe('component specs and environments', () => {
+  test('when the gateway gets its environment then it holds no database, JWT or superuser secret and its own token', () => {
+    const env = instanceEnv(profile, secrets, 'gateway', 0);
+    for (const k of ['DB_PASSWORD', 'DB_SUPERUSER_PASSWORD', 'JWT_SECRET', 'DB_NAME', 'DB_USER'])
+      assert.equal(env[k], undefined, k);
+    assert.equal(env['REDIS_PASSWORD'], 'redis');
+    assert.equal(env['CONSUL_HTTP_TOKEN'], secrets.consul.tokens['gateway']);
+    assert.notEqual(env['CONSUL_HTTP_TOKEN'], 'mgmt');
+  });
+
+  test('when api, worker and beat get their environment then each has only the secrets it uses', () => {
+    assert.equal(instanceEnv(profile, secrets, 'api', 0)['JWT_SECRET'], 'jwt');
+    assert.equal(instanceEnv(profile, secrets, 'beat', 0)['JWT_SECRET'], undefined);
+    assert.equal(instanceEnv(profile, secrets, 'beat', 0)['DB_PASSWORD'], 'db');
+    assert.equal(instanceEnv(profile, secrets, 'worker', 0)['DB_SUPERUSER_PASSWORD'], undefined);
+    assert.equal(
+      serviceEnv(profile, secrets, 0)['CONSUL_HTTP_TOKEN'],
+      'mgmt',
+      'the operator environment has the management token',
+    );
+  });
+
+  test('when a caller names something that is not a component or passes code-running variables then it is refused', () => {
+    assert.throws(() => specByName(profile, secrets, '/bin/sh'), /component names only/);
+    assert.throws(() => specByName(profile, secrets, 'consul-4'), /consul has 3 members/);
+    assert.throws(() => specByName(profile, secrets, 'evil-1'), /no app service "evil"/);
+    assert.throws(
+      () => checkSettingsEnv({ NODE_OPTIONS: '--require x' }),
+      /NODE_OPTIONS is not a service setting/,
+    );
+    assert.throws(() => checkSettingsEnv({ PATH: '/tmp' }), /PATH is not a service setting/);
+    assert.deepEqual(checkSettingsEnv({ GATEWAY_TRUSTED_PROXIES: '127.0.0.1' }), {
+      GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
+    });
+  });
+
+  test('when a config rendered before passwords is completed then nopass and protected-mode no are replaced', () => {
+    const conf = path.join(root, 'sentinel.conf');
+    fs.writeFileSync(
+      conf,
+      'port 1\nprotected-mode no\nuser default on nopass ~* &* +@all\nsentinel monitor m 127.0.0.1 2 2\n',
+    );
+    ensureConfLines(conf, {
+      'protected-mode': 'protected-mode yes',
+      'user default': 'user default on >pw ~* &* +@all',
+      requirepass: 'requirepass pw',
+    });
+    const text = fs.readFileSync(conf, 'utf8');
+    assert.doesNotMatch(text, /nopass|protected-mode no/);
+    assert.match(text, /^requirepass pw$/m);
+    assert.equal((fs.statSync(conf).mode & 0o777).toString(8), '600');
+  });
+});
