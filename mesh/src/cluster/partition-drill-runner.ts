@@ -4,6 +4,7 @@ import { appSpec } from '../components.js';
 import type { Mesh } from '../mesh.js';
 import { formatTable, runDrill, type DrillResult } from '../drills/drill-runner.js';
 import { buildPartitionDrill, readyForDrill, type PartitionDrillName } from './partition-drills.js';
+import { netemAvailable } from './network-namespaces.js';
 
 export interface PartitionRunOptions {
   scale: number;
@@ -23,6 +24,12 @@ export async function runPartitionDrill(
   opts: PartitionRunOptions,
 ): Promise<DrillResult> {
   const say = opts.say ?? ((l: string) => process.stdout.write(`[drill-${name}] ${l}\n`));
+  if (name === 'latency' && !netemAvailable(mesh.profile.cluster!.net)) {
+    // Before waiting for a healthy cluster: nothing to wait for when the fault cannot be injected.
+    throw new Error(
+      'this kernel has no sch_netem qdisc (tc qdisc … netem: "Specified qdisc kind is unknown"): drill-latency cannot inject delay or loss here',
+    );
+  }
   await readyForDrill(mesh);
   const drill = await buildPartitionDrill(mesh, name, { faultMs: Math.round(20_000 * opts.scale) });
   const net = mesh.profile.cluster!.net;
