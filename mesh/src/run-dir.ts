@@ -90,12 +90,12 @@ export function loadSecrets(profile: Profile, create = false): MeshSecrets | und
     const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as MeshSecrets;
     if (!create) return secrets;
     // A run folder made before Redis/Patroni auth and Consul ACLs: add what it lacks, keep the rest.
-    let changed = false;
-    if (!secrets.redisPassword) (secrets.redisPassword = gen()), (changed = true);
-    if (!secrets.patroniRestPassword) (secrets.patroniRestPassword = gen()), (changed = true);
-    if (!secrets.consul) (secrets.consul = newConsulSecrets()), (changed = true);
-    else if (completeConsulSecrets(secrets.consul)) changed = true;
-    if (changed) writeSecrets(profile, secrets);
+    const before = JSON.stringify(secrets);
+    secrets.redisPassword ||= gen();
+    secrets.patroniRestPassword ||= gen();
+    secrets.consul ??= newConsulSecrets();
+    completeConsulSecrets(secrets.consul);
+    if (JSON.stringify(secrets) !== before) writeSecrets(profile, secrets);
     return secrets;
   }
   if (!create) return undefined;
