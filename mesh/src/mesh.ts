@@ -207,7 +207,10 @@ export class Mesh {
   }
 
   async down(progress: Progress = () => {}): Promise<void> {
-    if (await this.supervisor.reachable()) {
+    // A loaded machine may miss the 1 s control-port probe once: ask a few times before falling back to pids.
+    let reachable = false;
+    for (let i = 0; i < 5 && !reachable; i++) reachable = await this.supervisor.reachable();
+    if (reachable) {
       progress('stopping components in reverse order (apps, smtp, patroni, sentinels, redis, consul)…');
       await this.supervisor.shutdown();
       await waitFor(async () => !(await this.supervisor.reachable()), {
