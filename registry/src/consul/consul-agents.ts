@@ -42,6 +42,15 @@ export function statusOf(err: unknown): number | undefined {
   return e?.response?.statusCode;
 }
 
+/**
+ * The agent does not hold that service: 404, or, with ACLs enabled, Consul 1.8's 500 "Unknown service"
+ * (the ACL check of a deregistration runs first and fails on the missing service).
+ */
+export function isUnknownService(err: unknown): boolean {
+  const status = statusOf(err);
+  return status === 404 || (status === 500 && /Unknown service/i.test(String((err as Error)?.message)));
+}
+
 /** True when another agent might succeed: connection failures, timeouts, aborts, 5xx. */
 export function isUnavailable(err: unknown): boolean {
   const status = statusOf(err);

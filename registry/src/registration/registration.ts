@@ -1,7 +1,7 @@
 // One registered service instance: lives on the first reachable agent, heartbeats its TTL check,
 // re-registers after an agent lost it (anti-entropy) and moves to the next agent when its agent dies.
 import type { RegisterSpec, RegistryLogger } from '../types.js';
-import { ConsulAgents, type ConsulClient, isUnavailable, statusOf } from '../consul/consul-agents.js';
+import { ConsulAgents, type ConsulClient, isUnavailable, isUnknownService } from '../consul/consul-agents.js';
 import { Backoff, jitter, parseDuration } from '../discovery/backoff.js';
 
 export interface RegistrationOptions {
@@ -126,7 +126,7 @@ export class Registration {
             .client(i)
             .agent.service.deregister({ id: this.id, timeout: this.agents.requestTimeoutMs });
         } catch (e) {
-          if (statusOf(e) !== 404)
+          if (!isUnknownService(e))
             this.log.warn('deregister failed on an agent', {
               id: this.id,
               agent: this.agents.addrs[i],
@@ -252,7 +252,7 @@ export class Registration {
         await this.agents.client(i).agent.service.deregister({ id: this.id, timeout });
         this.touched.delete(i);
       } catch (e) {
-        if (statusOf(e) === 404) this.touched.delete(i);
+        if (isUnknownService(e)) this.touched.delete(i);
       }
     }
   }
