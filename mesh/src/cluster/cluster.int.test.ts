@@ -13,12 +13,12 @@ import { leftovers, teardownNetwork } from './network-namespaces.js';
 import { formatPartitionTable, runPartitionDrill } from './partition-drill-runner.js';
 
 // Smaller than `make cluster-up` (2-core CI): 3 Consul servers, Redis pair, 3 Sentinels, 2 Patroni nodes,
-// 2 API (host-a, host-b), 1 worker (host-b), 1 gateway (host-a).
+// 3 API (one per host: one cut, one may flap on a loaded box), 1 worker (host-b), 1 gateway (host-a).
 const profile = resolveProfile({
   MESH_PROFILE: 'cluster-test',
   MESH_PORT_BASE: '30500',
   ...(process.env['MESH_RUN_ROOT'] ? { MESH_RUN_ROOT: process.env['MESH_RUN_ROOT'] } : {}),
-  MESH_API: '2',
+  MESH_API: '3',
   MESH_WORKERS: '1',
   MESH_BEATS: '0',
   MESH_GATEWAYS: '1',
