@@ -51,9 +51,15 @@ export function isUnknownService(err: unknown): boolean {
   return status === 404 || (status === 500 && /Unknown service/i.test(String((err as Error)?.message)));
 }
 
-/** True when another agent might succeed: connection failures, timeouts, aborts, 5xx. */
+/**
+ * True when another agent (or a later try) might succeed: connection failures, timeouts, aborts, 5xx, and
+ * 403 "ACL not found": right after a full Consul restart a server answers it for every token until its
+ * leader has applied the raft log (seen in drill-consul); a really unknown token keeps failing and the
+ * callers' deadlines report it.
+ */
 export function isUnavailable(err: unknown): boolean {
   const status = statusOf(err);
+  if (status === 403) return /ACL not found/i.test(String((err as Error)?.message));
   if (status !== undefined) return status >= 500;
   return true;
 }

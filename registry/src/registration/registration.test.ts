@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConsulAgents } from '../consul/consul-agents.js';
+import { ConsulAgents, isUnavailable, isUnknownService } from '../consul/consul-agents.js';
 import { Registration } from './registration.js';
 import { testLogger } from '../testing/test-logger.fixture.js';
 
@@ -46,5 +46,23 @@ describe('ConsulAgents', () => {
     ]);
     assert.throws(() => parseConsulAddrs(''), /CONSUL_HTTP_ADDR is empty/);
     assert.throws(() => parseConsulAddrs('localhost'), /invalid Consul address "localhost"/);
+  });
+});
+
+describe('Consul errors', () => {
+  const answer = (statusCode: number, message: string) =>
+    Object.assign(new Error(message), { isResponse: true, response: { statusCode } });
+
+  test('when an agent answers 403 "ACL not found" (servers restarting) then it counts as unavailable, other 4xx do not', () => {
+    assert.equal(isUnavailable(answer(403, 'ACL not found')), true);
+    assert.equal(isUnavailable(answer(403, 'Permission denied')), false);
+    assert.equal(isUnavailable(answer(400, 'bad request')), false);
+    assert.equal(isUnavailable(answer(500, 'rpc error')), true);
+  });
+
+  test('when a deregistration meets a service the agent does not hold (404, or 500 "Unknown service" with ACLs) then it is gone', () => {
+    assert.equal(isUnknownService(answer(404, 'not found')), true);
+    assert.equal(isUnknownService(answer(500, 'Unknown service {"api-2" {}}')), true);
+    assert.equal(isUnknownService(answer(500, 'rpc error')), false);
   });
 });

@@ -23,6 +23,8 @@ export class Registration {
   private syncing: Promise<void> | null = null;
   private stopped = false;
   private readonly ttlMs: number | null;
+  /** Last reason an agent was unusable (reported when registration gives up, e.g. an unknown ACL token). */
+  private lastError: string | undefined;
 
   constructor(
     private readonly agents: ConsulAgents,
@@ -56,7 +58,8 @@ export class Registration {
       if (this.home >= 0) break;
       if (Date.now() >= deadline) {
         throw new Error(
-          `could not register ${this.id}: no Consul agent reachable (${this.agents.addrs.join(', ')})`,
+          `could not register ${this.id}: no Consul agent reachable (${this.agents.addrs.join(', ')})` +
+            (this.lastError ? `; last error: ${this.lastError}` : ''),
         );
       }
       this.log.warn('no consul agent reachable yet, retrying registration', { id: this.id });
@@ -213,6 +216,7 @@ export class Registration {
         break;
       } catch (e) {
         if (!isUnavailable(e)) throw e;
+        this.lastError = (e as Error).message;
         this.log.debug('consul agent unusable for registration', {
           id: this.id,
           agent: this.agents.addrs[i],
