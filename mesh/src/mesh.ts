@@ -624,7 +624,7 @@ export async function connectMesh(env: NodeJS.ProcessEnv = process.env): Promise
   const mesh = new Mesh(resolveProfile(env));
   if (!(await mesh.supervisor.reachable()))
     throw new Error(
-      `mesh "${mesh.profile.name}" is not running (no supervisor at ${dirs(mesh.profile).supervisorSocket})`,
+      `mesh "${mesh.profile.name}" is not running (no supervisor on ${dirs(mesh.profile).supervisorSocket})`,
     );
   return mesh;
 }
