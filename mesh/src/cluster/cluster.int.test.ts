@@ -55,7 +55,9 @@ describe('cluster profile on simulated hosts (smoke)', () => {
         );
     }
     const members = (await (
-      await fetch(`http://${addrOf(profile, 'consul-1')}:${profile.ports.consul[0]!.http}/v1/agent/members`)
+      await fetch(`http://${addrOf(profile, 'consul-1')}:${profile.ports.consul[0]!.http}/v1/agent/members`, {
+        headers: { 'x-consul-token': mesh.consulToken },
+      })
     ).json()) as { Name: string; Addr: string }[];
     assert.deepEqual(
       members.map((m) => m.Addr).sort(),

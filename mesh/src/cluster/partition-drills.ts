@@ -72,10 +72,11 @@ async function during(ms: number, check: () => Promise<boolean>): Promise<number
 
 // ------------------------------------------------------------------ probes
 
-function redisTarget(node: string, host: string, port: number): ProbeTarget {
+function redisTarget(node: string, host: string, port: number, password: string): ProbeTarget {
   const r = new Redis({
     host,
     port,
+    password,
     lazyConnect: true,
     connectTimeout: 500,
     commandTimeout: 500,
@@ -140,6 +141,7 @@ async function sentinelMaster(mesh: Mesh, i: number): Promise<string | null> {
   const s = new Redis({
     host: addrOf(mesh.profile, `sentinel-${i}`),
     port: mesh.ports.sentinel[i - 1]!,
+    password: mesh.secrets.redisPassword,
     lazyConnect: true,
     connectTimeout: 800,
     maxRetriesPerRequest: 0,
@@ -201,7 +203,7 @@ export async function buildPartitionDrill(
       const rest = others(net, victim);
       const probe = new SplitBrainProbe(
         mesh.ports.redis.map((port, i) =>
-          redisTarget(`redis-${i + 1}`, addrOf(mesh.profile, `redis-${i + 1}`), port),
+          redisTarget(`redis-${i + 1}`, addrOf(mesh.profile, `redis-${i + 1}`), port, mesh.secrets.redisPassword),
         ),
       );
       const majoritySentinels = [1, 2, 3].filter(
