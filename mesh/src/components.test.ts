@@ -37,6 +37,15 @@ describe('component specs and environments', () => {
     assert.notEqual(env['CONSUL_HTTP_TOKEN'], 'mgmt');
   });
 
+  test('when the web server gets its environment then it holds its session key and its own token, no other secret', () => {
+    const env = instanceEnv(profile, secrets, 'web', 0);
+    for (const k of ['DB_PASSWORD', 'DB_SUPERUSER_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD'])
+      assert.equal(env[k], undefined, k);
+    assert.ok((env['WEB_SESSION_SECRET'] ?? '').length >= 32);
+    assert.equal(env['CONSUL_HTTP_TOKEN'], secrets.consul.tokens['web']);
+    assert.equal(instanceEnv(profile, secrets, 'api', 0)['WEB_SESSION_SECRET'], undefined);
+  });
+
   test('when api, worker and beat get their environment then each has only the secrets it uses', () => {
     assert.equal(instanceEnv(profile, secrets, 'api', 0)['JWT_SECRET'], 'jwt');
     assert.equal(instanceEnv(profile, secrets, 'beat', 0)['JWT_SECRET'], undefined);

@@ -41,12 +41,15 @@ export function consulAddrs(profile: Profile): string[] {
  * The secrets each app kind uses, and only those (the internet-facing gateway gets no database or JWT secret).
  * A kind not listed gets none.
  */
-export const SECRETS_OF_KIND: Record<string, readonly ('DB_PASSWORD' | 'JWT_SECRET' | 'REDIS_PASSWORD')[]> = {
+export const SECRETS_OF_KIND: Record<
+  string,
+  readonly ('DB_PASSWORD' | 'JWT_SECRET' | 'REDIS_PASSWORD' | 'WEB_SESSION_SECRET')[]
+> = {
   api: ['DB_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD'],
   worker: ['DB_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD'],
   beat: ['DB_PASSWORD', 'REDIS_PASSWORD'],
   gateway: ['REDIS_PASSWORD'],
-  web: [],
+  web: ['WEB_SESSION_SECRET'],
 };
 
 /**
@@ -93,7 +96,14 @@ export function instanceEnv(
 ): Record<string, string> {
   const env = serviceEnv(profile, secrets, agentIndex);
   const keep = new Set<string>(SECRETS_OF_KIND[kind] ?? []);
-  for (const k of ['DB_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD', 'DB_SUPERUSER', 'DB_SUPERUSER_PASSWORD']) {
+  for (const k of [
+    'DB_PASSWORD',
+    'JWT_SECRET',
+    'REDIS_PASSWORD',
+    'WEB_SESSION_SECRET',
+    'DB_SUPERUSER',
+    'DB_SUPERUSER_PASSWORD',
+  ]) {
     if (!keep.has(k)) delete env[k];
   }
   if (!keep.has('DB_PASSWORD')) {

@@ -1,6 +1,5 @@
 // Runs one partition drill: a load gateway on the drill's chosen host (trusting the drill's clients, which stand
 // in the root namespace like a load balancer), the failover drills' load and counting, then the table.
-import { appSpec } from '../components.js';
 import type { Mesh } from '../mesh.js';
 import { formatTable, runDrill, type DrillResult } from '../drills/drill-runner.js';
 import { buildPartitionDrill, readyForDrill, type PartitionDrillName } from './partition-drills.js';
@@ -34,8 +33,8 @@ export async function runPartitionDrill(
   const drill = await buildPartitionDrill(mesh, name, { faultMs: Math.round(20_000 * opts.scale) });
   const net = mesh.profile.cluster!.net;
   const n = loadGatewayNumber(net.hosts.indexOf(drill.loadHost));
-  const spec = appSpec(mesh.profile, mesh.secrets, 'gateway', n, { GATEWAY_TRUSTED_PROXIES: net.bridgeAddr });
-  await mesh.supervisor.startSpec(spec);
+  const spec = { name: `gateway-${n}` };
+  await mesh.supervisor.start(spec.name, { GATEWAY_TRUSTED_PROXIES: net.bridgeAddr });
   try {
     await mesh.waitPassing('gateway', [spec.name], 60_000);
     const gatewayUrl = `http://${drill.loadHost.addr}:${mesh.ports.gateway(n)}`;

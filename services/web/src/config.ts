@@ -1,6 +1,6 @@
 // The web service's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig } from '@mutiroes/platform';
+import { defineConfig, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z
   .object({
@@ -16,6 +16,8 @@ const schema = z
     INSTANCE_ID: z.string().optional(),
     /** Comma-separated Consul HTTP addresses, the local agent first. The only address the web server knows. */
     CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
+    /** ACL token of the web kind (Consul runs default-deny): registers `web`, reads the catalog. */
+    CONSUL_HTTP_TOKEN: z.string().optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     /** Register in Consul as SERVICE_NAME (route `/`); false only for instances tests call directly. */
     WEB_REGISTER: z.stringbool().default(true),
@@ -50,8 +52,16 @@ const schema = z
     }
   });
 
+/** The secrets the web server uses (no database, JWT or Redis secret): checked in production. */
+export const SERVICE_SECRETS: SecretSpec[] = [
+  { name: 'WEB_SESSION_SECRET' },
+  { name: 'CONSUL_HTTP_TOKEN', kind: 'uuid' },
+];
+
 export type WebConfig = Readonly<z.infer<typeof schema>>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): WebConfig {
-  return defineConfig(schema as unknown as z.ZodObject<z.ZodRawShape>, env) as WebConfig;
+  return defineConfig(schema as unknown as z.ZodObject<z.ZodRawShape>, env, {
+    secrets: SERVICE_SECRETS,
+  }) as WebConfig;
 }

@@ -54,6 +54,7 @@ export async function startWebServer(opts: StartOptions = {}): Promise<RunningWe
   try {
     const registry = new ConsulRegistry({
       consulAddr: config.CONSUL_HTTP_ADDR,
+      token: config.CONSUL_HTTP_TOKEN,
       logger: log.child({ module: 'registry' }),
     });
     lifecycle.onShutdown('close consul registry', 5, () => registry.close());
