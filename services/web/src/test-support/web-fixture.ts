@@ -86,8 +86,11 @@ async function stopChild(c: WebChild, signal: NodeJS.Signals = 'SIGTERM'): Promi
   clearTimeout(t);
 }
 
-async function consulPassing(consul: string, service: string): Promise<string[]> {
-  const r = await fetch(`http://${consul}/v1/health/service/${service}?passing=true`);
+async function consulPassing(consul: string, token: string, service: string): Promise<string[]> {
+  // Consul runs default-deny: the operator's token (the mesh environment's) reads the catalog.
+  const r = await fetch(`http://${consul}/v1/health/service/${service}?passing=true`, {
+    headers: { 'x-consul-token': token },
+  });
   return ((await r.json()) as Array<{ Service: { ID: string } }>).map((e) => e.Service.ID);
 }
 
@@ -121,10 +124,13 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
       { timeoutMs: 60_000, intervalMs: 100, description: `${name} to start` },
     );
     if (extra['WEB_REGISTER'] !== 'false') {
-      await waitFor(async () => (await consulPassing(consul, 'web')).includes(name), {
-        timeoutMs: 30_000,
-        description: `${name} passing in Consul`,
-      });
+      await waitFor(
+        async () => (await consulPassing(consul, env['CONSUL_HTTP_TOKEN'] ?? '', 'web')).includes(name),
+        {
+          timeoutMs: 30_000,
+          description: `${name} passing in Consul`,
+        },
+      );
     }
     return c;
   };
