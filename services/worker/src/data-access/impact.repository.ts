@@ -4,7 +4,12 @@ import type { MonthlyImpact, ReportFigures, ReportStatistics } from '../domain/i
 
 export interface ReportRow extends ReportFigures { id: number; event_id: number }
 
-const FIGURES = 'r.trees_planted, r.trash_collected_kg, r.recyclable_material_kg, r.area_cleaned_m2, r.total_participants, r.total_hours';
+// total_hours (ADR 0014): the volunteered_hours() of the event's checked-in participants when anyone checked
+// in; the figure the organiser typed in the report only when nobody did.
+const FIGURES = `r.trees_planted, r.trash_collected_kg, r.recyclable_material_kg, r.area_cleaned_m2, r.total_participants,
+  coalesce((SELECT round(sum(volunteered_hours(p.check_in_time, p.check_out_time, p.hours_override, ev.start_date, ev.end_date)), 2)
+              FROM event_participants p JOIN events ev ON ev.id = p.event_id
+             WHERE p.event_id = r.event_id AND p.status = 'confirmed' AND p.checked_in), r.total_hours) AS total_hours`;
 
 export class ImpactRepository {
   constructor(private readonly db: JobDatabase) {}

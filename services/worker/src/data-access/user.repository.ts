@@ -36,7 +36,7 @@ export class UserRepository {
     return r ? { is_active: r.is_active, is_staff: r.is_staff, password_changed_s: Number(r.s) } : null;
   }
 
-  /** Verified = confirmed and checked in; hours = length of those events. */
+  /** Verified = confirmed and checked in; hours = volunteered_hours() of those (ADR 0014: measured, capped, corrected). */
   async record(tx: Tx, userId: number): Promise<UserRecord & { current_month_events: number }> {
     const [r] = await tx.select<{
       verified: string;
@@ -47,7 +47,7 @@ export class UserRepository {
       `SELECT
          (SELECT count(*) FROM event_participants p JOIN events e ON e.id = p.event_id
             WHERE p.user_id = $1 AND p.status = 'confirmed' AND p.checked_in) AS verified,
-         (SELECT coalesce(sum(extract(epoch FROM (e.end_date - e.start_date)) / 3600.0), 0) FROM event_participants p JOIN events e ON e.id = p.event_id
+         (SELECT coalesce(sum(volunteered_hours(p.check_in_time, p.check_out_time, p.hours_override, e.start_date, e.end_date)), 0) FROM event_participants p JOIN events e ON e.id = p.event_id
             WHERE p.user_id = $1 AND p.status = 'confirmed' AND p.checked_in) AS hours,
          (SELECT count(*) FROM events e WHERE e.organizer_id = $1 AND e.status IN ('published', 'completed')) AS organized,
          (SELECT count(*) FROM event_participants p JOIN events e ON e.id = p.event_id

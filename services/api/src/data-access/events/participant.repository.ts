@@ -18,6 +18,12 @@ export interface ParticipantRecord {
   experience_level: ExperienceLevel;
   checked_in: boolean;
   check_in_time: Date | null;
+  /** ADR 0014: when the participant checked out (QR), null before. */
+  check_out_time: Date | null;
+  /** Hours this participation counts (volunteered_hours(): measured, capped, or corrected); null if not checked in. */
+  hours_volunteered: number | null;
+  /** True when an organiser set the hours by hand. */
+  hours_corrected: boolean;
   /** False when the event has age limits and the profile had no birth date at join time. */
   age_verified: boolean;
   /** 1-based place on the event's waitlist (status 'waitlisted'), else null. */
@@ -38,11 +44,14 @@ export interface ParticipantDetails {
 const SELECT_PARTICIPANT = `
 SELECT p.id, p.event_id, p.user_id, u.username, u.first_name, u.last_name, p.status, p.emergency_contact,
        p.emergency_phone, p.special_needs, p.experience_level, p.checked_in, p.check_in_time, p.age_verified,
+       p.check_out_time, (p.hours_override IS NOT NULL) AS hours_corrected,
+       CASE WHEN p.checked_in THEN round(volunteered_hours(p.check_in_time, p.check_out_time, p.hours_override,
+         ev.start_date, ev.end_date), 2)::float8 END AS hours_volunteered,
        CASE WHEN p.waitlist_seq IS NULL THEN NULL ELSE (SELECT count(*) FROM event_participants w
          WHERE w.event_id = p.event_id AND w.waitlist_seq <= p.waitlist_seq)::int END AS waitlist_position,
        p.registered_at, p.updated_at,
        COALESCE(up.is_public_profile, true) AS is_public_profile
-FROM event_participants p JOIN users u ON u.id = p.user_id LEFT JOIN user_profiles up ON up.user_id = p.user_id`;
+FROM event_participants p JOIN users u ON u.id = p.user_id JOIN events ev ON ev.id = p.event_id LEFT JOIN user_profiles up ON up.user_id = p.user_id`;
 
 export interface EventCounts {
   total_participants: number;
@@ -104,7 +113,7 @@ export class ParticipantRepository {
        ON CONFLICT (event_id, user_id) DO UPDATE SET
          status = EXCLUDED.status, emergency_contact = EXCLUDED.emergency_contact, emergency_phone = EXCLUDED.emergency_phone,
          special_needs = EXCLUDED.special_needs, experience_level = EXCLUDED.experience_level,
-         age_verified = EXCLUDED.age_verified, waitlist_seq = EXCLUDED.waitlist_seq, checked_in = false, check_in_time = NULL, registered_at = now(), updated_at = now()
+         age_verified = EXCLUDED.age_verified, waitlist_seq = EXCLUDED.waitlist_seq, checked_in = false, check_in_time = NULL, check_out_time = NULL, hours_override = NULL, registered_at = now(), updated_at = now()
        RETURNING id`,
       [
         eventId,
@@ -189,6 +198,36 @@ export class ParticipantRepository {
       'UPDATE event_participants SET checked_in = true, check_in_time = now(), updated_at = now() WHERE id = $1',
       [id],
     );
+  }
+
+  async checkOut(c: Conn, id: number): Promise<void> {
+    await mutate(
+      c,
+      'UPDATE event_participants SET check_out_time = now(), updated_at = now() WHERE id = $1',
+      [id],
+    );
+  }
+
+  /** The organiser's correction (null: back to the measured hours). */
+  async setHoursOverride(c: Conn, id: number, hours: number | null): Promise<void> {
+    await mutate(c, 'UPDATE event_participants SET hours_override = $2, updated_at = now() WHERE id = $1', [
+      id,
+      hours,
+    ]);
+  }
+
+  /**
+   * Records the first use of a single-use code; false when it was used before (a replay). Uses older than a day
+   * are dropped on the way (a code is dead 90 s after it was shown).
+   */
+  async recordCodeUse(c: Conn, eventId: number, codeMac: string): Promise<boolean> {
+    await mutate(c, "DELETE FROM check_in_code_uses WHERE used_at < now() - interval '1 day'");
+    const rows = await mutate<{ mac: string }>(
+      c,
+      'INSERT INTO check_in_code_uses (mac, event_id) VALUES ($1, $2) ON CONFLICT (mac) DO NOTHING RETURNING mac',
+      [codeMac, eventId],
+    );
+    return rows.length === 1;
   }
 
   async delete(c: Conn, id: number): Promise<void> {

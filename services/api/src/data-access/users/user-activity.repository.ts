@@ -1,5 +1,7 @@
 // Volunteer activity computed from the events domain's tables (event_participants, events): a "verified
-// participation" is a confirmed participant who checked in, and it counts the event's duration in hours.
+// participation" is a confirmed participant who checked in, and it counts volunteered_hours() (migration 0043,
+// ADR 0014): the measured check-in→check-out time capped to the event, the organiser's correction, or the
+// event's nominal length only for check-ins recorded without a time.
 // The worker's update_user_statistics / check_and_award_badges use the same definitions, so the badges a
 // user holds always agree with the figures shown here.
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -7,7 +9,7 @@ import type { UserActivityStats } from './user.records.js';
 
 const TZ = 'America/Sao_Paulo';
 
-const HOURS_EXPR = `extract(epoch FROM (e.end_date - e.start_date)) / 3600.0`;
+const HOURS_EXPR = `volunteered_hours(ep.check_in_time, ep.check_out_time, ep.hours_override, e.start_date, e.end_date)`;
 
 const VERIFIED = `event_participants ep
     JOIN events e ON e.id = ep.event_id

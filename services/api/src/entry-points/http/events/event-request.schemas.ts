@@ -290,3 +290,27 @@ export const feedQuerySchema = z.object({
   category: id.optional(),
   city: fields.text(100).optional(),
 });
+
+/** ADR 0014: a scanned QR code (event code for participants, personal code for organisers). */
+export const scanSchema = z.object({
+  code: z
+    .string(typeMsg('Informe o código lido.'))
+    .trim()
+    .min(1, 'Informe o código lido.')
+    .max(200, 'Código longo demais.'),
+});
+
+/** GET /api/events/:id/check_in_code/?action= */
+export const checkInCodeQuerySchema = z.object({
+  action: z.enum(['check_in', 'check_out'], { error: 'Use check_in ou check_out.' }).default('check_in'),
+});
+
+/** PUT /api/events/:id/participants/:pk/hours/: hours with up to 2 decimals; null clears the correction. */
+export const hoursCorrectionSchema = z.object({
+  hours: numeric(
+    z
+      .number(typeMsg('Informe um número de horas.'))
+      .min(0, 'As horas não podem ser negativas.')
+      .multipleOf(0.01, 'No máximo duas casas decimais.'),
+  ).nullable(),
+});

@@ -12,12 +12,15 @@ import { EventReport } from '../../../domain/events/event-report.use-case.js';
 import { Coorganizers } from '../../../domain/events/coorganizers.use-case.js';
 import { CalendarFeeds } from '../../../domain/events/calendar-feeds.use-case.js';
 import { participantView } from '../../../domain/events/event-views.js';
+import { QrCheckIn } from '../../../domain/events/qr-check-in.use-case.js';
 import { buildPage, pageRequest } from '../pagination.js';
 import { mediaUrlFor } from '../users/users.router.js';
 import { parseBody, parseId, parseQuery } from '../request-validation.js';
 import {
+  checkInCodeQuerySchema,
   commentSchema,
   coorganizerCreateSchema,
+  hoursCorrectionSchema,
   eventCreateSchema,
   eventPatchSchema,
   feedQuerySchema,
@@ -31,6 +34,7 @@ import {
   reportPatchSchema,
   resourceCreateSchema,
   resourcePatchSchema,
+  scanSchema,
 } from './event-request.schemas.js';
 import { parsePhotoUpload, removePhoto, storePhoto } from './photo-upload.js';
 
@@ -65,6 +69,7 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   const report = new EventReport(ctx);
   const coorganizers = new Coorganizers(ctx);
   const calendars = new CalendarFeeds(ctx);
+  const qr = new QrCheckIn(ctx, deps.config.JWT_SECRET);
   const sendIcs = (res: express.Response, ics: string, filename: string, cache: string) =>
     res
       .type('text/calendar; charset=utf-8')
@@ -182,6 +187,31 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   r.post('/:id/check_in', requireAuth, async (req, res) => {
     await joining.checkIn(userOf(req), idParam(req, 'id'));
     res.json({ message: 'Check-in realizado com sucesso.' });
+  });
+
+  // QR check-in/out and measured hours (ADR 0014). Codes are never cached: they rotate.
+  r.get('/:id/check_in_code', requireAuth, async (req, res) => {
+    const { action } = parseQuery(checkInCodeQuerySchema, req.query);
+    res.set('cache-control', 'no-store').json(await qr.eventCode(userOf(req), idParam(req, 'id'), action));
+  });
+
+  r.get('/:id/my_code', requireAuth, async (req, res) => {
+    res.set('cache-control', 'no-store').json(await qr.personalCode(userOf(req), idParam(req, 'id')));
+  });
+
+  r.post('/:id/scan', requireAuth, async (req, res) => {
+    const { code } = parseBody(scanSchema, req.body);
+    res.json(await qr.scanEventCode(userOf(req), idParam(req, 'id'), code));
+  });
+
+  r.post('/:id/scan_participant', requireAuth, async (req, res) => {
+    const { code } = parseBody(scanSchema, req.body);
+    res.json(await qr.scanPersonalCode(userOf(req), idParam(req, 'id'), code));
+  });
+
+  r.put('/:id/participants/:pk/hours', requireAuth, async (req, res) => {
+    const { hours } = parseBody(hoursCorrectionSchema, req.body);
+    res.json(await qr.correctHours(userOf(req), idParam(req, 'id'), idParam(req, 'pk'), hours));
   });
 
   r.get('/:id/stats', optionalAuth, async (req, res) => {

@@ -3,8 +3,10 @@
 // route has its row (and no row lacks a route).
 import type { z } from 'zod';
 import {
+  checkInCodeQuerySchema,
   commentSchema,
   coorganizerCreateSchema,
+  hoursCorrectionSchema,
   eventCreateSchema,
   eventPatchSchema,
   feedQuerySchema,
@@ -18,6 +20,7 @@ import {
   reportPatchSchema,
   resourceCreateSchema,
   resourcePatchSchema,
+  scanSchema,
 } from '../events/event-request.schemas.js';
 import {
   changePasswordSchema,
@@ -365,6 +368,63 @@ export const OPERATIONS: OperationRow[] = [
     auth: 'required',
     ok: { status: 200, schema: out.message, description: 'Checked in.' },
     errors: [400, 404],
+  },
+  {
+    method: 'get',
+    path: `${E}/check_in_code/`,
+    tag: 'participation',
+    summary: 'The rotating QR code participants scan to check in or out (organisers)',
+    description:
+      'Signed (HMAC-SHA256, key derived from the server secret), new every `rotates_every_s` seconds, accepted for its window and the next. Only inside the check-in window (1 h before the start until the end); outside it 400 with field `code`.',
+    auth: 'required',
+    query: checkInCodeQuerySchema,
+    ok: { status: 200, schema: out.checkInCode, description: 'The current code and its SVG.' },
+    errors: [400, 403, 404],
+  },
+  {
+    method: 'get',
+    path: `${E}/my_code/`,
+    tag: 'participation',
+    summary: "A confirmed participant's personal QR code (single use, rotating)",
+    auth: 'required',
+    ok: { status: 200, schema: out.checkInCode, description: 'A fresh personal code and its SVG.' },
+    errors: [400, 404],
+  },
+  {
+    method: 'post',
+    path: `${E}/scan/`,
+    tag: 'participation',
+    summary: "Check in or out with the organisers' event code (the participant scanned it)",
+    description:
+      'Refused with 400 and a message on field `code`: a code of another event, an expired one (older than two rotation windows), a forged one, a personal code, outside the check-in window, not a confirmed participant, an action already done.',
+    auth: 'required',
+    body: { name: 'ScanRequest', schema: scanSchema, required: true },
+    ok: { status: 200, schema: out.scanResult, description: 'Checked in or out.' },
+    errors: [400, 404],
+  },
+  {
+    method: 'post',
+    path: `${E}/scan_participant/`,
+    tag: 'participation',
+    summary: 'Check a participant in (or, when already in, out) with their personal code (organisers)',
+    description:
+      'Each personal code counts once: a second read of the same code is a replay, refused with 400 on field `code`; so are codes of another event, expired ones and event codes.',
+    auth: 'required',
+    body: { name: 'ScanRequest', schema: scanSchema, required: true },
+    ok: { status: 200, schema: out.scanResult, description: 'Checked in or out.' },
+    errors: [400, 403, 404],
+  },
+  {
+    method: 'put',
+    path: `${E}/participants/{pk}/hours/`,
+    tag: 'participation',
+    summary: "Correct a participant's volunteered hours (organisers)",
+    description:
+      "Between 0 and the event's length, two decimals; `null` returns to the measured hours. Feeds statistics, badges and the monthly impact report.",
+    auth: 'required',
+    body: { name: 'HoursCorrectionRequest', schema: hoursCorrectionSchema, required: true },
+    ok: { status: 200, schema: out.participant, description: 'The participant with the new hours.' },
+    errors: [400, 403, 404],
   },
   {
     method: 'get',

@@ -101,6 +101,14 @@ export const participant = named(
     experience_level: z.enum(['beginner', 'intermediate', 'advanced']),
     checked_in: z.boolean(),
     check_in_time: nullableDateTime,
+    check_out_time: nullableDateTime.meta({
+      description: 'When the participant checked out (QR), else null.',
+    }),
+    hours_volunteered: z.number().min(0).nullable().meta({
+      description:
+        "Hours this participation counts (ADR 0014): check-in to check-out (or to the end) clipped to the event, or the organisers' correction; null before check-in.",
+    }),
+    hours_corrected: z.boolean().meta({ description: 'True when an organiser set the hours by hand.' }),
     waitlist_position: z.number().int().positive().nullable().meta({
       description:
         'Place on the waitlist (1 = next to be promoted) when `status` is `waitlisted`, else null.',
@@ -240,6 +248,27 @@ export const eventStats = named(
   }),
 );
 export const participantList = named('ParticipantList', z.array(participant));
+
+export const checkInCode = named(
+  'CheckInCode',
+  z.object({
+    code: z.string().meta({ description: 'The signed code the QR holds (ADR 0014 format).' }),
+    action: z.enum(['check_in', 'check_out']).optional().meta({ description: 'Event codes only.' }),
+    rotates_every_s: z.number().int().positive(),
+    expires_at: dateTime,
+    svg: z.string().meta({ description: 'The QR code as an SVG document, rendered by the API.' }),
+  }),
+  'A rotating QR code: an event code (organisers) or a single-use personal code (a participant).',
+);
+
+export const scanResult = named(
+  'ScanResult',
+  z.object({
+    action: z.enum(['check_in', 'check_out']),
+    message: z.string(),
+    participant,
+  }),
+);
 
 export const coorganizer = named(
   'Coorganizer',
