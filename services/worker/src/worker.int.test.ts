@@ -150,8 +150,10 @@ describe('worker jobs', () => {
     const v = await createUser(f, `vol_${run}`);
     const past = await createEvent(f, org.id, `b1-${run}`, -5 * 86_400_000, 'completed');
     const notChecked = await createEvent(f, org.id, `b2-${run}`, -4 * 86_400_000, 'completed');
+    // Checked in 10 min before the start, never checked out: counted from the start to the end (ADR 0014) = 3 h.
     await f.sql(
-      `INSERT INTO event_participants (event_id, user_id, status, checked_in, check_in_time) VALUES ($1, $2, 'confirmed', true, now()) RETURNING id`,
+      `INSERT INTO event_participants (event_id, user_id, status, checked_in, check_in_time)
+       SELECT e.id, $2, 'confirmed', true, e.start_date - interval '10 minutes' FROM events e WHERE e.id = $1 RETURNING id`,
       [past, v.id],
     );
     await f.sql(
@@ -250,6 +252,60 @@ describe('worker jobs', () => {
     assert.ok(row!.events_count >= 1);
     assert.ok(Number(row!.co2_offset_kg) >= 88);
     assert.equal((await f.sql(`SELECT 1 FROM monthly_impact_reports WHERE month = $1`, [month])).length, 1);
+  });
+
+  test('when volunteers checked in and out then statistics and the monthly report count the measured hours, the typed figure only without check-ins', async () => {
+    const org = await createUser(f, `hrs_${run}`);
+    const a = await createUser(f, `hrsa_${run}`);
+    const b = await createUser(f, `hrsb_${run}`);
+    const year = 2000 + ((parseInt(run, 16) + 7) % 20);
+    const month = `${year}-07`;
+    const at = Date.UTC(year, 6, 10, 12) - Date.now();
+    const measured = await createEvent(f, org.id, `hm-${run}`, at, 'completed'); // 3 h long
+    const typedOnly = await createEvent(f, org.id, `ht-${run}`, at + 86_400_000, 'completed');
+    // a: from 30 min before the start to 1.5 h after it → 1.5 h (clipped at the start);
+    // b: from 1 h in until 2 h after the end → 2 h (clipped at the end).
+    await f.sql(
+      `INSERT INTO event_participants (event_id, user_id, status, checked_in, check_in_time, check_out_time)
+       SELECT e.id, u.id, 'confirmed', true, e.start_date + u.cin, e.start_date + u.cout FROM events e,
+         (VALUES ($2::int, interval '-30 minutes', interval '90 minutes'), ($3::int, interval '1 hour', interval '5 hours')) AS u(id, cin, cout)
+        WHERE e.id = $1 RETURNING id`,
+      [measured, a.id, b.id],
+    );
+    await f.sql(
+      `INSERT INTO event_reports (event_id, trees_planted, total_hours) VALUES ($1, 1, 99), ($2, 1, 7) RETURNING id`,
+      [measured, typedOnly],
+    );
+    await f.sql(`DELETE FROM monthly_impact_reports WHERE month = $1 RETURNING id`, [month]);
+    await enqueue(f, 'generate_monthly_impact_report', `beat:t-${run}-hm`, { month });
+    await enqueue(f, 'update_user_statistics', `outbox:t-${run}-ha`, { user_id: a.id });
+    await enqueue(f, 'update_user_statistics', `outbox:t-${run}-hb`, { user_id: b.id });
+    const [row] = await waitFor(
+      async () => {
+        const l = await f.sql<{ events_count: number; total_hours: string }>(
+          `SELECT events_count, total_hours FROM monthly_impact_reports WHERE month = $1`,
+          [month],
+        );
+        return l.length > 0 && l;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(row!.events_count, 2);
+    // 1.5 + 2 measured on the first event (not its typed 99) + 7 typed on the event nobody checked in to.
+    assert.equal(Number(row!.total_hours), 10.5);
+    const hours = async (id: number) =>
+      (
+        await f.sql<{ h: string | null }>(
+          `SELECT total_hours_volunteered AS h FROM user_profiles WHERE user_id = $1 AND stats_updated_at IS NOT NULL`,
+          [id],
+        )
+      )[0]?.h;
+    await waitFor(async () => (await hours(a.id)) != null && (await hours(b.id)) != null, {
+      timeoutMs: 30_000,
+      description: 'statistics of both volunteers',
+    });
+    assert.equal(Number(await hours(a.id)), 1.5);
+    assert.equal(Number(await hours(b.id)), 2);
   });
 
   test('when a payload is invalid then the job fails at once without retries and shows in the failed list with its error', async () => {

@@ -159,6 +159,29 @@ describe('OpenAPI conformance of the real API', () => {
     await expect(200, 'POST', `${E}/check_in/`, { token: vol.token });
     await expect(200, 'POST', `${E}/leave/`, { token: vol2.token });
 
+    // ADR 0014: QR codes, scans and the hours correction.
+    await expect(200, 'GET', `${E}/check_in_code/`, { token: org.token });
+    const out = await expect(200, 'GET', `${E}/check_in_code/?action=check_out`, { token: org.token });
+    await expect(400, 'GET', `${E}/check_in_code/?action=sair`, { token: org.token });
+    await expect(403, 'GET', `${E}/check_in_code/`, { token: vol.token });
+    const left = await expect(200, 'POST', `${E}/scan/`, { token: vol.token, body: { code: out.body.code } });
+    assert.equal(left.body.action, 'check_out');
+    await expect(400, 'POST', `${E}/scan/`, { token: vol.token, body: { code: out.body.code } });
+    const walkIn = await api.user({ name: 'oawalk' });
+    await expect(201, 'POST', `${E}/join/`, { token: walkIn.token });
+    await expect(400, 'GET', `${E}/my_code/`, { token: vol2.token });
+    const mine = await expect(200, 'GET', `${E}/my_code/`, { token: walkIn.token });
+    const scanned = await expect(200, 'POST', `${E}/scan_participant/`, {
+      token: org.token,
+      body: { code: mine.body.code },
+    });
+    await expect(403, 'POST', `${E}/scan_participant/`, { token: vol.token, body: { code: mine.body.code } });
+    await expect(400, 'POST', `${E}/scan_participant/`, { token: org.token, body: { code: mine.body.code } });
+    const H = `${E}/participants/${scanned.body.participant.id}/hours/`;
+    await expect(200, 'PUT', H, { token: org.token, body: { hours: 2.5 } });
+    await expect(400, 'PUT', H, { token: org.token, body: { hours: 40 } });
+    await expect(403, 'PUT', H, { token: walkIn.token, body: { hours: 3 } });
+
     // Issue #16: waitlist, co-organisers, CSV export.
     const small = await expect(201, 'POST', '/api/events/', {
       token: org.token,
