@@ -8,6 +8,8 @@ export default [
   route('eventos/:id', 'routes/event-detail.page.tsx'),
   route('eventos/:id/editar', 'routes/event-edit.page.tsx'),
   route('eventos/:id/relatorio', 'routes/event-report.page.tsx'),
+  route('eventos/:id/qr', 'routes/event-qr.page.tsx'),
+  route('eventos/:id/presenca', 'routes/event-presence.page.tsx'),
   route('eventos/:id/calendario.ics', 'routes/event-calendar.resource.ts'),
   route('eventos/:id/participantes.csv', 'routes/event-participants-csv.resource.ts'),
   route('meus-eventos', 'routes/my-events.page.tsx'),

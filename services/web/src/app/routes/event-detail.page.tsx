@@ -173,6 +173,11 @@ export default function EventPage() {
               {myStatus === 'confirmed' && !myCheckedIn && checkInOpen && e.status === 'published' ? (
                 <IntentButton intent="checkin" label="Fazer check-in" busy={busy} />
               ) : null}
+              {myStatus === 'confirmed' && checkInOpen && e.status === 'published' ? (
+                <Link className="button secondary" to={`/eventos/${e.id}/presenca`}>
+                  Check-in/out por QR code
+                </Link>
+              ) : null}
               {!myCheckedIn ? (
                 <IntentButton intent="leave" label="Sair do evento" busy={busy} secondary />
               ) : null}
@@ -391,6 +396,9 @@ function OrganizerPanel({
       <div className="button-row">
         <Link className="button" to={`/eventos/${e.id}/editar`}>
           Editar evento
+        </Link>
+        <Link className="button secondary" to={`/eventos/${e.id}/qr`}>
+          Presença por QR code
         </Link>
         <Link className="button secondary" to={`/eventos/${e.id}/relatorio`}>
           {hasReport ? 'Relatório e fotos' : 'Escrever relatório e enviar fotos'}
