@@ -15,10 +15,13 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Launches Debian's Chromium with playwright-core; throws a clear message when the package is missing. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launches Debian's Chromium with playwright-core; throws a clear message when the package is missing.
+ * `extraArgs`: e.g. a fake camera (`--use-file-for-fake-video-capture=…`) for the QR journey.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH))
     throw new Error('this needs Debian chromium: apt-get install -y chromium (make test installs it)');
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

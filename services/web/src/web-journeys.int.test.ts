@@ -3,7 +3,8 @@
 // 390 px and 1280 px, and the session/CSRF attack checks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -11,6 +12,7 @@ import { waitFor } from '@mutiroes/platform';
 import { openWebFixture, REPO_ROOT, run, type WebFixture } from './test-support/web-fixture.js';
 import { standInTile } from './entry-points/http/stand-in-tiles.js';
 import { toLocalInput } from './domain/format/pt-br.js';
+import { writeQrY4m } from './test-support/fake-camera.js';
 
 const require = createRequire(import.meta.url);
 let f: WebFixture;
@@ -308,6 +310,85 @@ describe('web app journeys through the gateway', () => {
       trash_collected_kg: string;
     };
     assert.equal(Number(report.trash_collected_kg), 35.5);
+    await ctx.close();
+  });
+
+  test('when a volunteer points the camera at the organisers’ QR then they are checked in; the organiser reads their personal code to check them out and corrects the hours', async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'pt-BR',
+      timezoneId: 'America/Sao_Paulo',
+    });
+    const { page } = await newUser(ctx, 'vol3');
+    await setBirthDate(page);
+    await page.goto(`${f.base}/eventos/${eventId}`);
+    await page.getByRole('button', { name: 'Participar' }).click();
+    await page.getByTestId('my-status').filter({ hasText: 'aguarda aprovação' }).waitFor();
+    const org = organiser.page;
+    await org.goto(`${f.base}/eventos/${eventId}`);
+    await org
+      .getByTestId('pending-participant')
+      .getByRole('button', { name: /^Aprovar/ })
+      .click();
+    await org.getByRole('status').filter({ hasText: 'Participante aprovado' }).waitFor();
+    await org.getByRole('link', { name: 'Presença por QR code' }).click();
+    await org.waitForURL(/\/qr$/);
+    const shown = org.getByTestId('event-qr');
+    await shown.waitFor();
+    await audit(org, 'presenca-organizador');
+    const code = await shown.getAttribute('data-code');
+    assert.match(code ?? '', new RegExp(`^MUT1\\.E\\.${eventId}\\.I\\.`));
+
+    // The phone: a Chromium whose camera films the code on the organisers' screen.
+    const y4m = path.join(os.tmpdir(), `mutiroes-qr-${run}.y4m`);
+    await writeQrY4m(code!, y4m);
+    const phone = await f.launchBrowser([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${y4m}`,
+    ]);
+    try {
+      const camCtx = await phone.newContext({
+        storageState: await ctx.storageState(),
+        viewport: { width: 390, height: 844 },
+        locale: 'pt-BR',
+        timezoneId: 'America/Sao_Paulo',
+      });
+      const cam = await camCtx.newPage();
+      await cam.goto(`${f.base}/eventos/${eventId}`);
+      await cam.getByRole('link', { name: 'Check-in/out por QR code' }).click();
+      await cam.waitForURL(/\/presenca$/);
+      await cam.getByTestId('personal-qr').waitFor();
+      await audit(cam, 'presenca-participante');
+      await cam.getByRole('button', { name: 'Ler QR code com a câmera' }).click();
+      await cam.getByRole('status').filter({ hasText: 'Check-in realizado' }).waitFor({ timeout: 30_000 });
+      await cam.getByTestId('my-presence').filter({ hasText: 'Entrada às' }).waitFor();
+
+      // The organiser reads the volunteer's personal code (typed here: the fallback without a camera).
+      const personal = (await cam.getByTestId('personal-qr').getAttribute('data-code'))!;
+      assert.match(personal, new RegExp(`^MUT1\\.P\\.${eventId}\\.`));
+      await org.getByLabel('Ou digite o código').fill(personal);
+      await org.getByRole('button', { name: 'Enviar código' }).click();
+      await org.getByRole('status').filter({ hasText: 'Check-out realizado' }).waitFor();
+      // The same personal code again is a replay.
+      await org.getByLabel('Ou digite o código').fill(personal);
+      await org.getByRole('button', { name: 'Enviar código' }).click();
+      await org.locator('.field-errors').filter({ hasText: 'já foi usado' }).waitFor();
+
+      // In and out before the start: 0 measured hours; the organiser corrects them to 1,5.
+      const row = org.locator(`[data-testid="hours-row"][data-user="vol3_${run}"]`);
+      assert.equal(await row.getByTestId('hours').innerText(), '0 h');
+      await row.getByRole('textbox').fill('1,5');
+      await row.getByRole('button', { name: 'Salvar' }).click();
+      await org.getByRole('status').filter({ hasText: 'Horas corrigidas' }).waitFor();
+      await row.getByTestId('hours').filter({ hasText: '1,5 h (corrigidas)' }).waitFor();
+      await cam.reload();
+      await cam.getByTestId('my-presence').filter({ hasText: '1,5 h' }).waitFor();
+      await camCtx.close();
+    } finally {
+      await phone.close();
+      await rm(y4m, { force: true });
+    }
     await ctx.close();
   });
 

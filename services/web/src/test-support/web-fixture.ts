@@ -32,7 +32,7 @@ export interface WebFixture {
   base: string;
   startWeb(name: string, extra?: Record<string, string>): Promise<WebChild>;
   stopWeb(c: WebChild, signal?: NodeJS.Signals): Promise<void>;
-  launchBrowser(): Promise<Browser>;
+  launchBrowser(extraArgs?: readonly string[]): Promise<Browser>;
   close(): Promise<void>;
 }
 
@@ -165,8 +165,8 @@ export async function openWebFixture(opts: { webs?: number } = {}): Promise<WebF
     base,
     startWeb,
     stopWeb: stopChild,
-    async launchBrowser() {
-      return launchChromium();
+    async launchBrowser(extraArgs: readonly string[] = []) {
+      return launchChromium(extraArgs);
     },
     async close() {
       await Promise.all(webs.map((w) => stopChild(w)));

@@ -157,7 +157,7 @@ export default function EventQrPage() {
               </thead>
               <tbody>
                 {d.participants.map((p) => (
-                  <tr key={p.id} data-testid="hours-row">
+                  <tr key={p.id} data-testid="hours-row" data-user={p.user.username}>
                     <th scope="row">{personName(p)}</th>
                     <td>{p.checked_in ? formatTime(p.check_in_time) : '—'}</td>
                     <td>{p.check_out_time ? formatTime(p.check_out_time) : '—'}</td>
