@@ -331,17 +331,10 @@ describe('web app journeys through the gateway', () => {
       .getByRole('button', { name: /^Aprovar/ })
       .click();
     await org.getByRole('status').filter({ hasText: 'Participante aprovado' }).waitFor();
-    await org.getByRole('link', { name: 'Presença por QR code' }).click();
-    await org.waitForURL(/\/qr$/);
-    const shown = org.getByTestId('event-qr');
-    await shown.waitFor();
-    await audit(org, 'presenca-organizador');
-    const code = await shown.getAttribute('data-code');
-    assert.match(code ?? '', new RegExp(`^MUT1\\.E\\.${eventId}\\.I\\.`));
-
-    // The phone: a Chromium whose camera films the code on the organisers' screen.
+    // The phone: a Chromium whose camera films what the file shows (read when the camera starts, so the
+    // organisers' current code is written there just before).
     const y4m = path.join(os.tmpdir(), `mutiroes-qr-${run}.y4m`);
-    await writeQrY4m(code!, y4m);
+    await writeQrY4m('MUT1.placeholder', y4m);
     const phone = await f.launchBrowser([
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
@@ -360,6 +353,15 @@ describe('web app journeys through the gateway', () => {
       await cam.waitForURL(/\/presenca$/);
       await cam.getByTestId('personal-qr').waitFor();
       await audit(cam, 'presenca-participante');
+
+      await org.getByRole('link', { name: 'Presença por QR code' }).click();
+      await org.waitForURL(/\/qr$/);
+      const shown = org.getByTestId('event-qr');
+      await shown.waitFor();
+      await audit(org, 'presenca-organizador');
+      const code = await shown.getAttribute('data-code');
+      assert.match(code ?? '', new RegExp(`^MUT1\\.E\\.${eventId}\\.I\\.`));
+      await writeQrY4m(code!, y4m);
       await cam.getByRole('button', { name: 'Ler QR code com a câmera' }).click();
       await cam.getByRole('status').filter({ hasText: 'Check-in realizado' }).waitFor({ timeout: 30_000 });
       await cam.getByTestId('my-presence').filter({ hasText: 'Entrada às' }).waitFor();

@@ -11,7 +11,7 @@ import {
   type MetaFunction,
 } from 'react-router';
 import { useEffect } from 'react';
-import { presenceView, runPresenceIntent } from '../../domain/events/presence.js';
+import { presenceView, runPresenceIntent } from '../../domain/events/presence.server.js';
 import type { ActionResult } from '../../domain/events/event-actions.js';
 import { formatNumber, formatRange, formatTime } from '../../domain/format/pt-br.js';
 import { Flash, FormErrors } from '../components/form-field.js';

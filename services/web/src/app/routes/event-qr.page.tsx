@@ -14,10 +14,10 @@ import {
 import { useEffect } from 'react';
 import {
   organizerQrView,
-  personName,
   runPresenceIntent,
+  type PresenceParticipant,
   type QrAction,
-} from '../../domain/events/presence.js';
+} from '../../domain/events/presence.server.js';
 import type { ActionResult } from '../../domain/events/event-actions.js';
 import { formatNumber, formatRange, formatTime } from '../../domain/format/pt-br.js';
 import { CsrfField } from '../components/csrf-field.js';
@@ -28,6 +28,8 @@ import { web } from '../web-context.js';
 
 export const meta: MetaFunction = () => [{ title: 'Presença por QR code — Mutirões' }];
 
+const personName = (p: PresenceParticipant) =>
+  [p.user.first_name, p.user.last_name].filter(Boolean).join(' ') || p.user.username;
 const idOf = (p: { id?: string }) => (/^\d{1,9}$/.test(p.id ?? '') ? Number(p.id) : 0);
 const actionOf = (u: URL): QrAction => (u.searchParams.get('acao') === 'saida' ? 'check_out' : 'check_in');
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHours, svgDataUrl } from './presence.js';
+import { parseHours, svgDataUrl } from './presence.server.js';
 
 test('hours are read in pt-BR or with a dot, blank clears, anything else is refused', () => {
   assert.equal(parseHours('1,5'), 1.5);

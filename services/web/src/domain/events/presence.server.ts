@@ -1,4 +1,4 @@
-// QR check-in/out and hours (ADR 0014) as the web pages use them: the organisers' rotating code and the
+// Server side (loaders/actions) of QR check-in/out and hours (ADR 0014) as the web pages use them: the organisers' rotating code and the
 // participants with their hours; a participant's personal code and scan; the hours correction.
 import { randomUUID } from 'node:crypto';
 import type { ApiClient, ApiResponse } from '../../data-access/api-client.js';
@@ -35,9 +35,6 @@ interface EventHead {
 
 /** The QR as an <img> source: the API's SVG inside a data URL (an image cannot run script). */
 export const svgDataUrl = (svg: string) => `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-
-export const personName = (p: PresenceParticipant) =>
-  [p.user.first_name, p.user.last_name].filter(Boolean).join(' ') || p.user.username;
 
 /** A code, or the API's reason why none is shown now (outside the check-in window, not confirmed). */
 async function code(
