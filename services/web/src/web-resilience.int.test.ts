@@ -108,6 +108,17 @@ describe('web app under failure', () => {
         }),
       );
     }
+    // Both fake instances passing before any call (else the first calls only know the healthy one).
+    const consul = f.env['CONSUL_HTTP_ADDR']!.split(',')[0]!;
+    await waitFor(
+      async () => {
+        const r = await fetch(`http://${consul}/v1/health/service/${service}?passing=true`, {
+          headers: { 'x-consul-token': f.env['CONSUL_HTTP_TOKEN'] ?? '' },
+        });
+        return ((await r.json()) as unknown[]).length === 2;
+      },
+      { timeoutMs: 20_000, description: 'both fake API instances passing in Consul' },
+    );
     // A web instance that talks to the fake API service and is not routed by the gateway (called directly).
     const web = await f.startWeb(`web-fake-${run}`, { WEB_API_SERVICE: service, WEB_REGISTER: 'false' });
     f.webs.splice(f.webs.indexOf(web), 1);

@@ -45,10 +45,25 @@ async function liveEvent(owner: TestUser, startedMinAgo = 30, hours = 3): Promis
   return id;
 }
 
+/**
+ * A volunteer who joined days before the event (registration closes at the start): the event is shifted 10 days
+ * ahead for the join and put back in its window, times unchanged.
+ */
 async function joined(id: number): Promise<TestUser> {
   const u = await api.user({ name: 'qrvol' });
-  const r = await api.call('POST', `/api/events/${id}/join/`, { token: u.token });
-  assert.equal(r.status, 201, r.text);
+  const shift = (days: number) =>
+    api.sql(
+      `UPDATE events SET start_date = start_date + make_interval(days => $2),
+         end_date = end_date + make_interval(days => $2) WHERE id = $1 RETURNING id`,
+      [id, days],
+    );
+  await shift(10);
+  try {
+    const r = await api.call('POST', `/api/events/${id}/join/`, { token: u.token });
+    assert.equal(r.status, 201, r.text);
+  } finally {
+    await shift(-10);
+  }
   return u;
 }
 
