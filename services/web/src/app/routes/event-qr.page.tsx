@@ -146,7 +146,7 @@ export default function EventQrPage() {
           Corrija quando preciso; deixe em branco para voltar às horas medidas.
         </p>
         {d.participants.length ? (
-          <div className="table-scroll">
+          <div className="table-scroll" role="region" aria-labelledby="horas" tabIndex={0}>
             <table className="hours-table">
               <thead>
                 <tr>
