@@ -279,7 +279,8 @@ describe('web app journeys through the gateway', () => {
 
     const csv = await org.request.get(`${f.base}/eventos/${eventId}/participantes.csv`);
     assert.equal(csv.status(), 200);
-    assert.match(await csv.text(), /Caio Teste,confirmado,sim/);
+    // The API's export: …,nome,sobrenome,status, five columns, age verified, checked in.
+    assert.match(await csv.text(), /,Caio,Teste,confirmed,(?:[^,]*,){6}sim,/);
     const ics = await (await fetch(`${f.base}/eventos/${eventId}/calendario.ics`)).text();
     assert.match(ics, /BEGIN:VEVENT[\s\S]*SUMMARY:Limpeza da Praia/);
 
@@ -392,6 +393,162 @@ describe('web app journeys through the gateway', () => {
       await rm(y4m, { force: true });
     }
     await ctx.close();
+  });
+
+  test('when an event is full then a volunteer joins its waitlist, the owner adds a co-organiser, a leave promotes the volunteer, the co-organiser exports the CSV and the volunteer subscribes to a calendar', async () => {
+    // Set-up straight on the test's API instance (not through the gateway's login bucket).
+    const api = async (method: string, p: string, body?: unknown, token?: string) => {
+      const r = await fetch(`${f.api.url}${p}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    };
+    const account = async (name: string) => {
+      const username = `${name}_${run}`;
+      const reg = await api('POST', '/api/users/register/', {
+        username,
+        email: `${username}@example.test`,
+        first_name: name,
+        password: PASSWORD,
+        password_confirm: PASSWORD,
+      });
+      assert.equal(reg.status, 201, JSON.stringify(reg.body));
+      const tok = await api('POST', '/api/token/', { username, password: PASSWORD });
+      assert.equal(tok.status, 200, JSON.stringify(tok.body));
+      return { username, token: String(tok.body['access']) };
+    };
+    const login = async (ctx: BrowserContext, username: string) => {
+      const page = await ctx.newPage();
+      await page.goto(`${f.base}/entrar`);
+      await page.getByLabel('E-mail ou nome de usuário').fill(username);
+      await page.getByLabel('Senha', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Entrar' }).click();
+      await page.getByRole('button', { name: 'Sair' }).waitFor();
+      return page;
+    };
+    const newCtx = () =>
+      browser.newContext({
+        viewport: { width: 390, height: 844 },
+        locale: 'pt-BR',
+        timezoneId: 'America/Sao_Paulo',
+      });
+
+    const [owner, first, helper, waiting] = [
+      await account('dona'),
+      await account('primeira'),
+      await account('coorg'),
+      await account('espera'),
+    ];
+    const cats = await api('GET', '/api/events/categories/');
+    const category = (cats.body as unknown as Array<{ id: number }>)[0]!.id;
+    const start = new Date(Date.now() + 5 * 86_400_000);
+    const created = await api(
+      'POST',
+      '/api/events/',
+      {
+        title: `Mutirão lotado ${run}`,
+        description: 'Plantio de mudas na margem do rio.',
+        category,
+        address: 'Rua das Mudas, 1',
+        city: 'Olinda',
+        state: 'PE',
+        start_date: start.toISOString(),
+        end_date: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
+        max_participants: 1,
+        status: 'published',
+      },
+      owner.token,
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const full = Number(created.body['id']);
+    assert.equal((await api('POST', `/api/events/${full}/join/`, {}, first.token)).status, 201);
+
+    // The volunteer: the full event offers its waitlist, and the page shows the place in line.
+    const vctx = await newCtx();
+    const vol = await login(vctx, waiting.username);
+    await vol.goto(`${f.base}/eventos/${full}`);
+    await vol.getByRole('button', { name: 'Entrar na lista de espera' }).click();
+    await vol.getByRole('status').filter({ hasText: 'lista de espera — posição 1' }).waitFor();
+    await vol.getByTestId('my-status').filter({ hasText: 'posição 1' }).waitFor();
+    await audit(vol, 'evento-lista-espera');
+
+    // The owner: the waitlist in order; an unknown username is refused in place and stays typed.
+    const octx = await newCtx();
+    const own = await login(octx, owner.username);
+    await own.goto(`${f.base}/eventos/${full}`);
+    await own.getByRole('link', { name: 'Coorganizadores e lista de espera' }).click();
+    await own.waitForURL(/\/equipe$/);
+    await own
+      .getByTestId('waitlisted')
+      .filter({ hasText: 'espera' })
+      .filter({ hasText: 'posição 1' })
+      .waitFor();
+    const who = own.getByLabel('Nome de usuário do novo coorganizador');
+    await who.fill(`ninguem_${run}`);
+    await own.getByRole('button', { name: 'Adicionar coorganizador' }).click();
+    await own.locator('.field-errors').filter({ hasText: 'Nenhum voluntário' }).waitFor();
+    assert.equal(await who.inputValue(), `ninguem_${run}`);
+    await who.fill(helper.username);
+    await own.getByRole('button', { name: 'Adicionar coorganizador' }).click();
+    await own.getByRole('status').filter({ hasText: 'agora é coorganizador' }).waitFor();
+    await own.getByTestId('coorganizer').filter({ hasText: 'coorg' }).waitFor();
+    await audit(own, 'equipe');
+
+    // A confirmed participant leaves: the first in line is promoted.
+    assert.equal((await api('POST', `/api/events/${full}/leave/`, {}, first.token)).status, 200);
+    await waitFor(
+      async () => {
+        await vol.goto(`${f.base}/eventos/${full}`);
+        return /Você está inscrito/.test(await vol.getByTestId('my-status').innerText());
+      },
+      { timeoutMs: 20_000, intervalMs: 500, description: 'the waitlisted volunteer promoted' },
+    );
+
+    // The co-organiser sees the team page without owner controls and exports the participants.
+    const cctx = await newCtx();
+    const co = await login(cctx, helper.username);
+    await co.goto(`${f.base}/eventos/${full}/equipe`);
+    await co.getByTestId('coorganizer').first().waitFor();
+    assert.equal(await co.getByRole('button', { name: 'Adicionar coorganizador' }).count(), 0);
+    const csv = await cctx.request.get(`${f.base}/eventos/${full}/participantes.csv`);
+    assert.equal(csv.status(), 200);
+    const bytes = await csv.body();
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+    const lines = bytes.subarray(3).toString('utf8').split(/\r?\n/);
+    assert.match(lines[0]!, /^id,usuario,nome,sobrenome,status,posicao_lista_espera,/);
+    assert.ok(
+      lines.some((l) => l.includes(waiting.username)),
+      'the promoted volunteer is a row',
+    );
+
+    // The volunteer's private calendar: made, answered, revoked.
+    await vol.goto(`${f.base}/perfil`);
+    await vol.getByRole('link', { name: 'Assinar meus eventos no calendário' }).click();
+    await vol.getByRole('button', { name: 'Gerar link de assinatura' }).click();
+    const url = await vol.getByTestId('calendar-url').inputValue();
+    await audit(vol, 'assinatura-calendario');
+    const feed = await fetch(url);
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type') ?? '', /text\/calendar/);
+    assert.match(await feed.text(), new RegExp(`Mutirão lotado ${run}`));
+    await vol.getByRole('button', { name: 'Revogar link' }).click();
+    await vol.getByRole('status').filter({ hasText: 'revogado' }).waitFor();
+    assert.ok([404, 410].includes((await fetch(url)).status), 'a revoked subscription answers nothing');
+
+    // The public feed of the list's city filter.
+    await vol.goto(`${f.base}/eventos?cidade=Olinda`);
+    const href = await vol.getByTestId('public-feed').getAttribute('href');
+    assert.equal(href, '/api/events/feed/?city=Olinda');
+    const pub = await fetch(`${f.base}${href}`);
+    assert.equal(pub.status, 200);
+    assert.match(await pub.text(), new RegExp(`Mutirão lotado ${run}`));
+    for (const c of [vctx, octx, cctx]) await c.close();
   });
 
   test('when every other screen is opened then axe finds no serious or critical violation and focus is visible', async () => {

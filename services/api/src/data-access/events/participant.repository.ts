@@ -234,6 +234,16 @@ export class ParticipantRepository {
     await mutate(c, 'DELETE FROM event_participants WHERE id = $1', [id]);
   }
 
+  /** The id of the active user named `username` (case-insensitive), or null. */
+  async activeUserIdByUsername(c: Conn, username: string): Promise<number | null> {
+    const row = await selectOne<{ id: number }>(
+      c,
+      'SELECT id FROM users WHERE lower(username) = lower($1) AND is_active',
+      [username],
+    );
+    return row?.id ?? null;
+  }
+
   async userExists(c: Conn, userId: number): Promise<boolean> {
     return (await selectOne(c, 'SELECT 1 AS one FROM users WHERE id = $1 AND is_active', [userId])) !== null;
   }

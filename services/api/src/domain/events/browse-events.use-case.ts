@@ -191,6 +191,7 @@ export class BrowseEvents {
           isOrganizer || p.user_id === actor?.id,
         ),
       ),
+      user_waitlist_position: own?.status === 'waitlisted' ? own.waitlist_position : null,
       counts: {
         resources: n.resources,
         photos: n.photos,

@@ -15,13 +15,22 @@ export class Coorganizers {
     return (await this.ctx.coorganizers.list(conn, eventId)).map(coorganizerView);
   }
 
-  async add(actor: Actor, eventId: number, userId: number) {
+  async add(actor: Actor, eventId: number, who: { id: number } | { username: string }) {
     return this.ctx.write(actor, async (c) => {
       const event = await this.ownedLocked(c, actor, eventId);
+      let userId: number;
+      if ('id' in who) {
+        userId = who.id;
+        if (!(await this.ctx.participants.userExists(c, userId)))
+          throw ValidationError.field('user', `Pk inválido "${userId}" - objeto não existe.`);
+      } else {
+        const found = await this.ctx.participants.activeUserIdByUsername(c, who.username);
+        if (found === null)
+          throw ValidationError.field('username', 'Nenhum voluntário com este nome de usuário.');
+        userId = found;
+      }
       if (userId === event.organizer_id)
         throw ValidationError.field('user', 'O dono do evento já é organizador.');
-      if (!(await this.ctx.participants.userExists(c, userId)))
-        throw ValidationError.field('user', `Pk inválido "${userId}" - objeto não existe.`);
       if (!(await this.ctx.coorganizers.add(c, eventId, userId)))
         throw ValidationError.field('user', 'Este usuário já é coorganizador deste evento.');
       const row = (await this.ctx.coorganizers.list(c, eventId)).find((r) => r.user_id === userId)!;

@@ -183,14 +183,23 @@ export default function EventPage() {
               ) : null}
             </div>
           </>
+        ) : myStatus === 'waitlisted' ? (
+          <>
+            <p data-testid="my-status">
+              {e.user_waitlist_position
+                ? `Você está na lista de espera — posição ${e.user_waitlist_position}.`
+                : 'Você está na lista de espera.'}{' '}
+              Se uma vaga abrir, você entra automaticamente e recebe um e-mail.
+            </p>
+            <IntentButton intent="leave" label="Sair da lista de espera" busy={busy} secondary />
+          </>
         ) : myStatus === 'rejected' ? (
           <p>Sua inscrição não foi aprovada pela organização.</p>
         ) : e.is_registration_open !== false && e.status === 'published' ? (
           <IntentButton
             intent="join"
-            label={e.available_spots > 0 ? 'Participar' : 'Participar (lotado)'}
+            label={e.available_spots > 0 ? 'Participar' : 'Entrar na lista de espera'}
             busy={busy}
-            disabled={e.available_spots <= 0}
           />
         ) : (
           <p>Inscrições encerradas.</p>
@@ -406,6 +415,9 @@ function OrganizerPanel({
         <a className="button secondary" href={`/eventos/${e.id}/participantes.csv`} download>
           Exportar participantes (CSV)
         </a>
+        <Link className="button secondary" to={`/eventos/${e.id}/equipe`}>
+          Coorganizadores e lista de espera
+        </Link>
         {e.status !== 'cancelled' ? (
           <IntentButton intent="cancel-event" label="Cancelar evento" busy={busy} secondary />
         ) : null}

@@ -26,6 +26,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
+/** The API's public iCalendar feed for the current city/category filter (issue #16). */
+function feedHref(f: { city?: string; category?: string | number }): string {
+  const q = new URLSearchParams();
+  if (f.city) q.set('city', f.city);
+  if (f.category) q.set('category', String(f.category));
+  const qs = q.toString();
+  return `/api/events/feed/${qs ? `?${qs}` : ''}`;
+}
+
 export default function Events() {
   const { filters: f, events, count, pages, categories, map, loggedIn } = useLoaderData<typeof loader>();
   return (
@@ -121,6 +130,15 @@ export default function Events() {
         <EventsMap events={events} settings={map} label="Mapa dos eventos encontrados" />
       ) : null}
       <EventGrid events={events} empty="Nenhum evento encontrado com esses filtros." />
+      <p className="hint">
+        <a href={feedHref(f)} data-testid="public-feed">
+          {f.city || f.category
+            ? 'Assinar estes eventos no calendário'
+            : 'Assinar todos os eventos no calendário'}
+        </a>{' '}
+        (iCal: o aplicativo de calendário mostra os próximos eventos {f.city ? `em ${f.city}` : 'publicados'}{' '}
+        e se atualiza sozinho).
+      </p>
       {pages > 1 ? (
         <nav aria-label="Paginação" className="pagination">
           {f.page > 1 ? (

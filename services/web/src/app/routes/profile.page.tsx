@@ -58,7 +58,8 @@ export default function ProfilePage() {
     <section>
       <h1>Olá, {p.user.first_name || p.user.username}</h1>
       <p>
-        <Link to={`/voluntarios/${encodeURIComponent(p.user.username)}`}>Ver meu perfil público</Link>
+        <Link to={`/voluntarios/${encodeURIComponent(p.user.username)}`}>Ver meu perfil público</Link> ·{' '}
+        <Link to="/perfil/calendario">Assinar meus eventos no calendário</Link>
       </p>
       {stats ? (
         <dl className="stats">

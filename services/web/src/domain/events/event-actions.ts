@@ -30,8 +30,16 @@ export async function runEventIntent(
   const base = `/api/events/${eventId}`;
   const pk = Number(form.get('participant'));
   switch (intent) {
-    case 'join':
-      return outcome(await post(api, token, `${base}/join/`), 'Inscrição feita! Até lá.');
+    case 'join': {
+      const r = await post(api, token, `${base}/join/`);
+      const joined = r.data as { status?: string; waitlist_position?: number | null } | undefined;
+      if (r.status === 201 && joined?.status === 'waitlisted')
+        return {
+          ok: true,
+          message: `Evento lotado: você está na lista de espera — posição ${joined.waitlist_position ?? '?'}.`,
+        };
+      return outcome(r, 'Inscrição feita! Até lá.');
+    }
     case 'leave':
       return outcome(await post(api, token, `${base}/leave/`), 'Você saiu do evento.');
     case 'checkin':

@@ -54,6 +54,7 @@ export async function eventDetailView(
   let myStatus: Participant['status'] | null = mine?.status ?? null;
   if (!mine && event.user_participating === true)
     myStatus = (event.user_participation_status as Participant['status']) ?? 'confirmed';
+  if (!mine && event.user_participation_status === 'waitlisted') myStatus = 'waitlisted';
   if (!mine && viewer && token && event.user_participating === undefined && !isOrganizer) {
     // An API without `user_participating` lists only confirmed participants to others: a pending
     // registration shows in my_events (confirmed + pending) only.

@@ -38,7 +38,7 @@ export interface Participant {
   user: number | { id: number; username?: string; first_name?: string; last_name?: string };
   user_name?: string;
   username?: string;
-  status: 'pending' | 'confirmed' | 'cancelled' | 'rejected';
+  status: 'pending' | 'confirmed' | 'cancelled' | 'rejected' | 'waitlisted';
   checked_in: boolean;
   check_in_time: string | null;
   registered_at?: string;
@@ -84,6 +84,8 @@ export interface EventDetail extends EventListItem {
   organizer?: number | string | { id: number; username?: string };
   organizer_id?: number;
   organizer_avatar?: string | null;
+  /** The viewer's place on the waitlist (1 = next) when waitlisted (issue #16). */
+  user_waitlist_position?: number | null;
   registration_deadline: string | null;
   min_age: number;
   max_age: number | null;

@@ -181,7 +181,13 @@ export const participantPatchSchema = z
   .partial();
 
 /** POST /api/events/:id/coorganizers/ (issue #16). */
-export const coorganizerCreateSchema = z.object({ user: id });
+/** `{user}` (an id) or `{username}` (the web app's form): exactly one. */
+export const coorganizerCreateSchema = z
+  .object({ user: id.optional(), username: fields.text(150).optional() })
+  .refine((b) => (b.user === undefined) !== !b.username, {
+    message: 'Informe o usuário (id) ou o nome de usuário.',
+    path: ['user'],
+  });
 
 const RESOURCE_TYPES = ['tool', 'material', 'equipment', 'other'] as const;
 const resourceShape = {

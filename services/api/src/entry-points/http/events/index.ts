@@ -248,8 +248,9 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   });
 
   r.post('/:id/coorganizers', requireAuth, async (req, res) => {
-    const { user } = parseBody(coorganizerCreateSchema, req.body);
-    res.status(201).json(await coorganizers.add(userOf(req), idParam(req, 'id'), user));
+    const body = parseBody(coorganizerCreateSchema, req.body);
+    const who = body.user !== undefined ? { id: body.user } : { username: body.username! };
+    res.status(201).json(await coorganizers.add(userOf(req), idParam(req, 'id'), who));
   });
 
   r.delete('/:id/coorganizers/:userId', requireAuth, async (req, res) => {

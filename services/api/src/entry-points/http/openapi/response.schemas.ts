@@ -194,6 +194,8 @@ export const eventDetail = named(
     photos: z.array(photo),
     comments: z.array(comment),
     participants: z.array(participant),
+    /** The caller's place on the waitlist (1 = next), when the caller is waitlisted; else null. */
+    user_waitlist_position: z.number().int().positive().nullable(),
     /** The lists above carry their first page only (50 resources, 20 photos, 20 comment threads, 50 participants). */
     counts: z.object({
       resources: z.number().int().nonnegative(),
