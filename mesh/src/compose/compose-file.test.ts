@@ -158,8 +158,11 @@ describe('docker-compose.distributed.yml', () => {
     assert.match(patroni, /^\s+synchronous_mode: true$/m);
     assert.match(patroni, /^\s+connect_address: "\$\{PATRONI_NAME\}:5432"$/m);
     // zero trust (ADR 0008): REST API auth, Consul token, no trust in pg_hba
-    assert.match(patroni, /^restapi:\n(?:  .*\n)*  authentication:\n    username: patroni\n    password: "\$\{PATRONI_REST_PASSWORD\}"$/m);
-    assert.match(patroni, /^  token: "\$\{CONSUL_HTTP_TOKEN\}"$/m);
+    assert.match(
+      patroni,
+      /^restapi:\n(?: {2}.*\n)* {2}authentication:\n {4}username: patroni\n {4}password: "\$\{PATRONI_REST_PASSWORD\}"$/m,
+    );
+    assert.match(patroni, /^ {2}token: "\$\{CONSUL_HTTP_TOKEN\}"$/m);
     assert.doesNotMatch(patroni, /^\s+- .*\btrust\s*$/m);
 
     const patroniImage = parseDockerfile(read('docker/patroni.Dockerfile'));

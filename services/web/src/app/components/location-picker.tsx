@@ -49,7 +49,7 @@ export function LocationPicker({
       mapRef.current = null;
       marker.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only a new tile URL rebuilds the map; the pin follows `value` in the effect above.
   }, [settings.tileUrl]);
   useEffect(() => {
     void (async () => {

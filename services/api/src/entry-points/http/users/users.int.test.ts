@@ -611,8 +611,9 @@ async function verifiedParticipation(
     [cat!.id, organizerId, start, new Date(start.getTime() + hours * 3_600_000)],
   );
   await h.sql(
-    `INSERT INTO event_participants (event_id, user_id, status, checked_in, check_in_time) VALUES ($1, $2, 'confirmed', true, now()) RETURNING id`,
-    [ev!.id, userId],
+    // Checked in at the start, no check-out: the measured hours (ADR 0014) are the event's length.
+    `INSERT INTO event_participants (event_id, user_id, status, checked_in, check_in_time) VALUES ($1, $2, 'confirmed', true, $3) RETURNING id`,
+    [ev!.id, userId, start],
   );
   return ev!.id;
 }
