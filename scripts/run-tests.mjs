@@ -18,7 +18,11 @@ function walk(dir) {
   });
 }
 const files = walk('src')
-  .filter((f) => (kind === 'integration' ? f.endsWith('.int.test.ts') : f.endsWith('.test.ts') && !f.endsWith('.int.test.ts')))
+  .filter((f) =>
+    kind === 'integration'
+      ? f.endsWith('.int.test.ts')
+      : f.endsWith('.test.ts') && !f.endsWith('.int.test.ts'),
+  )
   .sort();
 const name = JSON.parse(fs.readFileSync('package.json', 'utf8')).name;
 if (files.length === 0) {
@@ -28,7 +32,16 @@ if (files.length === 0) {
 console.log(`${name}: ${files.length} ${kind} test file(s)`);
 const r = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', ...process.argv.slice(3), ...files],
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-force-exit',
+    ...process.argv.slice(3),
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);

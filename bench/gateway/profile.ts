@@ -25,16 +25,31 @@ interface Node {
 
 async function main(): Promise<void> {
   const kids: ChildProcess[] = ports.map((p, i) =>
-    spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'gateway/src/testing/echo-backend.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(p), INSTANCE_ID: `pb${i + 1}`, ECHO_REGISTER: '0', LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    }),
+    spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'gateway/src/testing/echo-backend.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          PORT: String(p),
+          INSTANCE_ID: `pb${i + 1}`,
+          ECHO_REGISTER: '0',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      },
+    ),
   );
   try {
     const catalog = new StaticCatalog();
     const log = createLogger({ service: 'gateway', instance: 'profile', level: 'warn' });
-    const config = loadConfig({ PORT: String(B + 80), INSTANCE_ID: 'gw-profile', GATEWAY_RATE_LIMIT: 'false', GATEWAY_ACCESS_LOG: process.env['PROFILE_ACCESS_LOG'] ?? 'true' });
+    const config = loadConfig({
+      PORT: String(B + 80),
+      INSTANCE_ID: 'gw-profile',
+      GATEWAY_RATE_LIMIT: 'false',
+      GATEWAY_ACCESS_LOG: process.env['PROFILE_ACCESS_LOG'] ?? 'true',
+    });
     const gw = await startGateway(config, { catalog, redis: null, log });
     catalog.set(ports.map((p, i) => instance('api', `pb${i + 1}`, p)));
     for (let i = 0; i < 100; i++) {
@@ -60,7 +75,12 @@ async function main(): Promise<void> {
     const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: Node[] } };
     const file = path.join(tmpdir(), 'gateway.cpuprofile');
     writeFileSync(file, JSON.stringify(profile));
-    process.stderr.write(out.split('\n').filter((l) => /Requests\/sec|Latency/.test(l)).join('\n') + '\n');
+    process.stderr.write(
+      out
+        .split('\n')
+        .filter((l) => /Requests\/sec|Latency/.test(l))
+        .join('\n') + '\n',
+    );
     const self = new Map<string, number>();
     let total = 0;
     for (const n of profile.nodes) {

@@ -11,7 +11,13 @@ import { consulService } from './infra-health.js';
 let mesh: Mesh;
 
 async function pgClient(port: number): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'mutiroes', password: mesh.secrets.dbPassword, database: 'mutiroes' });
+  const c = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'mutiroes',
+    password: mesh.secrets.dbPassword,
+    database: 'mutiroes',
+  });
   await c.connect();
   return c;
 }
@@ -26,7 +32,11 @@ describe('local mesh infrastructure', () => {
     const http = mesh.ports.consul[0]!.http;
     const leader = (await (await fetch(`http://127.0.0.1:${http}/v1/status/leader`)).json()) as string;
     assert.match(leader, /^127\.0\.0\.1:\d+$/);
-    const raft = (await (await fetch(`http://127.0.0.1:${http}/v1/operator/raft/configuration`, { headers: { 'x-consul-token': mesh.consulToken } })).json()) as { Servers: { Voter: boolean; Leader: boolean }[] };
+    const raft = (await (
+      await fetch(`http://127.0.0.1:${http}/v1/operator/raft/configuration`, {
+        headers: { 'x-consul-token': mesh.consulToken },
+      })
+    ).json()) as { Servers: { Voter: boolean; Leader: boolean }[] };
     assert.equal(raft.Servers.length, 3);
     assert.equal(raft.Servers.filter((s) => s.Voter).length, 3);
     assert.equal(raft.Servers.filter((s) => s.Leader).length, 1);
@@ -88,13 +98,20 @@ describe('local mesh infrastructure', () => {
     const w = await pgClient(primary.Service.Port);
     const r = await pgClient(replica.Service.Port);
     try {
-      await w.query('create table if not exists mesh_probe (id text primary key, at timestamptz default now())');
+      await w.query(
+        'create table if not exists mesh_probe (id text primary key, at timestamptz default now())',
+      );
       const id = randomUUID();
       await w.query('insert into mesh_probe (id) values ($1)', [id]);
       // synchronous_mode: the commit waited for the standby's flush; replay follows within moments.
-      const seen = await waitFor(async () => (await r.query('select id from mesh_probe where id = $1', [id])).rowCount === 1, {
-        timeoutMs: 5000, intervalMs: 20, description: 'the row on the replica',
-      });
+      const seen = await waitFor(
+        async () => (await r.query('select id from mesh_probe where id = $1', [id])).rowCount === 1,
+        {
+          timeoutMs: 5000,
+          intervalMs: 20,
+          description: 'the row on the replica',
+        },
+      );
       assert.equal(seen, true);
       const inRecovery = await r.query<{ r: boolean }>('select pg_is_in_recovery() as r');
       assert.equal(inRecovery.rows[0]!.r, true, 'the read really came from a standby');
@@ -114,7 +131,9 @@ describe('down then up', () => {
     const id = randomUUID();
     const primary = await mesh.pgPrimary();
     const w = await pgClient(primary.port);
-    await w.query('create table if not exists mesh_probe (id text primary key, at timestamptz default now())');
+    await w.query(
+      'create table if not exists mesh_probe (id text primary key, at timestamptz default now())',
+    );
     await w.query('insert into mesh_probe (id) values ($1)', [id]);
     await w.end();
     const redis = await mesh.redisMasterClient();

@@ -1,7 +1,6 @@
 // What the supervisor needs to start, stop and kill one component of the mesh.
 export type ComponentKind =
-  | 'consul' | 'redis' | 'sentinel' | 'pg' | 'smtp'
-  | 'api' | 'worker' | 'beat' | 'web' | 'gateway';
+  'consul' | 'redis' | 'sentinel' | 'pg' | 'smtp' | 'api' | 'worker' | 'beat' | 'web' | 'gateway';
 
 export const INFRA_KINDS: ComponentKind[] = ['consul', 'redis', 'sentinel', 'pg', 'smtp'];
 export const APP_KINDS: ComponentKind[] = ['api', 'worker', 'beat', 'web', 'gateway'];

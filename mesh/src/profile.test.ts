@@ -6,8 +6,19 @@ function allPorts(base: number, instances = 10): number[] {
   const p = portsFor(base);
   return [
     ...p.consul.flatMap((c) => Object.values(c)),
-    ...p.redis, ...p.sentinel, ...p.pg.flatMap((x) => [x.postgres, x.rest]), p.smtp, p.smtpHttp, p.supervisor,
-    ...Array.from({ length: instances }, (_, i) => [p.api(i + 1), p.worker(i + 1), p.beat(i + 1), p.web(i + 1), p.gateway(i + 1)]).flat(),
+    ...p.redis,
+    ...p.sentinel,
+    ...p.pg.flatMap((x) => [x.postgres, x.rest]),
+    p.smtp,
+    p.smtpHttp,
+    p.supervisor,
+    ...Array.from({ length: instances }, (_, i) => [
+      p.api(i + 1),
+      p.worker(i + 1),
+      p.beat(i + 1),
+      p.web(i + 1),
+      p.gateway(i + 1),
+    ]).flat(),
   ];
 }
 

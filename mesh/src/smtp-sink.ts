@@ -19,7 +19,11 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(smtpPort: number, httpPort: number, host = '127.0.0.1'): Promise<SmtpSink> {
+export async function startSmtpSink(
+  smtpPort: number,
+  httpPort: number,
+  host = '127.0.0.1',
+): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   let nextId = 1;
   const smtp = new SMTPServer({

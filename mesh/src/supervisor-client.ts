@@ -21,7 +21,8 @@ export class SupervisorClient {
           res.on('end', () => {
             try {
               const json = JSON.parse(data) as T & { error?: string };
-              if ((res.statusCode ?? 500) >= 400) reject(new Error(`supervisor ${p}: ${json.error ?? res.statusCode}`));
+              if ((res.statusCode ?? 500) >= 400)
+                reject(new Error(`supervisor ${p}: ${json.error ?? res.statusCode}`));
               else resolve(json);
             } catch (e) {
               reject(e instanceof Error ? e : new Error(String(e)));
@@ -58,7 +59,12 @@ export class SupervisorClient {
   remove(name: string): Promise<unknown> {
     return this.call('POST', '/remove', { name }, 120_000);
   }
-  kill(name: string, signal: string, restart: boolean, restartDelayMs = 1000): Promise<{ pid: number | null }> {
+  kill(
+    name: string,
+    signal: string,
+    restart: boolean,
+    restartDelayMs = 1000,
+  ): Promise<{ pid: number | null }> {
     return this.call('POST', '/kill', { name, signal, restart, restartDelayMs });
   }
   shutdown(): Promise<unknown> {

@@ -31,7 +31,9 @@ const managed = new Map<string, Managed>();
 let shuttingDown = false;
 
 function log(msg: string, extra: Record<string, unknown> = {}): void {
-  process.stdout.write(JSON.stringify({ ts: new Date().toISOString(), service: 'mesh-supervisor', msg, ...extra }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ts: new Date().toISOString(), service: 'mesh-supervisor', msg, ...extra }) + '\n',
+  );
 }
 
 function readCompanionPid(spec: ProcessSpec): number | null {
@@ -118,14 +120,20 @@ async function stopOne(m: Managed, hold: boolean): Promise<void> {
   }
 }
 
-async function killOne(m: Managed, signal: NodeJS.Signals, restart: boolean, restartDelayMs: number): Promise<number | null> {
+async function killOne(
+  m: Managed,
+  signal: NodeJS.Signals,
+  restart: boolean,
+  restartDelayMs: number,
+): Promise<number | null> {
   const child = m.child;
   if (!child) return null;
   m.held = !restart;
   const pid = child.pid ?? null;
   const companion = readCompanionPid(m.spec);
   child.kill(signal);
-  if (companion && alive(companion) && (signal === 'SIGKILL' || signal === 'SIGTERM')) process.kill(companion, signal);
+  if (companion && alive(companion) && (signal === 'SIGKILL' || signal === 'SIGTERM'))
+    process.kill(companion, signal);
   if (signal === 'SIGKILL' || signal === 'SIGTERM') {
     await m.exited;
     if (restart) {
@@ -182,7 +190,8 @@ function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
     req.on('end', () => {
       try {
         const body: unknown = data ? JSON.parse(data) : {};
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('body must be a JSON object');
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw new BadRequest('body must be a JSON object');
         resolve(body as Record<string, unknown>);
       } catch (e) {
         reject(e instanceof BadRequest ? e : new BadRequest(`invalid JSON body: ${(e as Error).message}`));
@@ -207,7 +216,8 @@ const server = http.createServer((req, res) => {
       const m = managed.get(name);
       switch (url.pathname) {
         case '/start': {
-          if ('spec' in body || 'command' in body) throw new BadRequest('component names only: the supervisor builds every command itself');
+          if ('spec' in body || 'command' in body)
+            throw new BadRequest('component names only: the supervisor builds every command itself');
           let env: Record<string, string>;
           try {
             env = checkSettingsEnv(body['env']);
@@ -225,7 +235,14 @@ const server = http.createServer((req, res) => {
             throw new BadRequest((e as Error).message);
           }
           const entry: Managed = m ?? {
-            spec, child: null, restarts: 0, startedAt: null, held: false, restartTimer: null, backoffMs: 1000, exited: Promise.resolve(),
+            spec,
+            child: null,
+            restarts: 0,
+            startedAt: null,
+            held: false,
+            restartTimer: null,
+            backoffMs: 1000,
+            exited: Promise.resolve(),
           };
           entry.spec = spec;
           entry.held = false;
@@ -252,8 +269,14 @@ const server = http.createServer((req, res) => {
         case '/kill': {
           if (!m) return send(404, { error: `unknown component ${name}` });
           const signal = String(body['signal'] ?? 'SIGKILL') as NodeJS.Signals;
-          if (!['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'].includes(signal)) throw new BadRequest(`signal ${signal} is not allowed`);
-          const pid = await killOne(m, signal, body['restart'] !== false, Number(body['restartDelayMs'] ?? 1000));
+          if (!['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'].includes(signal))
+            throw new BadRequest(`signal ${signal} is not allowed`);
+          const pid = await killOne(
+            m,
+            signal,
+            body['restart'] !== false,
+            Number(body['restartDelayMs'] ?? 1000),
+          );
           return send(200, { name, pid, signal });
         }
         case '/shutdown':

@@ -2,7 +2,13 @@
 export { defineConfig, ConfigError, type ConfigSchema, type ConfigOptions } from './config.js';
 export { secretProblems, MIN_SECRET_BYTES, type SecretSpec } from './secrets.js';
 export { createLogger, logger, type Logger, type LoggerOptions } from './logger.js';
-export { requestContext, currentRequestId, runWithRequestId, newRequestId, type RequestContext } from './request-context.js';
+export {
+  requestContext,
+  currentRequestId,
+  runWithRequestId,
+  newRequestId,
+  type RequestContext,
+} from './request-context.js';
 export { AppError, type ErrorLevel } from './app-error.js';
 export { Lifecycle, type ShutdownStep } from './lifecycle.js';
 export { sleep, waitFor, type WaitForOptions } from './timing.js';

@@ -10,7 +10,11 @@ import { waitFor } from './timing.js';
 const quiet = createLogger({ service: 'test', level: 'error' });
 
 describe('defineConfig', () => {
-  const schema = z.object({ PORT: z.coerce.number().int().min(1), SECRET: z.string().min(8), MODE: z.enum(['a', 'b']).default('a') });
+  const schema = z.object({
+    PORT: z.coerce.number().int().min(1),
+    SECRET: z.string().min(8),
+    MODE: z.enum(['a', 'b']).default('a'),
+  });
 
   test('when every variable is valid then a frozen typed object is returned', () => {
     const c = defineConfig(schema, { PORT: '8080', SECRET: 'longenough' });
@@ -21,7 +25,12 @@ describe('defineConfig', () => {
   test('when variables are missing or bad then the error names each of them', () => {
     assert.throws(
       () => defineConfig(schema, { PORT: 'x', MODE: 'c', SECRET: '' }),
-      (e: unknown) => e instanceof ConfigError && e.issues.length === 3 && /PORT/.test(e.message) && /SECRET/.test(e.message) && /MODE/.test(e.message),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.issues.length === 3 &&
+        /PORT/.test(e.message) &&
+        /SECRET/.test(e.message) &&
+        /MODE/.test(e.message),
     );
   });
 });
@@ -62,10 +71,16 @@ describe('request context', () => {
 describe('waitFor', () => {
   test('when the condition becomes true then its value is returned', async () => {
     let i = 0;
-    assert.equal(await waitFor(() => (++i >= 3 ? 'done' : false), { timeoutMs: 1000, intervalMs: 1 }), 'done');
+    assert.equal(
+      await waitFor(() => (++i >= 3 ? 'done' : false), { timeoutMs: 1000, intervalMs: 1 }),
+      'done',
+    );
   });
 
   test('when the deadline passes then it fails naming what it waited for', async () => {
-    await assert.rejects(waitFor(() => false, { timeoutMs: 30, intervalMs: 5, description: 'the moon' }), /the moon/);
+    await assert.rejects(
+      waitFor(() => false, { timeoutMs: 30, intervalMs: 5, description: 'the moon' }),
+      /the moon/,
+    );
   });
 });

@@ -23,7 +23,9 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const why = lastError instanceof Error ? `: last error ${lastError.message}` : '';
-      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.description ?? 'condition'}${why}`);
+      throw new Error(
+        `timed out after ${opts.timeoutMs} ms waiting for ${opts.description ?? 'condition'}${why}`,
+      );
     }
     await sleep(opts.intervalMs ?? 100);
   }

@@ -44,7 +44,11 @@ export class ConsulRegistry {
   private readonly selector = new InstanceSelector(this.tracker);
 
   constructor(private readonly opts: ConsulRegistryOptions) {
-    this.agents = new ConsulAgents(opts.consulAddr, opts.requestTimeoutMs ?? 3_000, opts.token ?? process.env['CONSUL_HTTP_TOKEN']);
+    this.agents = new ConsulAgents(
+      opts.consulAddr,
+      opts.requestTimeoutMs ?? 3_000,
+      opts.token ?? process.env['CONSUL_HTTP_TOKEN'],
+    );
     this.log = opts.logger;
   }
 

@@ -52,7 +52,11 @@ function onlyEjectedLeft(list: readonly Upstream[]): boolean {
   return true;
 }
 
-function randomUsable(list: readonly Upstream[], exclude: readonly Upstream[] | null, random: RandomInt): Upstream | undefined {
+function randomUsable(
+  list: readonly Upstream[],
+  exclude: readonly Upstream[] | null,
+  random: RandomInt,
+): Upstream | undefined {
   const cands: Upstream[] = [];
   for (const u of list) if (usable(u, exclude)) cands.push(u);
   if (cands.length === 0) return undefined;
@@ -69,7 +73,11 @@ function lastResort(u: Upstream, exclude: readonly Upstream[] | null): boolean {
   return u.ejected && !u.removed && breakerAdmits(u.breaker) && (exclude === null || !exclude.includes(u));
 }
 
-function randomLastResort(list: readonly Upstream[], exclude: readonly Upstream[] | null, random: RandomInt): Upstream | undefined {
+function randomLastResort(
+  list: readonly Upstream[],
+  exclude: readonly Upstream[] | null,
+  random: RandomInt,
+): Upstream | undefined {
   if (!onlyEjectedLeft(list)) return undefined;
   const cands = list.filter((u) => lastResort(u, exclude));
   return cands.length ? cands[random(cands.length)] : undefined;

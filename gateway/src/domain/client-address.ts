@@ -4,7 +4,11 @@
  * The client IP: the peer address, or — when the peer is trusted — the right-most address in
  * X-Forwarded-For that is not itself a trusted proxy (what nginx's real_ip_recursive does).
  */
-export function clientIp(peer: string, xff: string | string[] | undefined, trusted: ReadonlySet<string>): string {
+export function clientIp(
+  peer: string,
+  xff: string | string[] | undefined,
+  trusted: ReadonlySet<string>,
+): string {
   const p = normalizeIp(peer);
   if (trusted.size === 0 || !trusted.has(p) || !xff) return p;
   const chain = (Array.isArray(xff) ? xff.join(',') : xff).split(',');
@@ -17,7 +21,11 @@ export function clientIp(peer: string, xff: string | string[] | undefined, trust
 }
 
 /** The X-Forwarded-For to send upstream: the trusted chain extended by the peer, or just the peer. */
-export function forwardedFor(peer: string, xff: string | string[] | undefined, trusted: ReadonlySet<string>): string {
+export function forwardedFor(
+  peer: string,
+  xff: string | string[] | undefined,
+  trusted: ReadonlySet<string>,
+): string {
   const p = normalizeIp(peer);
   if (xff && trusted.has(p)) return `${Array.isArray(xff) ? xff.join(', ') : xff}, ${p}`;
   return p;

@@ -26,7 +26,8 @@ export class EjectionPolicy {
   constructor(
     readonly opts: EjectionOptions,
     private readonly listener: EjectionListener = { ejected() {}, readmitted() {} },
-    private readonly setTimer: (fn: () => void, ms: number) => unknown = (fn, ms) => setTimeout(fn, ms).unref(),
+    private readonly setTimer: (fn: () => void, ms: number) => unknown = (fn, ms) =>
+      setTimeout(fn, ms).unref(),
   ) {
     this.forgetAfterMs = opts.forgetAfterMs ?? 5 * 60_000;
   }
@@ -53,7 +54,13 @@ export class EjectionPolicy {
   }
 
   /** Records a failed try; returns true when the instance was ejected by it. */
-  recordFailure(u: Upstream, pool: readonly Upstream[], kind: FailureClass, now: number, reason: string): boolean {
+  recordFailure(
+    u: Upstream,
+    pool: readonly Upstream[],
+    kind: FailureClass,
+    now: number,
+    reason: string,
+  ): boolean {
     u.consecutiveFailures++;
     if (u.ejected || u.removed) return false;
     if (kind !== 'refused' && u.consecutiveFailures < this.opts.afterFailures) return false;

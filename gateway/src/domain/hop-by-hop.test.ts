@@ -11,7 +11,10 @@ describe('hop-by-hop headers', () => {
   });
 
   test('when Connection names other headers then they are returned in lower case', () => {
-    assert.deepEqual([...connectionTokens('keep-alive, X-Secret ,  Foo-Bar,,')!].sort(), ['foo-bar', 'x-secret']);
+    assert.deepEqual([...connectionTokens('keep-alive, X-Secret ,  Foo-Bar,,')!].sort(), [
+      'foo-bar',
+      'x-secret',
+    ]);
     assert.deepEqual([...connectionTokens(['close', 'X-A'])!], ['x-a']);
   });
 
@@ -22,7 +25,17 @@ describe('hop-by-hop headers', () => {
   });
 
   test('when the standard set is asked for then it holds the RFC 9110 hop-by-hop fields', () => {
-    for (const h of ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-authenticate']) {
+    for (const h of [
+      'connection',
+      'keep-alive',
+      'proxy-connection',
+      'te',
+      'trailer',
+      'transfer-encoding',
+      'upgrade',
+      'proxy-authorization',
+      'proxy-authenticate',
+    ]) {
       assert.ok(HOP_BY_HOP.has(h), h);
     }
   });

@@ -3,11 +3,24 @@ import assert from 'node:assert/strict';
 import { Upstream } from './upstream.js';
 import { pickUpstream } from './balancer.js';
 import { EjectionPolicy } from './ejection-policy.js';
-import { shouldRetry, classifyError, hasIdempotencyKey, inProgressWaitMs, type RetryOptions } from './retry-policy.js';
+import {
+  shouldRetry,
+  classifyError,
+  hasIdempotencyKey,
+  inProgressWaitMs,
+  type RetryOptions,
+} from './retry-policy.js';
 import { LocalBuckets, bucketSpec, retryAfterSeconds, takeToken } from './token-bucket.js';
 
 const mk = (id: string, outstanding = 0): Upstream => {
-  const u = new Upstream(`api/${id}`, { id, service: 'api', address: '127.0.0.1', port: 1000, tags: [], meta: {} });
+  const u = new Upstream(`api/${id}`, {
+    id,
+    service: 'api',
+    address: '127.0.0.1',
+    port: 1000,
+    tags: [],
+    meta: {},
+  });
   u.outstanding = outstanding;
   return u;
 };
@@ -40,9 +53,16 @@ describe('balancer (p2c least outstanding)', () => {
     a.ejected = true;
     b.breaker = { opened: true, halfOpen: false, pendingClose: false };
     for (let i = 0; i < 50; i++) assert.equal(pickUpstream([a, b, c])?.id, 'c');
-    assert.equal(pickUpstream([a, b, c], [c]), undefined, 'ejected ones are not tried while another instance is usable');
+    assert.equal(
+      pickUpstream([a, b, c], [c]),
+      undefined,
+      'ejected ones are not tried while another instance is usable',
+    );
     c.ejected = true;
-    assert.ok(['a', 'c'].includes(pickUpstream([a, b, c])!.id), 'all ejected: ejected ones are the last resort');
+    assert.ok(
+      ['a', 'c'].includes(pickUpstream([a, b, c])!.id),
+      'all ejected: ejected ones are the last resort',
+    );
     assert.equal(pickUpstream([a, b, c], [a])?.id, 'c');
     c.ejected = false;
     c.removed = true;
@@ -56,7 +76,10 @@ describe('ejection policy', () => {
   const events: string[] = [];
   const policy = new EjectionPolicy(
     { afterFailures: 3, baseMs: 10_000, maxMs: 30_000, maxFraction: 0.5 },
-    { ejected: (u, ms, r) => events.push(`out ${u.id} ${ms} ${r}`), readmitted: (u) => events.push(`in ${u.id}`) },
+    {
+      ejected: (u, ms, r) => events.push(`out ${u.id} ${ms} ${r}`),
+      readmitted: (u) => events.push(`in ${u.id}`),
+    },
     (fn) => timers.push(fn),
   );
 
@@ -110,7 +133,15 @@ describe('retry decision', () => {
   const base = { method: 'GET', tries: 1, elapsedMs: 5, responseStarted: false } as const;
 
   test('when an idempotent request fails before any response byte then it is retried', () => {
-    for (const failure of ['refused', 'connect-timeout', 'reset', 'timeout', 'status-502', 'status-503', 'status-504'] as const) {
+    for (const failure of [
+      'refused',
+      'connect-timeout',
+      'reset',
+      'timeout',
+      'status-502',
+      'status-503',
+      'status-504',
+    ] as const) {
       assert.equal(shouldRetry({ ...base, failure }, o), true, failure);
     }
     assert.equal(shouldRetry({ ...base, method: 'PUT', failure: 'reset' }, o), true);
@@ -130,11 +161,26 @@ describe('retry decision', () => {
   test('when a POST or PATCH carries an Idempotency-Key then it is retried like an idempotent method', () => {
     for (const method of ['POST', 'PATCH']) {
       for (const failure of ['reset', 'timeout', 'status-502'] as const) {
-        assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure }, o), true, `${method} ${failure}`);
+        assert.equal(
+          shouldRetry({ ...base, method, idempotencyKey: true, failure }, o),
+          true,
+          `${method} ${failure}`,
+        );
       }
-      assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', tries: 3 }, o), false, 'same tries limit');
-      assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', elapsedMs: 10_000 }, o), false, 'same budget');
-      assert.equal(shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', responseStarted: true }, o), false);
+      assert.equal(
+        shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', tries: 3 }, o),
+        false,
+        'same tries limit',
+      );
+      assert.equal(
+        shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', elapsedMs: 10_000 }, o),
+        false,
+        'same budget',
+      );
+      assert.equal(
+        shouldRetry({ ...base, method, idempotencyKey: true, failure: 'reset', responseStarted: true }, o),
+        false,
+      );
     }
     assert.equal(hasIdempotencyKey('k-1'), true);
     assert.equal(hasIdempotencyKey('k'.repeat(200)), true);

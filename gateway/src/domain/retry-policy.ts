@@ -1,7 +1,8 @@
 // When a failed try may go to the next instance — nginx proxy_next_upstream, made safe for non-idempotent methods.
 
 /** How a try failed. `refused`/`connect-timeout`: the request never reached the upstream. */
-export type TryFailure = 'refused' | 'connect-timeout' | 'reset' | 'timeout' | 'status-502' | 'status-503' | 'status-504' | 'other';
+export type TryFailure =
+  'refused' | 'connect-timeout' | 'reset' | 'timeout' | 'status-502' | 'status-503' | 'status-504' | 'other';
 
 export interface RetryOptions {
   maxTries: number;
@@ -31,7 +32,12 @@ export function hasIdempotencyKey(value: string | string[] | undefined): boolean
  * `409 Conflict` + `Retry-After` ("the first request with this key is still in progress").
  * Returns null when the answer is not that, or the wait does not fit in what is left of the budget.
  */
-export function inProgressWaitMs(retryAfter: string | null, elapsedMs: number, budgetMs: number, nowMs: number = Date.now()): number | null {
+export function inProgressWaitMs(
+  retryAfter: string | null,
+  elapsedMs: number,
+  budgetMs: number,
+  nowMs: number = Date.now(),
+): number | null {
   if (retryAfter === null) return null;
   const v = retryAfter.trim();
   let ms: number;

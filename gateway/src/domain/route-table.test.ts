@@ -4,12 +4,21 @@ import { RouteTable, declaredPrefixes, normalizePrefix } from './route-table.js'
 import type { CatalogInstance } from './catalog.js';
 
 const inst = (service: string, id: string, meta: Record<string, string>): CatalogInstance => ({
-  id, service, address: '127.0.0.1', port: 1, tags: [], meta,
+  id,
+  service,
+  address: '127.0.0.1',
+  port: 1,
+  tags: [],
+  meta,
 });
 
 describe('route table', () => {
   test('when meta has route and routes then all prefixes are declared, normalised and deduplicated', () => {
-    assert.deepEqual(declaredPrefixes({ route: '/api', routes: 'health/, /api ,/media/' }), ['/api', '/health', '/media']);
+    assert.deepEqual(declaredPrefixes({ route: '/api', routes: 'health/, /api ,/media/' }), [
+      '/api',
+      '/health',
+      '/media',
+    ]);
     assert.deepEqual(declaredPrefixes({}), []);
     assert.equal(normalizePrefix('/a b'), undefined);
   });
@@ -44,7 +53,10 @@ describe('route table', () => {
       ['a', 'b'],
     );
     assert.equal(t.match('/x/1')?.service, 'b');
-    assert.deepEqual(t.conflicts.map((c) => [c.prefix, c.services]), [['/x', ['b', 'a']]]);
+    assert.deepEqual(
+      t.conflicts.map((c) => [c.prefix, c.services]),
+      [['/x', ['b', 'a']]],
+    );
   });
 
   test('when a service off the allow-list registers route=/api/token then it gets no route, even with more instances', () => {
@@ -58,6 +70,9 @@ describe('route table', () => {
     );
     assert.equal(t.match('/api/token/')?.service, 'api');
     assert.equal(t.match('/anything'), undefined);
-    assert.deepEqual(t.routes.map((r) => r.service), ['api']);
+    assert.deepEqual(
+      t.routes.map((r) => r.service),
+      ['api'],
+    );
   });
 });

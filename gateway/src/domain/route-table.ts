@@ -44,7 +44,9 @@ export class RouteTable {
   readonly conflicts: readonly RouteConflict[];
 
   constructor(routes: Route[], conflicts: RouteConflict[] = []) {
-    this.routes = [...routes].sort((a, b) => b.prefix.length - a.prefix.length || a.prefix.localeCompare(b.prefix));
+    this.routes = [...routes].sort(
+      (a, b) => b.prefix.length - a.prefix.length || a.prefix.localeCompare(b.prefix),
+    );
     this.conflicts = conflicts;
   }
 
@@ -70,7 +72,13 @@ export class RouteTable {
     for (const [prefix, byService] of claims) {
       const ranked = [...byService].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
       routes.push({ prefix, service: ranked[0]![0] });
-      if (ranked.length > 1) conflicts.push(new RouteConflict(prefix, ranked.map(([s]) => s)));
+      if (ranked.length > 1)
+        conflicts.push(
+          new RouteConflict(
+            prefix,
+            ranked.map(([s]) => s),
+          ),
+        );
     }
     return new RouteTable(routes, conflicts);
   }

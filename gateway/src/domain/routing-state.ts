@@ -103,7 +103,9 @@ export class RoutingState extends EventEmitter {
     const withRemembered = new Map<string, CatalogInstance[]>(catalog);
     for (const [service, prefixes] of this.remembered) {
       if ((catalog.get(service) ?? []).length > 0) continue;
-      withRemembered.set(service, [{ id: '(none)', service, address: '', port: 0, tags: [], meta: { routes: prefixes.join(',') } }]);
+      withRemembered.set(service, [
+        { id: '(none)', service, address: '', port: 0, tags: [], meta: { routes: prefixes.join(',') } },
+      ]);
     }
     this.table = RouteTable.fromCatalog(withRemembered, this.routed);
     if (!this.loadedAt) this.loadedAt = now;

@@ -7,17 +7,66 @@ import { Upstream } from '../domain/upstream.js';
 describe('access log', () => {
   test('when requests are logged then each line is valid JSON with the request fields, batched into one write', () => {
     const writes: string[] = [];
-    const out = new Writable({ write(c, _e, cb) { writes.push(String(c)); cb(); } });
+    const out = new Writable({
+      write(c, _e, cb) {
+        writes.push(String(c));
+        cb();
+      },
+    });
     const log = new AccessLog('gateway', 'gw-1', out, 10_000);
     const route = { prefix: '/api', service: 'api' };
-    const up = new Upstream('api/a1', { id: 'a1', service: 'api', address: '127.0.0.1', port: 9001, tags: [], meta: {} });
-    log.request({ requestId: 'r-"1"', method: 'GET', path: '/api/x?q="\\\\n', status: 200, route, upstream: up, tries: 2, retried: ['a2:reset'], error: null, durationMs: 1.23456, upstreamMs: 1.1, bytesOut: 26, clientIp: '10.0.0.1' });
-    log.request({ requestId: 'r2', method: 'BAD METHOD', path: '/api', status: 502, route, upstream: null, tries: 0, retried: null, error: 'ECONNREFUSED', durationMs: 0.5, upstreamMs: -1, bytesOut: 0, clientIp: '::1' });
+    const up = new Upstream('api/a1', {
+      id: 'a1',
+      service: 'api',
+      address: '127.0.0.1',
+      port: 9001,
+      tags: [],
+      meta: {},
+    });
+    log.request({
+      requestId: 'r-"1"',
+      method: 'GET',
+      path: '/api/x?q="\\\\n',
+      status: 200,
+      route,
+      upstream: up,
+      tries: 2,
+      retried: ['a2:reset'],
+      error: null,
+      durationMs: 1.23456,
+      upstreamMs: 1.1,
+      bytesOut: 26,
+      clientIp: '10.0.0.1',
+    });
+    log.request({
+      requestId: 'r2',
+      method: 'BAD METHOD',
+      path: '/api',
+      status: 502,
+      route,
+      upstream: null,
+      tries: 0,
+      retried: null,
+      error: 'ECONNREFUSED',
+      durationMs: 0.5,
+      upstreamMs: -1,
+      bytesOut: 0,
+      clientIp: '::1',
+    });
     assert.equal(writes.length, 0, 'buffered');
     log.flush();
     assert.equal(writes.length, 1);
-    const lines = writes[0]!.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.deepEqual(Object.keys(lines[0]!).slice(0, 5), ['level', 'message', 'service', 'instance', 'timestamp']);
+    const lines = writes[0]!
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(Object.keys(lines[0]!).slice(0, 5), [
+      'level',
+      'message',
+      'service',
+      'instance',
+      'timestamp',
+    ]);
     assert.equal(lines[0]!['request_id'], 'r-"1"');
     assert.equal(lines[0]!['path'], '/api/x?q="\\\\n');
     assert.equal(lines[0]!['upstream'], 'a1');

@@ -4,7 +4,10 @@ import { GatewayMetrics } from './metrics.js';
 
 describe('gateway metrics', () => {
   test('when requests are recorded then /metrics exposes cumulative buckets, sum, count and status counters', async () => {
-    const m = new GatewayMetrics(() => 1.5, () => [{ service: 'api', state: 'available', n: 3 }]);
+    const m = new GatewayMetrics(
+      () => 1.5,
+      () => [{ service: 'api', state: 'available', n: 3 }],
+    );
     const c = m.for('/api', 'api-1');
     assert.equal(m.for('/api', 'api-1'), c, 'children are cached');
     for (const s of [0.0007, 0.2, 20]) c.observe(s);

@@ -42,7 +42,13 @@ class LeanCollector {
   ) {}
 
   get(): { name: string; help: string; type: string; values: MetricValue[]; aggregator: 'sum' } {
-    return { name: this.name, help: this.help, type: this.type, values: this.values(), aggregator: this.aggregator };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      values: this.values(),
+      aggregator: this.aggregator,
+    };
   }
 
   reset(): void {}
@@ -114,11 +120,18 @@ export class GatewayMetrics {
     });
     client.collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });
     this.registry.registerMetric(
-      new LeanCollector('gateway_requests_total', 'Proxied requests by route, upstream instance and status', 'counter', () => {
-        const out: MetricValue[] = [];
-        for (const c of this.children.values()) for (const [status, n] of c.byStatus) out.push({ value: n, labels: { route: c.route, instance: c.instance, status } });
-        return out;
-      }) as unknown as client.Metric,
+      new LeanCollector(
+        'gateway_requests_total',
+        'Proxied requests by route, upstream instance and status',
+        'counter',
+        () => {
+          const out: MetricValue[] = [];
+          for (const c of this.children.values())
+            for (const [status, n] of c.byStatus)
+              out.push({ value: n, labels: { route: c.route, instance: c.instance, status } });
+          return out;
+        },
+      ) as unknown as client.Metric,
     );
     this.registry.registerMetric(
       new LeanCollector(
@@ -132,9 +145,17 @@ export class GatewayMetrics {
             let acc = 0;
             LATENCY_BUCKETS.forEach((le, i) => {
               acc += c.buckets[i]!;
-              out.push({ value: acc, labels: { ...labels, le }, metricName: 'gateway_request_duration_seconds_bucket' });
+              out.push({
+                value: acc,
+                labels: { ...labels, le },
+                metricName: 'gateway_request_duration_seconds_bucket',
+              });
             });
-            out.push({ value: c.count, labels: { ...labels, le: '+Inf' }, metricName: 'gateway_request_duration_seconds_bucket' });
+            out.push({
+              value: c.count,
+              labels: { ...labels, le: '+Inf' },
+              metricName: 'gateway_request_duration_seconds_bucket',
+            });
             out.push({ value: c.sum, labels, metricName: 'gateway_request_duration_seconds_sum' });
             out.push({ value: c.count, labels, metricName: 'gateway_request_duration_seconds_count' });
           }

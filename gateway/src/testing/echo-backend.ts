@@ -68,7 +68,16 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
       const id = q.get('id') ?? '';
       const key = q.get('key') ?? '';
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ instance: o.name, id, count: seen.get(id) ?? 0, key, key_count: seenKeys.get(key) ?? 0, requests: state.requests }));
+      res.end(
+        JSON.stringify({
+          instance: o.name,
+          id,
+          count: seen.get(id) ?? 0,
+          key,
+          key_count: seenKeys.get(key) ?? 0,
+          requests: state.requests,
+        }),
+      );
       return;
     }
     const rid = req.headers['x-request-id'];
@@ -78,7 +87,11 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
     if (!url.includes('/__')) {
       req.resume();
       req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': okBody.length, 'x-instance': o.name });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': okBody.length,
+          'x-instance': o.name,
+        });
         res.end(okBody);
       });
       return;
@@ -99,7 +112,13 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
       }
       if (path.endsWith('/__hop')) {
         // Names a private header in its own Connection header: a proxy must not pass either on.
-        res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive, X-Private-Hop', 'x-private-hop': 'secret', 'x-public': 'ok', 'x-instance': o.name });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          connection: 'keep-alive, X-Private-Hop',
+          'x-private-hop': 'secret',
+          'x-public': 'ok',
+          'x-instance': o.name,
+        });
         res.end(JSON.stringify({ headers: req.headers }));
         return;
       }
@@ -112,11 +131,23 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
           return;
         }
         if (n === 2) {
-          res.writeHead(409, { 'content-type': 'application/json', 'retry-after': '1', 'x-instance': o.name });
-          res.end(JSON.stringify({ error: { code: 'idempotency_in_progress', message: 'a request with this key is in progress' } }));
+          res.writeHead(409, {
+            'content-type': 'application/json',
+            'retry-after': '1',
+            'x-instance': o.name,
+          });
+          res.end(
+            JSON.stringify({
+              error: { code: 'idempotency_in_progress', message: 'a request with this key is in progress' },
+            }),
+          );
           return;
         }
-        res.writeHead(201, { 'content-type': 'application/json', 'idempotent-replayed': 'true', 'x-instance': o.name });
+        res.writeHead(201, {
+          'content-type': 'application/json',
+          'idempotent-replayed': 'true',
+          'x-instance': o.name,
+        });
         res.end(JSON.stringify({ created: true, instance: o.name }));
         return;
       }
@@ -127,14 +158,21 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
         return;
       }
       if (path.endsWith('/__slow')) {
-        setTimeout(() => {
-          res.writeHead(200, { 'content-type': 'application/json', 'x-instance': o.name });
-          res.end(JSON.stringify({ slow: true, instance: o.name }));
-        }, Number(query.get('ms') ?? '100'));
+        setTimeout(
+          () => {
+            res.writeHead(200, { 'content-type': 'application/json', 'x-instance': o.name });
+            res.end(JSON.stringify({ slow: true, instance: o.name }));
+          },
+          Number(query.get('ms') ?? '100'),
+        );
         return;
       }
       if (path.endsWith('/__sse')) {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-instance': o.name });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          'x-instance': o.name,
+        });
         let n = 0;
         const t = setInterval(() => {
           res.write(`id: ${++n}\ndata: tick ${n}\n\n`);
@@ -159,7 +197,9 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
   const server = http.createServer({ keepAliveTimeout: o.keepAliveTimeoutMs ?? 5000 }, handler);
   // Raw upgrade echo: answers 101 and echoes bytes back (enough to prove pass-through without a ws library).
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade ?? 'echo'}\r\nConnection: Upgrade\r\nX-Instance: ${o.name}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade ?? 'echo'}\r\nConnection: Upgrade\r\nX-Instance: ${o.name}\r\n\r\n`,
+    );
     if (head.length) socket.write(head);
     socket.pipe(socket);
   });
@@ -195,19 +235,36 @@ async function main(): Promise<void> {
   const service = env['SERVICE_NAME'] ?? 'api';
   const host = env['HOST'] ?? '127.0.0.1';
   const log = createLogger({ service, instance: name, level: env['LOG_LEVEL'] ?? 'info' });
-  const backend = await startEchoBackend({ name, host, port: Number(env['PORT'] ?? 0), bodyBytes: Number(env['ECHO_BODY_BYTES'] ?? 0) });
+  const backend = await startEchoBackend({
+    name,
+    host,
+    port: Number(env['PORT'] ?? 0),
+    bodyBytes: Number(env['ECHO_BODY_BYTES'] ?? 0),
+  });
   const lifecycle = new Lifecycle(log, 15_000);
   if ((env['ECHO_REGISTER'] ?? '1') !== '0') {
     const { ConsulRegistry, registerLifecycle } = await import('@mutiroes/registry');
-    const registry = new ConsulRegistry({ consulAddr: env['CONSUL_HTTP_ADDR'] ?? '127.0.0.1:8500', logger: log });
+    const registry = new ConsulRegistry({
+      consulAddr: env['CONSUL_HTTP_ADDR'] ?? '127.0.0.1:8500',
+      logger: log,
+    });
     const routes = (env['ECHO_ROUTES'] ?? '/api').split(',');
     const registration = await registry.register({
       name: service,
       id: name,
       address: host,
       port: backend.port,
-      meta: { route: routes[0]!, ...(routes.length > 1 ? { routes: routes.slice(1).join(',') } : {}), version: 'echo' },
-      check: { http: `http://${host}:${backend.port}/health/`, interval: env['ECHO_CHECK_INTERVAL'] ?? '1s', timeout: '1s', deregisterCriticalServiceAfter: '30s' },
+      meta: {
+        route: routes[0]!,
+        ...(routes.length > 1 ? { routes: routes.slice(1).join(',') } : {}),
+        version: 'echo',
+      },
+      check: {
+        http: `http://${host}:${backend.port}/health/`,
+        interval: env['ECHO_CHECK_INTERVAL'] ?? '1s',
+        timeout: '1s',
+        deregisterCriticalServiceAfter: '30s',
+      },
     });
     registerLifecycle(lifecycle, registration, { graceMs: Number(env['ECHO_GRACE_MS'] ?? 1500) });
     lifecycle.onShutdown('close registry', 10, () => registry.close());

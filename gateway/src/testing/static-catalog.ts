@@ -25,6 +25,11 @@ export class StaticCatalog extends EventEmitter implements CatalogSource {
   }
 }
 
-export function instance(service: string, id: string, port: number, meta: Record<string, string> = { route: '/api' }): CatalogInstance {
+export function instance(
+  service: string,
+  id: string,
+  port: number,
+  meta: Record<string, string> = { route: '/api' },
+): CatalogInstance {
   return { id, service, address: '127.0.0.1', port, tags: [], meta, node: 'local' };
 }

@@ -203,7 +203,12 @@ export async function buildPartitionDrill(
       const rest = others(net, victim);
       const probe = new SplitBrainProbe(
         mesh.ports.redis.map((port, i) =>
-          redisTarget(`redis-${i + 1}`, addrOf(mesh.profile, `redis-${i + 1}`), port, mesh.secrets.redisPassword),
+          redisTarget(
+            `redis-${i + 1}`,
+            addrOf(mesh.profile, `redis-${i + 1}`),
+            port,
+            mesh.secrets.redisPassword,
+          ),
         ),
       );
       const majoritySentinels = [1, 2, 3].filter(

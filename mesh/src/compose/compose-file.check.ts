@@ -270,7 +270,9 @@ export function checkAppEnvironment(p: ComposeProject, rules: ComposeRules): str
       if (uses.has(key) && !env.has(key)) out.push(`service ${name}: missing env ${key}`);
       if (!uses.has(key) && env.has(key)) out.push(`service ${name}: gets ${key}, a secret it does not use`);
     }
-    if (uses.has('DB_PASSWORD')) for (const key of ['DB_NAME', 'DB_USER']) if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
+    if (uses.has('DB_PASSWORD'))
+      for (const key of ['DB_NAME', 'DB_USER'])
+        if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
     const token = env.get('CONSUL_HTTP_TOKEN');
     const tokenVar = `CONSUL_TOKEN_${name.toUpperCase().replace(/-/g, '_')}`;
     if (token !== undefined && !new RegExp(`^\\$\\{${tokenVar}[:}]`).test(token)) {

@@ -120,7 +120,10 @@ describe('docker-compose.distributed.yml', () => {
     assert.match(consul, /^ui\s*=\s*true/m);
     // zero trust (ADR 0008): ACLs default deny, TLS between servers, gossip key and tokens from the env file
     assert.match(consul, /acl \{[^}]*enabled\s*=\s*true[^}]*default_policy\s*=\s*"deny"/s);
-    assert.match(consul, /internal_rpc \{[^}]*verify_incoming\s*=\s*true[^}]*verify_server_hostname\s*=\s*true/s);
+    assert.match(
+      consul,
+      /internal_rpc \{[^}]*verify_incoming\s*=\s*true[^}]*verify_server_hostname\s*=\s*true/s,
+    );
     for (const c of ['consul-1', 'consul-2', 'consul-3']) {
       const s = p.services[c]!;
       assert.match(String(s.image), /^\$\{CONSUL_IMAGE:-hashicorp\/consul:\d+\.\d+\.\d+\}$/, c);
@@ -330,7 +333,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
       'service beat: no healthcheck',
     ]);
   });
-  test('when the gateway gets a database or JWT secret or another kind\'s Consul token then it is reported', () => {
+  test("when the gateway gets a database or JWT secret or another kind's Consul token then it is reported", () => {
     const original = read(COMPOSE);
     const from = '      CONSUL_HTTP_TOKEN: ${CONSUL_TOKEN_GATEWAY:?set CONSUL_TOKEN_GATEWAY in .env}\n';
     assert.ok(original.includes(from));
@@ -342,7 +345,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
     fs.writeFileSync(path.join(dir, COMPOSE), broken);
     const q = loadComposeProject(dir, COMPOSE, '.env.example');
     assert.deepEqual(checkAppEnvironment(q, MESH_COMPOSE_RULES).sort(), [
-      'service gateway: CONSUL_HTTP_TOKEN must be its own kind\'s token ${CONSUL_TOKEN_GATEWAY}',
+      "service gateway: CONSUL_HTTP_TOKEN must be its own kind's token ${CONSUL_TOKEN_GATEWAY}",
       'service gateway: gets DB_PASSWORD, a secret it does not use',
       'service gateway: gets JWT_SECRET, a secret it does not use',
     ]);

@@ -9,7 +9,9 @@ describe('LoadGenerator', () => {
     const gen = new LoadGenerator({
       ratePerSec: 200,
       maxInFlight: 10,
-      operations: [{ op: 'noop', weight: 1, run: async () => (calls++, { status: 200, ok: true, ack: calls }) }],
+      operations: [
+        { op: 'noop', weight: 1, run: async () => (calls++, { status: 200, ok: true, ack: calls }) },
+      ],
     });
     gen.start();
     await waitFor(() => gen.elapsedMs >= 500, { timeoutMs: 2000, intervalMs: 10 });
@@ -23,7 +25,15 @@ describe('LoadGenerator', () => {
     const gen = new LoadGenerator({
       ratePerSec: 100,
       maxInFlight: 5,
-      operations: [{ op: 'boom', weight: 1, run: async () => { throw new Error('ECONNRESET'); } }],
+      operations: [
+        {
+          op: 'boom',
+          weight: 1,
+          run: async () => {
+            throw new Error('ECONNRESET');
+          },
+        },
+      ],
     });
     gen.start();
     await waitFor(() => gen.outcomes.length >= 3, { timeoutMs: 2000, intervalMs: 10 });

@@ -72,12 +72,22 @@ export class LoadGenerator {
       .run(seq)
       .then(
         (r) => ({ ...r, error: undefined as string | undefined }),
-        (e: unknown) => ({ status: 0, ok: false, ack: undefined, error: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => ({
+          status: 0,
+          ok: false,
+          ack: undefined,
+          error: e instanceof Error ? e.message : String(e),
+        }),
       )
       .then((r) => {
         this.outcomes.push({
-          op: op.op, at: started - this.t0, latencyMs: performance.now() - started, status: r.status, ok: r.ok,
-          ...(r.error ? { error: r.error } : {}), ...(r.ack !== undefined ? { ack: r.ack } : {}),
+          op: op.op,
+          at: started - this.t0,
+          latencyMs: performance.now() - started,
+          status: r.status,
+          ok: r.ok,
+          ...(r.error ? { error: r.error } : {}),
+          ...(r.ack !== undefined ? { ack: r.ack } : {}),
         });
       })
       .finally(() => this.inFlight.delete(p));
@@ -99,7 +109,10 @@ export class LoadGenerator {
 
 /** Longest stretch without a successful outcome of `op` (ms), inside [fromMs, toMs]. */
 export function longestGap(outcomes: Outcome[], op: string | null, fromMs: number, toMs: number): number {
-  const times = outcomes.filter((o) => o.ok && (op === null || o.op === op) && o.at >= fromMs && o.at <= toMs).map((o) => o.at).sort((a, b) => a - b);
+  const times = outcomes
+    .filter((o) => o.ok && (op === null || o.op === op) && o.at >= fromMs && o.at <= toMs)
+    .map((o) => o.at)
+    .sort((a, b) => a - b);
   let prev = fromMs;
   let gap = 0;
   for (const t of times) {

@@ -6,7 +6,12 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-export interface HttpResult<T = unknown> { status: number; ok: boolean; body: T; requestId: string | null }
+export interface HttpResult<T = unknown> {
+  status: number;
+  ok: boolean;
+  body: T;
+  requestId: string | null;
+}
 
 export class MutiroesClient {
   token: string | null = null;
@@ -17,7 +22,13 @@ export class MutiroesClient {
    * `idempotencyKey`: like a well-behaved app, writes carry a key so that the gateway (or the client) may
    * retry them safely when an instance dies mid-request; the API answers a repeat with the stored response.
    */
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, idempotencyKey?: string): Promise<HttpResult<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    idempotencyKey?: string,
+  ): Promise<HttpResult<T>> {
     const h: Record<string, string> = { accept: 'application/json', ...headers };
     if (idempotencyKey) h['idempotency-key'] = idempotencyKey;
     if (body !== undefined) h['content-type'] = 'application/json';
@@ -40,9 +51,20 @@ export class MutiroesClient {
   }
 
   async register(username: string, email: string, password: string): Promise<HttpResult<{ id: number }>> {
-    return this.request('POST', '/api/users/register/', {
-      username, email, password, password_confirm: password, first_name: 'Drill', last_name: 'Volunteer',
-    }, {}, `register:${email}`);
+    return this.request(
+      'POST',
+      '/api/users/register/',
+      {
+        username,
+        email,
+        password,
+        password_confirm: password,
+        first_name: 'Drill',
+        last_name: 'Volunteer',
+      },
+      {},
+      `register:${email}`,
+    );
   }
 
   async login(email: string, password: string): Promise<void> {

@@ -126,7 +126,11 @@ export class ConsulAgents {
     const defaults = token ? { defaults: { token } } : {};
     this.clients = this.addrs.map((a) => {
       const i = a.lastIndexOf(':');
-      return new Consul({ host: a.slice(0, i), port: Number(a.slice(i + 1)), ...defaults }) as unknown as ConsulClient;
+      return new Consul({
+        host: a.slice(0, i),
+        port: Number(a.slice(i + 1)),
+        ...defaults,
+      }) as unknown as ConsulClient;
     });
   }
 

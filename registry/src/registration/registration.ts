@@ -87,7 +87,9 @@ export class Registration {
       throw e;
     }
     const holder = entries.find(
-      (e) => e.Service.ID === this.id && (e.Service.Address !== this.spec.address || e.Service.Port !== this.spec.port),
+      (e) =>
+        e.Service.ID === this.id &&
+        (e.Service.Address !== this.spec.address || e.Service.Port !== this.spec.port),
     );
     if (holder) {
       throw new Error(

@@ -34,7 +34,10 @@ const schema = z.object({
   /** Extra accelerated schedule for tests (6-field cron, e.g. '* * * * * *'): enqueues `beat_probe` jobs. */
   BEAT_TEST_SCHEDULE: z.string().optional(),
   /** Name (and tick-key prefix) of the test schedule. */
-  BEAT_TEST_SCHEDULE_NAME: z.string().regex(/^[a-z0-9_.:-]{1,80}$/).default('test_probe'),
+  BEAT_TEST_SCHEDULE_NAME: z
+    .string()
+    .regex(/^[a-z0-9_.:-]{1,80}$/)
+    .default('test_probe'),
   /** Missed ticks older than this are not caught up after downtime (days). */
   BEAT_CATCHUP_DAYS: z.coerce.number().min(0).max(366).default(35),
   /** Catch-up bound of the test schedule (seconds). */

@@ -12,22 +12,49 @@ import { ConsulRegistry, createRedis } from '@mutiroes/registry';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const log = createLogger({ service: 'queue-bench', level: 'warn' });
 const env = process.env;
-const levels = (env['BENCH_CONCURRENCY'] ?? '1 50').split(/[\s,]+/).filter(Boolean).map(Number);
+const levels = (env['BENCH_CONCURRENCY'] ?? '1 50')
+  .split(/[\s,]+/)
+  .filter(Boolean)
+  .map(Number);
 const jobsFor = (c: number) => Number(env['BENCH_JOBS'] ?? (c === 1 ? 3000 : 10000));
 
 const registry = new ConsulRegistry({ consulAddr: env['CONSUL_HTTP_ADDR'] ?? '127.0.0.1:8500', logger: log });
 const master = env['REDIS_SENTINEL_MASTER'] ?? 'mutiroes';
 const producerRedis = await createRedis({ registry, masterName: master, logger: log });
-const workerRedis = await createRedis({ registry, masterName: master, logger: log, redisOptions: { maxRetriesPerRequest: null } });
+const workerRedis = await createRedis({
+  registry,
+  masterName: master,
+  logger: log,
+  redisOptions: { maxRetriesPerRequest: null },
+});
 
-interface Row { concurrency: number; jobs: number; enqueue_jobs_per_s: number; process_jobs_per_s: number; end_to_end_s: number }
+interface Row {
+  concurrency: number;
+  jobs: number;
+  enqueue_jobs_per_s: number;
+  process_jobs_per_s: number;
+  end_to_end_s: number;
+}
 const rows: Row[] = [];
 
 for (const concurrency of levels) {
   const n = jobsFor(concurrency);
   const name = `bench_noop_${randomBytes(3).toString('hex')}`;
-  const producer = new BeeQueue(name, { redis: producerRedis as never, isWorker: false, getEvents: false, sendEvents: false, storeJobs: false });
-  const worker = new BeeQueue(name, { redis: workerRedis as never, isWorker: true, getEvents: false, sendEvents: false, removeOnSuccess: true, activateDelayedJobs: false });
+  const producer = new BeeQueue(name, {
+    redis: producerRedis as never,
+    isWorker: false,
+    getEvents: false,
+    sendEvents: false,
+    storeJobs: false,
+  });
+  const worker = new BeeQueue(name, {
+    redis: workerRedis as never,
+    isWorker: true,
+    getEvents: false,
+    sendEvents: false,
+    removeOnSuccess: true,
+    activateDelayedJobs: false,
+  });
   producer.on('error', () => undefined);
   worker.on('error', () => undefined);
   await Promise.all([producer.ready(), worker.ready()]);
@@ -42,10 +69,18 @@ for (const concurrency of levels) {
 
   let done = 0;
   const t1 = process.hrtime.bigint();
-  worker.process(concurrency, async () => { done++; });
+  worker.process(concurrency, async () => {
+    done++;
+  });
   await waitFor(() => done >= n, { timeoutMs: 600_000, intervalMs: 20, description: `${n} jobs processed` });
   const processS = Number(process.hrtime.bigint() - t1) / 1e9;
-  rows.push({ concurrency, jobs: n, enqueue_jobs_per_s: Math.round(n / enqueueS), process_jobs_per_s: Math.round(n / processS), end_to_end_s: Number((enqueueS + processS).toFixed(2)) });
+  rows.push({
+    concurrency,
+    jobs: n,
+    enqueue_jobs_per_s: Math.round(n / enqueueS),
+    process_jobs_per_s: Math.round(n / processS),
+    end_to_end_s: Number((enqueueS + processS).toFixed(2)),
+  });
 
   await worker.close(5000);
   await producer.destroy();
@@ -55,11 +90,27 @@ for (const concurrency of levels) {
 console.log('\nbee-queue no-op jobs through Sentinel-backed Redis (one producer, one worker process)');
 console.log('concurrency | jobs   | enqueue jobs/s | process jobs/s');
 console.log('----------- | ------ | -------------- | --------------');
-for (const r of rows) console.log(`${String(r.concurrency).padStart(11)} | ${String(r.jobs).padStart(6)} | ${String(r.enqueue_jobs_per_s).padStart(14)} | ${String(r.process_jobs_per_s).padStart(14)}`);
+for (const r of rows)
+  console.log(
+    `${String(r.concurrency).padStart(11)} | ${String(r.jobs).padStart(6)} | ${String(r.enqueue_jobs_per_s).padStart(14)} | ${String(r.process_jobs_per_s).padStart(14)}`,
+  );
 
 const out = path.join(ROOT, 'bench', 'results', 'queue.json');
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, JSON.stringify({ benchmark: 'queue', measured_at: new Date().toISOString(), host: { cpus: os.cpus().length, node: process.version }, redis: `sentinel master "${master}" via Consul`, results: rows }, null, 2) + '\n');
+await writeFile(
+  out,
+  JSON.stringify(
+    {
+      benchmark: 'queue',
+      measured_at: new Date().toISOString(),
+      host: { cpus: os.cpus().length, node: process.version },
+      redis: `sentinel master "${master}" via Consul`,
+      results: rows,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log(`\nwritten ${path.relative(ROOT, out)}`);
 
 producerRedis.disconnect();

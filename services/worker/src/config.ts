@@ -26,7 +26,9 @@ const schema = z.object({
   /** Password of Redis and the Sentinels (requirepass / auth-pass). */
   REDIS_PASSWORD: z.string().optional(),
   /** HMAC secret of the API's JWTs: the status page's admin actions need role 'admin'. */
-  JWT_SECRET: z.string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' }).min(16, 'JWT_SECRET must be at least 16 characters'),
+  JWT_SECRET: z
+    .string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' })
+    .min(16, 'JWT_SECRET must be at least 16 characters'),
   /** SMTP relay (the mesh runs a local sink). */
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),

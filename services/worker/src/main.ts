@@ -4,8 +4,14 @@ import { loadConfig } from './config.js';
 import { startWorker } from './start-worker.js';
 
 const config = loadConfig();
-const log = createLogger({ service: config.SERVICE_NAME, ...(config.INSTANCE_ID ? { instance: config.INSTANCE_ID } : {}), level: config.LOG_LEVEL });
-process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) }));
+const log = createLogger({
+  service: config.SERVICE_NAME,
+  ...(config.INSTANCE_ID ? { instance: config.INSTANCE_ID } : {}),
+  level: config.LOG_LEVEL,
+});
+process.on('unhandledRejection', (reason) =>
+  log.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) }),
+);
 
 try {
   const worker = await startWorker(config, log);

@@ -161,7 +161,11 @@ async function main(): Promise<void> {
   const { runMigrations } = await import('./migrator.js');
   const config = loadConfig();
   const log = createLogger({ service: 'api-seed', level: config.LOG_LEVEL });
-  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, token: config.CONSUL_HTTP_TOKEN, logger: log });
+  const registry = new ConsulRegistry({
+    consulAddr: config.CONSUL_HTTP_ADDR,
+    token: config.CONSUL_HTTP_TOKEN,
+    logger: log,
+  });
   const pg = await createPostgres({
     registry,
     database: config.DB_NAME,

@@ -8,13 +8,22 @@ export const QUEUE_PREFIX = 'bq';
 export class JobProducer {
   private readonly queues = new Map<string, BeeQueue>();
 
-  constructor(private readonly redis: RedisClient, private readonly onError: (queue: string, e: Error) => void) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly onError: (queue: string, e: Error) => void,
+  ) {}
 
   private queue(name: string): BeeQueue {
     let q = this.queues.get(name);
     if (!q) {
       q = new BeeQueue(name, {
-        prefix: QUEUE_PREFIX, redis: this.redis as never, isWorker: false, getEvents: false, sendEvents: false, storeJobs: false, activateDelayedJobs: false,
+        prefix: QUEUE_PREFIX,
+        redis: this.redis as never,
+        isWorker: false,
+        getEvents: false,
+        sendEvents: false,
+        storeJobs: false,
+        activateDelayedJobs: false,
       });
       q.on('error', (e: Error) => this.onError(name, e));
       this.queues.set(name, q);
@@ -22,12 +31,22 @@ export class JobProducer {
     return q;
   }
 
-  async enqueue(queue: string, jobId: string, data: Record<string, unknown>, timeoutMs = 3000): Promise<void> {
+  async enqueue(
+    queue: string,
+    jobId: string,
+    data: Record<string, unknown>,
+    timeoutMs = 3000,
+  ): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.queue(queue).createJob(data).setId(jobId).save(),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`enqueue ${queue}/${jobId} timed out after ${timeoutMs} ms`)), timeoutMs); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`enqueue ${queue}/${jobId} timed out after ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
       ]);
     } finally {
       clearTimeout(timer);

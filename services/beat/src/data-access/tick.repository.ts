@@ -2,8 +2,16 @@
 // inserted in the tick's transaction, enqueued afterwards, re-enqueued while still pending).
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
-export interface PendingJob { id: string; key: string; queue: string; payload: Record<string, unknown> }
-export interface UpcomingEvent { id: number; start_date: Date }
+export interface PendingJob {
+  id: string;
+  key: string;
+  queue: string;
+  payload: Record<string, unknown>;
+}
+export interface UpcomingEvent {
+  id: number;
+  start_date: Date;
+}
 
 export class TickRepository {
   constructor(private readonly sequelize: Sequelize) {}
@@ -21,11 +29,32 @@ export class TickRepository {
   }
 
   /** Inserts the tick row; false when that tick was already fired (by this or another beat). */
-  async insertTick(t: Transaction, row: { key: string; schedule: string; scheduledAt: Date; queue: string | null; payload: Record<string, unknown>; firedBy: string }): Promise<boolean> {
+  async insertTick(
+    t: Transaction,
+    row: {
+      key: string;
+      schedule: string;
+      scheduledAt: Date;
+      queue: string | null;
+      payload: Record<string, unknown>;
+      firedBy: string;
+    },
+  ): Promise<boolean> {
     const [rows] = await this.sequelize.query(
       `INSERT INTO beat_ticks (key, schedule, scheduled_at, queue, payload, status, fired_by)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (key) DO NOTHING RETURNING id`,
-      { bind: [row.key, row.schedule, row.scheduledAt.toISOString(), row.queue, JSON.stringify(row.payload), row.queue ? 'pending' : 'marker', row.firedBy], transaction: t },
+      {
+        bind: [
+          row.key,
+          row.schedule,
+          row.scheduledAt.toISOString(),
+          row.queue,
+          JSON.stringify(row.payload),
+          row.queue ? 'pending' : 'marker',
+          row.firedBy,
+        ],
+        transaction: t,
+      },
     );
     return (rows as unknown[]).length === 1;
   }
@@ -48,6 +77,9 @@ export class TickRepository {
 
   async markEnqueued(t: Transaction, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.sequelize.query(`UPDATE beat_ticks SET status = 'enqueued', enqueued_at = now() WHERE id = ANY($1::bigint[])`, { bind: [ids], transaction: t });
+    await this.sequelize.query(
+      `UPDATE beat_ticks SET status = 'enqueued', enqueued_at = now() WHERE id = ANY($1::bigint[])`,
+      { bind: [ids], transaction: t },
+    );
   }
 }

@@ -19,16 +19,34 @@ export interface FireDeps {
   isLeader: () => boolean;
 }
 
-export interface PassResult { fired: Array<{ schedule: string; key: string }>; skipped: number; enqueued: number }
+export interface PassResult {
+  fired: Array<{ schedule: string; key: string }>;
+  skipped: number;
+  enqueued: number;
+}
 
-export async function fireDueTicks(d: FireDeps, schedules: Array<{ spec: BeatSchedule; cron: Cron }>, now: Date, firstSeen: Date): Promise<PassResult> {
+export async function fireDueTicks(
+  d: FireDeps,
+  schedules: Array<{ spec: BeatSchedule; cron: Cron }>,
+  now: Date,
+  firstSeen: Date,
+): Promise<PassResult> {
   const result: PassResult = { fired: [], skipped: 0, enqueued: 0 };
   const last = await d.ticks.lastFired(schedules.map((s) => s.spec.name));
   for (const { spec } of schedules) {
     if (last.has(spec.name) || !d.isLeader()) continue;
     // A schedule with no history starts when the first leader saw it; recording that start means a leader
     // change before its first tick still fires that tick instead of starting over.
-    await d.ticks.transaction((t) => d.ticks.insertTick(t, { key: sinceKey(spec.name), schedule: spec.name, scheduledAt: firstSeen, queue: null, payload: {}, firedBy: d.instanceId }));
+    await d.ticks.transaction((t) =>
+      d.ticks.insertTick(t, {
+        key: sinceKey(spec.name),
+        schedule: spec.name,
+        scheduledAt: firstSeen,
+        queue: null,
+        payload: {},
+        firedBy: d.instanceId,
+      }),
+    );
     last.set(spec.name, (await d.ticks.lastFired([spec.name])).get(spec.name) ?? firstSeen);
   }
   for (const { spec, cron } of schedules) {
@@ -37,20 +55,41 @@ export async function fireDueTicks(d: FireDeps, schedules: Array<{ spec: BeatSch
       const key = tickKey(spec.name, at);
       const inserted = await d.ticks.transaction(async (t) => {
         if (spec.kind === 'event_reminders') {
-          if (!(await d.ticks.insertTick(t, { key, schedule: spec.name, scheduledAt: at, queue: null, payload: {}, firedBy: d.instanceId }))) return false;
-          const events = await d.ticks.upcomingEvents(t, { from: now, to: new Date(now.getTime() + REMINDER_WINDOW_HOURS * 3_600_000) });
+          if (
+            !(await d.ticks.insertTick(t, {
+              key,
+              schedule: spec.name,
+              scheduledAt: at,
+              queue: null,
+              payload: {},
+              firedBy: d.instanceId,
+            }))
+          )
+            return false;
+          const events = await d.ticks.upcomingEvents(t, {
+            from: now,
+            to: new Date(now.getTime() + REMINDER_WINDOW_HOURS * 3_600_000),
+          });
           for (const e of events) {
             // Keyed by event and its start date: an event is reminded once, again only if rescheduled.
             await d.ticks.insertTick(t, {
-              key: `reminder:${e.id}:${e.start_date.toISOString()}`, schedule: spec.name, scheduledAt: at, queue: spec.queue,
-              payload: { event_id: e.id, request_id: `beat:${key}` }, firedBy: d.instanceId,
+              key: `reminder:${e.id}:${e.start_date.toISOString()}`,
+              schedule: spec.name,
+              scheduledAt: at,
+              queue: spec.queue,
+              payload: { event_id: e.id, request_id: `beat:${key}` },
+              firedBy: d.instanceId,
             });
           }
           return true;
         }
         return d.ticks.insertTick(t, {
-          key, schedule: spec.name, scheduledAt: at, queue: spec.queue,
-          payload: { scheduled_at: at.toISOString(), tick_key: key, request_id: `beat:${key}` }, firedBy: d.instanceId,
+          key,
+          schedule: spec.name,
+          scheduledAt: at,
+          queue: spec.queue,
+          payload: { scheduled_at: at.toISOString(), tick_key: key, request_id: `beat:${key}` },
+          firedBy: d.instanceId,
         });
       });
       if (inserted) {
@@ -66,7 +105,10 @@ export async function fireDueTicks(d: FireDeps, schedules: Array<{ spec: BeatSch
 }
 
 /** Enqueues pending rows (bee-queue job id `beat:<key>`); rows stay pending while Redis is unreachable. */
-export async function enqueuePending(d: Pick<FireDeps, 'ticks' | 'producer' | 'log'>, batch = 200): Promise<number> {
+export async function enqueuePending(
+  d: Pick<FireDeps, 'ticks' | 'producer' | 'log'>,
+  batch = 200,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const n = await d.ticks.transaction(async (t) => {
@@ -77,7 +119,10 @@ export async function enqueuePending(d: Pick<FireDeps, 'ticks' | 'producer' | 'l
           await d.producer.enqueue(r.queue, `beat:${r.key}`, r.payload);
           done.push(r.id);
         } catch (e) {
-          d.log.warn('cannot enqueue tick job; it stays pending', { key: r.key, error: (e as Error).message });
+          d.log.warn('cannot enqueue tick job; it stays pending', {
+            key: r.key,
+            error: (e as Error).message,
+          });
           break;
         }
       }

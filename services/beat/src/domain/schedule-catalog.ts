@@ -23,14 +23,42 @@ export function buildSchedules(o: CatalogueOptions): BeatSchedule[] {
   const list: BeatSchedule[] = [];
   if (o.domainSchedules) {
     list.push(
-      { name: 'cleanup_expired_events', pattern: '0 2 * * *', queue: 'cleanup_expired_events', kind: 'job', catchUp: 'coalesce', maxCatchUpMs: bound },
-      { name: 'generate_monthly_impact_report', pattern: '0 3 1 * *', queue: 'generate_monthly_impact_report', kind: 'job', catchUp: 'each', maxCatchUpMs: bound },
+      {
+        name: 'cleanup_expired_events',
+        pattern: '0 2 * * *',
+        queue: 'cleanup_expired_events',
+        kind: 'job',
+        catchUp: 'coalesce',
+        maxCatchUpMs: bound,
+      },
+      {
+        name: 'generate_monthly_impact_report',
+        pattern: '0 3 1 * *',
+        queue: 'generate_monthly_impact_report',
+        kind: 'job',
+        catchUp: 'each',
+        maxCatchUpMs: bound,
+      },
       // Hourly: events starting within 24 h that were not reminded yet get one send_bulk_event_reminders each.
-      { name: 'event_reminders', pattern: o.reminderPattern ?? '0 * * * *', queue: 'send_bulk_event_reminders', kind: 'event_reminders', catchUp: 'coalesce', maxCatchUpMs: bound },
+      {
+        name: 'event_reminders',
+        pattern: o.reminderPattern ?? '0 * * * *',
+        queue: 'send_bulk_event_reminders',
+        kind: 'event_reminders',
+        catchUp: 'coalesce',
+        maxCatchUpMs: bound,
+      },
     );
   }
   if (o.testPattern) {
-    list.push({ name: o.testName, pattern: o.testPattern, queue: 'beat_probe', kind: 'job', catchUp: 'each', maxCatchUpMs: o.testCatchUpS * 1000 });
+    list.push({
+      name: o.testName,
+      pattern: o.testPattern,
+      queue: 'beat_probe',
+      kind: 'job',
+      catchUp: 'each',
+      maxCatchUpMs: o.testCatchUpS * 1000,
+    });
   }
   return list;
 }

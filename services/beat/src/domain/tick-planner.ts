@@ -24,7 +24,13 @@ export function cronFor(pattern: string, timezone: string): Cron {
  * Due ticks in (lastFired, now]. With no history the schedule starts at `firstSeen` (the time this schedule
  * was first planned by any beat), so a fresh install does not backfill.
  */
-export function dueTicks(spec: ScheduleSpec, cron: Cron, lastFired: Date | null, now: Date, firstSeen: Date = now): Date[] {
+export function dueTicks(
+  spec: ScheduleSpec,
+  cron: Cron,
+  lastFired: Date | null,
+  now: Date,
+  firstSeen: Date = now,
+): Date[] {
   const floor = new Date(now.getTime() - spec.maxCatchUpMs);
   let from = lastFired ?? firstSeen;
   if (from < floor) from = new Date(floor.getTime() - 1);

@@ -2,7 +2,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export async function startHealthServer(host: string, port: number, state: () => Record<string, unknown>): Promise<{ server: http.Server; port: number }> {
+export async function startHealthServer(
+  host: string,
+  port: number,
+  state: () => Record<string, unknown>,
+): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' || path === '/health/' || path === '/liveness' || path === '/liveness/') {

@@ -61,7 +61,12 @@ export class Scheduler {
     while (this.running) {
       if (this.o.lock.isLeader && this.leaderSince) {
         try {
-          const r = await fireDueTicks({ ...this.o.deps, isLeader: () => this.o.lock.isLeader }, this.crons, new Date(), this.leaderSince);
+          const r = await fireDueTicks(
+            { ...this.o.deps, isLeader: () => this.o.lock.isLeader },
+            this.crons,
+            new Date(),
+            this.leaderSince,
+          );
           this.firedCount += r.fired.length;
           await this.publishState();
         } catch (e) {
@@ -84,14 +89,27 @@ export class Scheduler {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wake = null; resolve(); }, ms);
-      this.wake = () => { clearTimeout(t); this.wake = null; resolve(); };
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
     });
   }
 
   private async heartbeat(): Promise<void> {
     const id = this.o.deps.instanceId;
-    const body = JSON.stringify({ instance: id, is_leader: this.o.lock.isLeader, pid: process.pid, beat_at: new Date().toISOString(), fired: this.firedCount });
+    const body = JSON.stringify({
+      instance: id,
+      is_leader: this.o.lock.isLeader,
+      pid: process.pid,
+      beat_at: new Date().toISOString(),
+      fired: this.firedCount,
+    });
     await this.o.redis.set(beatInstanceKey(id), body, 'PX', this.o.heartbeatMs * 3).catch(() => undefined);
     if (this.o.lock.isLeader) await this.publishState();
   }
@@ -103,8 +121,13 @@ export class Scheduler {
       leader_since: this.leaderSince?.toISOString() ?? null,
       updated_at: now.toISOString(),
       schedules: this.crons.map(({ spec, cron }) => ({
-        name: spec.name, pattern: spec.pattern, timezone: this.o.timezone, queue: spec.queue, catch_up: spec.catchUp,
-        last_run: null, next_run: cron.nextRun(now)?.toISOString() ?? null,
+        name: spec.name,
+        pattern: spec.pattern,
+        timezone: this.o.timezone,
+        queue: spec.queue,
+        catch_up: spec.catchUp,
+        last_run: null,
+        next_run: cron.nextRun(now)?.toISOString() ?? null,
       })),
     };
     await this.o.redis.set(BEAT_STATE_KEY, JSON.stringify(state), 'PX', 30_000).catch(() => undefined);

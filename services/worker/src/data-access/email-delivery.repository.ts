@@ -3,8 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadlineOptions, JobDatabase } from './job-database.js';
 
-export interface DeliveryKey { recipient: string; template: string; ref: string }
-export interface DeliveryJobInfo { queue: string; jobId: string; requestId?: string | undefined }
+export interface DeliveryKey {
+  recipient: string;
+  template: string;
+  ref: string;
+}
+export interface DeliveryJobInfo {
+  queue: string;
+  jobId: string;
+  requestId?: string | undefined;
+}
 
 export type ClaimResult =
   | { outcome: 'claimed'; id: number; token: string; attempts: number }
@@ -12,7 +20,10 @@ export type ClaimResult =
   | { outcome: 'busy'; id: number; claimedUntil: Date };
 
 export class EmailDeliveryRepository {
-  constructor(private readonly db: JobDatabase, private readonly leaseMs = 20_000) {}
+  constructor(
+    private readonly db: JobDatabase,
+    private readonly leaseMs = 20_000,
+  ) {}
 
   async claim(key: DeliveryKey, job: DeliveryJobInfo, opts: DeadlineOptions): Promise<ClaimResult> {
     const token = randomUUID();
@@ -26,7 +37,16 @@ export class EmailDeliveryRepository {
                request_id = EXCLUDED.request_id, updated_at = now()
            WHERE email_deliveries.status <> 'sent' AND email_deliveries.claimed_until < now()
          RETURNING id, attempts`,
-        [key.recipient.toLowerCase(), key.template, key.ref, token, this.leaseMs, job.queue, job.jobId, job.requestId ?? null],
+        [
+          key.recipient.toLowerCase(),
+          key.template,
+          key.ref,
+          token,
+          this.leaseMs,
+          job.queue,
+          job.jobId,
+          job.requestId ?? null,
+        ],
       );
       if (claimed[0]) return { outcome: 'claimed', id: claimed[0].id, token, attempts: claimed[0].attempts };
       const [row] = await tx.select<{ id: number; status: string; claimed_until: Date }>(

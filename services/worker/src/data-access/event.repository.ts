@@ -2,8 +2,13 @@
 import type { DeadlineOptions, JobDatabase } from './job-database.js';
 import type { EventInfo, Recipient } from '../domain/email-templates.js';
 
-export interface EventRow extends EventInfo { status: string; organizer_id: number }
-export interface ParticipantRecipient extends Recipient { user_id: number }
+export interface EventRow extends EventInfo {
+  status: string;
+  organizer_id: number;
+}
+export interface ParticipantRecipient extends Recipient {
+  user_id: number;
+}
 
 /** Drafts untouched this long, whose start date has passed, are removed by the daily cleanup. */
 export const STALE_DRAFT_DAYS = 30;
@@ -18,7 +23,9 @@ export class EventRepository {
       [eventId],
     );
     const e = rows[0];
-    return e && { ...e, start_date: new Date(e.start_date), end_date: e.end_date ? new Date(e.end_date) : null };
+    return (
+      e && { ...e, start_date: new Date(e.start_date), end_date: e.end_date ? new Date(e.end_date) : null }
+    );
   }
 
   async confirmedParticipants(eventId: number, opts: DeadlineOptions): Promise<ParticipantRecipient[]> {

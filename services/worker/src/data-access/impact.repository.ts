@@ -2,7 +2,10 @@
 import type { DeadlineOptions, JobDatabase, Tx } from './job-database.js';
 import type { MonthlyImpact, ReportFigures, ReportStatistics } from '../domain/impact-calculation.js';
 
-export interface ReportRow extends ReportFigures { id: number; event_id: number }
+export interface ReportRow extends ReportFigures {
+  id: number;
+  event_id: number;
+}
 
 // total_hours (ADR 0014): the volunteered_hours() of the event's checked-in participants when anyone checked
 // in; the figure the organiser typed in the report only when nobody did.
@@ -15,7 +18,10 @@ export class ImpactRepository {
   constructor(private readonly db: JobDatabase) {}
 
   async report(tx: Tx, reportId: number): Promise<ReportRow | undefined> {
-    const rows = await tx.select<ReportRow>(`SELECT r.id, r.event_id, ${FIGURES} FROM event_reports r WHERE r.id = $1 FOR SHARE`, [reportId]);
+    const rows = await tx.select<ReportRow>(
+      `SELECT r.id, r.event_id, ${FIGURES} FROM event_reports r WHERE r.id = $1 FOR SHARE`,
+      [reportId],
+    );
     return rows[0];
   }
 
@@ -27,7 +33,16 @@ export class ImpactRepository {
        ON CONFLICT (report_id) DO UPDATE SET event_id = EXCLUDED.event_id, co2_offset_kg = EXCLUDED.co2_offset_kg,
          waste_diverted_kg = EXCLUDED.waste_diverted_kg, area_cleaned_m2 = EXCLUDED.area_cleaned_m2, trees_planted = EXCLUDED.trees_planted,
          total_participants = EXCLUDED.total_participants, total_hours = EXCLUDED.total_hours, computed_at = now()`,
-      [report.id, report.event_id, s.co2_offset_kg, s.waste_diverted_kg, s.area_cleaned_m2, s.trees_planted, s.total_participants, s.total_hours],
+      [
+        report.id,
+        report.event_id,
+        s.co2_offset_kg,
+        s.waste_diverted_kg,
+        s.area_cleaned_m2,
+        s.trees_planted,
+        s.total_participants,
+        s.total_hours,
+      ],
     );
   }
 
@@ -50,8 +65,20 @@ export class ImpactRepository {
          recyclable_material_kg = EXCLUDED.recyclable_material_kg, co2_offset_kg = EXCLUDED.co2_offset_kg,
          waste_diverted_kg = EXCLUDED.waste_diverted_kg, area_cleaned_m2 = EXCLUDED.area_cleaned_m2,
          total_participants = EXCLUDED.total_participants, total_hours = EXCLUDED.total_hours, generated_at = now()`,
-      [month, start.toISOString(), end.toISOString(), m.events_count, m.trees_planted, m.trash_collected_kg, m.recyclable_material_kg,
-        m.co2_offset_kg, m.waste_diverted_kg, m.area_cleaned_m2, m.total_participants, m.total_hours],
+      [
+        month,
+        start.toISOString(),
+        end.toISOString(),
+        m.events_count,
+        m.trees_planted,
+        m.trash_collected_kg,
+        m.recyclable_material_kg,
+        m.co2_offset_kg,
+        m.waste_diverted_kg,
+        m.area_cleaned_m2,
+        m.total_participants,
+        m.total_hours,
+      ],
     );
   }
 

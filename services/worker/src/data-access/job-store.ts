@@ -22,7 +22,11 @@ export interface JobView {
   attempts: AttemptRecord[];
 }
 
-interface StoredJob { data?: Record<string, unknown>; options?: Record<string, unknown>; status?: string }
+interface StoredJob {
+  data?: Record<string, unknown>;
+  options?: Record<string, unknown>;
+  status?: string;
+}
 
 export class JobStore {
   constructor(
@@ -40,7 +44,12 @@ export class JobStore {
     return this.queues.has(queue);
   }
 
-  async list(queue: string, state: JobState, page: number, size: number): Promise<{ total: number; jobs: JobView[] }> {
+  async list(
+    queue: string,
+    state: JobState,
+    page: number,
+    size: number,
+  ): Promise<{ total: number; jobs: JobView[] }> {
     const start = (page - 1) * size;
     const stop = start + size - 1;
     let ids: string[];
@@ -48,25 +57,50 @@ export class JobStore {
     switch (state) {
       case 'waiting':
       case 'active':
-        [total, ids] = await Promise.all([this.redis.llen(this.k(queue, state)), this.redis.lrange(this.k(queue, state), start, stop)]);
+        [total, ids] = await Promise.all([
+          this.redis.llen(this.k(queue, state)),
+          this.redis.lrange(this.k(queue, state), start, stop),
+        ]);
         break;
       case 'delayed':
-        [total, ids] = await Promise.all([this.redis.zcard(this.k(queue, 'delayed')), this.redis.zrange(this.k(queue, 'delayed'), String(start), String(stop))]);
+        [total, ids] = await Promise.all([
+          this.redis.zcard(this.k(queue, 'delayed')),
+          this.redis.zrange(this.k(queue, 'delayed'), String(start), String(stop)),
+        ]);
         break;
       case 'failed':
         // Newest first, through the worker's ordered index of the failed set.
-        [total, ids] = await Promise.all([this.redis.scard(this.k(queue, 'failed')), this.redis.zrevrange(this.telemetry.k.failedOrder(queue), start, stop)]);
+        [total, ids] = await Promise.all([
+          this.redis.scard(this.k(queue, 'failed')),
+          this.redis.zrevrange(this.telemetry.k.failedOrder(queue), start, stop),
+        ]);
         break;
       case 'dead':
-        [total, ids] = await Promise.all([this.redis.zcard(this.telemetry.k.dead(queue)), this.telemetry.deadIds(queue, start, stop)]);
+        [total, ids] = await Promise.all([
+          this.redis.zcard(this.telemetry.k.dead(queue)),
+          this.telemetry.deadIds(queue, start, stop),
+        ]);
         break;
       case 'succeeded': {
-        const [n, recent] = await Promise.all([this.redis.llen(this.telemetry.k.recent(queue)), this.telemetry.recent(queue, start, stop)]);
+        const [n, recent] = await Promise.all([
+          this.redis.llen(this.telemetry.k.recent(queue)),
+          this.telemetry.recent(queue, start, stop),
+        ]);
         return {
           total: n,
           jobs: recent.map((r) => ({
-            id: r.id, queue, state: 'succeeded', data: r.data, request_id: requestIdOf(r.data), created_at: r.created_at, delay_until: null,
-            retries_left: null, errors: [], result: r.result, finished_at: r.finished_at, attempts: [],
+            id: r.id,
+            queue,
+            state: 'succeeded',
+            data: r.data,
+            request_id: requestIdOf(r.data),
+            created_at: r.created_at,
+            delay_until: null,
+            retries_left: null,
+            errors: [],
+            result: r.result,
+            finished_at: r.finished_at,
+            attempts: [],
           })),
         };
       }
@@ -89,19 +123,61 @@ export class JobStore {
     // One MULTI: the stored job and its state are read from the same instant (a job finishing between two
     // reads would otherwise show as failed with the data of before the failure).
     const m = this.redis.multi();
-    m.hget(this.k(queue, 'jobs'), id).lpos(this.k(queue, 'waiting'), id).lpos(this.k(queue, 'active'), id)
-      .zscore(this.k(queue, 'delayed'), id).sismember(this.k(queue, 'failed'), id).zscore(this.telemetry.k.dead(queue), id);
-    const [r, attempts] = await Promise.all([m.exec().then((res) => (res ?? []).map(([, v]) => v)), this.telemetry.attempts(queue, id)]);
+    m.hget(this.k(queue, 'jobs'), id)
+      .lpos(this.k(queue, 'waiting'), id)
+      .lpos(this.k(queue, 'active'), id)
+      .zscore(this.k(queue, 'delayed'), id)
+      .sismember(this.k(queue, 'failed'), id)
+      .zscore(this.telemetry.k.dead(queue), id);
+    const [r, attempts] = await Promise.all([
+      m.exec().then((res) => (res ?? []).map(([, v]) => v)),
+      this.telemetry.attempts(queue, id),
+    ]);
     const raw = r[0] as string | null;
     if (!raw) {
       const recent = (await this.telemetry.recent(queue, 0, -1)).find((x) => x.id === id);
-      if (!recent) return attempts.length ? { id, queue, state: 'unknown', data: null, request_id: null, created_at: null, delay_until: null, retries_left: null, errors: [], attempts } : undefined;
+      if (!recent)
+        return attempts.length
+          ? {
+              id,
+              queue,
+              state: 'unknown',
+              data: null,
+              request_id: null,
+              created_at: null,
+              delay_until: null,
+              retries_left: null,
+              errors: [],
+              attempts,
+            }
+          : undefined;
       return {
-        id, queue, state: 'succeeded', data: recent.data, request_id: requestIdOf(recent.data), created_at: recent.created_at, delay_until: null,
-        retries_left: null, errors: [], result: recent.result, finished_at: recent.finished_at, attempts,
+        id,
+        queue,
+        state: 'succeeded',
+        data: recent.data,
+        request_id: requestIdOf(recent.data),
+        created_at: recent.created_at,
+        delay_until: null,
+        retries_left: null,
+        errors: [],
+        result: recent.result,
+        finished_at: recent.finished_at,
+        attempts,
       };
     }
-    const state: JobState | 'unknown' = r[5] !== null ? 'dead' : r[1] !== null ? 'waiting' : r[2] !== null ? 'active' : r[3] !== null ? 'delayed' : r[4] === 1 ? 'failed' : 'unknown';
+    const state: JobState | 'unknown' =
+      r[5] !== null
+        ? 'dead'
+        : r[1] !== null
+          ? 'waiting'
+          : r[2] !== null
+            ? 'active'
+            : r[3] !== null
+              ? 'delayed'
+              : r[4] === 1
+                ? 'failed'
+                : 'unknown';
     return toView(queue, id, JSON.parse(raw) as StoredJob, state, attempts);
   }
 
@@ -144,10 +220,18 @@ function requestIdOf(data: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-function toView(queue: string, id: string, s: StoredJob, state: JobState | 'unknown', attempts: AttemptRecord[]): JobView {
+function toView(
+  queue: string,
+  id: string,
+  s: StoredJob,
+  state: JobState | 'unknown',
+  attempts: AttemptRecord[],
+): JobView {
   const o = s.options ?? {};
   return {
-    id, queue, state,
+    id,
+    queue,
+    state,
     data: s.data ?? null,
     request_id: requestIdOf(s.data),
     created_at: typeof o['timestamp'] === 'number' ? new Date(o['timestamp']).toISOString() : null,

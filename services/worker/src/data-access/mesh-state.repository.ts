@@ -4,8 +4,20 @@ import type { RedisClient as Redis } from '@mutiroes/registry';
 import { keys } from './queue-telemetry.repository.js';
 import type { JobDatabase } from './job-database.js';
 
-export interface BeatSchedule { name: string; pattern: string; timezone: string; last_run: string | null; next_run: string | null }
-export interface BeatView { leader: string | null; leader_since: string | null; updated_at: string | null; instances: Array<{ instance: string; is_leader: boolean; beat_at: string }>; schedules: BeatSchedule[] }
+export interface BeatSchedule {
+  name: string;
+  pattern: string;
+  timezone: string;
+  last_run: string | null;
+  next_run: string | null;
+}
+export interface BeatView {
+  leader: string | null;
+  leader_since: string | null;
+  updated_at: string | null;
+  instances: Array<{ instance: string; is_leader: boolean; beat_at: string }>;
+  schedules: BeatSchedule[];
+}
 export interface BrokerView {
   master_name: string;
   master: string;
@@ -27,7 +39,11 @@ export function parseInfo(text: string): Record<string, string> {
 }
 
 export class MeshStateRepository {
-  constructor(private readonly redis: Redis, private readonly db: JobDatabase, private readonly masterName: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly db: JobDatabase,
+    private readonly masterName: string,
+  ) {}
 
   async beat(): Promise<BeatView> {
     const raw = await this.redis.get(keys.beatState);
@@ -51,22 +67,42 @@ export class MeshStateRepository {
           const r = rows.find((x) => x.schedule === s.name);
           if (r) s.last_run = new Date(r.last).toISOString();
         }
-      } catch { /* Postgres unavailable: show what the beat published */ }
+      } catch {
+        /* Postgres unavailable: show what the beat published */
+      }
     }
     const leader = instances.find((i) => i.is_leader)?.instance ?? state.leader ?? null;
-    return { leader, leader_since: state.leader_since ?? null, updated_at: state.updated_at ?? null, instances: instances.sort((a, b) => a.instance.localeCompare(b.instance)), schedules };
+    return {
+      leader,
+      leader_since: state.leader_since ?? null,
+      updated_at: state.updated_at ?? null,
+      instances: instances.sort((a, b) => a.instance.localeCompare(b.instance)),
+      schedules,
+    };
   }
 
   async broker(): Promise<BrokerView> {
-    const [repl, mem, clients] = await Promise.all([this.redis.info('replication'), this.redis.info('memory'), this.redis.info('clients')]);
-    const r = parseInfo(repl), m = parseInfo(mem), c = parseInfo(clients);
+    const [repl, mem, clients] = await Promise.all([
+      this.redis.info('replication'),
+      this.redis.info('memory'),
+      this.redis.info('clients'),
+    ]);
+    const r = parseInfo(repl),
+      m = parseInfo(mem),
+      c = parseInfo(clients);
     const masterOffset = Number(r['master_repl_offset'] ?? 0);
     const replicas: BrokerView['replicas'] = [];
     for (let i = 0; r[`slave${i}`]; i++) {
       const f = Object.fromEntries(r[`slave${i}`]!.split(',').map((kv) => kv.split('=') as [string, string]));
-      replicas.push({ address: `${f['ip']}:${f['port']}`, state: f['state'] ?? '?', offset_lag_bytes: Math.max(0, masterOffset - Number(f['offset'] ?? 0)), lag_s: Number(f['lag'] ?? 0) });
+      replicas.push({
+        address: `${f['ip']}:${f['port']}`,
+        state: f['state'] ?? '?',
+        offset_lag_bytes: Math.max(0, masterOffset - Number(f['offset'] ?? 0)),
+        lag_s: Number(f['lag'] ?? 0),
+      });
     }
-    const stream = (this.redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
+    const stream = (this.redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } })
+      .stream;
     return {
       master_name: this.masterName,
       master: stream?.remotePort ? `${stream.remoteAddress}:${stream.remotePort}` : 'unknown',

@@ -14,7 +14,13 @@ export interface WorkerHeartbeat {
   port: number;
   queues: string[];
   concurrency: number;
-  active_jobs: Array<{ queue: string; job_id: string; started_at: string; request_id?: string | undefined; attempt: number }>;
+  active_jobs: Array<{
+    queue: string;
+    job_id: string;
+    started_at: string;
+    request_id?: string | undefined;
+    attempt: number;
+  }>;
   started_at: string;
   beat_at: string;
   ttl_ms: number;
@@ -66,7 +72,10 @@ export const keys: TelemetryKeys = telemetryKeys();
 
 export class QueueTelemetryRepository {
   /** `k` = the key namespace (tests isolate themselves with their own). */
-  constructor(private readonly redis: Redis, readonly k: TelemetryKeys = keys) {}
+  constructor(
+    private readonly redis: Redis,
+    readonly k: TelemetryKeys = keys,
+  ) {}
 
   async heartbeat(hb: WorkerHeartbeat): Promise<void> {
     await this.redis.set(this.k.worker(hb.instance), JSON.stringify(hb), 'PX', hb.ttl_ms);
@@ -86,7 +95,10 @@ export class QueueTelemetryRepository {
     } while (cursor !== '0');
     if (found.length === 0) return [];
     const values = await this.redis.mget(...found);
-    return values.filter((v): v is string => !!v).map((v) => JSON.parse(v) as WorkerHeartbeat).sort((a, b) => a.instance.localeCompare(b.instance));
+    return values
+      .filter((v): v is string => !!v)
+      .map((v) => JSON.parse(v) as WorkerHeartbeat)
+      .sort((a, b) => a.instance.localeCompare(b.instance));
   }
 
   async attemptStarted(queue: string, jobId: string, rec: AttemptRecord): Promise<number> {
@@ -133,7 +145,11 @@ export class QueueTelemetryRepository {
 
   async recordRetrying(queue: string): Promise<void> {
     const now = Date.now();
-    await this.redis.multi().hincrby(this.k.bucket(now), `${queue}:retried`, 1).expire(this.k.bucket(now), BUCKET_TTL_S).exec();
+    await this.redis
+      .multi()
+      .hincrby(this.k.bucket(now), `${queue}:retried`, 1)
+      .expire(this.k.bucket(now), BUCKET_TTL_S)
+      .exec();
   }
 
   /** Failed job ids beyond the newest `keep`, oldest first (to be removed from bee-queue). */
@@ -144,7 +160,12 @@ export class QueueTelemetryRepository {
   }
 
   async forgetFailed(queue: string, jobIds: string[]): Promise<void> {
-    if (jobIds.length) await this.redis.multi().zrem(this.k.failedOrder(queue), ...jobIds).zrem(this.k.dead(queue), ...jobIds).exec();
+    if (jobIds.length)
+      await this.redis
+        .multi()
+        .zrem(this.k.failedOrder(queue), ...jobIds)
+        .zrem(this.k.dead(queue), ...jobIds)
+        .exec();
   }
 
   async incrementStalls(queue: string, jobId: string): Promise<number> {
@@ -156,7 +177,11 @@ export class QueueTelemetryRepository {
   }
 
   async deadLetter(queue: string, jobId: string): Promise<void> {
-    await this.redis.multi().zadd(this.k.dead(queue), Date.now(), jobId).hdel(this.k.stalls(queue), jobId).exec();
+    await this.redis
+      .multi()
+      .zadd(this.k.dead(queue), Date.now(), jobId)
+      .hdel(this.k.stalls(queue), jobId)
+      .exec();
   }
 
   async deadIds(queue: string, start: number, stop: number): Promise<string[]> {
@@ -164,7 +189,9 @@ export class QueueTelemetryRepository {
   }
 
   async recent(queue: string, start: number, stop: number): Promise<RecentJob[]> {
-    return (await this.redis.lrange(this.k.recent(queue), start, stop)).map((r) => JSON.parse(r) as RecentJob);
+    return (await this.redis.lrange(this.k.recent(queue), start, stop)).map(
+      (r) => JSON.parse(r) as RecentJob,
+    );
   }
 
   /** Per-queue counts in one round trip (bee-queue's checkHealth returns ioredis [err, value] pairs). */
@@ -172,19 +199,36 @@ export class QueueTelemetryRepository {
     const m = this.redis.multi();
     for (const q of queues) {
       const k = (s: string) => `${prefix}:${q}:${s}`;
-      m.llen(k('waiting')).llen(k('active')).zcard(k('delayed')).scard(k('failed')).get(this.k.succeededTotal(q)).zcard(this.k.dead(q)).get(this.k.failedTotal(q));
+      m.llen(k('waiting'))
+        .llen(k('active'))
+        .zcard(k('delayed'))
+        .scard(k('failed'))
+        .get(this.k.succeededTotal(q))
+        .zcard(this.k.dead(q))
+        .get(this.k.failedTotal(q));
     }
     const res = (await m.exec()) ?? [];
     const out: Record<string, QueueCounts> = {};
     queues.forEach((q, i) => {
       const v = (j: number) => Number(res[i * 7 + j]?.[1] ?? 0);
-      out[q] = { waiting: v(0), active: v(1), delayed: v(2), failed: v(3), succeeded: v(4), dead: v(5), failed_total: v(6) };
+      out[q] = {
+        waiting: v(0),
+        active: v(1),
+        delayed: v(2),
+        failed: v(3),
+        succeeded: v(4),
+        dead: v(5),
+        failed_total: v(6),
+      };
     });
     return out;
   }
 
   /** Throughput buckets (10 s) over the last `minutes`, oldest first. */
-  async throughput(queues: string[], minutes: number): Promise<Array<{ t: number; succeeded: number; failed: number; retried: number }>> {
+  async throughput(
+    queues: string[],
+    minutes: number,
+  ): Promise<Array<{ t: number; succeeded: number; failed: number; retried: number }>> {
     const now = Date.now();
     const n = Math.ceil((minutes * 60_000) / BUCKET_MS);
     const first = Math.floor(now / BUCKET_MS) * BUCKET_MS - (n - 1) * BUCKET_MS;
@@ -194,7 +238,12 @@ export class QueueTelemetryRepository {
     return res.map(([, h], i) => {
       const hash = (h ?? {}) as Record<string, string>;
       const sum = (kind: string) => queues.reduce((a, q) => a + Number(hash[`${q}:${kind}`] ?? 0), 0);
-      return { t: first + i * BUCKET_MS, succeeded: sum('succeeded'), failed: sum('failed'), retried: sum('retried') };
+      return {
+        t: first + i * BUCKET_MS,
+        succeeded: sum('succeeded'),
+        failed: sum('failed'),
+        retried: sum('retried'),
+      };
     });
   }
 }

@@ -16,12 +16,23 @@ describe('badge rules', () => {
     assert.deepEqual(codes({ verified_participations: 0, events_organized: 0, verified_hours: 0 }), []);
   });
   test('when a user has 5 verified participations and 12 hours then first, five and hours_10 are earned', () => {
-    assert.deepEqual(codes({ verified_participations: 5, events_organized: 0, verified_hours: 12 }), ['first_event', 'five_events', 'hours_10']);
+    assert.deepEqual(codes({ verified_participations: 5, events_organized: 0, verified_hours: 12 }), [
+      'first_event',
+      'five_events',
+      'hours_10',
+    ]);
   });
   test('when a user organised one event then organizer is earned', () => {
-    assert.deepEqual(codes({ verified_participations: 0, events_organized: 1, verified_hours: 0 }), ['organizer']);
+    assert.deepEqual(codes({ verified_participations: 0, events_organized: 1, verified_hours: 0 }), [
+      'organizer',
+    ]);
   });
   test('when a catalogue row has an unknown criteria then it is never earned', () => {
-    assert.deepEqual(earnedBadges({ verified_participations: 99, events_organized: 9, verified_hours: 999 }, [{ id: 9, code: 'x', criteria_type: 'likes', threshold: 0 }]), []);
+    assert.deepEqual(
+      earnedBadges({ verified_participations: 99, events_organized: 9, verified_hours: 999 }, [
+        { id: 9, code: 'x', criteria_type: 'likes', threshold: 0 },
+      ]),
+      [],
+    );
   });
 });

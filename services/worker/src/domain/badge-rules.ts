@@ -12,14 +12,23 @@ export interface UserRecord {
 }
 
 export type CriteriaType = 'events_participated' | 'events_organized' | 'hours_volunteered';
-export interface CatalogueBadge { id: number; code: string; criteria_type: string; threshold: number | string }
+export interface CatalogueBadge {
+  id: number;
+  code: string;
+  criteria_type: string;
+  threshold: number | string;
+}
 
 export function metricFor(r: UserRecord, criteria: string): number | undefined {
   switch (criteria) {
-    case 'events_participated': return r.verified_participations;
-    case 'events_organized': return r.events_organized;
-    case 'hours_volunteered': return r.verified_hours;
-    default: return undefined;
+    case 'events_participated':
+      return r.verified_participations;
+    case 'events_organized':
+      return r.events_organized;
+    case 'hours_volunteered':
+      return r.verified_hours;
+    default:
+      return undefined;
   }
 }
 

@@ -1,15 +1,39 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeReportStatistics, monthRange, previousMonth, sumMonthlyImpact } from './impact-calculation.js';
+import {
+  computeReportStatistics,
+  monthRange,
+  previousMonth,
+  sumMonthlyImpact,
+} from './impact-calculation.js';
 
 describe('impact calculation', () => {
   test('when a report has trees, trash and recyclables then CO₂ = trees × 22 kg and waste = trash + recyclable', () => {
-    const s = computeReportStatistics({ trees_planted: 10, trash_collected_kg: '12.5', recyclable_material_kg: 7.25, area_cleaned_m2: '300', total_participants: 8, total_hours: '24' });
-    assert.deepEqual(s, { co2_offset_kg: 220, waste_diverted_kg: 19.75, area_cleaned_m2: 300, trees_planted: 10, total_participants: 8, total_hours: 24 });
+    const s = computeReportStatistics({
+      trees_planted: 10,
+      trash_collected_kg: '12.5',
+      recyclable_material_kg: 7.25,
+      area_cleaned_m2: '300',
+      total_participants: 8,
+      total_hours: '24',
+    });
+    assert.deepEqual(s, {
+      co2_offset_kg: 220,
+      waste_diverted_kg: 19.75,
+      area_cleaned_m2: 300,
+      trees_planted: 10,
+      total_participants: 8,
+      total_hours: 24,
+    });
   });
 
   test('when fields are empty or null then they count as zero instead of crashing', () => {
-    const s = computeReportStatistics({ trees_planted: null, trash_collected_kg: '', recyclable_material_kg: null, area_cleaned_m2: null });
+    const s = computeReportStatistics({
+      trees_planted: null,
+      trash_collected_kg: '',
+      recyclable_material_kg: null,
+      area_cleaned_m2: null,
+    });
     assert.equal(s.co2_offset_kg, 0);
     assert.equal(s.waste_diverted_kg, 0);
   });

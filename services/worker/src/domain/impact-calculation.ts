@@ -71,10 +71,24 @@ export const REPORT_TIME_ZONE = 'America/Sao_Paulo';
 /** Offset (ms) of `tz` from UTC at instant `at`. */
 function tzOffsetMs(at: Date, tz: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
@@ -86,10 +100,17 @@ export function monthStart(year: number, month1: number, tz = REPORT_TIME_ZONE):
 
 /** The month before `at` in `tz`, as 'YYYY-MM' (the report of the 1st covers the previous month). */
 export function previousMonth(at: Date, tz = REPORT_TIME_ZONE): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(at);
   let y = Number(parts.find((p) => p.type === 'year')!.value);
   let m = Number(parts.find((p) => p.type === 'month')!.value) - 1;
-  if (m === 0) { m = 12; y -= 1; }
+  if (m === 0) {
+    m = 12;
+    y -= 1;
+  }
   return `${y}-${String(m).padStart(2, '0')}`;
 }
 

@@ -4,12 +4,23 @@ import { JOB_NAMES, jobPolicies, jobSchemas } from './job-catalog.js';
 
 describe('job catalogue', () => {
   test('when the catalogue is listed then every DOMAIN.md job has a schema and a bounded policy', () => {
-    for (const n of ['send_welcome_email', 'send_event_notification_email', 'send_bulk_event_reminders', 'process_event_report_statistics',
-      'generate_monthly_impact_report', 'cleanup_expired_events', 'update_user_statistics', 'check_and_award_badges']) {
+    for (const n of [
+      'send_welcome_email',
+      'send_event_notification_email',
+      'send_bulk_event_reminders',
+      'process_event_report_statistics',
+      'generate_monthly_impact_report',
+      'cleanup_expired_events',
+      'update_user_statistics',
+      'check_and_award_badges',
+    ]) {
       assert.ok(JOB_NAMES.includes(n as never), n);
     }
     for (const n of JOB_NAMES) {
-      assert.ok(jobPolicies[n].retries > 0 && jobPolicies[n].backoffMs > 0 && jobPolicies[n].timeoutMs > 0, n);
+      assert.ok(
+        jobPolicies[n].retries > 0 && jobPolicies[n].backoffMs > 0 && jobPolicies[n].timeoutMs > 0,
+        n,
+      );
     }
   });
   test('when an outbox payload carries extra fields and string ids then it still parses', () => {

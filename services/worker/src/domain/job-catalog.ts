@@ -28,14 +28,21 @@ export const jobSchemas = {
   /** month 'YYYY-MM'; absent = the month before the scheduled time (or now) in America/Sao_Paulo. */
   generate_monthly_impact_report: z.object({
     ...base,
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+      .optional(),
     scheduled_at: z.string().optional(),
   }),
   cleanup_expired_events: z.object({ ...base, scheduled_at: z.string().optional() }),
   update_user_statistics: z.object({ ...base, user_id: id }),
   check_and_award_badges: z.object({ ...base, user_id: id }),
   /** Beat's accelerated test schedule: records each execution so tests can count fires. */
-  beat_probe: z.object({ ...base, tick_key: z.string().min(1).max(300), scheduled_at: z.string().optional() }),
+  beat_probe: z.object({
+    ...base,
+    tick_key: z.string().min(1).max(300),
+    scheduled_at: z.string().optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;

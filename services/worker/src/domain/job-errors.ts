@@ -11,7 +11,12 @@ export class PermanentJobError extends AppError {
 /** The attempt hit its time limit; its work was aborted through the AbortSignal. */
 export class JobTimeoutError extends AppError {
   constructor(queue: string, jobId: string, timeoutMs: number) {
-    super('JOB_TIMEOUT', `job ${queue}#${jobId} timed out after ${timeoutMs} ms`, { queue, job_id: jobId, timeout_ms: timeoutMs }, 'error');
+    super(
+      'JOB_TIMEOUT',
+      `job ${queue}#${jobId} timed out after ${timeoutMs} ms`,
+      { queue, job_id: jobId, timeout_ms: timeoutMs },
+      'error',
+    );
   }
 }
 
@@ -25,6 +30,11 @@ export class DeliveryBusyError extends AppError {
 /** The job stalled too often (its worker died each time): moved to the dead-letter list. */
 export class DeadLetteredError extends AppError {
   constructor(queue: string, jobId: string, stalls: number) {
-    super('JOB_DEAD_LETTERED', `job ${queue}#${jobId} stalled ${stalls} times: dead-lettered`, { queue, job_id: jobId, stalls }, 'error');
+    super(
+      'JOB_DEAD_LETTERED',
+      `job ${queue}#${jobId} stalled ${stalls} times: dead-lettered`,
+      { queue, job_id: jobId, stalls },
+      'error',
+    );
   }
 }

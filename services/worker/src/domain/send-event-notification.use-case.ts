@@ -27,13 +27,22 @@ export async function sendEventNotification(
   // One notice per job (the outbox row's job id survives re-runs and re-enqueues): a job run twice sends once,
   // while a later intent (re-joining, a second update) is a new job and a new e-mail.
   const ref = `event:${event_id}:job:${ctx.jobId}`;
-  let sent = 0, already = 0, busy: DeliveryBusyError | undefined;
+  let sent = 0,
+    already = 0,
+    busy: DeliveryBusyError | undefined;
   for (const r of recipients) {
     try {
-      const outcome = await deliverEmail(deps, ctx, { recipient: r.email, template: `event_${kind}`, ref }, eventNotificationEmail(kind, r, event));
-      if (outcome === 'sent') sent++; else already++;
+      const outcome = await deliverEmail(
+        deps,
+        ctx,
+        { recipient: r.email, template: `event_${kind}`, ref },
+        eventNotificationEmail(kind, r, event),
+      );
+      if (outcome === 'sent') sent++;
+      else already++;
     } catch (e) {
-      if (e instanceof DeliveryBusyError) busy = e; else throw e;
+      if (e instanceof DeliveryBusyError) busy = e;
+      else throw e;
     }
   }
   if (busy) throw busy;

@@ -4,7 +4,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, waitFor } from '@mutiroes/platform';
-import { ConsulRegistry, createPostgres, createRedis, type PostgresClients, type RedisClient } from '@mutiroes/registry';
+import {
+  ConsulRegistry,
+  createPostgres,
+  createRedis,
+  type PostgresClients,
+  type RedisClient,
+} from '@mutiroes/registry';
 import { connectMesh, type Mesh } from '@mutiroes/mesh';
 import { runMigrations } from '@mutiroes/api';
 import { QueryTypes } from 'sequelize';
@@ -30,12 +36,23 @@ export async function openFixture(): Promise<Fixture> {
   const mesh = await connectMesh();
   const env = mesh.env as Record<string, string>;
   const registry = new ConsulRegistry({ consulAddr: env['CONSUL_HTTP_ADDR']!, logger: log });
-  const pg = await createPostgres({ registry, database: env['DB_NAME']!, username: env['DB_USER']!, password: env['DB_PASSWORD']!, logger: log });
+  const pg = await createPostgres({
+    registry,
+    database: env['DB_NAME']!,
+    username: env['DB_USER']!,
+    password: env['DB_PASSWORD']!,
+    logger: log,
+  });
   await runMigrations(pg.sequelize, log);
   const redis = await createRedis({ registry, masterName: env['REDIS_SENTINEL_MASTER']!, logger: log });
   return {
-    mesh, env, registry, pg, redis,
-    sql: <R extends object>(q: string, bind: unknown[] = []) => pg.sequelize.query<R>(q, { bind, type: QueryTypes.SELECT }) as Promise<R[]>,
+    mesh,
+    env,
+    registry,
+    pg,
+    redis,
+    sql: <R extends object>(q: string, bind: unknown[] = []) =>
+      pg.sequelize.query<R>(q, { bind, type: QueryTypes.SELECT }) as Promise<R[]>,
     async close() {
       redis.disconnect();
       await pg.close();
@@ -44,25 +61,54 @@ export async function openFixture(): Promise<Fixture> {
   };
 }
 
-export interface Child { name: string; proc: ChildProcess; port: number; output: string[]; exited: Promise<number | null> }
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  port: number;
+  output: string[];
+  exited: Promise<number | null>;
+}
 
 /** Starts a worker or beat main.ts as a child process with the mesh env plus `extra`. */
-export function spawnService(kind: 'worker' | 'beat', name: string, env: Record<string, string>, extra: Record<string, string> = {}): Child {
+export function spawnService(
+  kind: 'worker' | 'beat',
+  name: string,
+  env: Record<string, string>,
+  extra: Record<string, string> = {},
+): Child {
   const main = kind === 'worker' ? WORKER_MAIN : BEAT_MAIN;
   const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, SERVICE_NAME: kind, INSTANCE_ID: name, PORT: '0', LOG_LEVEL: 'info', ...extra },
+    env: {
+      ...process.env,
+      ...env,
+      SERVICE_NAME: kind,
+      INSTANCE_ID: name,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...extra,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const child: Child = { name, proc, port: 0, output, exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
+  const child: Child = {
+    name,
+    proc,
+    port: 0,
+    output,
+    exited: new Promise((r) => proc.once('exit', (code) => r(code))),
+  };
   const onData = (b: Buffer) => {
     for (const line of b.toString().split('\n')) {
       if (!line) continue;
       output.push(line);
       if (output.length > 5000) output.shift();
       if (line.includes('"worker started"')) {
-        try { child.port = Number((JSON.parse(line) as { port?: number }).port ?? 0); } catch { /* not JSON */ }
+        try {
+          child.port = Number((JSON.parse(line) as { port?: number }).port ?? 0);
+        } catch {
+          /* not JSON */
+        }
       }
     }
   };
@@ -72,9 +118,18 @@ export function spawnService(kind: 'worker' | 'beat', name: string, env: Record<
 }
 
 export async function waitStarted(c: Child, marker: RegExp, timeoutMs = 30_000): Promise<void> {
-  await waitFor(() => c.output.some((l) => marker.test(l)) || (c.proc.exitCode !== null ? Promise.reject(new Error(`${c.name} exited: ${c.output.slice(-5).join('\n')}`)) : false), {
-    timeoutMs, intervalMs: 100, description: `${c.name} to log ${marker}`,
-  });
+  await waitFor(
+    () =>
+      c.output.some((l) => marker.test(l)) ||
+      (c.proc.exitCode !== null
+        ? Promise.reject(new Error(`${c.name} exited: ${c.output.slice(-5).join('\n')}`))
+        : false),
+    {
+      timeoutMs,
+      intervalMs: 100,
+      description: `${c.name} to log ${marker}`,
+    },
+  );
 }
 
 export async function stopChild(c: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -85,7 +140,16 @@ export async function stopChild(c: Child, signal: NodeJS.Signals = 'SIGTERM'): P
   clearTimeout(t);
 }
 
-export interface SinkMessage { id: string; from: string; to: string[]; subject: string; text: string; html: string; headers: Record<string, string>; received_at: string }
+export interface SinkMessage {
+  id: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+  received_at: string;
+}
 
 export async function sinkMessages(env: Record<string, string>): Promise<SinkMessage[]> {
   const r = await fetch(`${env['SMTP_SINK_URL']}/messages`);
@@ -95,7 +159,11 @@ export async function sinkMessages(env: Record<string, string>): Promise<SinkMes
 }
 
 /** A user row for tests (unique by `tag`). */
-export async function createUser(f: Fixture, tag: string, extra: { is_staff?: boolean; first_name?: string } = {}): Promise<{ id: number; email: string; username: string }> {
+export async function createUser(
+  f: Fixture,
+  tag: string,
+  extra: { is_staff?: boolean; first_name?: string } = {},
+): Promise<{ id: number; email: string; username: string }> {
   const [u] = await f.sql<{ id: number; email: string; username: string }>(
     `INSERT INTO users (username, email, first_name, last_name, password_hash, is_staff) VALUES ($1, $2, $3, 'Teste', 'x', $4) RETURNING id, email, username`,
     [`u_${tag}`, `${tag}@example.com`, extra.first_name ?? 'Maria', extra.is_staff ?? false],
@@ -103,7 +171,13 @@ export async function createUser(f: Fixture, tag: string, extra: { is_staff?: bo
   return u!;
 }
 
-export async function createEvent(f: Fixture, organizerId: number, tag: string, startsInMs: number, status = 'published'): Promise<number> {
+export async function createEvent(
+  f: Fixture,
+  organizerId: number,
+  tag: string,
+  startsInMs: number,
+  status = 'published',
+): Promise<number> {
   const start = new Date(Date.now() + startsInMs);
   const end = new Date(start.getTime() + 3 * 3_600_000);
   const [cat] = await f.sql<{ id: number }>(`SELECT id FROM event_categories ORDER BY id LIMIT 1`);
@@ -116,11 +190,23 @@ export async function createEvent(f: Fixture, organizerId: number, tag: string, 
 }
 
 /** Enqueues like the API's outbox relay does (bee-queue, prefix bq, explicit job id). */
-export async function enqueue(f: Fixture, queue: string, jobId: string, data: Record<string, unknown>): Promise<void> {
+export async function enqueue(
+  f: Fixture,
+  queue: string,
+  jobId: string,
+  data: Record<string, unknown>,
+): Promise<void> {
   const { default: BeeQueue } = await import('bee-queue');
   let q = producers.get(queue);
   if (!q) {
-    q = new BeeQueue(queue, { prefix: 'bq', redis: f.redis as never, isWorker: false, getEvents: false, sendEvents: false, storeJobs: false });
+    q = new BeeQueue(queue, {
+      prefix: 'bq',
+      redis: f.redis as never,
+      isWorker: false,
+      getEvents: false,
+      sendEvents: false,
+      storeJobs: false,
+    });
     q.on('error', () => undefined);
     producers.set(queue, q);
   }

@@ -4,13 +4,41 @@
 import type { MigrationContext } from '../migrator.js';
 
 const BADGES: Array<[string, string, string, string, string, number]> = [
-  ['first_event', 'Primeiro Mutirão', 'Participou (com check-in) do primeiro mutirão', 'seedling', 'events_participated', 1],
+  [
+    'first_event',
+    'Primeiro Mutirão',
+    'Participou (com check-in) do primeiro mutirão',
+    'seedling',
+    'events_participated',
+    1,
+  ],
   ['five_events', 'Voluntário Dedicado', 'Participou de 5 mutirões', 'leaf', 'events_participated', 5],
   ['ten_events', 'Guardião Ambiental', 'Participou de 10 mutirões', 'tree', 'events_participated', 10],
   ['organizer', 'Organizador', 'Organizou um mutirão', 'megaphone', 'events_organized', 1],
-  ['hours_10', '10 Horas de Voluntariado', 'Somou 10 horas de voluntariado', 'clock', 'hours_volunteered', 10],
-  ['hours_50', '50 Horas de Voluntariado', 'Somou 50 horas de voluntariado', 'clock', 'hours_volunteered', 50],
-  ['hours_100', '100 Horas de Voluntariado', 'Somou 100 horas de voluntariado', 'trophy', 'hours_volunteered', 100],
+  [
+    'hours_10',
+    '10 Horas de Voluntariado',
+    'Somou 10 horas de voluntariado',
+    'clock',
+    'hours_volunteered',
+    10,
+  ],
+  [
+    'hours_50',
+    '50 Horas de Voluntariado',
+    'Somou 50 horas de voluntariado',
+    'clock',
+    'hours_volunteered',
+    50,
+  ],
+  [
+    'hours_100',
+    '100 Horas de Voluntariado',
+    'Somou 100 horas de voluntariado',
+    'trophy',
+    'hours_volunteered',
+    100,
+  ],
 ];
 
 export async function up({ query }: MigrationContext): Promise<void> {

@@ -120,7 +120,12 @@ describe('outbox relay', () => {
     );
 
     const master = await mesh.redisMaster();
-    const redis = new Redis({ host: '127.0.0.1', port: master.port, password: mesh.env['REDIS_PASSWORD'], lazyConnect: true });
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port: master.port,
+      password: mesh.env['REDIS_PASSWORD'],
+      lazyConnect: true,
+    });
     try {
       await redis.connect();
       const jobId = `outbox:${row.id}`;

@@ -34,7 +34,8 @@ before(async () => {
 after(async () => {
   // Leave the shared test database as found (leaderboards and counts in other suites): deleting the run's
   // users cascades to their events, participations, comments, reports, badges and profiles.
-  if (h) for (const t of tags) await h.sql(`DELETE FROM users WHERE username LIKE $1 RETURNING id`, [`%.${t}.%`]);
+  if (h)
+    for (const t of tags) await h.sql(`DELETE FROM users WHERE username LIKE $1 RETURNING id`, [`%.${t}.%`]);
   await h?.close();
 });
 
@@ -64,15 +65,31 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
       [ids()],
     );
     assert.deepEqual(bad, []);
-    const [trg] = await h.sql<{ tgenabled: string }>(`SELECT tgenabled FROM pg_trigger WHERE tgname = 'event_participants_count_trg'`);
+    const [trg] = await h.sql<{ tgenabled: string }>(
+      `SELECT tgenabled FROM pg_trigger WHERE tgname = 'event_participants_count_trg'`,
+    );
     assert.equal(trg!.tgenabled, 'O', 'the participants_count trigger is enabled again');
-    const own = await h.count('event_participants p JOIN events e ON e.id = p.event_id', 'e.id = ANY($1::int[]) AND p.user_id = e.organizer_id', [ids()]);
+    const own = await h.count(
+      'event_participants p JOIN events e ON e.id = p.event_id',
+      'e.id = ANY($1::int[]) AND p.user_id = e.organizer_id',
+      [ids()],
+    );
     assert.equal(own, 0);
   });
 
   test('when an event is past then it is completed or cancelled and its confirmed participants checked in during it', async () => {
-    assert.equal(await h.count('events', `id = ANY($1::int[]) AND end_date < now() AND status NOT IN ('completed', 'cancelled')`, [ids()]), 0);
-    assert.equal(await h.count('events', `id = ANY($1::int[]) AND end_date > now() AND status = 'completed'`, [ids()]), 0);
+    assert.equal(
+      await h.count(
+        'events',
+        `id = ANY($1::int[]) AND end_date < now() AND status NOT IN ('completed', 'cancelled')`,
+        [ids()],
+      ),
+      0,
+    );
+    assert.equal(
+      await h.count('events', `id = ANY($1::int[]) AND end_date > now() AND status = 'completed'`, [ids()]),
+      0,
+    );
     const notCheckedIn = await h.count(
       'event_participants p JOIN events e ON e.id = p.event_id',
       `e.id = ANY($1::int[]) AND e.status = 'completed' AND p.status = 'confirmed' AND NOT p.checked_in`,
@@ -85,7 +102,10 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
       [ids()],
     );
     assert.equal(badCheckIns, 0);
-    assert.ok((await h.count('events', `id = ANY($1::int[]) AND status = 'completed'`, [ids()])) > 0, 'the fixed seed yields completed events');
+    assert.ok(
+      (await h.count('events', `id = ANY($1::int[]) AND status = 'completed'`, [ids()])) > 0,
+      'the fixed seed yields completed events',
+    );
   });
 
   test('when a report exists then its event is completed and it counts the check-ins', async () => {
@@ -98,11 +118,19 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
     );
     assert.deepEqual(bad, []);
     assert.ok((result.rows['event_reports'] ?? 0) > 0, 'the fixed seed yields reports');
-    assert.equal(await h.count('report_statistics', 'event_id = ANY($1::int[])', [ids()]), result.rows['event_reports']);
+    assert.equal(
+      await h.count('report_statistics', 'event_id = ANY($1::int[])', [ids()]),
+      result.rows['event_reports'],
+    );
   });
 
   test('when volunteers checked in then they hold the badges and profile figures the worker would give them', async () => {
-    const rows = await h.sql<{ user_id: number; verified: string; total_events_participated: number; first_event: boolean }>(
+    const rows = await h.sql<{
+      user_id: number;
+      verified: string;
+      total_events_participated: number;
+      first_event: boolean;
+    }>(
       `SELECT p.user_id, p.total_events_participated,
               (SELECT count(*) FROM event_participants ep WHERE ep.user_id = p.user_id AND ep.status = 'confirmed' AND ep.checked_in) AS verified,
               EXISTS (SELECT 1 FROM user_badges ub JOIN badges b ON b.id = ub.badge_id WHERE ub.user_id = p.user_id AND b.code = 'first_event') AS first_event
@@ -124,18 +152,33 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
       [ids()],
     );
     assert.equal(bad, 0);
-    assert.ok((await h.count('event_comments', 'event_id = ANY($1::int[]) AND parent_id IS NOT NULL', [ids()])) > 0, 'some replies');
-    assert.equal(await h.count('event_participants', 'event_id = ANY($1::int[]) AND registered_at > now()', [ids()]), 0);
+    assert.ok(
+      (await h.count('event_comments', 'event_id = ANY($1::int[]) AND parent_id IS NOT NULL', [ids()])) > 0,
+      'some replies',
+    );
+    assert.equal(
+      await h.count('event_participants', 'event_id = ANY($1::int[]) AND registered_at > now()', [ids()]),
+      0,
+    );
   });
 
   test('when a sample user logs in through the API with the printed password then tokens come back', async () => {
-    const [u] = await h.sql<{ email: string; username: string }>('SELECT email, username FROM users WHERE id = $1', [result.userIds[1]]);
-    const byEmail = await h.call('POST', '/api/token/', { body: { email: u!.email, password: SAMPLE_PASSWORD } });
+    const [u] = await h.sql<{ email: string; username: string }>(
+      'SELECT email, username FROM users WHERE id = $1',
+      [result.userIds[1]],
+    );
+    const byEmail = await h.call('POST', '/api/token/', {
+      body: { email: u!.email, password: SAMPLE_PASSWORD },
+    });
     assert.equal(byEmail.status, 200, byEmail.text);
     assert.ok(byEmail.body.access && byEmail.body.refresh);
-    const byUsername = await h.call('POST', '/api/token/', { body: { username: u!.username, password: SAMPLE_PASSWORD } });
+    const byUsername = await h.call('POST', '/api/token/', {
+      body: { username: u!.username, password: SAMPLE_PASSWORD },
+    });
     assert.equal(byUsername.status, 200, byUsername.text);
-    const wrong = await h.call('POST', '/api/token/', { body: { email: u!.email, password: 'not-the-password' } });
+    const wrong = await h.call('POST', '/api/token/', {
+      body: { email: u!.email, password: 'not-the-password' },
+    });
     assert.equal(wrong.status, 401);
     const stats = await h.call('GET', '/api/users/stats/', { token: byEmail.body.access });
     assert.equal(stats.status, 200, stats.text);
@@ -148,12 +191,17 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
       [ids()],
     );
     assert.ok(e && e.participants_count > 0, 'some sample event has confirmed participants');
-    const login = await h.call('POST', '/api/token/', { body: { email: e.email, password: SAMPLE_PASSWORD } });
+    const login = await h.call('POST', '/api/token/', {
+      body: { email: e.email, password: SAMPLE_PASSWORD },
+    });
     assert.equal(login.status, 200, login.text);
     const r = await h.call('GET', `/api/events/${e.id}/`, { token: login.body.access });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.participants_count, e.participants_count);
-    assert.equal(r.body.participants.filter((p: { status: string }) => p.status === 'confirmed').length, e.participants_count);
+    assert.equal(
+      r.body.participants.filter((p: { status: string }) => p.status === 'confirmed').length,
+      e.participants_count,
+    );
   });
 
   test('when another transaction holds event_participants then the batch keeps the trigger and the counts still match', async () => {
@@ -163,7 +211,15 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
       // What a join in flight holds: conflicts with DISABLE TRIGGER's SHARE ROW EXCLUSIVE lock, not with INSERTs.
       await sequelize.query('LOCK TABLE event_participants IN ROW EXCLUSIVE MODE', { transaction: holder });
       tags.push(newRunTag());
-      const r = await populate(sequelize, { size: 'custom', users: 4, events: 6, tag: tags[1]!, seed: 7, batchSize: 6, passwordHash: 'scrypt$unused' });
+      const r = await populate(sequelize, {
+        size: 'custom',
+        users: 4,
+        events: 6,
+        tag: tags[1]!,
+        seed: 7,
+        batchSize: 6,
+        passwordHash: 'scrypt$unused',
+      });
       assert.equal(r.triggerKeptBatches, 1);
       assert.ok((r.rows['event_participants'] ?? 0) > 0);
       const mismatched = await h.count(
@@ -179,7 +235,13 @@ describe('populate (5 users, 10 events, batches of 4)', () => {
 
   test('when it runs again with the same tag then it adds users after the existing ones instead of failing', async () => {
     const again = await populate(h.api.deps.db.sequelize, {
-      size: 'custom', users: 3, events: 2, tag, seed: 1, batchSize: 10, passwordHash: 'scrypt$unused',
+      size: 'custom',
+      users: 3,
+      events: 2,
+      tag,
+      seed: 1,
+      batchSize: 10,
+      passwordHash: 'scrypt$unused',
     });
     assert.equal(again.rows['users'], 3);
     assert.equal(await h.count('users', 'username LIKE $1', [`%.${tag}.%`]), 8);

@@ -24,17 +24,59 @@ export function progressLine(p: PopulateProgress): string {
 }
 
 export function summaryTable(r: PopulateResult): string {
-  const order = ['users', 'user_profiles', 'events', 'event_participants', 'event_resources', 'event_comments', 'event_reports', 'report_statistics', 'user_badges'];
-  const lines = ['', `[populate] done in ${secs(r.totalMs)} — run tag "${r.tag}", seed ${r.seed}`, '', '  table                 rows'];
+  const order = [
+    'users',
+    'user_profiles',
+    'events',
+    'event_participants',
+    'event_resources',
+    'event_comments',
+    'event_reports',
+    'report_statistics',
+    'user_badges',
+  ];
+  const lines = [
+    '',
+    `[populate] done in ${secs(r.totalMs)} — run tag "${r.tag}", seed ${r.seed}`,
+    '',
+    '  table                 rows',
+  ];
   for (const t of order) lines.push(`  ${t.padEnd(20)} ${num(r.rows[t] ?? 0).padStart(10)}`);
-  const by = (m: Record<string, number>) => Object.entries(m).sort().map(([k, v]) => `${k} ${num(v)}`).join(', ');
-  lines.push('', `  events by status:        ${by(r.eventsByStatus)}`, `  participants by status:  ${by(r.participantsByStatus)}`, '', '  phase                   time     rows/s');
+  const by = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort()
+      .map(([k, v]) => `${k} ${num(v)}`)
+      .join(', ');
+  lines.push(
+    '',
+    `  events by status:        ${by(r.eventsByStatus)}`,
+    `  participants by status:  ${by(r.participantsByStatus)}`,
+    '',
+    '  phase                   time     rows/s',
+  );
   for (const [phase, ms] of Object.entries(r.timings)) {
-    const rows = phase === 'users' ? (r.rows['users'] ?? 0) * 2 : phase === 'events' ? ['events', 'event_participants', 'event_resources', 'event_comments', 'event_reports'].reduce((s, t) => s + (r.rows[t] ?? 0), 0) : 0;
-    lines.push(`  ${phase.padEnd(22)} ${secs(ms).padStart(8)} ${rows && ms ? num(Math.round(rows / (ms / 1000))).padStart(10) : ''}`);
+    const rows =
+      phase === 'users'
+        ? (r.rows['users'] ?? 0) * 2
+        : phase === 'events'
+          ? ['events', 'event_participants', 'event_resources', 'event_comments', 'event_reports'].reduce(
+              (s, t) => s + (r.rows[t] ?? 0),
+              0,
+            )
+          : 0;
+    lines.push(
+      `  ${phase.padEnd(22)} ${secs(ms).padStart(8)} ${rows && ms ? num(Math.round(rows / (ms / 1000))).padStart(10) : ''}`,
+    );
   }
-  lines.push(`  INSERT time per table: ${Object.entries(r.tableMs).map(([t, ms]) => `${t} ${secs(ms)}`).join(', ')}`);
-  if (r.triggerKeptBatches) lines.push(`  ${r.triggerKeptBatches} batch(es) kept the participants_count trigger (lock not granted in 3 s)`);
+  lines.push(
+    `  INSERT time per table: ${Object.entries(r.tableMs)
+      .map(([t, ms]) => `${t} ${secs(ms)}`)
+      .join(', ')}`,
+  );
+  if (r.triggerKeptBatches)
+    lines.push(
+      `  ${r.triggerKeptBatches} batch(es) kept the participants_count trigger (lock not granted in 3 s)`,
+    );
   lines.push('', `  log in as any sample user with password ${SAMPLE_PASSWORD}`);
   if (r.sampleOrganizer) lines.push(`    organiser: ${r.sampleOrganizer.email}`);
   if (r.sampleVolunteer) lines.push(`    volunteer: ${r.sampleVolunteer.email}`);
@@ -45,7 +87,11 @@ async function main(): Promise<void> {
   const options = loadPopulateOptions();
   const config = loadConfig();
   const log = createLogger({ service: 'api-populate', level: 'warn' });
-  const registry = new ConsulRegistry({ consulAddr: config.CONSUL_HTTP_ADDR, token: config.CONSUL_HTTP_TOKEN, logger: log });
+  const registry = new ConsulRegistry({
+    consulAddr: config.CONSUL_HTTP_ADDR,
+    token: config.CONSUL_HTTP_TOKEN,
+    logger: log,
+  });
   const pg = await createPostgres({
     registry,
     database: config.DB_NAME,
@@ -54,7 +100,9 @@ async function main(): Promise<void> {
     logger: log,
     pool: { max: 2 },
     // Batches of thousands of rows take longer than the API's 10 s per query.
-    sequelizeOptions: { dialectOptions: { connectionTimeoutMillis: 5_000, query_timeout: 600_000, keepAlive: true } },
+    sequelizeOptions: {
+      dialectOptions: { connectionTimeoutMillis: 5_000, query_timeout: 600_000, keepAlive: true },
+    },
   });
   try {
     console.log(
@@ -65,7 +113,11 @@ async function main(): Promise<void> {
     await seedDatabase(pg.sequelize, log);
     // The API's own hasher (same scrypt parameters as registration), once: every sample user shares the hash.
     const passwordHash = await new PasswordHasher(config.PASSWORD_SCRYPT_N).hash(SAMPLE_PASSWORD);
-    const result = await populate(pg.sequelize, { ...options, passwordHash, onProgress: (p) => console.log(progressLine(p)) });
+    const result = await populate(pg.sequelize, {
+      ...options,
+      passwordHash,
+      onProgress: (p) => console.log(progressLine(p)),
+    });
     console.log(summaryTable(result));
   } finally {
     await pg.close();

@@ -60,7 +60,13 @@ interface Writer {
   tableMs: Record<string, number>;
 }
 
-async function insertColumns({ sequelize, tx, tableMs }: Writer, table: string, cols: Col[], values: unknown[][], suffix = ''): Promise<void> {
+async function insertColumns(
+  { sequelize, tx, tableMs }: Writer,
+  table: string,
+  cols: Col[],
+  values: unknown[][],
+  suffix = '',
+): Promise<void> {
   if (!values[0]?.length) return;
   const t = Date.now();
   const sql = `INSERT INTO ${table} (${cols.map((c) => c[0]).join(', ')})
@@ -69,7 +75,12 @@ async function insertColumns({ sequelize, tx, tableMs }: Writer, table: string, 
   bump(tableMs, table, Date.now() - t);
 }
 
-async function allocateIds(sequelize: Sequelize, tx: Transaction, table: string, n: number): Promise<number[]> {
+async function allocateIds(
+  sequelize: Sequelize,
+  tx: Transaction,
+  table: string,
+  n: number,
+): Promise<number[]> {
   if (n === 0) return [];
   const rows = await sequelize.query<{ id: number }>(
     `SELECT nextval(pg_get_serial_sequence($1, 'id'))::int AS id FROM generate_series(1, $2::int)`,
@@ -79,7 +90,8 @@ async function allocateIds(sequelize: Sequelize, tx: Transaction, table: string,
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const columns = <T>(rows: readonly T[], pick: Array<(r: T) => unknown>): unknown[][] => pick.map((f) => rows.map(f));
+const columns = <T>(rows: readonly T[], pick: Array<(r: T) => unknown>): unknown[][] =>
+  pick.map((f) => rows.map(f));
 const bump = (m: Record<string, number>, k: string, n = 1) => (m[k] = (m[k] ?? 0) + n);
 
 export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<PopulateResult> {
@@ -104,26 +116,42 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
   const progress = (phase: PopulateProgress['phase'], done: number, total: number) =>
     run.onProgress?.({ phase, done, total, elapsedMs: Date.now() - t0 });
 
-  const categories = await sequelize.query<CategoryRef>('SELECT id, name FROM event_categories ORDER BY id', { type: QueryTypes.SELECT });
+  const categories = await sequelize.query<CategoryRef>('SELECT id, name FROM event_categories ORDER BY id', {
+    type: QueryTypes.SELECT,
+  });
   if (!categories.length) throw new Error('populate: event_categories is empty (the seed did not run)');
 
   // ------------------------------------------------------------------------------------------- users
   const tUsers = Date.now();
   // A re-run with the same tag continues the numbering instead of colliding.
-  const [existing] = await sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE username LIKE $1`, {
-    bind: [`%.${run.tag}.%`],
-    type: QueryTypes.SELECT,
-  });
+  const [existing] = await sequelize.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM users WHERE username LIKE $1`,
+    {
+      bind: [`%.${run.tag}.%`],
+      type: QueryTypes.SELECT,
+    },
+  );
   let number = (existing?.n ?? 0) + 1;
   const refs: UserRef[] = [];
   const organizerIds = new Set<number>();
   const userBatch = Math.max(100, Math.min(2_000, run.batchSize * 2));
-  for (let done = 0; done < run.users; ) {
+  for (let done = 0; done < run.users;) {
     const n = Math.min(userBatch, run.users - done);
-    const users = generateUsers(rng, { tag: run.tag, firstNumber: number, count: n, categoryIds: categories.map((c) => c.id), now });
+    const users = generateUsers(rng, {
+      tag: run.tag,
+      firstNumber: number,
+      count: n,
+      categoryIds: categories.map((c) => c.id),
+      now,
+    });
     await sequelize.transaction(async (tx) => {
       const ids = await allocateIds(sequelize, tx, 'users', n);
-      const inserted = await insertUsers({ sequelize, tx, tableMs: result.tableMs }, users, ids, run.passwordHash);
+      const inserted = await insertUsers(
+        { sequelize, tx, tableMs: result.tableMs },
+        users,
+        ids,
+        run.passwordHash,
+      );
       for (let i = 0; i < n; i++) {
         if (!inserted.has(ids[i]!)) continue;
         const u = users[i]!;
@@ -145,7 +173,7 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
   // ------------------------------------------------------------------------------------------ events
   const tEvents = Date.now();
   const pool = run.events > 0 ? createEventPool(refs, organizerIds, categories) : null;
-  for (let done = 0; pool && done < run.events; ) {
+  for (let done = 0; pool && done < run.events;) {
     const n = Math.min(run.batchSize, run.events - done);
     const batch = generateEvents(rng, pool, n, now);
     await sequelize.transaction(async (tx) => {
@@ -179,7 +207,10 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
   // Fresh planner statistics, so the API's list/nearby queries plan for the new volume right away.
   if (run.events >= 1_000) {
     const tAnalyze = Date.now();
-    await sequelize.query('ANALYZE users, user_profiles, events, event_participants, event_comments, event_resources, event_reports', { type: QueryTypes.RAW });
+    await sequelize.query(
+      'ANALYZE users, user_profiles, events, event_participants, event_comments, event_resources, event_reports',
+      { type: QueryTypes.RAW },
+    );
     result.timings['analyze'] = Date.now() - tAnalyze;
   }
   result.rows['user_profiles'] = result.rows['users'] ?? 0;
@@ -187,7 +218,12 @@ export async function populate(sequelize: Sequelize, run: PopulateRun): Promise<
   return result;
 }
 
-async function insertUsers(w: Writer, users: SampleUser[], ids: number[], hash: string): Promise<Set<number>> {
+async function insertUsers(
+  w: Writer,
+  users: SampleUser[],
+  ids: number[],
+  hash: string,
+): Promise<Set<number>> {
   const { sequelize, tx } = w;
   const v = columns(users, [
     (u) => u.username,
@@ -211,18 +247,46 @@ async function insertUsers(w: Writer, users: SampleUser[], ids: number[], hash: 
     w,
     'user_profiles',
     [
-      ['user_id', 'int'], ['phone', 'text'], ['birth_date', 'date'], ['bio', 'text'], ['city', 'text'], ['state', 'text'], ['zip_code', 'text'],
-      ['notification_preferences', 'jsonb'], ['is_public_profile', 'boolean'], ['show_participation_history', 'boolean'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+      ['user_id', 'int'],
+      ['phone', 'text'],
+      ['birth_date', 'date'],
+      ['bio', 'text'],
+      ['city', 'text'],
+      ['state', 'text'],
+      ['zip_code', 'text'],
+      ['notification_preferences', 'jsonb'],
+      ['is_public_profile', 'boolean'],
+      ['show_participation_history', 'boolean'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
     ],
     columns(kept, [
-      (x) => x.id, (x) => x.u.profile.phone, (x) => x.u.profile.birth_date, (x) => x.u.profile.bio, (x) => x.u.profile.city, (x) => x.u.profile.state,
-      (x) => x.u.profile.zip_code, (x) => JSON.stringify(x.u.profile.notification_preferences), (x) => x.u.profile.is_public_profile,
-      (x) => x.u.profile.show_participation_history, (x) => iso(x.u.date_joined), (x) => iso(x.u.date_joined),
+      (x) => x.id,
+      (x) => x.u.profile.phone,
+      (x) => x.u.profile.birth_date,
+      (x) => x.u.profile.bio,
+      (x) => x.u.profile.city,
+      (x) => x.u.profile.state,
+      (x) => x.u.profile.zip_code,
+      (x) => JSON.stringify(x.u.profile.notification_preferences),
+      (x) => x.u.profile.is_public_profile,
+      (x) => x.u.profile.show_participation_history,
+      (x) => iso(x.u.date_joined),
+      (x) => iso(x.u.date_joined),
     ]),
     'ON CONFLICT (user_id) DO NOTHING',
   );
   const interests = kept.flatMap((x) => x.u.interests.map((c) => [x.id, c] as const));
-  await insertColumns(w, 'user_interests', [['user_id', 'int'], ['category_id', 'int']], columns(interests, [(r) => r[0], (r) => r[1]]), 'ON CONFLICT DO NOTHING');
+  await insertColumns(
+    w,
+    'user_interests',
+    [
+      ['user_id', 'int'],
+      ['category_id', 'int'],
+    ],
+    columns(interests, [(r) => r[0], (r) => r[1]]),
+    'ON CONFLICT DO NOTHING',
+  );
   return inserted;
 }
 
@@ -249,7 +313,10 @@ async function disableCountTrigger(sequelize: Sequelize, tx: Transaction): Promi
   }
 }
 
-async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: number[]; keptTrigger: boolean }> {
+async function writeEventBatch(
+  w: Writer,
+  b: EventBatch,
+): Promise<{ eventIds: number[]; keptTrigger: boolean }> {
   const { sequelize, tx } = w;
   const eventIds = await allocateIds(sequelize, tx, 'events', b.events.length);
   const commentIds = await allocateIds(sequelize, tx, 'event_comments', b.comments.length);
@@ -261,20 +328,60 @@ async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: nu
     w,
     'events',
     [
-      ['id', 'int'], ['title', 'text'], ['description', 'text'], ['category_id', 'int'], ['organizer_id', 'int'], ['address', 'text'],
-      ['latitude', 'numeric'], ['longitude', 'numeric'], ['city', 'text'], ['state', 'text'], ['start_date', 'timestamptz'], ['end_date', 'timestamptz'],
-      ['registration_deadline', 'timestamptz'], ['max_participants', 'int'], ['min_age', 'int'], ['max_age', 'int'], ['status', 'text'],
-      ['is_public', 'boolean'], ['requires_approval', 'boolean'], ['required_tools', 'text'], ['provided_tools', 'text'], ['what_to_bring', 'text'],
-      ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['participants_count', 'int'],
+      ['id', 'int'],
+      ['title', 'text'],
+      ['description', 'text'],
+      ['category_id', 'int'],
+      ['organizer_id', 'int'],
+      ['address', 'text'],
+      ['latitude', 'numeric'],
+      ['longitude', 'numeric'],
+      ['city', 'text'],
+      ['state', 'text'],
+      ['start_date', 'timestamptz'],
+      ['end_date', 'timestamptz'],
+      ['registration_deadline', 'timestamptz'],
+      ['max_participants', 'int'],
+      ['min_age', 'int'],
+      ['max_age', 'int'],
+      ['status', 'text'],
+      ['is_public', 'boolean'],
+      ['requires_approval', 'boolean'],
+      ['required_tools', 'text'],
+      ['provided_tools', 'text'],
+      ['what_to_bring', 'text'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
+      ['participants_count', 'int'],
     ],
     columns(
       b.events.map((e, i) => ({ e, id: ev(i), count: confirmed[i]! })),
       [
-        (x) => x.id, (x) => x.e.title, (x) => x.e.description, (x) => x.e.category_id, (x) => x.e.organizer_id, (x) => x.e.address,
-        (x) => x.e.latitude, (x) => x.e.longitude, (x) => x.e.city, (x) => x.e.state, (x) => iso(x.e.start_date), (x) => iso(x.e.end_date),
-        (x) => iso(x.e.registration_deadline), (x) => x.e.max_participants, (x) => x.e.min_age, (x) => x.e.max_age, (x) => x.e.status,
-        (x) => x.e.is_public, (x) => x.e.requires_approval, (x) => x.e.required_tools, (x) => x.e.provided_tools, (x) => x.e.what_to_bring,
-        (x) => iso(x.e.created_at), (x) => iso(x.e.updated_at), (x) => x.count,
+        (x) => x.id,
+        (x) => x.e.title,
+        (x) => x.e.description,
+        (x) => x.e.category_id,
+        (x) => x.e.organizer_id,
+        (x) => x.e.address,
+        (x) => x.e.latitude,
+        (x) => x.e.longitude,
+        (x) => x.e.city,
+        (x) => x.e.state,
+        (x) => iso(x.e.start_date),
+        (x) => iso(x.e.end_date),
+        (x) => iso(x.e.registration_deadline),
+        (x) => x.e.max_participants,
+        (x) => x.e.min_age,
+        (x) => x.e.max_age,
+        (x) => x.e.status,
+        (x) => x.e.is_public,
+        (x) => x.e.requires_approval,
+        (x) => x.e.required_tools,
+        (x) => x.e.provided_tools,
+        (x) => x.e.what_to_bring,
+        (x) => iso(x.e.created_at),
+        (x) => iso(x.e.updated_at),
+        (x) => x.count,
       ],
     ),
   );
@@ -283,12 +390,26 @@ async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: nu
     w,
     'event_resources',
     [
-      ['event_id', 'int'], ['name', 'text'], ['description', 'text'], ['resource_type', 'text'], ['quantity_needed', 'int'], ['quantity_provided', 'int'],
-      ['unit', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+      ['event_id', 'int'],
+      ['name', 'text'],
+      ['description', 'text'],
+      ['resource_type', 'text'],
+      ['quantity_needed', 'int'],
+      ['quantity_provided', 'int'],
+      ['unit', 'text'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
     ],
     columns(b.resources, [
-      (r) => ev(r.eventIdx), (r) => r.name, (r) => r.description, (r) => r.resource_type, (r) => r.quantity_needed, (r) => r.quantity_provided,
-      (r) => r.unit, (r) => iso(r.created_at), (r) => iso(r.updated_at),
+      (r) => ev(r.eventIdx),
+      (r) => r.name,
+      (r) => r.description,
+      (r) => r.resource_type,
+      (r) => r.quantity_needed,
+      (r) => r.quantity_provided,
+      (r) => r.unit,
+      (r) => iso(r.created_at),
+      (r) => iso(r.updated_at),
     ]),
   );
 
@@ -296,10 +417,26 @@ async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: nu
   await insertColumns(
     w,
     'event_comments',
-    [['id', 'int'], ['event_id', 'int'], ['user_id', 'int'], ['parent_id', 'int'], ['content', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    [
+      ['id', 'int'],
+      ['event_id', 'int'],
+      ['user_id', 'int'],
+      ['parent_id', 'int'],
+      ['content', 'text'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
+    ],
     columns(
       b.comments.map((c, i) => ({ c, id: commentIds[i]! })),
-      [(x) => x.id, (x) => ev(x.c.eventIdx), (x) => x.c.user_id, (x) => (x.c.parentIdx === null ? null : commentIds[x.c.parentIdx]!), (x) => x.c.content, (x) => iso(x.c.created_at), (x) => iso(x.c.updated_at)],
+      [
+        (x) => x.id,
+        (x) => ev(x.c.eventIdx),
+        (x) => x.c.user_id,
+        (x) => (x.c.parentIdx === null ? null : commentIds[x.c.parentIdx]!),
+        (x) => x.c.content,
+        (x) => iso(x.c.created_at),
+        (x) => iso(x.c.updated_at),
+      ],
     ),
   );
 
@@ -307,13 +444,34 @@ async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: nu
     w,
     'event_reports',
     [
-      ['event_id', 'int'], ['created_by', 'int'], ['total_participants', 'int'], ['total_hours', 'numeric'], ['trash_collected_kg', 'numeric'],
-      ['trees_planted', 'int'], ['area_cleaned_m2', 'numeric'], ['recyclable_material_kg', 'numeric'], ['summary', 'text'], ['challenges', 'text'],
-      ['achievements', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+      ['event_id', 'int'],
+      ['created_by', 'int'],
+      ['total_participants', 'int'],
+      ['total_hours', 'numeric'],
+      ['trash_collected_kg', 'numeric'],
+      ['trees_planted', 'int'],
+      ['area_cleaned_m2', 'numeric'],
+      ['recyclable_material_kg', 'numeric'],
+      ['summary', 'text'],
+      ['challenges', 'text'],
+      ['achievements', 'text'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
     ],
     columns(b.reports, [
-      (r) => ev(r.eventIdx), (r) => r.created_by, (r) => r.total_participants, (r) => r.total_hours, (r) => r.trash_collected_kg, (r) => r.trees_planted,
-      (r) => r.area_cleaned_m2, (r) => r.recyclable_material_kg, (r) => r.summary, (r) => r.challenges, (r) => r.achievements, (r) => iso(r.created_at), (r) => iso(r.updated_at),
+      (r) => ev(r.eventIdx),
+      (r) => r.created_by,
+      (r) => r.total_participants,
+      (r) => r.total_hours,
+      (r) => r.trash_collected_kg,
+      (r) => r.trees_planted,
+      (r) => r.area_cleaned_m2,
+      (r) => r.recyclable_material_kg,
+      (r) => r.summary,
+      (r) => r.challenges,
+      (r) => r.achievements,
+      (r) => iso(r.created_at),
+      (r) => iso(r.updated_at),
     ]),
   );
 
@@ -335,16 +493,37 @@ async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: nu
     w,
     'event_participants',
     [
-      ['event_id', 'int'], ['user_id', 'int'], ['status', 'text'], ['emergency_contact', 'text'], ['emergency_phone', 'text'], ['special_needs', 'text'],
-      ['experience_level', 'text'], ['checked_in', 'boolean'], ['check_in_time', 'timestamptz'], ['registered_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+      ['event_id', 'int'],
+      ['user_id', 'int'],
+      ['status', 'text'],
+      ['emergency_contact', 'text'],
+      ['emergency_phone', 'text'],
+      ['special_needs', 'text'],
+      ['experience_level', 'text'],
+      ['checked_in', 'boolean'],
+      ['check_in_time', 'timestamptz'],
+      ['registered_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
     ],
     columns(b.participants, [
-      (p) => ev(p.eventIdx), (p) => p.user_id, (p) => p.status, (p) => p.emergency_contact, (p) => p.emergency_phone, (p) => p.special_needs,
-      (p) => p.experience_level, (p) => p.checked_in, (p) => iso(p.check_in_time), (p) => iso(p.registered_at), (p) => iso(p.updated_at),
+      (p) => ev(p.eventIdx),
+      (p) => p.user_id,
+      (p) => p.status,
+      (p) => p.emergency_contact,
+      (p) => p.emergency_phone,
+      (p) => p.special_needs,
+      (p) => p.experience_level,
+      (p) => p.checked_in,
+      (p) => iso(p.check_in_time),
+      (p) => iso(p.registered_at),
+      (p) => iso(p.updated_at),
     ]),
   );
   if (ownCounts) {
-    await sequelize.query('ALTER TABLE event_participants ENABLE TRIGGER event_participants_count_trg', { transaction: tx, type: QueryTypes.RAW });
+    await sequelize.query('ALTER TABLE event_participants ENABLE TRIGGER event_participants_count_trg', {
+      transaction: tx,
+      type: QueryTypes.RAW,
+    });
   } else {
     // The trigger counted on top of the counts written with the events: recount from the rows.
     await sequelize.query(
@@ -362,7 +541,12 @@ async function writeEventBatch(w: Writer, b: EventBatch): Promise<{ eventIds: nu
  * checked in), hours (length of those events) and organised events (published or completed) against the
  * catalogue's thresholds; also the statistics snapshot on the profiles. Returns the badges awarded.
  */
-async function awardBadges(sequelize: Sequelize, tx: Transaction, userIds: number[], now: Date): Promise<number> {
+async function awardBadges(
+  sequelize: Sequelize,
+  tx: Transaction,
+  userIds: number[],
+  now: Date,
+): Promise<number> {
   const record = `
     rec AS (
       SELECT u.id AS user_id,

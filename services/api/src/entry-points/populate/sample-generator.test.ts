@@ -1,18 +1,45 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CITIES } from './sample-catalog.js';
-import { createEventPool, createRng, fillPlace, generateEvents, generateUsers, type UserRef } from './sample-generator.js';
+import {
+  createEventPool,
+  createRng,
+  fillPlace,
+  generateEvents,
+  generateUsers,
+  type UserRef,
+} from './sample-generator.js';
 
 const NOW = new Date('2026-11-25T04:00:00Z');
 const CATEGORIES = [
-  'Limpeza de Praias', 'Limpeza de Rios', 'Plantio de Árvores', 'Limpeza de Parques', 'Reciclagem',
-  'Educação Ambiental', 'Limpeza Urbana', 'Proteção Animal', 'Hortas Comunitárias', 'Preservação de Mangues', 'Categoria Nova',
+  'Limpeza de Praias',
+  'Limpeza de Rios',
+  'Plantio de Árvores',
+  'Limpeza de Parques',
+  'Reciclagem',
+  'Educação Ambiental',
+  'Limpeza Urbana',
+  'Proteção Animal',
+  'Hortas Comunitárias',
+  'Preservação de Mangues',
+  'Categoria Nova',
 ].map((name, i) => ({ id: i + 1, name }));
 
 function world(users: number, seed = 42) {
   const rng = createRng(seed);
-  const sample = generateUsers(rng, { tag: 'abc123', firstNumber: 1, count: users, categoryIds: CATEGORIES.map((c) => c.id), now: NOW });
-  const refs: UserRef[] = sample.map((u, i) => ({ id: 100 + i, cityIndex: u.cityIndex, first_name: u.first_name, last_name: u.last_name }));
+  const sample = generateUsers(rng, {
+    tag: 'abc123',
+    firstNumber: 1,
+    count: users,
+    categoryIds: CATEGORIES.map((c) => c.id),
+    now: NOW,
+  });
+  const refs: UserRef[] = sample.map((u, i) => ({
+    id: 100 + i,
+    cityIndex: u.cityIndex,
+    first_name: u.first_name,
+    last_name: u.last_name,
+  }));
   const organizers = new Set(sample.flatMap((u, i) => (u.is_organizer ? [100 + i] : [])));
   return { rng, sample, pool: createEventPool(refs, organizers, CATEGORIES) };
 }
@@ -53,8 +80,14 @@ describe('generateEvents', () => {
       assert.ok(e.title.length > 5 && e.title.length <= 200 && !/[{}|]/.test(e.title), e.title);
       assert.ok(Math.abs(e.latitude) <= 90 && Math.abs(e.longitude) <= 180);
       const city = CITIES.find((c) => c.name === e.city)!;
-      assert.ok(Math.hypot(e.latitude - city.lat, e.longitude - city.lng) < 0.1, `${e.city} ${e.latitude},${e.longitude}`);
-      assert.equal(e.status === 'completed' || e.status === 'cancelled', e.end_date.getTime() < now || e.status === 'cancelled');
+      assert.ok(
+        Math.hypot(e.latitude - city.lat, e.longitude - city.lng) < 0.1,
+        `${e.city} ${e.latitude},${e.longitude}`,
+      );
+      assert.equal(
+        e.status === 'completed' || e.status === 'cancelled',
+        e.end_date.getTime() < now || e.status === 'cancelled',
+      );
     }
     const seen = new Set<string>();
     b.events.forEach((e, i) => {
@@ -72,7 +105,8 @@ describe('generateEvents', () => {
       const pending = ps.filter((p) => p.status === 'pending').length;
       assert.ok(confirmed + pending <= e.max_participants, `${confirmed}+${pending} > ${e.max_participants}`);
       if (e.status === 'draft') assert.equal(ps.length, 0);
-      if (e.status === 'completed') assert.ok(ps.filter((p) => p.status === 'confirmed').every((p) => p.checked_in));
+      if (e.status === 'completed')
+        assert.ok(ps.filter((p) => p.status === 'confirmed').every((p) => p.checked_in));
       else assert.ok(ps.every((p) => !p.checked_in));
       if (e.status === 'cancelled') assert.ok(ps.every((p) => p.status === 'cancelled'));
       const reports = b.reports.filter((r) => r.eventIdx === i);
@@ -94,7 +128,10 @@ describe('generateEvents', () => {
         assert.equal(parent.parentIdx, null);
       }
     });
-    assert.ok(b.comments.some((c) => c.parentIdx !== null), 'some comments are threaded');
+    assert.ok(
+      b.comments.some((c) => c.parentIdx !== null),
+      'some comments are threaded',
+    );
     for (const r of b.resources) assert.ok(r.quantity_needed >= 1 && r.quantity_provided >= 0);
   });
 
@@ -113,9 +150,18 @@ describe('fillPlace', () => {
   test('when the place is a beach, a river or a neighbourhood then the contraction agrees with it', () => {
     assert.equal(fillPlace('Limpeza {da} {p}', 'Praia de Iracema', 'beaches'), 'Limpeza da Praia de Iracema');
     assert.equal(fillPlace('Mutirão {no} {p}', 'Rio Capibaribe', 'rivers'), 'Mutirão no Rio Capibaribe');
-    assert.equal(fillPlace('Plantio de mudas nativas {no} {p}', 'Parque do Cocó', 'parks'), 'Plantio de mudas nativas no Parque do Cocó');
+    assert.equal(
+      fillPlace('Plantio de mudas nativas {no} {p}', 'Parque do Cocó', 'parks'),
+      'Plantio de mudas nativas no Parque do Cocó',
+    );
     assert.equal(fillPlace('Horta {do} {p}', 'Messejana', 'neighbourhoods'), 'Horta de Messejana');
-    assert.equal(fillPlace('Mil árvores para {o} {p}', 'Benfica', 'neighbourhoods'), 'Mil árvores para Benfica');
-    assert.equal(fillPlace('{trash} kg {na} {p}', 'Lagoa Mundaú', 'rivers', { trash: '12,5' }), '12,5 kg na Lagoa Mundaú');
+    assert.equal(
+      fillPlace('Mil árvores para {o} {p}', 'Benfica', 'neighbourhoods'),
+      'Mil árvores para Benfica',
+    );
+    assert.equal(
+      fillPlace('{trash} kg {na} {p}', 'Lagoa Mundaú', 'rivers', { trash: '12,5' }),
+      '12,5 kg na Lagoa Mundaú',
+    );
   });
 });

@@ -69,7 +69,12 @@ function pickCityIndex(rng: Rng, allowed?: (c: SampleCity) => boolean): number {
   return candidates[candidates.length - 1]!.i;
 }
 
-const ascii = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '');
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 // ---------------------------------------------------------------------------------------------- users
@@ -100,7 +105,10 @@ export interface SampleUser {
  * `count` users numbered from `firstNumber` (1-based within the run); about 12 % organisers (at least the
  * first user of the run). `categoryIds` feed the interests.
  */
-export function generateUsers(rng: Rng, o: { tag: string; firstNumber: number; count: number; categoryIds: readonly number[]; now: Date }): SampleUser[] {
+export function generateUsers(
+  rng: Rng,
+  o: { tag: string; firstNumber: number; count: number; categoryIds: readonly number[]; now: Date },
+): SampleUser[] {
   const out: SampleUser[] = [];
   for (let k = 0; k < o.count; k++) {
     const n = o.firstNumber + k;
@@ -132,7 +140,11 @@ export function generateUsers(rng: Rng, o: { tag: string; firstNumber: number; c
         city: city.name,
         state: city.state,
         zip_code: cep(rng, city),
-        notification_preferences: { email: true, event_reminders: rng.chance(0.9), new_events_nearby: rng.chance(0.6) },
+        notification_preferences: {
+          email: true,
+          event_reminders: rng.chance(0.9),
+          new_events_nearby: rng.chance(0.6),
+        },
         is_public_profile: rng.chance(0.9),
         show_participation_history: rng.chance(0.85),
       },
@@ -256,7 +268,11 @@ export interface EventPool {
   categories: readonly CategoryRef[];
 }
 
-export function createEventPool(users: readonly UserRef[], organizerIds: ReadonlySet<number>, categories: readonly CategoryRef[]): EventPool {
+export function createEventPool(
+  users: readonly UserRef[],
+  organizerIds: ReadonlySet<number>,
+  categories: readonly CategoryRef[],
+): EventPool {
   if (!users.length) throw new Error('populate: events need at least one user');
   if (!categories.length) throw new Error('populate: no event categories (run the seed)');
   const byCity = new Map<number, UserRef[]>();
@@ -269,11 +285,28 @@ export function createEventPool(users: readonly UserRef[], organizerIds: Readonl
   return { users, organizers: organizers.length ? organizers : [users[0]!], usersByCity: byCity, categories };
 }
 
-const FEMININE = new Set(['praia', 'lagoa', 'represa', 'orla', 'baia', 'curva', 'mata', 'quinta', 'floresta', 'ilha', 'estacao']);
+const FEMININE = new Set([
+  'praia',
+  'lagoa',
+  'represa',
+  'orla',
+  'baia',
+  'curva',
+  'mata',
+  'quinta',
+  'floresta',
+  'ilha',
+  'estacao',
+]);
 const ARTICLED = new Set(['beaches', 'rivers', 'parks', 'mangroves']);
 
 /** Fills `{da}/{do}`, `{na}/{no}`, `{o}` and `{p}` with the right Portuguese contraction for the place. */
-export function fillPlace(template: string, place: string, kind: PlaceKind, numbers: Record<string, string | number> = {}): string {
+export function fillPlace(
+  template: string,
+  place: string,
+  kind: PlaceKind,
+  numbers: Record<string, string | number> = {},
+): string {
   const first = ascii(place.split(' ')[0]!);
   const art = ARTICLED.has(kind) ? (FEMININE.has(first) ? 'a' : 'o') : '';
   return template
@@ -288,7 +321,10 @@ function profileOf(category: CategoryRef): CategoryProfile {
   return CATEGORY_PROFILES[category.name] ?? GENERIC_PROFILE;
 }
 
-function templatesFor(profile: CategoryProfile, city: SampleCity): Array<{ template: string; kind: PlaceKind }> {
+function templatesFor(
+  profile: CategoryProfile,
+  city: SampleCity,
+): Array<{ template: string; kind: PlaceKind }> {
   const out: Array<{ template: string; kind: PlaceKind }> = [];
   for (const t of profile.titles) {
     const bar = t.indexOf('|');
@@ -300,7 +336,13 @@ function templatesFor(profile: CategoryProfile, city: SampleCity): Array<{ templ
 }
 
 /** Up to `k` distinct users from `primary` (then `fallback`), never `exclude`. */
-function sampleUsers(rng: Rng, primary: readonly UserRef[], fallback: readonly UserRef[], k: number, exclude: number): UserRef[] {
+function sampleUsers(
+  rng: Rng,
+  primary: readonly UserRef[],
+  fallback: readonly UserRef[],
+  k: number,
+  exclude: number,
+): UserRef[] {
   const chosen = new Map<number, UserRef>();
   for (const pool of [primary, fallback]) {
     const need = k - chosen.size;
@@ -353,7 +395,9 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
     const end = start + hours * HOUR;
     const deadline = start - rng.int(12, 72) * HOUR;
     // Published 7–60 days before a past event; future events were published in the last 45 days (before the deadline).
-    const created = past ? start - rng.float(7, 60) * DAY : Math.min(nowMs - rng.float(0.05, 45) * DAY, deadline - 2 * HOUR);
+    const created = past
+      ? start - rng.float(7, 60) * DAY
+      : Math.min(nowMs - rng.float(0.05, 45) * DAY, deadline - 2 * HOUR);
 
     let status: EventStatus;
     const r = rng.next();
@@ -362,7 +406,8 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
 
     const capacity = rng.int(profile.capacity[0], profile.capacity[1]);
     const requiresApproval = rng.chance(0.15);
-    const minAge = category.name === 'Educação Ambiental' ? rng.pick([0, 8, 12]) : rng.pick([16, 16, 16, 14, 18]);
+    const minAge =
+      category.name === 'Educação Ambiental' ? rng.pick([0, 8, 12]) : rng.pick([16, 16, 16, 14, 18]);
     const maxAge = rng.chance(0.05) ? rng.pick([17, 25, 29]) : null;
     const jitterKm = rng.float(0.3, 8);
     const angle = rng.float(0, 2 * Math.PI);
@@ -373,7 +418,10 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
         ? `${rng.pick(STREETS)}, ${rng.int(10, 2500)} - ${place}`
         : `${place}, ${rng.pick(MEETING_POINTS)}`;
     const eventIdx = batch.events.length;
-    const updated = status === 'completed' || status === 'cancelled' ? clampPast(Math.max(created, past ? end + HOUR : created), nowMs) : new Date(created);
+    const updated =
+      status === 'completed' || status === 'cancelled'
+        ? clampPast(Math.max(created, past ? end + HOUR : created), nowMs)
+        : new Date(created);
     batch.events.push({
       title: fillPlace(template, place, kind).slice(0, 200),
       description: `${rng.pick(profile.descriptions)}\n\nPonto de encontro: ${address}. Início às ${brt(start)}, duração de ${hours} horas.`,
@@ -401,10 +449,20 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
     });
 
     // Resources: 1–4 of the category's list.
-    const resources = sampleDistinct(rng, profile.resources, rng.int(1, Math.min(4, profile.resources.length)));
+    const resources = sampleDistinct(
+      rng,
+      profile.resources,
+      rng.int(1, Math.min(4, profile.resources.length)),
+    );
     for (const res of resources) {
       const needed = rng.int(res.min, res.max);
-      const provided = past ? (rng.chance(0.8) ? needed : rng.int(0, needed)) : rng.chance(0.3) ? needed : rng.int(0, needed);
+      const provided = past
+        ? rng.chance(0.8)
+          ? needed
+          : rng.int(0, needed)
+        : rng.chance(0.3)
+          ? needed
+          : rng.int(0, needed);
       batch.resources.push({
         eventIdx,
         name: res.name,
@@ -424,17 +482,36 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
     const local = pool.usersByCity.get(cityIndex) ?? [];
     const participants: Array<{ u: UserRef; status: ParticipantRow['status'] }> = [];
     if (status === 'cancelled') {
-      for (const u of sampleUsers(rng, local, pool.users, rng.int(0, Math.min(5, capacity)), organizer.id)) participants.push({ u, status: 'cancelled' });
+      for (const u of sampleUsers(rng, local, pool.users, rng.int(0, Math.min(5, capacity)), organizer.id))
+        participants.push({ u, status: 'cancelled' });
     } else {
       const fill = rng.chance(0.1) ? 1 : rng.float(0.15, 0.95);
       const confirmed = Math.max(past ? 1 : 0, Math.floor(capacity * fill));
-      const pending = past ? 0 : Math.min(capacity - confirmed, requiresApproval ? rng.int(0, Math.ceil(capacity * 0.3)) : rng.chance(0.1) ? rng.int(1, 3) : 0);
+      const pending = past
+        ? 0
+        : Math.min(
+            capacity - confirmed,
+            requiresApproval ? rng.int(0, Math.ceil(capacity * 0.3)) : rng.chance(0.1) ? rng.int(1, 3) : 0,
+          );
       const cancelled = rng.chance(0.4) ? rng.int(1, 4) : 0;
       const rejected = requiresApproval && rng.chance(0.3) ? rng.int(1, 2) : 0;
-      const chosen = sampleUsers(rng, rng.chance(0.85) ? local : pool.users, pool.users, confirmed + pending + cancelled + rejected, organizer.id);
+      const chosen = sampleUsers(
+        rng,
+        rng.chance(0.85) ? local : pool.users,
+        pool.users,
+        confirmed + pending + cancelled + rejected,
+        organizer.id,
+      );
       // Capacity first: whoever is chosen is confirmed until the event is full, then pending, then the rest.
       chosen.forEach((u, i) => {
-        const s = i < confirmed ? 'confirmed' : i < confirmed + pending ? 'pending' : i < confirmed + pending + cancelled ? 'cancelled' : 'rejected';
+        const s =
+          i < confirmed
+            ? 'confirmed'
+            : i < confirmed + pending
+              ? 'pending'
+              : i < confirmed + pending + cancelled
+                ? 'cancelled'
+                : 'rejected';
         participants.push({ u, status: s });
       });
     }
@@ -449,13 +526,20 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
         user_id: u.id,
         status: ps,
         emergency_contact: rng.chance(0.6) ? emergencyContact(rng, u) : '',
-        emergency_phone: rng.chance(0.6) ? `(${CITIES[u.cityIndex]!.ddd}) 9${rng.int(1000, 9999)}-${rng.int(1000, 9999)}` : '',
+        emergency_phone: rng.chance(0.6)
+          ? `(${CITIES[u.cityIndex]!.ddd}) 9${rng.int(1000, 9999)}-${rng.int(1000, 9999)}`
+          : '',
         special_needs: rng.chance(0.05) ? rng.pick(SPECIAL_NEEDS) : '',
         experience_level: rng.chance(0.55) ? 'beginner' : rng.chance(0.65) ? 'intermediate' : 'advanced',
         checked_in: checkedIn,
         check_in_time: checkIn === null ? null : new Date(checkIn),
         registered_at: new Date(registered),
-        updated_at: new Date(checkIn ?? (ps === 'confirmed' || ps === 'pending' ? registered : Math.min(registered + rng.float(1, 48) * HOUR, registrationEnd + HOUR, nowMs - 60_000))),
+        updated_at: new Date(
+          checkIn ??
+            (ps === 'confirmed' || ps === 'pending'
+              ? registered
+              : Math.min(registered + rng.float(1, 48) * HOUR, registrationEnd + HOUR, nowMs - 60_000)),
+        ),
       };
       batch.participants.push(row);
       if (checkedIn) attended.push(row);
@@ -471,7 +555,14 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
       const to = after ? Math.min(end + 3 * DAY, nowMs - 120_000) : Math.min(start, nowMs - 120_000);
       const at = from + rng.next() * Math.max(0, to - from);
       const parentIdx = batch.comments.length;
-      batch.comments.push({ eventIdx, parentIdx: null, user_id: author.id, content: rng.pick(after ? COMMENTS_AFTER : COMMENTS_BEFORE), created_at: new Date(at), updated_at: new Date(at) });
+      batch.comments.push({
+        eventIdx,
+        parentIdx: null,
+        user_id: author.id,
+        content: rng.pick(after ? COMMENTS_AFTER : COMMENTS_BEFORE),
+        created_at: new Date(at),
+        updated_at: new Date(at),
+      });
       if (author.id !== organizer.id && rng.chance(0.45)) {
         const replyAt = Math.min(at + rng.float(0.2, 20) * HOUR, nowMs - 60_000);
         batch.comments.push({
@@ -488,12 +579,19 @@ export function generateEvents(rng: Rng, pool: EventPool, count: number, now: Da
     // Impact report: completed events with check-ins, written by the organiser 2 h – 3 days after the end.
     if (status === 'completed' && attended.length && rng.chance(0.85)) {
       const n = attended.length;
-      const perHead = (range: [number, number] | undefined) => (range ? round2(n * rng.float(range[0], range[1])) : 0);
+      const perHead = (range: [number, number] | undefined) =>
+        range ? round2(n * rng.float(range[0], range[1])) : 0;
       const trash = perHead(profile.impact.trashKg);
       const trees = Math.round(perHead(profile.impact.trees));
       const area = perHead(profile.impact.areaM2);
       const recyclable = perHead(profile.impact.recyclableKg);
-      const numbers = { trash: fmt(trash), trees, area: fmt(Math.round(area)), recyclable: fmt(recyclable), participants: n };
+      const numbers = {
+        trash: fmt(trash),
+        trees,
+        area: fmt(Math.round(area)),
+        recyclable: fmt(recyclable),
+        participants: n,
+      };
       const at = clampPast(end + rng.float(2, 72) * HOUR, nowMs);
       batch.reports.push({
         eventIdx,

@@ -47,12 +47,10 @@ export function buildStatusApp(d: StatusServerDeps): express.Express {
   const health = async (_req: Request, res: Response) => {
     const h = await d.health();
     const ok = h.ok && d.ready();
-    res
-      .status(ok ? 200 : 503)
-      .json({
-        status: ok ? 'healthy' : 'unhealthy',
-        checks: { ...h.checks, accepting: d.ready() ? 'ok' : 'shutting down' },
-      });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'healthy' : 'unhealthy',
+      checks: { ...h.checks, accepting: d.ready() ? 'ok' : 'shutting down' },
+    });
   };
   app.get(['/health', '/health/', '/readiness', '/readiness/'], health);
   app.get(['/liveness', '/liveness/'], (_req, res) => void res.json({ status: 'alive' }));

@@ -31,7 +31,14 @@ const within = (ms: number): number => Math.max(LOAD_FLOOR_MS, ms);
 
 before(async () => {
   f = await openFixture();
-  producer = new BeeQueue('beat_probe', { prefix, redis: f.redis as never, isWorker: false, getEvents: false, sendEvents: false, storeJobs: false });
+  producer = new BeeQueue('beat_probe', {
+    prefix,
+    redis: f.redis as never,
+    isWorker: false,
+    getEvents: false,
+    sendEvents: false,
+    storeJobs: false,
+  });
   producer.on('error', () => undefined);
 });
 
@@ -47,14 +54,42 @@ after(async () => {
 
 const TRIM_INTERVAL_MS = 500;
 
-function startRunner(handler: Handler, opts: { timeoutMs?: number; maxStalls?: number; stallIntervalMs?: number; failedKeep?: number; retries?: number; backoffMs?: number } = {}): Promise<void> {
+function startRunner(
+  handler: Handler,
+  opts: {
+    timeoutMs?: number;
+    maxStalls?: number;
+    stallIntervalMs?: number;
+    failedKeep?: number;
+    retries?: number;
+    backoffMs?: number;
+  } = {},
+): Promise<void> {
   const db = new JobDatabase(f.pg.sequelize);
   const telemetry = new QueueTelemetryRepository(f.redis, keys);
   const runner = new QueueRunner({
-    redis: f.redis, instanceId: `runner-${run}`, queues: ['beat_probe'], handlers: { ...jobHandlers, beat_probe: handler },
-    deps: { db, instanceId: `runner-${run}` } as unknown as JobDeps, telemetry, deadLetters: new DeadLetterRepository(db), log,
-    concurrency: 2, stallIntervalMs: opts.stallIntervalMs ?? 5000, maxStalls: opts.maxStalls ?? 3, failedKeep: opts.failedKeep ?? 100, succeededKeep: 3, prefix,
-    trimIntervalMs: TRIM_INTERVAL_MS, policies: { beat_probe: { retries: opts.retries ?? 0, backoffMs: opts.backoffMs ?? 100, timeoutMs: opts.timeoutMs ?? 60_000 } },
+    redis: f.redis,
+    instanceId: `runner-${run}`,
+    queues: ['beat_probe'],
+    handlers: { ...jobHandlers, beat_probe: handler },
+    deps: { db, instanceId: `runner-${run}` } as unknown as JobDeps,
+    telemetry,
+    deadLetters: new DeadLetterRepository(db),
+    log,
+    concurrency: 2,
+    stallIntervalMs: opts.stallIntervalMs ?? 5000,
+    maxStalls: opts.maxStalls ?? 3,
+    failedKeep: opts.failedKeep ?? 100,
+    succeededKeep: 3,
+    prefix,
+    trimIntervalMs: TRIM_INTERVAL_MS,
+    policies: {
+      beat_probe: {
+        retries: opts.retries ?? 0,
+        backoffMs: opts.backoffMs ?? 100,
+        timeoutMs: opts.timeoutMs ?? 60_000,
+      },
+    },
   });
   runners.push(runner);
   return runner.start();
@@ -67,21 +102,36 @@ describe('queue runner', () => {
   test('when a job exceeds its timeout then its signal fires, its SQL is cancelled by the server and the job fails', async () => {
     let sawAbort = false;
     let sqlError = '';
-    await startRunner(async (deps, ctx) => {
-      ctx.signal.addEventListener('abort', () => { sawAbort = true; });
-      try {
-        await deps.db.transaction({ signal: ctx.signal, deadline: ctx.deadline }, (tx) => tx.select(`SELECT pg_sleep(30) AS "timeout_probe_${run}"`));
-      } catch (e) {
-        sqlError = (e as Error).message;
-        throw e;
-      }
-    }, { timeoutMs: JOB_TIMEOUT_MS });
+    await startRunner(
+      async (deps, ctx) => {
+        ctx.signal.addEventListener('abort', () => {
+          sawAbort = true;
+        });
+        try {
+          await deps.db.transaction({ signal: ctx.signal, deadline: ctx.deadline }, (tx) =>
+            tx.select(`SELECT pg_sleep(30) AS "timeout_probe_${run}"`),
+          );
+        } catch (e) {
+          sqlError = (e as Error).message;
+          throw e;
+        }
+      },
+      { timeoutMs: JOB_TIMEOUT_MS },
+    );
     const t0 = Date.now();
-    await producer.createJob({ tick_key: `timeout-${run}` }).setId(`timeout-${run}`).save();
+    await producer
+      .createJob({ tick_key: `timeout-${run}` })
+      .setId(`timeout-${run}`)
+      .save();
     // The SQL sleeps 30 s: every deadline below stays well under that, so passing proves the work was cut short.
-    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, `timeout-${run}`)) === 1, { timeoutMs: SQL_SLEEP_MS / 2, description: 'the job to fail' });
+    await waitFor(
+      async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, `timeout-${run}`)) === 1,
+      { timeoutMs: SQL_SLEEP_MS / 2, description: 'the job to fail' },
+    );
     const took = Date.now() - t0;
-    const stored = JSON.parse((await f.redis.hget(`${prefix}:beat_probe:jobs`, `timeout-${run}`))!) as { options: { stacktraces: string[]; retries: number } };
+    const stored = JSON.parse((await f.redis.hget(`${prefix}:beat_probe:jobs`, `timeout-${run}`))!) as {
+      options: { stacktraces: string[]; retries: number };
+    };
     // Whichever fired first (our timer or the server's statement_timeout), the job failed for good on its timeout.
     assert.equal(stored.options.stacktraces.length, 1);
     assert.match(stored.options.stacktraces[0]!, new RegExp(`timed out after ${JOB_TIMEOUT_MS} ms`));
@@ -90,8 +140,16 @@ describe('queue runner', () => {
     // The server cancelled the statement itself (statement_timeout = remaining attempt time): nothing left running.
     await waitFor(() => sqlError !== '', { timeoutMs: SQL_SLEEP_MS / 2, description: 'the SQL to end' });
     assert.match(sqlError, /statement timeout|canceling statement/);
-    await waitFor(async () => (await f.sql(`SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND query NOT LIKE '%pg_stat_activity%'`, [`%timeout_probe_${run}%`])).length === 0,
-      { timeoutMs: SQL_SLEEP_MS / 2, description: 'no probe statement left running on the server' });
+    await waitFor(
+      async () =>
+        (
+          await f.sql(
+            `SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND query NOT LIKE '%pg_stat_activity%'`,
+            [`%timeout_probe_${run}%`],
+          )
+        ).length === 0,
+      { timeoutMs: SQL_SLEEP_MS / 2, description: 'no probe statement left running on the server' },
+    );
   });
 
   test('when a job stalls more often than allowed then it goes to the dead-letter list and table instead of looping', async () => {
@@ -101,13 +159,27 @@ describe('queue runner', () => {
     await producer.createJob({ tick_key: id }).setId(id).save();
     await f.redis.rpoplpush(`${prefix}:beat_probe:waiting`, `${prefix}:beat_probe:active`);
     const stallIntervalMs = 1000;
-    await startRunner(async () => { ran++; }, { maxStalls: 0, stallIntervalMs });
+    await startRunner(
+      async () => {
+        ran++;
+      },
+      { maxStalls: 0, stallIntervalMs },
+    );
     // Detection takes two stall checks (mark, then find unrenewed) plus a pick-up: allow many intervals.
-    await waitFor(async () => (await f.redis.zscore(keys.dead('beat_probe'), id)) !== null, { timeoutMs: within(stallIntervalMs * 20), description: 'the job to be dead-lettered' });
+    await waitFor(async () => (await f.redis.zscore(keys.dead('beat_probe'), id)) !== null, {
+      timeoutMs: within(stallIntervalMs * 20),
+      description: 'the job to be dead-lettered',
+    });
     // The dead-letter record is written before bee-queue marks the attempt failed.
-    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, id)) === 1, { timeoutMs: within(stallIntervalMs * 10), description: 'the job in the failed set' });
+    await waitFor(async () => (await f.redis.sismember(`${prefix}:beat_probe:failed`, id)) === 1, {
+      timeoutMs: within(stallIntervalMs * 10),
+      description: 'the job in the failed set',
+    });
     assert.equal(ran, 0, 'a dead-lettered job must not run');
-    const rows = await f.sql<{ reason: string; stalls: number }>(`SELECT reason, stalls FROM job_dead_letters WHERE queue = 'beat_probe' AND job_id = $1`, [id]);
+    const rows = await f.sql<{ reason: string; stalls: number }>(
+      `SELECT reason, stalls FROM job_dead_letters WHERE queue = 'beat_probe' AND job_id = $1`,
+      [id],
+    );
     assert.equal(rows.length, 1);
     assert.match(rows[0]!.reason, /stalled 1 times: dead-lettered/);
   });
@@ -115,24 +187,59 @@ describe('queue runner', () => {
   test('when a job fails then it is retried with exponential backoff through the delayed set, and finished jobs stay bounded', async () => {
     const seen: number[] = [];
     const backoffMs = 100;
-    await startRunner(async (_d, ctx) => {
-      seen.push(Date.now());
-      if (ctx.data.tick_key.startsWith('flaky') && ctx.attempt < 3) throw new Error(`attempt ${ctx.attempt} fails`);
-      if (ctx.data.tick_key.startsWith('bad')) throw new Error('always fails');
-    }, { failedKeep: 2, retries: 2, backoffMs });
-    await producer.createJob({ tick_key: `flaky-${run}` }).setId(`flaky-${run}`).save();
-    await waitFor(async () => (await f.redis.lrange(keys.recent('beat_probe'), 0, -1)).some((r) => r.includes(`flaky-${run}`)), { timeoutMs: within(backoffMs * 3 * 20), description: 'the flaky job to succeed' });
+    await startRunner(
+      async (_d, ctx) => {
+        seen.push(Date.now());
+        if (ctx.data.tick_key.startsWith('flaky') && ctx.attempt < 3)
+          throw new Error(`attempt ${ctx.attempt} fails`);
+        if (ctx.data.tick_key.startsWith('bad')) throw new Error('always fails');
+      },
+      { failedKeep: 2, retries: 2, backoffMs },
+    );
+    await producer
+      .createJob({ tick_key: `flaky-${run}` })
+      .setId(`flaky-${run}`)
+      .save();
+    await waitFor(
+      async () =>
+        (await f.redis.lrange(keys.recent('beat_probe'), 0, -1)).some((r) => r.includes(`flaky-${run}`)),
+      { timeoutMs: within(backoffMs * 3 * 20), description: 'the flaky job to succeed' },
+    );
     assert.equal(seen.length, 3);
     // Backoff 100 ms then 200 ms (exponential), through the delayed set re-activated by the worker.
-    assert.ok(seen[1]! - seen[0]! >= backoffMs - 10 && seen[2]! - seen[1]! >= 2 * backoffMs - 10, `gaps ${seen[1]! - seen[0]!} ms, ${seen[2]! - seen[1]!} ms`);
-    assert.equal(await f.redis.hexists(`${prefix}:beat_probe:jobs`, `flaky-${run}`), 0, 'a succeeded job is removed from Redis');
-    for (let i = 0; i < 5; i++) await producer.createJob({ tick_key: `bad-${i}` }).setId(`bad-${run}-${i}`).save();
-    await waitFor(async () => Number(await f.redis.get(keys.failedTotal('beat_probe'))) >= 5, { timeoutMs: within(backoffMs * 3 * 5 * 20), description: 'five final failures' });
+    assert.ok(
+      seen[1]! - seen[0]! >= backoffMs - 10 && seen[2]! - seen[1]! >= 2 * backoffMs - 10,
+      `gaps ${seen[1]! - seen[0]!} ms, ${seen[2]! - seen[1]!} ms`,
+    );
+    assert.equal(
+      await f.redis.hexists(`${prefix}:beat_probe:jobs`, `flaky-${run}`),
+      0,
+      'a succeeded job is removed from Redis',
+    );
+    for (let i = 0; i < 5; i++)
+      await producer
+        .createJob({ tick_key: `bad-${i}` })
+        .setId(`bad-${run}-${i}`)
+        .save();
+    await waitFor(async () => Number(await f.redis.get(keys.failedTotal('beat_probe'))) >= 5, {
+      timeoutMs: within(backoffMs * 3 * 5 * 20),
+      description: 'five final failures',
+    });
     // Only the newest `failedKeep` (2) failed jobs are kept; 5 successes keep only `succeededKeep` (3) summaries.
-    await waitFor(async () => (await f.redis.scard(`${prefix}:beat_probe:failed`)) === 2, { timeoutMs: within(TRIM_INTERVAL_MS * 20), description: 'the failed list trimmed to 2' });
+    await waitFor(async () => (await f.redis.scard(`${prefix}:beat_probe:failed`)) === 2, {
+      timeoutMs: within(TRIM_INTERVAL_MS * 20),
+      description: 'the failed list trimmed to 2',
+    });
     assert.equal(await f.redis.hlen(`${prefix}:beat_probe:jobs`), 2);
-    for (let i = 0; i < 5; i++) await producer.createJob({ tick_key: `ok-${i}` }).setId(`ok-${run}-${i}`).save();
-    await waitFor(async () => Number(await f.redis.get(keys.succeededTotal('beat_probe'))) >= 6, { timeoutMs: LOAD_FLOOR_MS, description: 'six successes' });
+    for (let i = 0; i < 5; i++)
+      await producer
+        .createJob({ tick_key: `ok-${i}` })
+        .setId(`ok-${run}-${i}`)
+        .save();
+    await waitFor(async () => Number(await f.redis.get(keys.succeededTotal('beat_probe'))) >= 6, {
+      timeoutMs: LOAD_FLOOR_MS,
+      description: 'six successes',
+    });
     assert.equal(await f.redis.llen(keys.recent('beat_probe')), 3);
   });
 });

@@ -8,7 +8,11 @@ import { jobPolicies, jobSchemas, type JobName, type JobPolicy } from '../../dom
 import type { JobDeps } from '../../domain/job-context.js';
 import { DeadLetteredError, JobTimeoutError, PermanentJobError } from '../../domain/job-errors.js';
 import type { DeadLetterRepository } from '../../data-access/dead-letter.repository.js';
-import type { AttemptRecord, QueueTelemetryRepository, WorkerHeartbeat } from '../../data-access/queue-telemetry.repository.js';
+import type {
+  AttemptRecord,
+  QueueTelemetryRepository,
+  WorkerHeartbeat,
+} from '../../data-access/queue-telemetry.repository.js';
 import type { Handler } from './job-handlers.js';
 import type { WorkerMetrics } from '../http/worker-metrics.js';
 
@@ -37,7 +41,14 @@ export interface QueueRunnerOptions {
   policies?: Partial<Record<JobName, JobPolicy>>;
 }
 
-interface ActiveJob { queue: string; job_id: string; started_at: string; request_id?: string | undefined; attempt: number; controller: AbortController }
+interface ActiveJob {
+  queue: string;
+  job_id: string;
+  started_at: string;
+  request_id?: string | undefined;
+  attempt: number;
+  controller: AbortController;
+}
 
 export class QueueRunner {
   readonly queues = new Map<JobName, BeeQueue>();
@@ -65,9 +76,15 @@ export class QueueRunner {
       });
       queue.on('error', (e: Error) => this.o.log.warn('queue error', { queue: name, error: e.message }));
       queue.on('stalled', (jobId: string) => void this.onStalled(name, jobId));
-      queue.on('succeeded', (job: BeeQueue.Job<unknown>, result: unknown) => void this.onSucceeded(name, job, result));
+      queue.on(
+        'succeeded',
+        (job: BeeQueue.Job<unknown>, result: unknown) => void this.onSucceeded(name, job, result),
+      );
       queue.on('retrying', (job: BeeQueue.Job<unknown>, err: Error) => void this.onRetrying(name, job, err));
-      queue.on('failed:fatal' as 'failed', (job: BeeQueue.Job<unknown>, err: Error) => void this.onFailed(name, job, err));
+      queue.on(
+        'failed:fatal' as 'failed',
+        (job: BeeQueue.Job<unknown>, err: Error) => void this.onFailed(name, job, err),
+      );
       this.queues.set(name, queue);
     }
     if (this.closing) return;
@@ -96,7 +113,8 @@ export class QueueRunner {
       try {
         await queue.checkStalledJobs();
       } catch (e) {
-        if (!this.closing) this.o.log.warn('stall check failed', { queue: name, error: (e as Error).message });
+        if (!this.closing)
+          this.o.log.warn('stall check failed', { queue: name, error: (e as Error).message });
       }
     }
   }
@@ -109,7 +127,8 @@ export class QueueRunner {
         for (const id of old) await queue.removeJob(id);
         await this.o.telemetry.forgetFailed(name, old);
       } catch (e) {
-        if (!this.closing) this.o.log.warn('failed-list trim failed', { queue: name, error: (e as Error).message });
+        if (!this.closing)
+          this.o.log.warn('failed-list trim failed', { queue: name, error: (e as Error).message });
       }
     }
   }
@@ -130,52 +149,91 @@ export class QueueRunner {
     try {
       await this.o.telemetry.recordSucceeded(
         {
-          id: job.id, queue: name, data: job.data, result: result ?? null,
+          id: job.id,
+          queue: name,
+          data: job.data,
+          result: result ?? null,
           finished_at: new Date().toISOString(),
           created_at: job.options.timestamp ? new Date(job.options.timestamp as number).toISOString() : null,
-          attempts: meta?.attempt ?? 1, worker: this.o.instanceId, duration_ms: meta ? Date.now() - meta.started : 0,
+          attempts: meta?.attempt ?? 1,
+          worker: this.o.instanceId,
+          duration_ms: meta ? Date.now() - meta.started : 0,
         },
         this.o.succeededKeep,
       );
     } catch (e) {
-      this.o.log.warn('could not record a success', { queue: name, job_id: job.id, error: (e as Error).message });
+      this.o.log.warn('could not record a success', {
+        queue: name,
+        job_id: job.id,
+        error: (e as Error).message,
+      });
     }
   }
 
   private async onRetrying(name: string, job: BeeQueue.Job<unknown>, err: Error): Promise<void> {
-    this.o.log.warn('job failed, will retry', { queue: name, job_id: job.id, error: err.message, retries_left: job.options.retries });
+    this.o.log.warn('job failed, will retry', {
+      queue: name,
+      job_id: job.id,
+      error: err.message,
+      retries_left: job.options.retries,
+    });
     await this.o.telemetry.recordRetrying(name).catch(() => undefined);
   }
 
   private async onFailed(name: string, job: BeeQueue.Job<unknown>, err: Error): Promise<void> {
     this.failed++;
-    this.o.log.error('job failed for good', { queue: name, job_id: job.id, error: err.message, code: (err as AppError).code });
+    this.o.log.error('job failed for good', {
+      queue: name,
+      job_id: job.id,
+      error: err.message,
+      code: (err as AppError).code,
+    });
     await this.o.telemetry.recordFailed(name, job.id).catch(() => undefined);
   }
 
   private async run(name: JobName, job: BeeQueue.Job<Record<string, unknown>>): Promise<unknown> {
     const policy = this.o.policies?.[name] ?? jobPolicies[name];
-    const opts = job.options as Record<string, unknown> & { retries?: number; backoff?: unknown; mutiroes_policy?: boolean };
+    const opts = job.options as Record<string, unknown> & {
+      retries?: number;
+      backoff?: unknown;
+      mutiroes_policy?: boolean;
+    };
     // The worker owns the retry policy of each job type, whatever the producer set.
     if (!opts.mutiroes_policy) {
       opts.mutiroes_policy = true;
       opts.retries = policy.retries;
       opts.backoff = { strategy: 'exponential', delay: policy.backoffMs };
     }
-    const requestId = typeof job.data?.['request_id'] === 'string' ? (job.data['request_id'] as string) : `job:${name}:${job.id}`;
+    const requestId =
+      typeof job.data?.['request_id'] === 'string'
+        ? (job.data['request_id'] as string)
+        : `job:${name}:${job.id}`;
     return runWithRequestId(requestId, async () => {
       const log = this.o.log.child({ queue: name, job_id: job.id });
       const started = Date.now();
-      const record: AttemptRecord = { worker: this.o.instanceId, attempt: 0, started_at: new Date(started).toISOString(), outcome: 'running' };
+      const record: AttemptRecord = {
+        worker: this.o.instanceId,
+        attempt: 0,
+        started_at: new Date(started).toISOString(),
+        outcome: 'running',
+      };
       let index = -1;
       try {
         index = (await this.o.telemetry.attemptStarted(name, job.id, record)) - 1;
-      } catch { /* telemetry is best effort */ }
+      } catch {
+        /* telemetry is best effort */
+      }
       record.attempt = index + 1;
       (job as unknown as { _mutiroes: unknown })._mutiroes = { started, attempt: record.attempt };
       const finish = async (outcome: AttemptRecord['outcome'], error?: string) => {
         if (index < 0) return;
-        const fin: AttemptRecord = { ...record, outcome, finished_at: new Date().toISOString(), duration_ms: Date.now() - started, ...(error ? { error } : {}) };
+        const fin: AttemptRecord = {
+          ...record,
+          outcome,
+          finished_at: new Date().toISOString(),
+          duration_ms: Date.now() - started,
+          ...(error ? { error } : {}),
+        };
         await this.o.telemetry.attemptFinished(name, job.id, index, fin).catch(() => undefined);
       };
 
@@ -184,7 +242,9 @@ export class QueueRunner {
         opts.retries = 0;
         const err = new DeadLetteredError(name, job.id, stalls);
         await this.o.telemetry.deadLetter(name, job.id).catch(() => undefined);
-        await this.o.deadLetters.record(name, job.id, job.data, err.message, stalls).catch((e) => log.error('dead-letter row not written', { error: (e as Error).message }));
+        await this.o.deadLetters
+          .record(name, job.id, job.data, err.message, stalls)
+          .catch((e) => log.error('dead-letter row not written', { error: (e as Error).message }));
         this.o.metrics?.deadLettered.inc({ queue: name });
         await finish('dead_lettered', err.message);
         log.error('job dead-lettered after repeated stalls', { stalls });
@@ -194,14 +254,23 @@ export class QueueRunner {
       const parsed = jobSchemas[name].safeParse(job.data);
       if (!parsed.success) {
         opts.retries = 0;
-        const err = new PermanentJobError(`invalid ${name} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        const err = new PermanentJobError(
+          `invalid ${name} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
         await finish('failed', err.message);
         throw err;
       }
 
       const controller = new AbortController();
       const key = `${name}#${job.id}`;
-      this.active.set(key, { queue: name, job_id: job.id, started_at: record.started_at, request_id: requestId, attempt: record.attempt, controller });
+      this.active.set(key, {
+        queue: name,
+        job_id: job.id,
+        started_at: record.started_at,
+        request_id: requestId,
+        attempt: record.attempt,
+        controller,
+      });
       const timeoutErr = new JobTimeoutError(name, job.id, policy.timeoutMs);
       const deadline = started + policy.timeoutMs;
       let timer: NodeJS.Timeout | undefined;
@@ -214,7 +283,14 @@ export class QueueRunner {
       const end = this.o.metrics?.duration.startTimer({ queue: name });
       try {
         const work = this.o.handlers[name](this.o.deps, {
-          data: parsed.data, queue: name, jobId: job.id, attempt: record.attempt, signal: controller.signal, deadline, requestId, log,
+          data: parsed.data,
+          queue: name,
+          jobId: job.id,
+          attempt: record.attempt,
+          signal: controller.signal,
+          deadline,
+          requestId,
+          log,
         });
         // The handler sees the abort and stops; the race makes sure the attempt ends at the deadline regardless.
         const result = await Promise.race([work, timedOut]);
@@ -248,15 +324,24 @@ export class QueueRunner {
     clearInterval(this.trimTimer);
     this.stallTimer = this.trimTimer = undefined;
     const results = await Promise.allSettled([...this.queues.values()].map((q) => q.close(timeoutMs)));
-    for (const a of this.active.values()) a.controller.abort(new AppError('WORKER_SHUTDOWN', 'worker shutting down'));
+    for (const a of this.active.values())
+      a.controller.abort(new AppError('WORKER_SHUTDOWN', 'worker shutting down'));
     const failed = results.filter((r) => r.status === 'rejected');
-    if (failed.length) this.o.log.warn('some jobs did not finish before the drain timeout; they will be re-run after a stall check', { queues: failed.length });
+    if (failed.length)
+      this.o.log.warn(
+        'some jobs did not finish before the drain timeout; they will be re-run after a stall check',
+        { queues: failed.length },
+      );
   }
 }
 
 /** The server cancelled the statement on statement_timeout (SQLSTATE 57014 with that reason). */
 function isStatementTimeout(e: unknown): boolean {
-  const x = e as { original?: { code?: string; message?: string }; parent?: { code?: string; message?: string }; message?: string } | null;
+  const x = e as {
+    original?: { code?: string; message?: string };
+    parent?: { code?: string; message?: string };
+    message?: string;
+  } | null;
   const pg = x?.original ?? x?.parent;
   return pg?.code === '57014' && /statement timeout/.test(pg.message ?? x?.message ?? '');
 }

@@ -281,11 +281,20 @@ describe('POST /api/token/ and /api/token/refresh/', () => {
     assert.equal(r1.status, 200, r1.text);
     const out = await h.call('POST', '/api/token/revoke/', { body: { refresh: r1.body.refresh } });
     assert.equal(out.status, 200, out.text);
-    assert.equal((await h.call('POST', '/api/token/refresh/', { body: { refresh: r1.body.refresh } })).status, 401);
+    assert.equal(
+      (await h.call('POST', '/api/token/refresh/', { body: { refresh: r1.body.refresh } })).status,
+      401,
+    );
     assert.equal(await h.count('refresh_tokens', 'user_id = $1 AND revoked_at IS NULL', [u.id]), 0);
     // Logging out twice is not an error; garbage is.
-    assert.equal((await h.call('POST', '/api/token/revoke/', { body: { refresh: r1.body.refresh } })).status, 200);
-    assert.equal((await h.call('POST', '/api/token/revoke/', { body: { refresh: 'abc.def.ghi' } })).status, 401);
+    assert.equal(
+      (await h.call('POST', '/api/token/revoke/', { body: { refresh: r1.body.refresh } })).status,
+      200,
+    );
+    assert.equal(
+      (await h.call('POST', '/api/token/revoke/', { body: { refresh: 'abc.def.ghi' } })).status,
+      401,
+    );
   });
 
   test('when a refresh token is sent as Bearer then it does not authenticate', async () => {
