@@ -527,6 +527,44 @@ describe('web app journeys through the gateway', () => {
       'the promoted volunteer is a row',
     );
 
+    // On an event that needs approval, the co-organiser approves a request from the event page, and is not
+    // offered to edit or cancel the event (the owner's).
+    const approving = await api(
+      'POST',
+      '/api/events/',
+      {
+        title: `Mutirão com aprovação ${run}`,
+        description: 'Monitoramento da água do rio.',
+        category,
+        address: 'Rua das Mudas, 2',
+        city: 'Olinda',
+        state: 'PE',
+        start_date: start.toISOString(),
+        end_date: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
+        max_participants: 10,
+        requires_approval: true,
+        status: 'published',
+      },
+      owner.token,
+    );
+    assert.equal(approving.status, 201, JSON.stringify(approving.body));
+    const second = Number(approving.body['id']);
+    const added = await api(
+      'POST',
+      `/api/events/${second}/coorganizers/`,
+      { username: helper.username },
+      owner.token,
+    );
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    assert.equal((await api('POST', `/api/events/${second}/join/`, {}, first.token)).status, 201);
+    await co.goto(`${f.base}/eventos/${second}`);
+    const request = co.getByTestId('pending-participant').filter({ hasText: 'primeira' });
+    await request.getByRole('button', { name: /^Aprovar/ }).click();
+    await co.getByRole('status').filter({ hasText: 'Participante aprovado' }).waitFor();
+    assert.equal(await co.getByRole('link', { name: 'Editar evento' }).count(), 0);
+    assert.equal(await co.getByRole('button', { name: 'Cancelar evento' }).count(), 0);
+    await co.getByRole('link', { name: 'Presença por QR code' }).waitFor();
+
     // The volunteer's private calendar: made, answered, revoked.
     await vol.goto(`${f.base}/perfil`);
     await vol.getByRole('link', { name: 'Assinar meus eventos no calendário' }).click();

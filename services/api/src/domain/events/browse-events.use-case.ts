@@ -151,8 +151,11 @@ export class BrowseEvents {
     if (!head) throw new NotFoundError('Evento não encontrado.');
     const { event: e, counts: n } = head;
     const isOrganizer = actor?.id === e.organizer_id;
-    // Others see who is coming; the organiser also sees pending/cancelled/rejected requests.
-    const participantsCount = isOrganizer ? n.participantsAll : n.participantsConfirmed;
+    const isCoorganizer =
+      !isOrganizer && actor ? await this.ctx.coorganizers.isCoorganizer(conn, id, actor.id) : false;
+    // Others see who is coming; the organisers (owner and co-organisers) also see pending/cancelled/rejected.
+    const manages = isOrganizer || isCoorganizer;
+    const participantsCount = manages ? n.participantsAll : n.participantsConfirmed;
     const none = Promise.resolve([]);
     const [resources, photos, comments, participants, own] = await Promise.all([
       n.resources ? this.ctx.content.listResources(conn, id, DETAIL_FIRST.resources) : none,
@@ -162,7 +165,7 @@ export class BrowseEvents {
         ? this.ctx.participants.listForEvent(
             conn,
             id,
-            isOrganizer ? undefined : ['confirmed'],
+            manages ? undefined : ['confirmed'],
             DETAIL_FIRST.participants,
           )
         : none,
@@ -186,12 +189,10 @@ export class BrowseEvents {
       photos: photos.map((p) => photoView(p, mediaUrl)),
       comments: commentThreads(comments),
       participants: participants.map((p) =>
-        participantView(
-          maskPrivateName(p, actor?.id, e.organizer_id),
-          isOrganizer || p.user_id === actor?.id,
-        ),
+        participantView(maskPrivateName(p, actor?.id, e.organizer_id), manages || p.user_id === actor?.id),
       ),
       user_waitlist_position: own?.status === 'waitlisted' ? own.waitlist_position : null,
+      user_is_coorganizer: isCoorganizer,
       counts: {
         resources: n.resources,
         photos: n.photos,

@@ -80,6 +80,7 @@ export default function EventPage() {
   const {
     event: e,
     isOrganizer,
+    isOwner,
     myStatus,
     myCheckedIn,
     checkInOpen,
@@ -213,7 +214,13 @@ export default function EventPage() {
       </section>
 
       {isOrganizer ? (
-        <OrganizerPanel e={e} pendingCount={pending.length} busy={busy} hasReport={!!report} />
+        <OrganizerPanel
+          e={e}
+          pendingCount={pending.length}
+          busy={busy}
+          hasReport={!!report}
+          isOwner={isOwner}
+        />
       ) : null}
 
       <section aria-labelledby="sobre">
@@ -388,11 +395,13 @@ function OrganizerPanel({
   pendingCount,
   busy,
   hasReport,
+  isOwner,
 }: {
   e: EventDetail;
   pendingCount: number;
   busy: boolean;
   hasReport: boolean;
+  isOwner: boolean;
 }) {
   return (
     <section className="organizer-panel" aria-labelledby="organizacao">
@@ -403,9 +412,11 @@ function OrganizerPanel({
           : 'Nenhuma inscrição pendente.'}
       </p>
       <div className="button-row">
-        <Link className="button" to={`/eventos/${e.id}/editar`}>
-          Editar evento
-        </Link>
+        {isOwner ? (
+          <Link className="button" to={`/eventos/${e.id}/editar`}>
+            Editar evento
+          </Link>
+        ) : null}
         <Link className="button secondary" to={`/eventos/${e.id}/qr`}>
           Presença por QR code
         </Link>
@@ -418,7 +429,7 @@ function OrganizerPanel({
         <Link className="button secondary" to={`/eventos/${e.id}/equipe`}>
           Coorganizadores e lista de espera
         </Link>
-        {e.status !== 'cancelled' ? (
+        {isOwner && e.status !== 'cancelled' ? (
           <IntentButton intent="cancel-event" label="Cancelar evento" busy={busy} secondary />
         ) : null}
       </div>

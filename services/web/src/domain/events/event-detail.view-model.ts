@@ -29,6 +29,8 @@ export interface Viewer {
 export interface EventDetailView {
   event: EventDetail;
   isOrganizer: boolean;
+  /** The owner (edits and cancels the event); isOrganizer also covers co-organisers. */
+  isOwner: boolean;
   /** The viewer's participation status, or null (absent field = not participating). */
   myStatus: Participant['status'] | null;
   myCheckedIn: boolean;
@@ -48,8 +50,10 @@ export async function eventDetailView(
   event.comments ??= [];
   event.photos ??= [];
   event.resources ??= [];
-  const isOrganizer =
+  const isOwner =
     event.is_organizer === true || (viewer !== undefined && organizerId(event) === viewer.userId);
+  // Co-organisers manage participants, check-in and the report like the owner (not the event itself).
+  const isOrganizer = isOwner || event.user_is_coorganizer === true;
   const mine = viewer ? event.participants.find((p) => participantUserId(p) === viewer.userId) : undefined;
   let myStatus: Participant['status'] | null = mine?.status ?? null;
   if (!mine && event.user_participating === true)
@@ -73,5 +77,13 @@ export async function eventDetailView(
   }
   const now = Date.now();
   const checkInOpen = now >= Date.parse(event.start_date) - 3_600_000 && now <= Date.parse(event.end_date);
-  return { event, isOrganizer, myStatus, myCheckedIn: mine?.checked_in === true, checkInOpen, report };
+  return {
+    event,
+    isOrganizer,
+    isOwner,
+    myStatus,
+    myCheckedIn: mine?.checked_in === true,
+    checkInOpen,
+    report,
+  };
 }

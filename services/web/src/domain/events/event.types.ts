@@ -86,6 +86,8 @@ export interface EventDetail extends EventListItem {
   organizer_avatar?: string | null;
   /** The viewer's place on the waitlist (1 = next) when waitlisted (issue #16). */
   user_waitlist_position?: number | null;
+  /** The viewer co-organises the event (issue #16). */
+  user_is_coorganizer?: boolean;
   registration_deadline: string | null;
   min_age: number;
   max_age: number | null;

@@ -196,6 +196,8 @@ export const eventDetail = named(
     participants: z.array(participant),
     /** The caller's place on the waitlist (1 = next), when the caller is waitlisted; else null. */
     user_waitlist_position: z.number().int().positive().nullable(),
+    /** The caller co-organises the event (manages participants, check-in and the report; not the event itself). */
+    user_is_coorganizer: z.boolean(),
     /** The lists above carry their first page only (50 resources, 20 photos, 20 comment threads, 50 participants). */
     counts: z.object({
       resources: z.number().int().nonnegative(),
