@@ -574,7 +574,10 @@ describe('web app journeys through the gateway', () => {
     const feed = await fetch(url);
     assert.equal(feed.status, 200);
     assert.match(feed.headers.get('content-type') ?? '', /text\/calendar/);
-    assert.match(await feed.text(), new RegExp(`Mutirão lotado ${run}`));
+    const body = await feed.text();
+    assert.match(body, new RegExp(`Mutirão lotado ${run}`));
+    assert.ok(body.includes(`UID:event-${full}@mutiroes`), 'the joined event by its stable UID');
+    await vol.getByRole('button', { name: 'Copiar endereço da assinatura' }).waitFor();
     await vol.getByRole('button', { name: 'Revogar link' }).click();
     await vol.getByRole('status').filter({ hasText: 'revogado' }).waitFor();
     assert.ok([404, 410].includes((await fetch(url)).status), 'a revoked subscription answers nothing');

@@ -10,6 +10,7 @@ import {
   type MetaFunction,
 } from 'react-router';
 import { runSubscriptionIntent } from '../../domain/users/calendar-subscription.server.js';
+import { CopyButton } from '../components/copy-button.js';
 import { CsrfField } from '../components/csrf-field.js';
 import { Flash, FormErrors } from '../components/form-field.js';
 import { guard, readForm, requireToken } from '../route-support.server.js';
@@ -63,6 +64,9 @@ export default function CalendarSubscriptionPage() {
             value={result.url}
             onFocus={(ev) => ev.currentTarget.select()}
           />
+          <p>
+            <CopyButton text={result.url} label="Copiar endereço da assinatura" />
+          </p>
           <p>
             <a href={result.webcal}>Abrir no aplicativo de calendário</a>
           </p>
