@@ -11,4 +11,4 @@ export {
 } from './request-context.js';
 export { AppError, type ErrorLevel } from './app-error.js';
 export { Lifecycle, type ShutdownStep } from './lifecycle.js';
-export { sleep, waitFor, type WaitForOptions } from './timing.js';
+export { sleep, waitFor, withTimeout, type WaitForOptions } from './timing.js';

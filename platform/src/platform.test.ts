@@ -84,3 +84,18 @@ describe('waitFor', () => {
     );
   });
 });
+
+describe('withTimeout', () => {
+  test('when the promise settles in time then its value or error passes through', async () => {
+    const { withTimeout } = await import('./timing.js');
+    assert.equal(await withTimeout(Promise.resolve(7), 1000, 'quick'), 7);
+    await assert.rejects(withTimeout(Promise.reject(new Error('boom')), 1000, 'failing'), /boom/);
+    await assert.rejects(withTimeout(Promise.reject('text'), 1000, 'failing'), /text/);
+  });
+
+  test('when the promise is too slow then it is rejected naming what timed out', async () => {
+    const { withTimeout } = await import('./timing.js');
+    const never = new Promise<number>(() => {});
+    await assert.rejects(withTimeout(never, 20, 'enqueue'), /enqueue timed out after 20 ms/);
+  });
+});

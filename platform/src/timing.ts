@@ -30,3 +30,24 @@ export async function waitFor<T>(
     await sleep(opts.intervalMs ?? 100);
   }
 }
+
+/**
+ * Settles like `p`, or rejects with "`what` timed out after `ms` ms" first. The timer does not keep the process
+ * alive; a non-Error rejection is wrapped in an Error.
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    t.unref();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -5,6 +5,7 @@
 // known `pgha` member are tried, and a new connection waits (bounded) for a node that accepts writes
 // instead of failing at once: a primary restarting or being promoted costs latency, not errors.
 import { Sequelize, type Options, type PoolOptions } from 'sequelize';
+import { withTimeout } from '@mutiroes/platform';
 import type { Instance, RegistryLogger } from '../types.js';
 
 export interface PgSource {
@@ -81,23 +82,6 @@ const REFUSED_MS = 1_000;
 const DISTRUST_MS = 30_000;
 
 const where = (i: Pick<Instance, 'address' | 'port'>) => `${i.address}:${i.port}`;
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    t.unref();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 export async function createPostgres(opts: CreatePostgresOptions): Promise<PostgresClients> {
   if (!opts.username || !opts.password)

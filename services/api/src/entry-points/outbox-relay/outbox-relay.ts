@@ -4,7 +4,7 @@
 import Queue from 'bee-queue';
 import type { RedisClient as Redis } from '@mutiroes/registry';
 import type { Sequelize, Transaction } from 'sequelize';
-import { currentRequestId, requestContext, type Logger } from '@mutiroes/platform';
+import { currentRequestId, requestContext, withTimeout, type Logger } from '@mutiroes/platform';
 import { JOB_NAME_RE, OutboxRepository, type OutboxRow } from '../../data-access/outbox/outbox.repository.js';
 import type { ApiOutbox } from '../../deps.js';
 
@@ -41,16 +41,6 @@ export interface OutboxRelay {
   stop(): Promise<void>;
   /** The producer queue for `jobName` (shared; created on first use). */
   queue(jobName: string): Queue;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, rej) => {
-      timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
