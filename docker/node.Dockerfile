@@ -1,6 +1,10 @@
 # syntax=docker/dockerfile:1
-# One image per TypeScript service workspace (gateway, services/api, services/worker, services/beat):
+# One image per TypeScript service workspace (gateway, services/api, services/worker, services/beat, services/web):
 #   docker build -f docker/node.Dockerfile --build-arg WORKSPACE=services/api -t mutiroes/api .
+# Every image runs <workspace>/dist/main.js (tsc output). The web image also carries services/web/build, the
+# `react-router build` output (client assets + server bundle) that services/web/dist/main.js loads at start
+# (WEB_BUILD_DIR, default `build`, relative to the workspace); the server bundle imports only packages of the
+# web workspace's "dependencies" (react, react-dom, react-router, @react-router/node).
 # Build context: the repository root (.dockerignore keeps node_modules, dist and .env out).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -15,6 +19,7 @@ COPY gateway/package.json gateway/
 COPY services/api/package.json services/api/
 COPY services/worker/package.json services/worker/
 COPY services/beat/package.json services/beat/
+COPY services/web/package.json services/web/
 RUN npm ci --no-audit --no-fund
 COPY platform/ platform/
 COPY registry/ registry/
@@ -22,9 +27,17 @@ COPY mesh/ mesh/
 COPY gateway/ gateway/
 COPY services/ services/
 # Workspaces export "default": "./dist/index.js", so the built code resolves workspaces through dist.
+# The web app's bundles come from `react-router build` (vite) into services/web/build.
+# /out/<workspace>/ is what the runtime stage copies of its own workspace: dist, plus build where there is one.
 RUN npx tsc -b \
+ && npm run build -w services/web \
+ && test -f services/web/build/server/index.js \
  && for d in platform/dist registry/dist gateway/dist services/*/dist; do \
       if [ -d "$d" ]; then find "$d" -name '*.test.*' -delete; fi; \
+    done \
+ && for ws in gateway services/*; do \
+      mkdir -p "/out/$ws" && cp -r "$ws/dist" "/out/$ws/dist"; \
+      if [ -d "$ws/build" ]; then cp -r "$ws/build" "/out/$ws/build"; fi; \
     done
 
 # ---- stage 2: production dependencies of the service and the libraries it imports, plus their dist
@@ -42,6 +55,7 @@ COPY gateway/package.json gateway/
 COPY services/api/package.json services/api/
 COPY services/worker/package.json services/worker/
 COPY services/beat/package.json services/beat/
+COPY services/web/package.json services/web/
 # -w selects the service plus the library workspaces (platform, registry): only their prod deps are installed
 # and only they are linked under node_modules/@mutiroes/ (verified with npm 11 on the lockfile).
 RUN set -eu; \
@@ -53,10 +67,12 @@ RUN set -eu; \
     npm cache clean --force
 COPY --from=build /app/platform/dist platform/dist
 COPY --from=build /app/registry/dist registry/dist
-COPY --from=build /app/${WORKSPACE}/dist ${WORKSPACE}/dist
+# the service's own dist (and, for services/web, its react-router build)
+COPY --from=build /out/${WORKSPACE}/ ${WORKSPACE}/
 COPY docker/node/ /usr/local/lib/mutiroes/
 RUN chmod 755 /usr/local/lib/mutiroes/entrypoint.sh \
  && test -f "${WORKSPACE}/dist/main.js" \
+ && if [ "${WORKSPACE}" = services/web ]; then test -f services/web/build/server/index.js; fi \
  && mkdir -p /var/lib/mutiroes/media /var/lib/mutiroes/run \
  && chown -R node:node /var/lib/mutiroes
 
