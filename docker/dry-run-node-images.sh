@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Replays docker/node.Dockerfile without Docker, for machines that have none: stage 1 (npm ci + tsc -b +
 # react-router build of services/web on a clean export of HEAD) and, per service workspace, stage 2 (npm ci
-# --omit=dev -w platform -w registry -w <ws>, then only the dist folders, and services/web/build for the web),
-# and starts <ws>/dist/main.js for a few seconds to prove every import resolves with production dependencies
-# only. Any ERR_MODULE_NOT_FOUND fails it; config or connection errors are expected (nothing else runs) and
-# fine. The web gets a production config that passes, so it loads its server build (a dynamic import) and must
+# --omit=dev --omit=optional -w platform -w registry -w <ws>, then only the dist folders, and services/web/build
+# for the web), and starts <ws>/dist/main.js for a few seconds to prove every import resolves with production
+# dependencies only. Any ERR_MODULE_NOT_FOUND fails it; config or connection errors are expected (nothing else
+# runs) and fine. The web gets a production config that passes, so it loads its server build (a dynamic import) and must
 # log "web listening" before its Consul registration fails. Loopback only; it kills what it starts.
 # Usage: docker/dry-run-node-images.sh [workspace...]
 #   (default: gateway services/api services/worker services/beat services/web)
@@ -31,7 +31,7 @@ for ws in "${workspaces[@]}"; do
   rt="$work/rt-${ws//\//-}"
   mkdir "$rt"
   (cd "$work/build" && cp --parents "${pkgs[@]}" "$rt/")
-  (cd "$rt" && npm ci --omit=dev --include-workspace-root -w platform -w registry -w "$ws" \
+  (cd "$rt" && npm ci --omit=dev --omit=optional --include-workspace-root -w platform -w registry -w "$ws" \
       --ignore-scripts --no-audit --no-fund --prefer-offline >/dev/null)
   for d in platform registry "$ws"; do cp -r "$work/build/$d/dist" "$rt/$d/dist"; done
   if [ -d "$work/build/$ws/build" ]; then cp -r "$work/build/$ws/build" "$rt/$ws/build"; fi

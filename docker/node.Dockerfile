@@ -58,11 +58,14 @@ COPY services/beat/package.json services/beat/
 COPY services/web/package.json services/web/
 # -w selects the service plus the library workspaces (platform, registry): only their prod deps are installed
 # and only they are linked under node_modules/@mutiroes/ (verified with npm 11 on the lockfile).
+# --omit=optional too: typescript is `devOptional` in the lockfile (the root's dev dependency and an optional
+# peer of @react-router/node), and --omit=dev alone installs it (23 MB) in every image. The only other optional
+# package is pg-cloudflare, which pg loads on Cloudflare Workers only.
 RUN set -eu; \
     if [ -z "${WORKSPACE}" ] || [ ! -f "${WORKSPACE}/package.json" ]; then \
       echo "build arg WORKSPACE must name a workspace folder (e.g. services/api), got '${WORKSPACE}'" >&2; exit 1; \
     fi; \
-    npm ci --omit=dev --include-workspace-root -w platform -w registry -w "${WORKSPACE}" \
+    npm ci --omit=dev --omit=optional --include-workspace-root -w platform -w registry -w "${WORKSPACE}" \
       --ignore-scripts --no-audit --no-fund; \
     npm cache clean --force
 COPY --from=build /app/platform/dist platform/dist
