@@ -22,12 +22,14 @@ export interface ComposeRules {
   publishedPorts: Readonly<Record<string, readonly number[]>>;
   /** Env every app service must get. */
   requiredAppEnv: readonly string[];
+  /** Env only some kinds get (beyond their secrets): required of that kind. */
+  requiredKindEnv: Readonly<Record<string, readonly string[]>>;
 }
 
 export const MESH_COMPOSE_RULES: ComposeRules = {
   oneShotServices: [],
-  scalableServices: ['api', 'worker', 'beat'],
-  appServices: ['api', 'worker', 'beat', 'gateway'],
+  scalableServices: ['api', 'worker', 'beat', 'web'],
+  appServices: ['api', 'worker', 'beat', 'web', 'gateway'],
   externalServices: ['mailpit'],
   publishedPorts: { gateway: [80], 'consul-1': [8500] },
   requiredAppEnv: [
@@ -37,8 +39,6 @@ export const MESH_COMPOSE_RULES: ComposeRules = {
     'SERVICE_NAME',
     'PORT',
     'CONSUL_HTTP_TOKEN',
-    'REDIS_SENTINEL_MASTER',
-    'REDIS_PASSWORD',
     'SMTP_HOST',
     'SMTP_PORT',
     'MEDIA_DIR',
@@ -46,7 +46,18 @@ export const MESH_COMPOSE_RULES: ComposeRules = {
     'MESH_PROFILE',
     'MESH_RUN_DIR',
   ],
+  // the web in production refuses its stand-in tile server: the compose file must name one
+  requiredKindEnv: { web: ['WEB_TILE_URL'] },
 };
+
+/** Secrets handed to app kinds (SECRETS_OF_KIND) and the ones no app gets; any other *_SECRET/*_PASSWORD counts too. */
+const APP_SECRETS = [
+  'DB_PASSWORD',
+  'JWT_SECRET',
+  'REDIS_PASSWORD',
+  'WEB_SESSION_SECRET',
+  'DB_SUPERUSER_PASSWORD',
+];
 
 /** Env names whose value is a secret: only `${VAR}` / `${VAR:?msg}` references are allowed in the compose file. */
 export const SECRET_ENV = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)$/;
@@ -264,15 +275,31 @@ export function checkAppEnvironment(p: ComposeProject, rules: ComposeRules): str
     for (const key of rules.requiredAppEnv) {
       if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
     }
-    // Least privilege: exactly the secrets the kind uses (the gateway: no database or JWT secret), its own token.
+    // Least privilege: exactly the secrets the kind uses (the gateway: no database or JWT secret; the web: only
+    // its session key), and its own Consul token. Any other secret-named env is a secret it does not use.
     const uses = new Set<string>(SECRETS_OF_KIND[name] ?? []);
-    for (const key of ['DB_PASSWORD', 'JWT_SECRET', 'DB_SUPERUSER_PASSWORD']) {
-      if (uses.has(key) && !env.has(key)) out.push(`service ${name}: missing env ${key}`);
+    for (const key of uses) if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
+    const secretKeys = new Set([
+      ...APP_SECRETS,
+      ...[...env.keys()].filter((k) => SECRET_ENV.test(k) && k !== 'CONSUL_HTTP_TOKEN'),
+    ]);
+    for (const key of secretKeys) {
       if (!uses.has(key) && env.has(key)) out.push(`service ${name}: gets ${key}, a secret it does not use`);
     }
     if (uses.has('DB_PASSWORD'))
       for (const key of ['DB_NAME', 'DB_USER'])
         if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
+    if (uses.has('REDIS_PASSWORD') && !env.has('REDIS_SENTINEL_MASTER'))
+      out.push(`service ${name}: missing env REDIS_SENTINEL_MASTER`);
+    for (const key of rules.requiredKindEnv[name] ?? []) {
+      if (!env.has(key)) out.push(`service ${name}: missing env ${key}`);
+    }
+    if (
+      env.has('WEB_TILE_URL') &&
+      interpolate(env.get('WEB_TILE_URL')!, p.envExample).startsWith('/tiles/')
+    ) {
+      out.push(`service ${name}: WEB_TILE_URL is the stand-in tile server, which production refuses`);
+    }
     const token = env.get('CONSUL_HTTP_TOKEN');
     const tokenVar = `CONSUL_TOKEN_${name.toUpperCase().replace(/-/g, '_')}`;
     if (token !== undefined && !new RegExp(`^\\$\\{${tokenVar}[:}]`).test(token)) {
@@ -615,6 +642,55 @@ export function checkNodeImages(p: ComposeProject, rules: ComposeRules): string[
       out.push(`${rel}: final stage has no HEALTHCHECK`);
     const start = ins.filter((i) => i.stage === last && (i.keyword === 'ENTRYPOINT' || i.keyword === 'CMD'));
     if (start.length === 0) out.push(`${rel}: final stage has no ENTRYPOINT/CMD`);
+    // a workspace with its own build step (services/web: `react-router build`) is built in the build stage
+    const wsPkgFile = path.join(p.root, ws, 'package.json');
+    const wsPkg = fs.existsSync(wsPkgFile)
+      ? (JSON.parse(fs.readFileSync(wsPkgFile, 'utf8')) as {
+          name?: string;
+          scripts?: Record<string, string>;
+        })
+      : {};
+    if (wsPkg.scripts?.build && wsPkg.scripts.build !== 'tsc -b') {
+      const names = [ws, wsPkg.name].filter(Boolean).map((n) => n!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      const runsBuild = new RegExp(`npm run( -s)? build -w (${names.join('|')})(\\s|$)`);
+      if (!inStage((n) => n < last, 'RUN', runsBuild))
+        out.push(`${rel}: build stage does not run the build script of ${ws} (${wsPkg.scripts.build})`);
+    }
+  }
+  out.push(...checkWorkspaceManifests(p, rootPkg.workspaces ?? []));
+  return [...new Set(out)];
+}
+
+/** `npm ci` checks the lockfile against every workspace: each stage that runs it must first COPY every workspace's package.json. */
+export function checkWorkspaceManifests(p: ComposeProject, workspaces: readonly string[]): string[] {
+  const out: string[] = [];
+  const base = path.resolve(p.root, path.dirname(p.composeFile));
+  const seen = new Set<string>();
+  for (const s of Object.values(p.services)) {
+    const build = asDict(s.build);
+    if (!build || asDict(build.args)?.WORKSPACE === undefined) continue;
+    const dockerfile = path.resolve(
+      base,
+      String(build.context ?? '.'),
+      String(build.dockerfile ?? 'Dockerfile'),
+    );
+    if (seen.has(dockerfile) || !fs.existsSync(dockerfile)) continue;
+    seen.add(dockerfile);
+    const rel = path.relative(p.root, dockerfile);
+    const ins = parseDockerfile(fs.readFileSync(dockerfile, 'utf8'));
+    for (const [idx, i] of ins.entries()) {
+      if (i.keyword !== 'RUN' || !/\bnpm ci\b/.test(i.args)) continue;
+      const copied = copySources(ins.slice(0, idx).filter((c) => c.stage === i.stage)).map((src) =>
+        path.posix
+          .normalize(src)
+          .replace(/^\.\/?/, '')
+          .replace(/\/$/, ''),
+      );
+      for (const ws of workspaces) {
+        const has = copied.some((c) => c === `${ws}/package.json` || c === ws || c === '' || c === '.');
+        if (!has) out.push(`${rel}: stage ${i.stage} runs npm ci without ${ws}/package.json`);
+      }
+    }
   }
   return out;
 }

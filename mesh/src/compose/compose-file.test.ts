@@ -82,11 +82,12 @@ describe('docker-compose.distributed.yml', () => {
       'sentinel-1',
       'sentinel-2',
       'sentinel-3',
+      'web',
       'worker',
     ]);
     const replicas = (s: string) =>
       (p.services[s]!.deploy as { replicas?: number } | undefined)?.replicas ?? 1;
-    assert.deepEqual(['api', 'worker', 'beat', 'gateway'].map(replicas), [3, 2, 2, 1]);
+    assert.deepEqual(['api', 'worker', 'beat', 'web', 'gateway'].map(replicas), [3, 2, 2, 2, 1]);
     for (const c of ['consul-1', 'consul-2', 'consul-3']) {
       assert.match(
         interpolate(String(p.services[c]!.image), p.envExample),
@@ -190,6 +191,30 @@ describe('docker-compose.distributed.yml', () => {
     }
   });
 
+  test('when the web gets its env then it has its session key, its own token and a required tile server, nothing else secret', () => {
+    assert.ok(MESH_COMPOSE_RULES.appServices.includes('web'));
+    assert.ok(MESH_COMPOSE_RULES.scalableServices.includes('web'));
+    const env = p.services.web!.environment as Record<string, string>;
+    const secrets = Object.keys(env)
+      .filter((k) => /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)$/.test(k))
+      .sort();
+    assert.deepEqual(secrets, ['CONSUL_HTTP_TOKEN', 'WEB_SESSION_SECRET']);
+    assert.match(env.CONSUL_HTTP_TOKEN!, /^\$\{CONSUL_TOKEN_WEB:\?/);
+    assert.match(env.WEB_SESSION_SECRET!, /^\$\{WEB_SESSION_SECRET:\?/);
+    for (const k of ['DB_NAME', 'DB_USER', 'REDIS_SENTINEL_MASTER']) assert.equal(env[k], undefined, k);
+    // required (no default): production refuses the stand-in tiles, and .env.example holds a refused placeholder
+    assert.match(env.WEB_TILE_URL!, /^\$\{WEB_TILE_URL:\?[^}]+\}$/);
+    assert.match(p.envExample.get('WEB_TILE_URL')!, /^https:\/\/change-me[^/]*\/\{z\}\/\{x\}\/\{y\}/);
+    assert.match(p.envExample.get('WEB_SESSION_SECRET')!, /^change-me-/);
+    assert.equal((p.services.web!.build as { args: { WORKSPACE: string } }).args.WORKSPACE, 'services/web');
+    assert.match(String(p.services.web!.image), /^mutiroes\/web:/);
+    // consul-1 converges every policy of consul/compose/policies with the token CONSUL_TOKEN_<KIND>
+    assert.ok(fs.existsSync(path.join(repoRoot, 'consul/compose/policies/web.hcl')));
+    const consul1 = p.services['consul-1']!.environment as Record<string, string>;
+    assert.match(consul1.CONSUL_TOKEN_WEB!, /^\$\{CONSUL_TOKEN_WEB:\?/);
+    assert.match(read('docker/consul/entrypoint.sh'), /for f in \/consul\/policies\/\*\.hcl/);
+  });
+
   test('when api, worker and beat are scaled then nothing pins them: no container_name, hostname or host port', () => {
     assert.deepEqual(checkScalingAndPorts(p, MESH_COMPOSE_RULES), []);
     const published = Object.entries(p.services)
@@ -212,7 +237,7 @@ describe('docker-compose.distributed.yml', () => {
     // the beat's health is its own TTL check in Consul (its /health answers 200 unconditionally)
     assert.equal((p.services.beat!.environment as Record<string, string>).HEALTH_MODE, 'consul');
     assert.match(hc, /HEALTH_MODE === 'consul'/);
-    for (const s of ['api', 'worker', 'gateway']) {
+    for (const s of ['api', 'worker', 'web', 'gateway']) {
       assert.match(
         String((p.services[s]!.environment as Record<string, string>).HEALTH_PATH),
         /^\/health\/?$/,
@@ -224,12 +249,42 @@ describe('docker-compose.distributed.yml', () => {
     assert.equal(ins.filter((i) => i.stage === final && i.keyword === 'USER').at(-1)?.args, 'node');
     // every workspace the runtime stage links must also be installed by its npm ci -w flags
     const npmCi = ins.find((i) => i.stage === final && /npm ci/.test(i.args))!.args;
+    // typescript is devOptional in the lockfile (optional peer of @react-router/node): --omit=dev alone keeps it
+    assert.match(npmCi, /--omit=dev --omit=optional\b/);
     for (const lib of ['platform', 'registry']) {
       assert.match(npmCi, new RegExp(`-w ${lib}\\b`));
       assert.ok(
         ins.some((i) => i.stage === final && i.keyword === 'COPY' && i.args.includes(`/app/${lib}/dist`)),
       );
     }
+  });
+
+  test('when the web image is built then it carries the react-router build that dist/main.js loads', () => {
+    const ins = parseDockerfile(read('docker/node.Dockerfile'));
+    const final = Math.max(...ins.map((i) => i.stage));
+    const buildRuns = ins.filter((i) => i.stage < final && i.keyword === 'RUN').map((i) => i.args);
+    assert.ok(buildRuns.some((r) => /npm run build -w services\/web\b/.test(r)));
+    // the runtime stage copies the service's /out folder: dist, and build where the workspace has one
+    assert.ok(buildRuns.some((r) => /cp -r "\$ws\/build" "\/out\/\$ws\/build"/.test(r)));
+    assert.ok(
+      ins.some(
+        (i) =>
+          i.stage === final &&
+          i.keyword === 'COPY' &&
+          i.args === '--from=build /out/${WORKSPACE}/ ${WORKSPACE}/',
+      ),
+    );
+    // main.ts resolves WEB_BUILD_DIR (default `build`) against the workspace, one level above dist/main.js
+    assert.match(
+      read('services/web/src/main.ts'),
+      /path\.resolve\(path\.dirname\(fileURLToPath\(import\.meta\.url\)\), '\.\.'\)/,
+    );
+    assert.match(read('services/web/react-router.config.ts'), /buildDirectory: 'build'/);
+    assert.equal(
+      dockerIgnore(repoRoot)('services/web/build/server/index.js'),
+      true,
+      'a local build never enters the context',
+    );
   });
 
   test('when the service workspaces are built then each has the src/main.ts the image starts', (t) => {
@@ -333,6 +388,74 @@ describe('compose checks on a broken copy of the repository compose file', () =>
       'service beat: no healthcheck',
     ]);
   });
+  test("when the web gets a secret it must not have or another kind's token, or loses its own, then it is reported", () => {
+    const original = read(COMPOSE);
+    const from =
+      '      WEB_SESSION_SECRET: ${WEB_SESSION_SECRET:?set WEB_SESSION_SECRET in .env}\n' +
+      '      CONSUL_HTTP_TOKEN: ${CONSUL_TOKEN_WEB:?set CONSUL_TOKEN_WEB in .env}\n';
+    assert.ok(original.includes(from));
+    let broken = original.replace(
+      from,
+      '      CONSUL_HTTP_TOKEN: ${CONSUL_TOKEN_API:?set CONSUL_TOKEN_API in .env}\n' +
+        '      DB_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}\n' +
+        '      JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET in .env}\n' +
+        '      REDIS_PASSWORD: ${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}\n' +
+        '      PG_REPLICATION_PASSWORD: ${PG_REPLICATION_PASSWORD:?set PG_REPLICATION_PASSWORD in .env}\n',
+    );
+    const tile = '      WEB_TILE_URL: ${WEB_TILE_URL:?set WEB_TILE_URL in .env (a real tile server)}\n';
+    assert.ok(broken.includes(tile));
+    broken = broken.replace(tile, '');
+    fs.writeFileSync(path.join(dir, COMPOSE), broken);
+    const q = loadComposeProject(dir, COMPOSE, '.env.example');
+    assert.deepEqual(checkAppEnvironment(q, MESH_COMPOSE_RULES).sort(), [
+      "service web: CONSUL_HTTP_TOKEN must be its own kind's token ${CONSUL_TOKEN_WEB}",
+      'service web: gets DB_PASSWORD, a secret it does not use',
+      'service web: gets JWT_SECRET, a secret it does not use',
+      'service web: gets PG_REPLICATION_PASSWORD, a secret it does not use',
+      'service web: gets REDIS_PASSWORD, a secret it does not use',
+      'service web: missing env WEB_SESSION_SECRET',
+      'service web: missing env WEB_TILE_URL',
+    ]);
+    // the stand-in tiles as a default are refused too, and the web's key given to the gateway is reported
+    const standIn = original
+      .replace(tile, '      WEB_TILE_URL: ${WEB_TILE_URL:-/tiles/{z}/{x}/{y}.png}\n')
+      .replace(
+        '      SERVICE_NAME: gateway\n',
+        '      SERVICE_NAME: gateway\n      WEB_SESSION_SECRET: ${WEB_SESSION_SECRET:?set WEB_SESSION_SECRET in .env}\n',
+      );
+    fs.writeFileSync(path.join(dir, COMPOSE), standIn);
+    const r = loadComposeProject(dir, COMPOSE, '.env.example');
+    assert.deepEqual(checkAppEnvironment(r, { ...MESH_COMPOSE_RULES }).sort(), [
+      'service gateway: gets WEB_SESSION_SECRET, a secret it does not use',
+    ]);
+    const blankExample = new Map([...r.envExample].filter(([k]) => k !== 'WEB_TILE_URL'));
+    assert.deepEqual(checkAppEnvironment({ ...r, envExample: blankExample }, MESH_COMPOSE_RULES).sort(), [
+      'service gateway: gets WEB_SESSION_SECRET, a secret it does not use',
+      'service web: WEB_TILE_URL is the stand-in tile server, which production refuses',
+    ]);
+  });
+
+  test('when the node Dockerfile forgets the web workspace then npm ci and the web build are reported', () => {
+    let dockerfile = read('docker/node.Dockerfile');
+    const pkg = 'COPY services/web/package.json services/web/\n';
+    assert.equal(dockerfile.split(pkg).length - 1, 2, 'both stages copy the web manifest');
+    dockerfile = dockerfile.replaceAll(pkg, '');
+    const build = ' && npm run build -w services/web \\\n';
+    assert.ok(dockerfile.includes(build));
+    dockerfile = dockerfile.replace(build, '');
+    fs.writeFileSync(path.join(dir, 'broken-node.Dockerfile'), dockerfile);
+    fs.writeFileSync(
+      path.join(dir, COMPOSE),
+      read(COMPOSE).replaceAll('dockerfile: docker/node.Dockerfile', 'dockerfile: broken-node.Dockerfile'),
+    );
+    const q = loadComposeProject(dir, COMPOSE, '.env.example');
+    assert.deepEqual(checkNodeImages(q, MESH_COMPOSE_RULES).sort(), [
+      'broken-node.Dockerfile: build stage does not run the build script of services/web (react-router build)',
+      'broken-node.Dockerfile: stage 0 runs npm ci without services/web/package.json',
+      'broken-node.Dockerfile: stage 1 runs npm ci without services/web/package.json',
+    ]);
+  });
+
   test("when the gateway gets a database or JWT secret or another kind's Consul token then it is reported", () => {
     const original = read(COMPOSE);
     const from = '      CONSUL_HTTP_TOKEN: ${CONSUL_TOKEN_GATEWAY:?set CONSUL_TOKEN_GATEWAY in .env}\n';
@@ -476,6 +599,7 @@ CMD ["node"]
       'service api: container_name prevents --scale',
       'service api: a fixed hostname gives every replica the same INSTANCE_ID',
       'service api: publishes host ports, which prevents --scale',
+      'scalable service web is not defined',
       'service pg-1: publishes ports; only gateway, consul-1 may',
       'service api: publishes ports; only gateway, consul-1 may',
     ]);

@@ -77,11 +77,12 @@ describe('docker-compose.distributed.yml on a 3-node Swarm', () => {
     }
   });
 
-  test('when app services are deployed then they spread like the cluster profile: 3 api, 2 workers, 2 beats at most one per node, a gateway on every node', () => {
+  test('when app services are deployed then they spread like the cluster profile: 3 api, 2 workers, 2 beats, 2 webs at most one per node, a gateway on every node', () => {
     for (const [s, n] of [
       ['api', 3],
       ['worker', 2],
       ['beat', 2],
+      ['web', 2],
     ] as const) {
       assert.equal(deployOf(s).replicas, n, `${s} replicas`);
       assert.equal(deployOf(s).placement?.max_replicas_per_node, 1, `${s} at most one per node`);
@@ -103,6 +104,19 @@ describe('docker-compose.distributed.yml on a 3-node Swarm', () => {
       assert.equal(d.update_config?.failure_action, 'rollback', `${name}: rollback on failure`);
       assert.equal(d.restart_policy?.condition, 'any', `${name}: Swarm restarts it`);
     }
+    for (const s of ['api', 'worker', 'beat', 'web', 'gateway']) {
+      assert.equal(
+        deployOf(s).update_config?.order,
+        'start-first',
+        `${s}: the new task is up before the old stops`,
+      );
+    }
+  });
+
+  test('when the web is placed then nothing pins it to a node and it depends on no database or Redis', () => {
+    assert.equal(nodeOf('web'), undefined);
+    const deps = Object.keys((p.services['web']!.depends_on ?? {}) as Record<string, unknown>).sort();
+    assert.deepEqual(deps, ['api', 'consul-1', 'consul-2', 'consul-3']);
   });
 
   test('when the network is read then it is an overlay for the stack (bridge only when compose-up forces it)', () => {
