@@ -9,7 +9,8 @@ import { eventApiBody, type EventFormValues } from './event-form.js';
 export type ActionResult =
   { ok: true; message: string; id?: number } | { ok: false; errors: Record<string, string[]> };
 
-function outcome(r: ApiResponse, message: string): ActionResult {
+/** An API answer as a form result: 2xx → the message, 401 → log in again, else the API's field errors. */
+export function outcome(r: ApiResponse, message: string): ActionResult {
   if (r.status >= 200 && r.status < 300) return { ok: true, message };
   if (r.status === 401) throw new PageError('LOGIN_REQUIRED');
   return { ok: false, errors: fieldErrors(r) };

@@ -1,9 +1,8 @@
 // Server side of the organisers' team page (issue #16): co-organisers (the owner adds and removes them) and the
 // waitlist in order. The API decides who may do what; this module only asks and reports.
-import type { ApiClient, ApiResponse } from '../../data-access/api-client.js';
-import { fieldErrors } from '../auth/session.js';
-import { PageError, expectOk } from '../page-error.js';
-import type { ActionResult } from './event-actions.js';
+import type { ApiClient } from '../../data-access/api-client.js';
+import { expectOk } from '../page-error.js';
+import { outcome, type ActionResult } from './event-actions.js';
 
 export interface PersonRef {
   id: number;
@@ -39,12 +38,6 @@ export async function teamView(api: ApiClient, token: string, id: number) {
     coorganizers: expectOk(coorganizers),
     waitlist: [...expectOk(waitlist)].sort((a, b) => (a.waitlist_position ?? 0) - (b.waitlist_position ?? 0)),
   };
-}
-
-function outcome(r: ApiResponse, message: string): ActionResult {
-  if (r.status >= 200 && r.status < 300) return { ok: true, message };
-  if (r.status === 401) throw new PageError('LOGIN_REQUIRED');
-  return { ok: false, errors: fieldErrors(r) };
 }
 
 export async function runTeamIntent(
