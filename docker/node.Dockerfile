@@ -13,6 +13,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY platform/package.json platform/
+COPY contracts/package.json contracts/
 COPY registry/package.json registry/
 COPY mesh/package.json mesh/
 COPY gateway/package.json gateway/
@@ -22,6 +23,7 @@ COPY services/beat/package.json services/beat/
 COPY services/web/package.json services/web/
 RUN npm ci --no-audit --no-fund
 COPY platform/ platform/
+COPY contracts/ contracts/
 COPY registry/ registry/
 COPY mesh/ mesh/
 COPY gateway/ gateway/
@@ -30,9 +32,9 @@ COPY services/ services/
 # The web app's bundles come from `react-router build` (vite) into services/web/build.
 # /out/<workspace>/ is what the runtime stage copies of its own workspace: dist, plus build where there is one.
 RUN npx tsc -b \
- && npm run build -w services/web \
- && test -f services/web/build/server/index.js \
- && for d in platform/dist registry/dist gateway/dist services/*/dist; do \
+  && npm run build -w services/web \
+  && test -f services/web/build/server/index.js \
+  && for d in platform/dist contracts/dist registry/dist gateway/dist services/*/dist; do \
       if [ -d "$d" ]; then find "$d" -name '*.test.*' -delete; fi; \
     done \
  && for ws in gateway services/*; do \
@@ -49,6 +51,7 @@ WORKDIR /app
 # npm ci checks the lockfile against every workspace's package.json, so all of them are needed.
 COPY package.json package-lock.json ./
 COPY platform/package.json platform/
+COPY contracts/package.json contracts/
 COPY registry/package.json registry/
 COPY mesh/package.json mesh/
 COPY gateway/package.json gateway/
@@ -56,7 +59,7 @@ COPY services/api/package.json services/api/
 COPY services/worker/package.json services/worker/
 COPY services/beat/package.json services/beat/
 COPY services/web/package.json services/web/
-# -w selects the service plus the library workspaces (platform, registry): only their prod deps are installed
+# -w selects the service plus the library workspaces (platform, contracts, registry): only their prod deps are installed
 # and only they are linked under node_modules/@mutiroes/ (verified with npm 11 on the lockfile).
 # --omit=optional too: typescript is `devOptional` in the lockfile (the root's dev dependency and an optional
 # peer of @react-router/node), and --omit=dev alone installs it (23 MB) in every image. The only other optional
@@ -65,10 +68,11 @@ RUN set -eu; \
     if [ -z "${WORKSPACE}" ] || [ ! -f "${WORKSPACE}/package.json" ]; then \
       echo "build arg WORKSPACE must name a workspace folder (e.g. services/api), got '${WORKSPACE}'" >&2; exit 1; \
     fi; \
-    npm ci --omit=dev --omit=optional --include-workspace-root -w platform -w registry -w "${WORKSPACE}" \
+    npm ci --omit=dev --omit=optional --include-workspace-root -w platform -w contracts -w registry -w "${WORKSPACE}" \
       --ignore-scripts --no-audit --no-fund; \
     npm cache clean --force
 COPY --from=build /app/platform/dist platform/dist
+COPY --from=build /app/contracts/dist contracts/dist
 COPY --from=build /app/registry/dist registry/dist
 # the service's own dist (and, for services/web, its react-router build)
 COPY --from=build /out/${WORKSPACE}/ ${WORKSPACE}/

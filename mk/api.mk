@@ -8,7 +8,7 @@ api-seed:
 	@set -a; eval "$$($(MESH) env)"; set +a; npm -w @mutiroes/api run -s seed
 
 api-typecheck: ## typecheck the API workspace
-	@npx tsc -b platform registry && npx tsc -p services/api --noEmit
+	@npx tsc -b platform contracts registry && npx tsc -p services/api --noEmit
 
 api-test-unit: ## API unit tests (no infrastructure)
 	@npm -w @mutiroes/api run -s test:unit

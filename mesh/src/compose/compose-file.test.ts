@@ -251,7 +251,7 @@ describe('docker-compose.distributed.yml', () => {
     const npmCi = ins.find((i) => i.stage === final && /npm ci/.test(i.args))!.args;
     // typescript is devOptional in the lockfile (optional peer of @react-router/node): --omit=dev alone keeps it
     assert.match(npmCi, /--omit=dev --omit=optional\b/);
-    for (const lib of ['platform', 'registry']) {
+    for (const lib of ['platform', 'contracts', 'registry']) {
       assert.match(npmCi, new RegExp(`-w ${lib}\\b`));
       assert.ok(
         ins.some((i) => i.stage === final && i.keyword === 'COPY' && i.args.includes(`/app/${lib}/dist`)),
@@ -344,6 +344,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
       'redis-sentinel',
       'postgres',
       'platform',
+      'contracts',
       'registry',
       'mesh',
       'gateway',

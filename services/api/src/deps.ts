@@ -1,5 +1,6 @@
 // The dependency bag every entry point receives: built once at boot (main.ts), faked nowhere.
 import type { RequestHandler } from 'express';
+import type { JobName, JobPayload } from '@mutiroes/contracts';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '@mutiroes/platform';
 import type { ApiConfig } from './config.js';
@@ -42,7 +43,7 @@ export interface ApiOutbox {
    * bee-queue queue named `jobName` with jobId `outbox:<id>` once committed. `request_id` is added
    * to `data` from the current request context when absent.
    */
-  enqueue(tx: Transaction, jobName: string, data: Record<string, unknown>): Promise<number>;
+  enqueue<N extends JobName>(tx: Transaction, jobName: N, data: JobPayload<N>): Promise<number>;
 }
 
 export interface ApiDeps {

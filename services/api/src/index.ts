@@ -10,4 +10,3 @@ export {
   type MigrationUp,
 } from './data-access/migrator.js';
 export { seedDatabase } from './data-access/seed.js';
-export { WELCOME_EMAIL_JOB } from './domain/users/register-user.use-case.js';

@@ -1,13 +1,4 @@
-// @mutiroes/worker: the job catalogue (names, payload schemas, policies) producers share, and the worker boot.
-export {
-  JOB_NAMES,
-  jobSchemas,
-  jobPolicies,
-  isJobName,
-  type JobName,
-  type JobData,
-  type JobPolicy,
-} from './domain/job-catalog.js';
+// @mutiroes/worker: the worker boot and its queue keys (the job contract itself is @mutiroes/contracts).
 export { QUEUE_PREFIX } from './entry-points/jobs/queue-runner.js';
 export { keys as telemetryKeys } from './data-access/queue-telemetry.repository.js';
 export { startWorker, type WorkerHandle, type StartWorkerOptions } from './start-worker.js';

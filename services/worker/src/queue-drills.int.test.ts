@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import BeeQueue from 'bee-queue';
 import { sleep, waitFor } from '@mutiroes/platform';
+import { withJobPolicy } from '@mutiroes/contracts';
 import {
   closeProducers,
   createEvent,
@@ -72,7 +73,9 @@ describe('queue drills', () => {
         try {
           // The same job id on retry: a save that did land before the error is not duplicated.
           await Promise.race([
-            q.createJob({ tick_key: key }).setId(key).save(),
+            withJobPolicy(q.createJob({ tick_key: key }), 'beat_probe')
+              .setId(key)
+              .save(),
             sleep(3000).then(() => {
               throw new Error('save timed out');
             }),

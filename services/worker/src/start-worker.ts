@@ -11,7 +11,7 @@ import {
   type Registration,
 } from '@mutiroes/registry';
 import type { WorkerConfig } from './config.js';
-import { JOB_NAMES, isJobName, type JobName } from './domain/job-catalog.js';
+import { JOB_NAMES, isJobName, type JobName } from '@mutiroes/contracts';
 import type { JobDeps } from './domain/job-context.js';
 import { DeadLetterRepository } from './data-access/dead-letter.repository.js';
 import { EmailDeliveryRepository } from './data-access/email-delivery.repository.js';

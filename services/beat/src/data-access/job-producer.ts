@@ -2,6 +2,7 @@
 // same tick while its job exists is a no-op in Redis too.
 import BeeQueue from 'bee-queue';
 import type { RedisClient } from '@mutiroes/registry';
+import { isJobName, withJobPolicy } from '@mutiroes/contracts';
 
 export const QUEUE_PREFIX = 'bq';
 
@@ -31,16 +32,18 @@ export class JobProducer {
     return q;
   }
 
+  /** `queue` is the job name a tick row recorded; the retry policy is the contract's for that job. */
   async enqueue(
     queue: string,
     jobId: string,
     data: Record<string, unknown>,
     timeoutMs = 3000,
   ): Promise<void> {
+    if (!isJobName(queue)) throw new Error(`unknown job ${queue}`);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue(queue).createJob(data).setId(jobId).save(),
+        withJobPolicy(this.queue(queue).createJob(data), queue).setId(jobId).save(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`enqueue ${queue}/${jobId} timed out after ${timeoutMs} ms`)),

@@ -1,11 +1,12 @@
 // The beat's schedules (America/Sao_Paulo): what fires when, which job it enqueues, how missed ticks catch up.
+import { PROBE_JOB, scheduleJobs, type JobName } from '@mutiroes/contracts';
 import type { ScheduleSpec } from './tick-planner.js';
 
 const DAY = 86_400_000;
 
 export interface BeatSchedule extends ScheduleSpec {
   /** Queue (= job name) the tick enqueues; 'event_reminders' fans out one job per upcoming event instead. */
-  queue: string;
+  queue: JobName;
   kind: 'job' | 'event_reminders';
 }
 
@@ -26,7 +27,7 @@ export function buildSchedules(o: CatalogueOptions): BeatSchedule[] {
       {
         name: 'cleanup_expired_events',
         pattern: '0 2 * * *',
-        queue: 'cleanup_expired_events',
+        queue: scheduleJobs.cleanup_expired_events,
         kind: 'job',
         catchUp: 'coalesce',
         maxCatchUpMs: bound,
@@ -34,7 +35,7 @@ export function buildSchedules(o: CatalogueOptions): BeatSchedule[] {
       {
         name: 'generate_monthly_impact_report',
         pattern: '0 3 1 * *',
-        queue: 'generate_monthly_impact_report',
+        queue: scheduleJobs.generate_monthly_impact_report,
         kind: 'job',
         catchUp: 'each',
         maxCatchUpMs: bound,
@@ -43,7 +44,7 @@ export function buildSchedules(o: CatalogueOptions): BeatSchedule[] {
       {
         name: 'event_reminders',
         pattern: o.reminderPattern ?? '0 * * * *',
-        queue: 'send_bulk_event_reminders',
+        queue: scheduleJobs.event_reminders,
         kind: 'event_reminders',
         catchUp: 'coalesce',
         maxCatchUpMs: bound,
@@ -54,7 +55,7 @@ export function buildSchedules(o: CatalogueOptions): BeatSchedule[] {
     list.push({
       name: o.testName,
       pattern: o.testPattern,
-      queue: 'beat_probe',
+      queue: PROBE_JOB,
       kind: 'job',
       catchUp: 'each',
       maxCatchUpMs: o.testCatchUpS * 1000,

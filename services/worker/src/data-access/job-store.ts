@@ -1,6 +1,7 @@
 // Reads and admin actions on bee-queue's stored jobs (waiting/active/delayed/failed), plus the worker's own
 // bounded lists (recent successes, dead letters) — what the status page pages through.
 import type BeeQueue from 'bee-queue';
+import { isJobName, jobPolicies } from '@mutiroes/contracts';
 import type { RedisClient as Redis } from '@mutiroes/registry';
 import type { AttemptRecord, QueueTelemetryRepository } from './queue-telemetry.repository.js';
 
@@ -190,7 +191,12 @@ export class JobStore {
     const failed = await this.redis.sismember(this.k(queue, 'failed'), id);
     if (!failed) return 'not_failed';
     const options = job.options as Record<string, unknown>;
-    delete options['mutiroes_policy'];
+    if (isJobName(queue)) {
+      // The retry budget the contract gives this job (as its producer set it at enqueue time).
+      const policy = jobPolicies[queue];
+      options['retries'] = policy.retries;
+      options['backoff'] = { strategy: 'exponential', delay: policy.backoffMs };
+    }
     const stored = JSON.stringify({ data: job.data, options, status: 'created', progress: 0 });
     await this.redis
       .multi()

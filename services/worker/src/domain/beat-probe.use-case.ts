@@ -1,6 +1,6 @@
 // beat_probe(tick_key): records every execution (no dedup on purpose) so tests can prove each tick fired once.
 import type { JobContext, JobDeps } from './job-context.js';
-import type { JobData } from './job-catalog.js';
+import type { JobData } from '@mutiroes/contracts';
 
 export async function runBeatProbe(
   deps: JobDeps,

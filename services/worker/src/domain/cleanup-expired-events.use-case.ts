@@ -1,6 +1,6 @@
 // cleanup_expired_events(): past published events become completed; stale drafts are removed.
 import type { JobContext, JobDeps } from './job-context.js';
-import type { JobData } from './job-catalog.js';
+import type { JobData } from '@mutiroes/contracts';
 
 export async function cleanupExpiredEvents(
   deps: JobDeps,

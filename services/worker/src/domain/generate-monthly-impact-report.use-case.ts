@@ -1,7 +1,7 @@
 // generate_monthly_impact_report(): sums of the previous month's reports (America/Sao_Paulo), stored per month.
 import { monthRange, previousMonth, sumMonthlyImpact, type MonthlyImpact } from './impact-calculation.js';
 import type { JobContext, JobDeps } from './job-context.js';
-import type { JobData } from './job-catalog.js';
+import type { JobData } from '@mutiroes/contracts';
 
 export async function generateMonthlyImpactReport(
   deps: JobDeps,

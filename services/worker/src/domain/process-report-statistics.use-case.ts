@@ -2,7 +2,7 @@
 import { computeReportStatistics, type ReportStatistics } from './impact-calculation.js';
 import type { JobContext, JobDeps } from './job-context.js';
 import { PermanentJobError } from './job-errors.js';
-import type { JobData } from './job-catalog.js';
+import type { JobData } from '@mutiroes/contracts';
 
 export async function processReportStatistics(
   deps: JobDeps,

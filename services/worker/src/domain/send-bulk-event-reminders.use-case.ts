@@ -3,7 +3,7 @@ import { reminderEmail } from './email-templates.js';
 import { deliverEmail } from './deliver-email.service.js';
 import type { JobContext, JobDeps } from './job-context.js';
 import { DeliveryBusyError, PermanentJobError } from './job-errors.js';
-import type { JobData } from './job-catalog.js';
+import type { JobData } from '@mutiroes/contracts';
 
 export async function sendBulkEventReminders(
   deps: JobDeps,

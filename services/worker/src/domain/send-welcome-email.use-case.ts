@@ -3,7 +3,7 @@ import { welcomeEmail } from './email-templates.js';
 import { deliverEmail, type DeliveryOutcome } from './deliver-email.service.js';
 import type { JobContext, JobDeps } from './job-context.js';
 import { PermanentJobError } from './job-errors.js';
-import type { JobData } from './job-catalog.js';
+import type { JobData } from '@mutiroes/contracts';
 
 export async function sendWelcomeEmail(
   deps: JobDeps,

@@ -1,7 +1,7 @@
 // update_user_statistics(user_id) and check_and_award_badges(user_id), both from verified check-ins only.
 import { earnedBadges, type UserRecord } from './badge-rules.js';
 import type { JobContext, JobDeps } from './job-context.js';
-import type { JobData } from './job-catalog.js';
+import type { JobData } from '@mutiroes/contracts';
 
 export async function updateUserStatistics(
   deps: JobDeps,

@@ -13,6 +13,7 @@ import {
 } from '@mutiroes/registry';
 import { connectMesh, type Mesh } from '@mutiroes/mesh';
 import { runMigrations } from '@mutiroes/api';
+import { withJobPolicy, type JobName } from '@mutiroes/contracts';
 import { QueryTypes } from 'sequelize';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -189,10 +190,10 @@ export async function createEvent(
   return e!.id;
 }
 
-/** Enqueues like the API's outbox relay does (bee-queue, prefix bq, explicit job id). */
+/** Enqueues like the API's outbox relay does (bee-queue, prefix bq, explicit job id, the contract's retry policy). */
 export async function enqueue(
   f: Fixture,
-  queue: string,
+  queue: JobName,
   jobId: string,
   data: Record<string, unknown>,
 ): Promise<void> {
@@ -210,7 +211,7 @@ export async function enqueue(
     q.on('error', () => undefined);
     producers.set(queue, q);
   }
-  await q.createJob(data).setId(jobId).save();
+  await withJobPolicy(q.createJob(data), queue).setId(jobId).save();
 }
 const producers = new Map<string, import('bee-queue')>();
 export async function closeProducers(): Promise<void> {

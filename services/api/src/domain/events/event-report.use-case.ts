@@ -7,8 +7,6 @@ import { ConflictError, NotFoundError, PermissionDeniedError } from '../shared/a
 import type { Actor, EventsContext } from './events-context.js';
 import { reportStatisticsView, reportView } from './event-views.js';
 
-export const REPORT_JOB = 'process_event_report_statistics';
-
 export class EventReport {
   constructor(private readonly ctx: EventsContext) {}
 
@@ -30,7 +28,7 @@ export class EventReport {
         throw new PermissionDeniedError('Apenas os organizadores podem criar o relatório de impacto.');
       const r = await this.ctx.reports.insert(c, eventId, actor.id, f);
       if (!r) throw new ConflictError('Este evento já tem um relatório de impacto.');
-      await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });
+      await this.ctx.job(c.tx, 'process_event_report_statistics', { report_id: r.id });
       return this.view(c, e, r);
     });
   }
@@ -45,7 +43,7 @@ export class EventReport {
         throw new PermissionDeniedError('Apenas o organizador ou o autor podem alterar o relatório.');
       }
       const updated = await this.ctx.reports.update(c, r.id, changes);
-      await this.ctx.job(c.tx, REPORT_JOB, { report_id: r.id });
+      await this.ctx.job(c.tx, 'process_event_report_statistics', { report_id: r.id });
       return this.view(c, e, updated);
     });
   }

@@ -1,5 +1,6 @@
 // What the events use cases run on: the API's connections, cache and outbox, and the events repositories.
 import type { Transaction } from 'sequelize';
+import type { JobName, JobPayload } from '@mutiroes/contracts';
 import { currentRequestId, type Logger } from '@mutiroes/platform';
 import type { ApiCache, ApiDb, ApiOutbox } from '../../deps.js';
 import type { Conn } from '../../data-access/events/events-db.js';
@@ -71,7 +72,7 @@ export class EventsContext {
   }
 
   /** Records a job intent in the transaction of the change (the outbox relay enqueues it after commit). */
-  async job(tx: Transaction, name: string, data: Record<string, unknown>): Promise<void> {
+  async job<N extends JobName>(tx: Transaction, name: N, data: JobPayload<N>): Promise<void> {
     await this.deps.outbox.enqueue(tx, name, { ...data, request_id: currentRequestId() });
   }
 }

@@ -7,12 +7,8 @@ import type {
 } from '../../data-access/events/participant.repository.js';
 import { NotFoundError, ValidationError } from '../shared/app-errors.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
-import { NOTIFY_JOB } from './manage-event.use-case.js';
 import { ageAt, availableSpots, isCheckInOpen, isRegistrationOpen } from './event-rules.js';
 import { WAITLISTED_NOTICE, promoteFromWaitlist } from './waitlist.js';
-
-export const BADGES_JOB = 'check_and_award_badges';
-export const USER_STATS_JOB = 'update_user_statistics';
 
 export class JoinEvent {
   constructor(private readonly ctx: EventsContext) {}
@@ -37,7 +33,7 @@ export class JoinEvent {
         // Full: a place at the end of the waitlist (issue #16), promoted when a place frees up.
         const seq = await this.ctx.participants.nextWaitlistSeq(c, eventId);
         await this.ctx.participants.upsert(c, eventId, actor.id, 'waitlisted', details, ageVerified, seq);
-        await this.ctx.job(c.tx, NOTIFY_JOB, {
+        await this.ctx.job(c.tx, 'send_event_notification_email', {
           event_id: eventId,
           kind: WAITLISTED_NOTICE,
           user_id: actor.id,
@@ -47,7 +43,11 @@ export class JoinEvent {
       const status = event.requires_approval ? 'pending' : 'confirmed';
       // A cancelled participant's row is reused: one row per (event, user).
       await this.ctx.participants.upsert(c, eventId, actor.id, status, details, ageVerified);
-      await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: status, user_id: actor.id });
+      await this.ctx.job(c.tx, 'send_event_notification_email', {
+        event_id: eventId,
+        kind: status,
+        user_id: actor.id,
+      });
       return (await this.ctx.participants.findByUser(c, eventId, actor.id))!;
     });
   }
@@ -78,8 +78,8 @@ export class JoinEvent {
         throw ValidationError.detail('Apenas participantes confirmados podem fazer check-in.');
       if (p.checked_in) throw ValidationError.detail('Check-in já realizado.');
       await this.ctx.participants.checkIn(c, p.id);
-      await this.ctx.job(c.tx, BADGES_JOB, { user_id: actor.id });
-      await this.ctx.job(c.tx, USER_STATS_JOB, { user_id: actor.id });
+      await this.ctx.job(c.tx, 'check_and_award_badges', { user_id: actor.id });
+      await this.ctx.job(c.tx, 'update_user_statistics', { user_id: actor.id });
     });
   }
 

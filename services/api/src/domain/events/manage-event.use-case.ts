@@ -21,7 +21,6 @@ export type EventCreateInput = Partial<EventFields> &
     | 'max_participants'
   >;
 
-export const NOTIFY_JOB = 'send_event_notification_email';
 export type NotificationKind = 'published' | 'cancelled' | 'updated';
 
 const DEFAULTS = {
@@ -64,7 +63,7 @@ export class ManageEvent {
       }
       const id = await this.ctx.events.insert(c, actor.id, fields);
       const kind = notificationFor(null, fields);
-      if (kind) await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: id, kind });
+      if (kind) await this.ctx.job(c.tx, 'send_event_notification_email', { event_id: id, kind });
       return id;
     });
   }
@@ -91,7 +90,7 @@ export class ManageEvent {
       await this.ctx.events.update(c, id, changes);
       await CalendarFeeds.bump(c, id);
       const kind = notificationFor(before, after);
-      if (kind) await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: id, kind });
+      if (kind) await this.ctx.job(c.tx, 'send_event_notification_email', { event_id: id, kind });
       // More places (or a later deadline): the waitlist moves up (issue #16).
       await promoteFromWaitlist(this.ctx, c, id);
     });

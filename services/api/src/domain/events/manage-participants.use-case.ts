@@ -9,7 +9,6 @@ import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { availableSpots } from './event-rules.js';
 import { participantView } from './event-views.js';
 import { maskPrivateName } from './participant-privacy.js';
-import { NOTIFY_JOB } from './manage-event.use-case.js';
 import { promoteFromWaitlist } from './waitlist.js';
 import { participantsCsv } from './participant-export.js';
 
@@ -103,7 +102,11 @@ export class ManageParticipants {
         await promoteFromWaitlist(this.ctx, c, eventId);
       const notice = p.status !== changes.status ? DECISION_NOTICE[changes.status ?? ''] : undefined;
       if (notice)
-        await this.ctx.job(c.tx, NOTIFY_JOB, { event_id: eventId, kind: notice, user_id: p.user_id });
+        await this.ctx.job(c.tx, 'send_event_notification_email', {
+          event_id: eventId,
+          kind: notice,
+          user_id: p.user_id,
+        });
       return (await this.ctx.participants.findById(c, eventId, id))!;
     });
   }

@@ -9,7 +9,6 @@ import { toSaoPauloIso } from '../shared/sao-paulo-time.js';
 import type { Actor, EventsContext, TxConn } from './events-context.js';
 import { isCheckInOpen } from './event-rules.js';
 import { participantView } from './event-views.js';
-import { BADGES_JOB, USER_STATS_JOB } from './join-event.use-case.js';
 import {
   CODE_MESSAGES,
   CODE_WINDOW_S,
@@ -155,8 +154,8 @@ export class QrCheckIn {
   }
 
   private async statsJobs(c: TxConn, userId: number) {
-    await this.ctx.job(c.tx, BADGES_JOB, { user_id: userId });
-    await this.ctx.job(c.tx, USER_STATS_JOB, { user_id: userId });
+    await this.ctx.job(c.tx, 'check_and_award_badges', { user_id: userId });
+    await this.ctx.job(c.tx, 'update_user_statistics', { user_id: userId });
   }
 
   private async answer(c: TxConn, action: CodeAction, eventId: number, participantId: number) {

@@ -4,7 +4,6 @@
 import type { EventRow } from '../../data-access/events/event.repository.js';
 import type { EventsContext, TxConn } from './events-context.js';
 import { isRegistrationOpen } from './event-rules.js';
-import { NOTIFY_JOB } from './manage-event.use-case.js';
 
 /** The personal e-mail kinds (worker template `event_<kind>`). */
 export const WAITLISTED_NOTICE = 'waitlisted';
@@ -34,7 +33,7 @@ export async function promoteFromWaitlist(ctx: EventsContext, c: TxConn, eventId
   const status = event.requires_approval ? 'pending' : 'confirmed';
   for (const p of head) {
     await ctx.participants.update(c, p.id, { status });
-    await ctx.job(c.tx, NOTIFY_JOB, {
+    await ctx.job(c.tx, 'send_event_notification_email', {
       event_id: eventId,
       kind: event.requires_approval ? 'pending' : PROMOTED_NOTICE,
       user_id: p.user_id,

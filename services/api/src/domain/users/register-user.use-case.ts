@@ -15,8 +15,6 @@ export interface RegisterInput {
   password_confirm: string;
 }
 
-export const WELCOME_EMAIL_JOB = 'send_welcome_email';
-
 const DUPLICATE: Record<'username' | 'email', string> = {
   username: 'Um usuário com este nome de usuário já existe.',
   email: 'Um usuário com este e-mail já existe.',
@@ -45,7 +43,7 @@ export async function registerUser(d: UsersDeps, input: RegisterInput): Promise<
         password_hash,
       });
       await repos.profiles.getOrCreate(db, u.id, tx);
-      await d.outbox.enqueue(tx, WELCOME_EMAIL_JOB, { user_id: u.id, request_id: currentRequestId() });
+      await d.outbox.enqueue(tx, 'send_welcome_email', { user_id: u.id, request_id: currentRequestId() });
       return u;
     });
     d.db.markWrite(user.id);

@@ -87,8 +87,14 @@ describe('outbox relay', () => {
     assert.ok(row);
     // A job for a queue this instance never used before: its bee-queue Queue is born while Redis is down.
     const probeQueue = `api_test_probe_${process.pid}`;
+    // Deliberately off the job contract (a queue no worker consumes): the typed enqueue is widened here.
+    const enqueueAny = h.api.deps.outbox.enqueue as (
+      tx: unknown,
+      name: string,
+      data: object,
+    ) => Promise<number>;
     const probeId = await h.api.deps.db.sequelize.transaction((tx) =>
-      h.api.deps.outbox.enqueue(tx, probeQueue, { probe: true }),
+      enqueueAny(tx, probeQueue, { probe: true }),
     );
     // The relay tries and fails: the row stays pending, the failure recorded.
     await waitFor(

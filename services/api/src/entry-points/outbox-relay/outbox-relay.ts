@@ -5,6 +5,7 @@ import Queue from 'bee-queue';
 import type { RedisClient as Redis } from '@mutiroes/registry';
 import type { Sequelize, Transaction } from 'sequelize';
 import { currentRequestId, requestContext, withTimeout, type Logger } from '@mutiroes/platform';
+import { isJobName, withJobPolicy } from '@mutiroes/contracts';
 import { JOB_NAME_RE, OutboxRepository, type OutboxRow } from '../../data-access/outbox/outbox.repository.js';
 import type { ApiOutbox } from '../../deps.js';
 
@@ -17,9 +18,6 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Max time one Redis enqueue may take before the batch is given up and retried later. */
   enqueueTimeoutMs?: number;
-  /** bee-queue job options applied to every job. */
-  jobRetries?: number;
-  jobBackoffMs?: number;
   /**
    * `WAIT 1 <ms>` after each saved batch: rows are marked enqueued only once a replica holds the jobs
    * (Redis replication is asynchronous; a master killed before replicating loses acknowledged writes).
@@ -103,11 +101,11 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
       request_id: row.data['request_id'] ?? row.request_id ?? undefined,
       outbox_id: Number(row.id),
     };
-    const job = queue(row.job_name)
-      .createJob(data)
-      .setId(`outbox:${row.id}`)
-      .retries(o.jobRetries ?? 5)
-      .backoff('exponential', o.jobBackoffMs ?? 1000);
+    // Retries and backoff: the job contract's policy for this job (a name off the contract gets none).
+    const created = queue(row.job_name).createJob(data);
+    const job = (isJobName(row.job_name) ? withJobPolicy(created, row.job_name) : created).setId(
+      `outbox:${row.id}`,
+    );
     await withTimeout(job.save(), timeoutMs, `enqueue of outbox row ${row.id}`);
   };
 

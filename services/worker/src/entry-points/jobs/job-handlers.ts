@@ -1,6 +1,6 @@
 // Job name → use case. The runner validates the payload against the catalogue schema before calling these.
 import type { JobContext, JobDeps } from '../../domain/job-context.js';
-import type { JobName } from '../../domain/job-catalog.js';
+import type { JobName } from '@mutiroes/contracts';
 import { sendWelcomeEmail } from '../../domain/send-welcome-email.use-case.js';
 import { sendEventNotification } from '../../domain/send-event-notification.use-case.js';
 import { sendBulkEventReminders } from '../../domain/send-bulk-event-reminders.use-case.js';

@@ -54,6 +54,12 @@ after(async () => {
 
 const TRIM_INTERVAL_MS = 500;
 
+// Retries and backoff travel with the job (set by the producer, as the outbox relay does from the contract).
+let jobPolicy = { retries: 0, backoffMs: 100 };
+function createJob(data: { tick_key: string }): BeeQueue.Job<{ tick_key: string }> {
+  return producer.createJob(data).retries(jobPolicy.retries).backoff('exponential', jobPolicy.backoffMs);
+}
+
 function startRunner(
   handler: Handler,
   opts: {
@@ -83,15 +89,10 @@ function startRunner(
     succeededKeep: 3,
     prefix,
     trimIntervalMs: TRIM_INTERVAL_MS,
-    policies: {
-      beat_probe: {
-        retries: opts.retries ?? 0,
-        backoffMs: opts.backoffMs ?? 100,
-        timeoutMs: opts.timeoutMs ?? 60_000,
-      },
-    },
+    timeoutsMs: { beat_probe: opts.timeoutMs ?? 60_000 },
   });
   runners.push(runner);
+  jobPolicy = { retries: opts.retries ?? 0, backoffMs: opts.backoffMs ?? 100 };
   return runner.start();
 }
 
@@ -119,8 +120,7 @@ describe('queue runner', () => {
       { timeoutMs: JOB_TIMEOUT_MS },
     );
     const t0 = Date.now();
-    await producer
-      .createJob({ tick_key: `timeout-${run}` })
+    await createJob({ tick_key: `timeout-${run}` })
       .setId(`timeout-${run}`)
       .save();
     // The SQL sleeps 30 s: every deadline below stays well under that, so passing proves the work was cut short.
@@ -156,7 +156,7 @@ describe('queue runner', () => {
     const id = `stall-${run}`;
     let ran = 0;
     // A consumer that took the job and died: the job sits in `active` and nobody renews it.
-    await producer.createJob({ tick_key: id }).setId(id).save();
+    await createJob({ tick_key: id }).setId(id).save();
     await f.redis.rpoplpush(`${prefix}:beat_probe:waiting`, `${prefix}:beat_probe:active`);
     const stallIntervalMs = 1000;
     await startRunner(
@@ -196,8 +196,7 @@ describe('queue runner', () => {
       },
       { failedKeep: 2, retries: 2, backoffMs },
     );
-    await producer
-      .createJob({ tick_key: `flaky-${run}` })
+    await createJob({ tick_key: `flaky-${run}` })
       .setId(`flaky-${run}`)
       .save();
     await waitFor(
@@ -217,8 +216,7 @@ describe('queue runner', () => {
       'a succeeded job is removed from Redis',
     );
     for (let i = 0; i < 5; i++)
-      await producer
-        .createJob({ tick_key: `bad-${i}` })
+      await createJob({ tick_key: `bad-${i}` })
         .setId(`bad-${run}-${i}`)
         .save();
     await waitFor(async () => Number(await f.redis.get(keys.failedTotal('beat_probe'))) >= 5, {
@@ -232,8 +230,7 @@ describe('queue runner', () => {
     });
     assert.equal(await f.redis.hlen(`${prefix}:beat_probe:jobs`), 2);
     for (let i = 0; i < 5; i++)
-      await producer
-        .createJob({ tick_key: `ok-${i}` })
+      await createJob({ tick_key: `ok-${i}` })
         .setId(`ok-${run}-${i}`)
         .save();
     await waitFor(async () => Number(await f.redis.get(keys.succeededTotal('beat_probe'))) >= 6, {

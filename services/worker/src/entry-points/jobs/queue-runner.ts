@@ -1,10 +1,10 @@
-// Consumes every job queue with bee-queue: per-job policy (retries, exponential backoff, a timeout that aborts
-// the work), request-id context, stall counting with dead-lettering, bounded finished-job storage, metrics.
+// Consumes every job queue with bee-queue: the per-job timeout that aborts the work (retries and exponential
+// backoff come with the job, set by its producer from @mutiroes/contracts), request-id context, stall counting with dead-lettering, bounded finished-job storage, metrics.
 import BeeQueue from 'bee-queue';
 import type { RedisClient as Redis } from '@mutiroes/registry';
 import { runWithRequestId, type Logger } from '@mutiroes/platform';
 import { AppError } from '@mutiroes/platform';
-import { jobPolicies, jobSchemas, type JobName, type JobPolicy } from '../../domain/job-catalog.js';
+import { jobPolicies, jobSchemas, type JobName } from '@mutiroes/contracts';
 import type { JobDeps } from '../../domain/job-context.js';
 import { DeadLetteredError, JobTimeoutError, PermanentJobError } from '../../domain/job-errors.js';
 import type { DeadLetterRepository } from '../../data-access/dead-letter.repository.js';
@@ -37,8 +37,8 @@ export interface QueueRunnerOptions {
   prefix?: string;
   /** How often failed jobs beyond `failedKeep` are removed (ms). */
   trimIntervalMs?: number;
-  /** Per-job policy overrides (tests shorten timeouts). */
-  policies?: Partial<Record<JobName, JobPolicy>>;
+  /** Per-job attempt timeout overrides (tests shorten them); retries and backoff travel with the job. */
+  timeoutsMs?: Partial<Record<JobName, number>>;
 }
 
 interface ActiveJob {
@@ -192,18 +192,9 @@ export class QueueRunner {
   }
 
   private async run(name: JobName, job: BeeQueue.Job<Record<string, unknown>>): Promise<unknown> {
-    const policy = this.o.policies?.[name] ?? jobPolicies[name];
-    const opts = job.options as Record<string, unknown> & {
-      retries?: number;
-      backoff?: unknown;
-      mutiroes_policy?: boolean;
-    };
-    // The worker owns the retry policy of each job type, whatever the producer set.
-    if (!opts.mutiroes_policy) {
-      opts.mutiroes_policy = true;
-      opts.retries = policy.retries;
-      opts.backoff = { strategy: 'exponential', delay: policy.backoffMs };
-    }
+    const timeoutMs = this.o.timeoutsMs?.[name] ?? jobPolicies[name].timeoutMs;
+    // Retries and backoff were set by the producer from the contract (withJobPolicy); only cut short here.
+    const opts = job.options as Record<string, unknown> & { retries?: number };
     const requestId =
       typeof job.data?.['request_id'] === 'string'
         ? (job.data['request_id'] as string)
@@ -271,14 +262,14 @@ export class QueueRunner {
         attempt: record.attempt,
         controller,
       });
-      const timeoutErr = new JobTimeoutError(name, job.id, policy.timeoutMs);
-      const deadline = started + policy.timeoutMs;
+      const timeoutErr = new JobTimeoutError(name, job.id, timeoutMs);
+      const deadline = started + timeoutMs;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           controller.abort(timeoutErr);
           reject(timeoutErr);
-        }, policy.timeoutMs);
+        }, timeoutMs);
       });
       const end = this.o.metrics?.duration.startTimer({ queue: name });
       try {

@@ -1,4 +1,5 @@
 // The background jobs (ex-Celery tasks): queue name = job name, payload schema and per-job policy.
+// The one definition producers (api outbox relay, beat) and the consumer (worker) import.
 import { z } from 'zod';
 
 export interface JobPolicy {
@@ -46,7 +47,10 @@ export const jobSchemas = {
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
+/** A payload as the worker's handler receives it (parsed). */
 export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>;
+/** A payload as a producer writes it: ids are numbers; a wrong or missing field does not compile. */
+export type JobPayload<N extends JobName> = z.output<(typeof jobSchemas)[N]>;
 export const JOB_NAMES = Object.keys(jobSchemas) as JobName[];
 
 const mail: JobPolicy = { retries: 5, backoffMs: 2000, timeoutMs: 30_000 };
@@ -64,4 +68,19 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
 
 export function isJobName(name: string): name is JobName {
   return Object.prototype.hasOwnProperty.call(jobSchemas, name);
+}
+
+/** The part of a bee-queue Job a producer sets the policy on (structural: no bee-queue dependency here). */
+export interface PolicyTarget<J> {
+  retries(n: number): J;
+  backoff(strategy: 'exponential', delayMs: number): J;
+}
+
+/**
+ * Sets the job's retry policy at enqueue time (bee-queue keeps it with the job): the only place retries
+ * and backoff are decided. The worker enforces `timeoutMs` and never rewrites these options.
+ */
+export function withJobPolicy<J extends PolicyTarget<J>>(job: J, name: JobName): J {
+  const p = jobPolicies[name];
+  return job.retries(p.retries).backoff('exponential', p.backoffMs);
 }

@@ -1,0 +1,14 @@
+// @mutiroes/contracts: what crosses processes — job names, payload schemas, retry policy, schedule names.
+export {
+  JOB_NAMES,
+  jobSchemas,
+  jobPolicies,
+  isJobName,
+  withJobPolicy,
+  type JobName,
+  type JobData,
+  type JobPayload,
+  type JobPolicy,
+  type PolicyTarget,
+} from './job-catalog.js';
+export { scheduleJobs, PROBE_JOB, type ScheduleName } from './schedule-names.js';
