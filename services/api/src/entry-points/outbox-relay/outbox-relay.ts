@@ -41,6 +41,12 @@ export interface OutboxRelay {
   queue(jobName: string): Queue;
 }
 
+/** One locked batch: how many rows went to Redis, and whether the batch stopped on a failure. */
+interface BatchResult {
+  enqueued: number;
+  failed: boolean;
+}
+
 export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
   const repo = new OutboxRepository(o.sequelize);
   const queues = new Map<string, Queue>();
@@ -102,10 +108,8 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
       outbox_id: Number(row.id),
     };
     // Retries and backoff: the job contract's policy for this job (a name off the contract gets none).
-    const created = queue(row.job_name).createJob(data);
-    const job = (isJobName(row.job_name) ? withJobPolicy(created, row.job_name) : created).setId(
-      `outbox:${row.id}`,
-    );
+    const created = queue(row.job_name).createJob(data).setId(`outbox:${row.id}`);
+    const job = isJobName(row.job_name) ? withJobPolicy(created, row.job_name) : created;
     await withTimeout(job.save(), timeoutMs, `enqueue of outbox row ${row.id}`);
   };
 
@@ -150,61 +154,61 @@ export function createOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     }
   };
 
+  /** Locks up to `batch` pending rows, enqueues them in order, marks what went through (in `tx`). */
+  const relayBatch = async (tx: Transaction): Promise<BatchResult> => {
+    const rows = await repo.lockPending(tx, batch);
+    if (!rows.length) return { enqueued: 0, failed: false };
+    let done: string[] = [];
+    let failure: { ids: string[]; error: string } | null = null;
+    const epoch = connectionEpoch;
+    for (const row of rows) {
+      try {
+        await enqueue(row);
+        done.push(row.id);
+      } catch (e) {
+        // Keep order and stop at the first failure: Redis is most likely down for all of them.
+        failure = { ids: [row.id], error: e instanceof Error ? e.message : String(e) };
+        // A bee-queue Queue whose start-up (script loading) failed while Redis was away stays broken
+        // for good: drop it, the next pass builds a fresh one on the (shared, reconnecting) client.
+        resetQueue(row.job_name);
+        break;
+      }
+    }
+    if (done.length) {
+      try {
+        await confirmReplicated(epoch, done.length);
+      } catch (e) {
+        // Saved on the master but not known to survive its loss: all of them stay pending.
+        const error = `not replicated: ${e instanceof Error ? e.message : String(e)}`;
+        failure = { ids: [...done, ...(failure?.ids ?? [])], error };
+        done = [];
+      }
+    }
+    await repo.markEnqueued(tx, done);
+    if (failure) {
+      await repo.markFailed(tx, failure.ids, failure.error);
+      if (!failing)
+        o.log.warn('outbox relay cannot enqueue; rows stay pending', {
+          error: failure.error,
+          pending_from: failure.ids[0],
+        });
+      failing = true;
+    } else if (failing) {
+      failing = false;
+      o.log.info('outbox relay enqueuing again');
+    }
+    if (done.length) o.log.debug('outbox rows enqueued', { count: done.length });
+    return { enqueued: done.length, failed: failure !== null };
+  };
+
   const pass = async (): Promise<number> => {
     let total = 0;
     if (!(await repo.hasPending())) return 0;
     for (;;) {
-      const n = await o.sequelize.transaction(async (tx: Transaction) => {
-        const rows = await repo.lockPending(tx, batch);
-        if (!rows.length) return 0;
-        let done: string[] = [];
-        let failure: { ids: string[]; error: string } | null = null;
-        const epoch = connectionEpoch;
-        for (const row of rows) {
-          try {
-            await enqueue(row);
-            done.push(row.id);
-          } catch (e) {
-            // Keep order and stop at the first failure: Redis is most likely down for all of them.
-            failure = { ids: [row.id], error: e instanceof Error ? e.message : String(e) };
-            // A bee-queue Queue whose start-up (script loading) failed while Redis was away stays broken
-            // for good: drop it, the next pass builds a fresh one on the (shared, reconnecting) client.
-            resetQueue(row.job_name);
-            break;
-          }
-        }
-        if (done.length) {
-          try {
-            await confirmReplicated(epoch, done.length);
-          } catch (e) {
-            // Saved on the master but not known to survive its loss: all of them stay pending.
-            const error = `not replicated: ${e instanceof Error ? e.message : String(e)}`;
-            failure = { ids: [...done, ...(failure?.ids ?? [])], error };
-            done = [];
-          }
-        }
-        await repo.markEnqueued(tx, done);
-        if (failure) {
-          await repo.markFailed(tx, failure.ids, failure.error);
-          if (!failing)
-            o.log.warn('outbox relay cannot enqueue; rows stay pending', {
-              error: failure.error,
-              pending_from: failure.ids[0],
-            });
-          failing = true;
-        } else if (failing) {
-          failing = false;
-          o.log.info('outbox relay enqueuing again');
-        }
-        if (done.length) o.log.debug('outbox rows enqueued', { count: done.length });
-        return failure ? -done.length - 1 : done.length;
-      });
-      if (n <= 0) {
-        if (n < -1) total += -n - 1;
-        break;
-      }
-      total += n;
-      if (n < batch) break;
+      const r = await o.sequelize.transaction(relayBatch);
+      total += r.enqueued;
+      // A failure, an empty or a short batch: nothing more to do in this pass.
+      if (r.failed || r.enqueued < batch) break;
     }
     if (Date.now() - lastPurge > 600_000) {
       lastPurge = Date.now();
