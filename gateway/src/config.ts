@@ -1,6 +1,6 @@
 // The gateway's one config schema: parsed once at boot from the environment, frozen.
 import { z } from 'zod';
-import { defineConfig } from '@mutiroes/platform';
+import { defineConfig, redisConfigShape, serviceConfigShape } from '@mutiroes/platform';
 
 const csv = z
   .string()
@@ -19,25 +19,15 @@ const onOff = (def: boolean) =>
     .transform((v) => v ?? def);
 
 export const gatewayConfigSchema = z.object({
-  /** Comma list of Consul HTTP addresses (local agent first). The only upstream address the gateway knows. */
-  CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
-  /** ACL token of the gateway kind (Consul runs default-deny): writes `gateway`, reads the catalog. */
-  CONSUL_HTTP_TOKEN: z.string().optional(),
-  SERVICE_NAME: z.string().default('gateway'),
+  ...serviceConfigShape('gateway', { port: 8080 }),
+  /** The gateway names itself in access-log lines and rate-limit leases even without Consul registration. */
   INSTANCE_ID: z.string().default('gateway-1'),
-  HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /**
    * The operator listener (/status, /metrics and /health, /ready), always on 127.0.0.1, never on the public port.
    * Unset: PORT + 50 (0 when PORT is 0: a free port, tests). The mesh launcher sets it from the profile.
    */
   GATEWAY_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  LOG_LEVEL: z.string().default('info'),
-  NODE_ENV: z.string().default('development'),
-  /** Sentinel master name of the shared Redis (rate limits). */
-  REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
-  /** Password of Redis and the Sentinels (rate limits). The gateway gets no database or JWT secret. */
-  REDIS_PASSWORD: z.string().optional(),
+  ...redisConfigShape,
   /**
    * Services the gateway routes to (comma list). Only these, whatever else registers in Consul with a
    * `route` meta: routing follows the allow-list, registration alone grants nothing.

@@ -1,31 +1,18 @@
 // The API's one config schema: every environment variable the service reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig, type SecretSpec } from '@mutiroes/platform';
+import {
+  databaseConfigShape,
+  defineConfig,
+  redisConfigShape,
+  serviceConfigShape,
+  type SecretSpec,
+} from '@mutiroes/platform';
 
 const schema = z
   .object({
-    /** development | test | production; production forbids dev-only defaults. */
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    /** Interface to listen on (the mesh uses loopback only). */
-    HOST: z.string().default('127.0.0.1'),
-    /** TCP port; 0 picks a free one (tests). */
-    PORT: z.coerce.number().int().min(0).max(65535).default(0),
-    /** Name under which instances register in Consul. */
-    SERVICE_NAME: z.string().default('api'),
-    /** Consul service ID of this instance, e.g. api-2; generated from host:port when absent. */
-    INSTANCE_ID: z.string().optional(),
-    /** Comma-separated Consul HTTP addresses, the local agent first. */
-    CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
-    /** ACL token of this service kind (Consul runs default-deny). */
-    CONSUL_HTTP_TOKEN: z.string().optional(),
-    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
-    DB_NAME: z.string().default('mutiroes'),
-    DB_USER: z.string().default('mutiroes'),
-    DB_PASSWORD: z.string().optional(),
-    /** Sentinel master name; the Sentinels themselves are found in Consul. */
-    REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
-    /** Password of Redis and the Sentinels (requirepass / auth-pass). */
-    REDIS_PASSWORD: z.string().optional(),
+    ...serviceConfigShape('api'),
+    ...databaseConfigShape,
+    ...redisConfigShape,
     /** HMAC secret of the JWTs. No default: the launcher generates one per run dir. */
     JWT_SECRET: z
       .string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' })

@@ -1,25 +1,17 @@
 // The beat's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig, type SecretSpec } from '@mutiroes/platform';
+import {
+  databaseConfigShape,
+  defineConfig,
+  redisConfigShape,
+  serviceConfigShape,
+  type SecretSpec,
+} from '@mutiroes/platform';
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().default('127.0.0.1'),
-  /** Port advertised in Consul (the beat serves nothing; its check is a TTL heartbeat). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  SERVICE_NAME: z.string().default('beat'),
-  /** e.g. beat-2; generated when absent. */
-  INSTANCE_ID: z.string().optional(),
-  CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
-  /** ACL token of this service kind (Consul runs default-deny). */
-  CONSUL_HTTP_TOKEN: z.string().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
-  DB_NAME: z.string().default('mutiroes'),
-  DB_USER: z.string().default('mutiroes'),
-  DB_PASSWORD: z.string().optional(),
-  REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
-  /** Password of Redis and the Sentinels (requirepass / auth-pass). */
-  REDIS_PASSWORD: z.string().optional(),
+  ...serviceConfigShape('beat'),
+  ...databaseConfigShape,
+  ...redisConfigShape,
   /** Time zone of every schedule. */
   BEAT_TIMEZONE: z.string().default('America/Sao_Paulo'),
   /** Consul KV key of the leader lock: only its holder fires. */

@@ -1,24 +1,10 @@
 // The web service's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig, type SecretSpec } from '@mutiroes/platform';
+import { defineConfig, serviceConfigShape, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z
   .object({
-    /** development | test | production; production forbids dev-only defaults and sets Secure cookies. */
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    /** Interface to listen on (the mesh uses loopback only). */
-    HOST: z.string().default('127.0.0.1'),
-    /** TCP port; 0 picks a free one (tests). */
-    PORT: z.coerce.number().int().min(0).max(65535).default(0),
-    /** Name under which instances register in Consul. */
-    SERVICE_NAME: z.string().default('web'),
-    /** Consul service ID of this instance, e.g. web-2; generated from host:port when absent. */
-    INSTANCE_ID: z.string().optional(),
-    /** Comma-separated Consul HTTP addresses, the local agent first. The only address the web server knows. */
-    CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
-    /** ACL token of the web kind (Consul runs default-deny): registers `web`, reads the catalog. */
-    CONSUL_HTTP_TOKEN: z.string().optional(),
-    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+    ...serviceConfigShape('web'),
     /** Register in Consul as SERVICE_NAME (route `/`); false only for instances tests call directly. */
     WEB_REGISTER: z.stringbool().default(true),
     /** Consul service name of the API. */

@@ -1,30 +1,17 @@
 // The worker's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import { defineConfig, type SecretSpec } from '@mutiroes/platform';
+import {
+  databaseConfigShape,
+  defineConfig,
+  redisConfigShape,
+  serviceConfigShape,
+  type SecretSpec,
+} from '@mutiroes/platform';
 
 const schema = z.object({
-  /** development | test | production. */
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  /** Interface of the status server (the mesh uses loopback only). */
-  HOST: z.string().default('127.0.0.1'),
-  /** Port of the status server (health, /queues, /metrics); 0 picks a free one (tests). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  /** Consul service name of workers. */
-  SERVICE_NAME: z.string().default('worker'),
-  /** Consul service ID of this instance, e.g. worker-2; derived from host:port when absent. */
-  INSTANCE_ID: z.string().optional(),
-  /** Comma-separated Consul HTTP addresses, the local agent first. */
-  CONSUL_HTTP_ADDR: z.string().default('127.0.0.1:8500'),
-  /** ACL token of this service kind (Consul runs default-deny). */
-  CONSUL_HTTP_TOKEN: z.string().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
-  DB_NAME: z.string().default('mutiroes'),
-  DB_USER: z.string().default('mutiroes'),
-  DB_PASSWORD: z.string().optional(),
-  /** Sentinel master name; the Sentinels themselves are found in Consul. */
-  REDIS_SENTINEL_MASTER: z.string().default('mutiroes'),
-  /** Password of Redis and the Sentinels (requirepass / auth-pass). */
-  REDIS_PASSWORD: z.string().optional(),
+  ...serviceConfigShape('worker'),
+  ...databaseConfigShape,
+  ...redisConfigShape,
   /** HMAC secret of the API's JWTs: the status page's admin actions need role 'admin'. */
   JWT_SECRET: z
     .string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' })
