@@ -2,7 +2,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from '@mutiroes/platform';
 import type { GatewayConfig } from './config.js';
 import type { Catalog, CatalogSource } from './domain/catalog.js';
@@ -10,13 +9,13 @@ import { RoutingState } from './domain/routing-state.js';
 import { EjectionPolicy } from './domain/ejection-policy.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { CorsPolicy } from './domain/edge-headers.js';
-import { pickUpstream } from './domain/balancer.js';
-import { breakerAdmits, type Upstream } from './domain/upstream.js';
-import { clientIp, forwardedFor, normalizeIp } from './domain/client-address.js';
+import { breakerAdmits } from './domain/upstream.js';
+import { normalizeIp } from './domain/client-address.js';
 import { UndiciUpstreamFactory } from './data-access/upstream-factory.js';
 import { RedisRateLimitStore, type RedisScripting } from './data-access/redis-rate-limit.store.js';
 import { GatewayMetrics } from './entry-points/metrics.js';
-import { ProxyHandler, requestIdOf } from './entry-points/proxy-handler.js';
+import { ProxyHandler } from './entry-points/proxy-handler.js';
+import { WebSocketProxy } from './entry-points/websocket-proxy.js';
 import { createAdminApp, isPublicGatewayPath } from './entry-points/admin-app.js';
 import { AccessLog } from './entry-points/access-log.js';
 import { guardRequestBody, limitConnectionsPerAddress } from './entry-points/client-guards.js';
@@ -50,38 +49,16 @@ export interface GatewayHandle {
   close(): Promise<void>;
 }
 
-const kTarget = Symbol('gateway.target');
-type UpgradeReq = IncomingMessage & { [kTarget]?: string };
-
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Promise<GatewayHandle> {
   const log = deps.log;
   let draining = false;
   let lastCatalogAt = 0;
 
-  const upstreamCounts = () => {
-    const out: Array<{ service: string; state: string; n: number }> = [];
-    for (const p of state.pools.values()) {
-      let avail = 0;
-      let ej = 0;
-      let open = 0;
-      for (const u of p.upstreams) {
-        if (u.ejected) ej++;
-        else if (!breakerAdmits(u.breaker)) open++;
-        else avail++;
-      }
-      out.push(
-        { service: p.name, state: 'available', n: avail },
-        { service: p.name, state: 'ejected', n: ej },
-        { service: p.name, state: 'breaker_open', n: open },
-      );
-    }
-    return out;
-  };
   const viewAgeSeconds = (): number => {
     const t = Math.max(lastCatalogAt, deps.viewConfirmedAt?.() ?? 0);
     return t ? (Date.now() - t) / 1000 : -1;
   };
-  const metrics = new GatewayMetrics(viewAgeSeconds, upstreamCounts);
+  const metrics = new GatewayMetrics(viewAgeSeconds, () => countUpstreams(state));
 
   const factory = new UndiciUpstreamFactory(
     {
@@ -127,26 +104,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     },
   );
 
-  const limiter = config.GATEWAY_RATE_LIMIT
-    ? new RateLimiter(
-        {
-          apiRatePerS: config.GATEWAY_API_RATE_PER_S,
-          apiBurst: config.GATEWAY_API_BURST,
-          authRatePerMin: config.GATEWAY_AUTH_RATE_PER_MIN,
-          authBurst: config.GATEWAY_AUTH_BURST,
-          authPaths: config.GATEWAY_AUTH_PATHS,
-          concurrencyPerIp: config.GATEWAY_CONCURRENCY_PER_IP,
-          storeTimeoutMs: config.GATEWAY_REDIS_TIMEOUT_MS,
-          leasePrefix: `${config.INSTANCE_ID}:${process.pid}:${Date.now().toString(36)}`,
-        },
-        deps.redis ? new RedisRateLimitStore(deps.redis) : null,
-        (shared, why) => {
-          metrics.rateLimitShared.set(shared ? 1 : 0);
-          if (shared) log.info('rate limits shared through redis again');
-          else log.warn('redis unavailable: rate limits fall back to per-process buckets', { error: why });
-        },
-      )
-    : null;
+  const limiter = createRateLimiter(config, deps, metrics);
   metrics.rateLimitShared.set(limiter?.isShared ? 1 : 0);
   if (limiter && !deps.redis) log.warn('no redis client: rate limits are per-process only');
 
@@ -230,59 +188,9 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     else socket.destroy();
   });
 
-  // WebSocket upgrades go through http-proxy-middleware; the instance is chosen like any request.
-  const wsProxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: 'http://127.0.0.1:9',
-    router: (req) => (req as UpgradeReq)[kTarget]!,
-    ws: false,
-    xfwd: false,
-    on: {
-      error: (err, _req, target) => {
-        log.warn('websocket proxy error', { error: (err as Error).message });
-        (target as Socket).destroy?.();
-      },
-    },
-  });
-  // Upgraded connections are no longer the HTTP server's: tracked here so that close() ends them too.
-  const tunnels = new Set<Socket>();
-  const upgradeRefuse = (socket: Socket, status: string) => {
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  };
-  server.on('upgrade', (req: UpgradeReq, socket: Socket, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const url = req.url ?? '/';
-    const route = state.table.match(url);
-    const pool = route ? state.pools.get(route.service) : undefined;
-    if (!route || !pool) return upgradeRefuse(socket, '404 Not Found');
-    const go = () => {
-      const up: Upstream | undefined = pickUpstream(pool.upstreams);
-      if (!up) return upgradeRefuse(socket, '503 Service Unavailable');
-      const peer = req.socket.remoteAddress ?? '';
-      const requestId = requestIdOf(req);
-      req.headers['x-request-id'] = requestId;
-      req.headers['x-forwarded-for'] = forwardedFor(peer, req.headers['x-forwarded-for'], trusted);
-      req.headers['x-forwarded-proto'] = 'http';
-      if (req.headers.host) req.headers['x-forwarded-host'] = req.headers.host;
-      req[kTarget] = up.origin;
-      up.outstanding++;
-      tunnels.add(socket);
-      socket.once('close', () => {
-        up.outstanding--;
-        tunnels.delete(socket);
-      });
-      log.info('websocket upgrade', { request_id: requestId, path: url, upstream: up.id });
-      void wsProxy.upgrade(req, socket, head);
-    };
-    if (!limiter) return go();
-    const ip = trusted.size
-      ? clientIp(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted)
-      : normalizeIp(req.socket.remoteAddress);
-    limiter.check(ip, url, Date.now(), (v) => {
-      if (!v.allowed) return upgradeRefuse(socket, `429 Too Many Requests\r\nRetry-After: ${v.retryAfterS}`);
-      socket.once('close', v.release);
-      go();
-    });
-  });
+  // WebSocket upgrades: the instance, rate limit and headers are chosen as for any request.
+  const websockets = new WebSocketProxy({ state, limiter, trustedProxies: trusted, log });
+  server.on('upgrade', websockets.upgrade);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -338,9 +246,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     },
     async close() {
       draining = true;
-      if (tunnels.size) log.info('closing websocket connections', { count: tunnels.size });
-      // With an error: http-proxy ends the upstream side of the tunnel on the client socket's 'error' (a plain destroy leaves it open).
-      for (const t of tunnels) t.destroy(new Error('gateway closing'));
+      if (websockets.open) log.info('closing websocket connections', { count: websockets.open });
+      websockets.closeAll();
       server.closeAllConnections();
       server.close();
       adminServer.closeAllConnections();
@@ -351,4 +258,52 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       metrics.registry.clear();
     },
   };
+}
+
+/** Available / ejected / breaker-open instance counts per service, for the gauges. */
+function countUpstreams(state: RoutingState): Array<{ service: string; state: string; n: number }> {
+  const out: Array<{ service: string; state: string; n: number }> = [];
+  for (const p of state.pools.values()) {
+    let avail = 0;
+    let ej = 0;
+    let open = 0;
+    for (const u of p.upstreams) {
+      if (u.ejected) ej++;
+      else if (!breakerAdmits(u.breaker)) open++;
+      else avail++;
+    }
+    out.push(
+      { service: p.name, state: 'available', n: avail },
+      { service: p.name, state: 'ejected', n: ej },
+      { service: p.name, state: 'breaker_open', n: open },
+    );
+  }
+  return out;
+}
+
+/** Per-IP rate limits, shared through Redis when a client is given (per-process buckets meanwhile). */
+function createRateLimiter(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  metrics: GatewayMetrics,
+): RateLimiter | null {
+  if (!config.GATEWAY_RATE_LIMIT) return null;
+  return new RateLimiter(
+    {
+      apiRatePerS: config.GATEWAY_API_RATE_PER_S,
+      apiBurst: config.GATEWAY_API_BURST,
+      authRatePerMin: config.GATEWAY_AUTH_RATE_PER_MIN,
+      authBurst: config.GATEWAY_AUTH_BURST,
+      authPaths: config.GATEWAY_AUTH_PATHS,
+      concurrencyPerIp: config.GATEWAY_CONCURRENCY_PER_IP,
+      storeTimeoutMs: config.GATEWAY_REDIS_TIMEOUT_MS,
+      leasePrefix: `${config.INSTANCE_ID}:${process.pid}:${Date.now().toString(36)}`,
+    },
+    deps.redis ? new RedisRateLimitStore(deps.redis) : null,
+    (shared, why) => {
+      metrics.rateLimitShared.set(shared ? 1 : 0);
+      if (shared) deps.log.info('rate limits shared through redis again');
+      else deps.log.warn('redis unavailable: rate limits fall back to per-process buckets', { error: why });
+    },
+  );
 }
