@@ -1,4 +1,4 @@
-// @mutiroes/contracts: what crosses processes — job names, payload schemas, retry policy, schedule names.
+// @mutiroes/contracts: what crosses processes — job names, payload schemas, retry policy, schedule names, access-token checks.
 export {
   JOB_NAMES,
   jobSchemas,
@@ -12,3 +12,4 @@ export {
   type PolicyTarget,
 } from './job-catalog.js';
 export { scheduleJobs, PROBE_JOB, type ScheduleName } from './schedule-names.js';
+export { TOKEN_ALGORITHMS, bearerToken, verifyToken, verifiedClaims, tokenExpired } from './access-token.js';

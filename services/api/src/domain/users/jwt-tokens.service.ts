@@ -1,6 +1,7 @@
 // Signs and verifies the API's JWTs (HS256). Claims follow simplejwt (token_type, user_id, jti) plus role.
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { tokenExpired, verifyToken } from '@mutiroes/contracts';
 import { TokenInvalidError } from '../shared/app-errors.js';
 import type { UserRecord } from './user.types.js';
 
@@ -72,11 +73,9 @@ export class JwtTokens {
   verifyRefresh(token: string): RefreshClaims {
     let claims: unknown;
     try {
-      claims = jwt.verify(token, this.s.secret, { algorithms: ['HS256'] });
+      claims = verifyToken(token, this.s.secret);
     } catch (e) {
-      throw new TokenInvalidError(
-        e instanceof jwt.TokenExpiredError ? 'O token expirou.' : 'O token é inválido ou expirou.',
-      );
+      throw new TokenInvalidError(tokenExpired(e) ? 'O token expirou.' : 'O token é inválido ou expirou.');
     }
     const c = claims as Partial<RefreshClaims>;
     if (

@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { TOKEN_ALGORITHMS } from '@mutiroes/contracts';
 import { accessClaimsValid, type AccessClaims } from '../../domain/users/jwt-tokens.service.js';
 import { NotAuthenticatedError, TokenInvalidError } from '../../domain/shared/app-errors.js';
 import type { AuthUser } from '../../deps.js';
@@ -28,7 +29,7 @@ export function createAuthMiddlewares(secret: string, opts: AuthOptions = {}): A
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
         secretOrKey: secret,
-        algorithms: ['HS256'],
+        algorithms: TOKEN_ALGORITHMS,
       },
       (claims: Partial<AccessClaims>, done: (err: unknown, user?: AuthUser | false) => void) => {
         if (!accessClaimsValid(claims)) return done(null, false);

@@ -3,9 +3,9 @@
 // Scope: (user id from a valid access token, else client IP) × method × path. See README "Idempotency-Key".
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import jwt from 'jsonwebtoken';
 import type { Sequelize } from 'sequelize';
 import type { Logger } from '@mutiroes/platform';
+import { bearerToken, verifiedClaims } from '@mutiroes/contracts';
 import { ValidationError } from '../../domain/shared/app-errors.js';
 import { IdempotencyKeyRepository } from '../../data-access/idempotency/idempotency-key.repository.js';
 import { isDatabaseUnavailable } from './error.middleware.js';
@@ -61,19 +61,10 @@ function clientIp(req: Request): string {
 }
 
 function principal(req: Request, secret: string): string {
-  const auth = req.get('authorization');
-  const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
-  if (m) {
-    try {
-      const c = jwt.verify(m[1]!, secret, { algorithms: ['HS256'] }) as {
-        token_type?: string;
-        user_id?: number;
-      };
-      if (c.token_type === 'access' && typeof c.user_id === 'number') return `user:${c.user_id}`;
-    } catch {
-      /* an invalid token: the route answers 401; the key is scoped to the IP */
-    }
-  }
+  const token = bearerToken(req.get('authorization'));
+  // An invalid token: the route answers 401; the key is scoped to the IP.
+  const c = token ? verifiedClaims(token, secret) : null;
+  if (c && c['token_type'] === 'access' && typeof c['user_id'] === 'number') return `user:${c['user_id']}`;
   return `ip:${clientIp(req)}`;
 }
 

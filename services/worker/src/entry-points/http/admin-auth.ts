@@ -1,7 +1,7 @@
 // Who is looking at the status page: the API's JWT (HS256, JWT_SECRET) for identity, the users table for the role —
 // a token's `role: admin` claim is not enough: the user must still be an active staff member, and the token must
 // be newer than their last password change (as the API checks it).
-import jwt from 'jsonwebtoken';
+import { bearerToken, verifiedClaims } from '@mutiroes/contracts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export interface Viewer {
@@ -22,28 +22,21 @@ const anonymous: Viewer = { authenticated: false, admin: false };
 
 /** The token's claims only (no database): identity and the role it was issued with. */
 export function tokenViewer(req: Request, secret: string): Viewer & { iat?: number } {
-  const h = req.headers.authorization;
-  if (!h || !/^Bearer\s+/i.test(h)) return { ...anonymous };
-  try {
-    const p = jwt.verify(h.replace(/^Bearer\s+/i, ''), secret, { algorithms: ['HS256'] }) as Record<
-      string,
-      unknown
-    >;
-    if (p['token_type'] !== undefined && p['token_type'] !== 'access') return { ...anonymous };
-    const admin =
-      p['role'] === 'admin' || (Array.isArray(p['roles']) && (p['roles'] as unknown[]).includes('admin'));
-    return {
-      authenticated: true,
-      admin,
-      ...(p['user_id'] !== undefined || p['sub'] !== undefined
-        ? { user_id: (p['user_id'] ?? p['sub']) as string | number }
-        : {}),
-      ...(typeof p['username'] === 'string' ? { username: p['username'] } : {}),
-      ...(typeof p['iat'] === 'number' ? { iat: p['iat'] } : {}),
-    };
-  } catch {
-    return { ...anonymous };
-  }
+  const token = bearerToken(req.headers.authorization);
+  const p = token ? verifiedClaims(token, secret) : null;
+  if (!p) return { ...anonymous };
+  if (p['token_type'] !== undefined && p['token_type'] !== 'access') return { ...anonymous };
+  const admin =
+    p['role'] === 'admin' || (Array.isArray(p['roles']) && (p['roles'] as unknown[]).includes('admin'));
+  return {
+    authenticated: true,
+    admin,
+    ...(p['user_id'] !== undefined || p['sub'] !== undefined
+      ? { user_id: (p['user_id'] ?? p['sub']) as string | number }
+      : {}),
+    ...(typeof p['username'] === 'string' ? { username: p['username'] } : {}),
+    ...(typeof p['iat'] === 'number' ? { iat: p['iat'] } : {}),
+  };
 }
 
 /** The viewer as of now: authenticated only while the user is active, admin only while they are staff. */
