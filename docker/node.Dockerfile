@@ -21,6 +21,7 @@ COPY services/api/package.json services/api/
 COPY services/worker/package.json services/worker/
 COPY services/beat/package.json services/beat/
 COPY services/web/package.json services/web/
+COPY tools/sample-data/package.json tools/sample-data/
 RUN npm ci --no-audit --no-fund
 COPY platform/ platform/
 COPY contracts/ contracts/
@@ -28,6 +29,7 @@ COPY registry/ registry/
 COPY mesh/ mesh/
 COPY gateway/ gateway/
 COPY services/ services/
+COPY tools/ tools/
 # Workspaces export "default": "./dist/index.js", so the built code resolves workspaces through dist.
 # The web app's bundles come from `react-router build` (vite) into services/web/build.
 # /out/<workspace>/ is what the runtime stage copies of its own workspace: dist, plus build where there is one.
@@ -59,6 +61,7 @@ COPY services/api/package.json services/api/
 COPY services/worker/package.json services/worker/
 COPY services/beat/package.json services/beat/
 COPY services/web/package.json services/web/
+COPY tools/sample-data/package.json tools/sample-data/
 # -w selects the service plus the library workspaces (platform, contracts, registry): only their prod deps are installed
 # and only they are linked under node_modules/@mutiroes/ (verified with npm 11 on the lockfile).
 # --omit=optional too: typescript is `devOptional` in the lockfile (the root's dev dependency and an optional

@@ -1,4 +1,4 @@
-# Realistic pt-BR sample data (services/api/src/entry-points/populate), written to the running mesh's Postgres.
+# Realistic pt-BR sample data (tools/sample-data), written to the running mesh's Postgres.
 # make populate [POPULATE_SIZE=small|medium|large] [POPULATE_USERS=n POPULATE_EVENTS=n] [POPULATE_TAG=x POPULATE_SEED=n]
 POPULATE_SIZE ?= small
 .PHONY: populate
@@ -9,4 +9,4 @@ populate: ## realistic sample data (POPULATE_SIZE=small|medium|large)
 	  $(if $(POPULATE_USERS),POPULATE_USERS=$(POPULATE_USERS)) $(if $(POPULATE_EVENTS),POPULATE_EVENTS=$(POPULATE_EVENTS)) \
 	  $(if $(POPULATE_TAG),POPULATE_TAG=$(POPULATE_TAG)) $(if $(POPULATE_SEED),POPULATE_SEED=$(POPULATE_SEED)) \
 	  $(if $(POPULATE_BATCH),POPULATE_BATCH=$(POPULATE_BATCH)) \
-	  node --conditions=source --import tsx services/api/src/entry-points/populate/populate.main.ts
+	  node --conditions=source --import tsx tools/sample-data/src/populate.main.ts

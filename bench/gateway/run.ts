@@ -402,7 +402,7 @@ async function ensureSampleData(url: string): Promise<void> {
     ((await (await fetch(`${url}/api/events/?page_size=1`)).json()) as { count: number }).count;
   if ((await count()) >= 10) return;
   log('database has fewer than 10 listed events: make populate (small)');
-  execFileSync(NODE[0]!, [...NODE.slice(1), 'services/api/src/entry-points/populate/populate.main.ts'], {
+  execFileSync(NODE[0]!, [...NODE.slice(1), 'tools/sample-data/src/populate.main.ts'], {
     cwd: ROOT,
     env: { ...process.env, POPULATE_SIZE: 'small', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -349,6 +349,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
       'mesh',
       'gateway',
       'services',
+      'tools',
     ]) {
       fs.symlinkSync(path.join(repoRoot, entry), path.join(dir, entry));
     }

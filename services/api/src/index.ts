@@ -10,3 +10,4 @@ export {
   type MigrationUp,
 } from './data-access/migrator.js';
 export { seedDatabase } from './data-access/seed.js';
+export { PasswordHasher } from './domain/users/password-hasher.js';

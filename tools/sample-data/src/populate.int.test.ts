@@ -3,9 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '@mutiroes/platform';
-import { seedDatabase } from '../../data-access/seed.js';
-import { PasswordHasher } from '../../domain/users/password-hasher.js';
-import { startApi, type ApiHarness } from '../http/test-support/api-harness.js';
+import { PasswordHasher, seedDatabase } from '@mutiroes/api';
+import { startApi, type ApiHarness } from '@mutiroes/api/test-support';
 import { newRunTag } from './populate-options.js';
 import { populate, type PopulateResult } from './populate.js';
 import { SAMPLE_PASSWORD } from './populate.main.js';

@@ -5,10 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { createLogger } from '@mutiroes/platform';
 import { ConsulRegistry, createPostgres } from '@mutiroes/registry';
-import { loadConfig } from '../../config.js';
-import { runMigrations } from '../../data-access/migrator.js';
-import { seedDatabase } from '../../data-access/seed.js';
-import { PasswordHasher } from '../../domain/users/password-hasher.js';
+import { PasswordHasher, loadConfig, runMigrations, seedDatabase } from '@mutiroes/api';
 import { loadPopulateOptions } from './populate-options.js';
 import { populate, type PopulateProgress, type PopulateResult } from './populate.js';
 
