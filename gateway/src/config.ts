@@ -66,6 +66,13 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_RETRY_BUDGET_MS: z.coerce.number().int().positive().default(10_000),
   /** Also try the next instance on a 502/503/504 answer (idempotent methods only). */
   GATEWAY_RETRY_ON_5XX: onOff(true),
+  /**
+   * Response-header wait of a replayable try (idempotent method or Idempotency-Key) while another try still fits
+   * in the tries and the budget; past it the try is abandoned and replayed on another instance. This is what
+   * gets a request off a socket to an instance cut off by a partition. The last try waits
+   * GATEWAY_RESPONSE_HEADER_TIMEOUT_MS. 0 = off.
+   */
+  GATEWAY_RETRY_TRY_TIMEOUT_MS: z.coerce.number().int().min(0).default(4000),
 
   /** Passive ejection: consecutive failures that eject an instance (a refused connect ejects at once). */
   GATEWAY_EJECT_AFTER_FAILURES: z.coerce.number().int().positive().default(3),

@@ -67,6 +67,8 @@ describe('gateway on the mesh', () => {
       GATEWAY_AUTH_PATHS: `${PREFIX}/token/,${PREFIX}/users/register/`,
       GATEWAY_REGISTER: 'false',
       GATEWAY_DRAIN_GRACE_MS: '0',
+      // Longer than the 1.5 s slow answers of the concurrency tests, short enough for the stall test.
+      GATEWAY_RETRY_TRY_TIMEOUT_MS: '2000',
     };
     const started = await Promise.allSettled([
       startGatewayProc(`gwtest-gw-1-${process.pid}`, B + 50, env, gwEnv, logDir),
@@ -284,6 +286,40 @@ describe('gateway on the mesh', () => {
       counts.reduce((a, c) => a + c, 0),
       1,
     );
+  });
+
+  test('when a replayable request stalls on an instance that never answers then it is replayed elsewhere after the try timeout, not after 30 s', async () => {
+    const answering = backends[backends.length - 1]!;
+    let stalled = 0;
+    for (let i = 0; i < 12 && stalled < 2; i++) {
+      const key = `stall-${randomUUID()}`;
+      const t0 = performance.now();
+      const r = await fetch(`${gw1.url}${PREFIX}/__stall-unless/${answering.name}`, {
+        method: 'POST',
+        body: '{"x":1}',
+        headers: { 'idempotency-key': key, 'content-type': 'application/json', ...rotatingIp() },
+      });
+      const ms = performance.now() - t0;
+      assert.equal(r.status, 200);
+      assert.equal(((await r.json()) as { instance: string }).instance, answering.name);
+      const counts = await Promise.all(
+        backends.map(
+          async (b) =>
+            (
+              (await (await fetch(`${b.url}/__seen?key=${encodeURIComponent(key)}`)).json()) as {
+                key_count: number;
+              }
+            ).key_count,
+        ),
+      );
+      const reached = counts.reduce((a, c) => a + c, 0);
+      if (reached > 1) {
+        stalled++;
+        // One or two stalled tries of 2 s each, then the answer: far below the 30 s header timeout.
+        assert.ok(ms >= 1900 && ms < 7000, `answered after ${Math.round(ms)} ms with ${reached} tries`);
+      }
+    }
+    assert.ok(stalled >= 1, 'at least one request first went to a stalling instance');
   });
 
   // Leased batches (domain/leased-limits.ts): a gateway takes b = ⌊limit/8⌋ tokens/slots at once (api bucket 51 → 6,

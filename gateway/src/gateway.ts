@@ -115,6 +115,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       maxTries: config.GATEWAY_RETRY_TRIES,
       budgetMs: config.GATEWAY_RETRY_BUDGET_MS,
       retryOn5xx: config.GATEWAY_RETRY_ON_5XX,
+      tryTimeoutMs: config.GATEWAY_RETRY_TRY_TIMEOUT_MS,
     },
     ejection,
     metrics,
@@ -129,6 +130,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     maxBodyBytes: (url) =>
       isUploadPath(url) ? config.GATEWAY_MAX_UPLOAD_BODY_BYTES : config.GATEWAY_MAX_BODY_BYTES,
     accessLog: config.GATEWAY_ACCESS_LOG ? new AccessLog('gateway', config.INSTANCE_ID) : null,
+    headersTimeoutMs: config.GATEWAY_RESPONSE_HEADER_TIMEOUT_MS,
     draining: () => draining,
   });
   const admin = createAdminApp({

@@ -5,6 +5,7 @@ import { pickUpstream } from './balancer.js';
 import { EjectionPolicy } from './ejection-policy.js';
 import {
   shouldRetry,
+  tryHeadersTimeoutMs,
   classifyError,
   hasIdempotencyKey,
   inProgressWaitMs,
@@ -249,5 +250,31 @@ describe('token bucket (nginx limit_req nodelay semantics)', () => {
     assert.equal(takeToken(spec, s, 5999).allowed, false);
     assert.equal(takeToken(spec, s, 6000).allowed, true);
     assert.equal(retryAfterSeconds(1), 1);
+  });
+});
+
+describe('try timeout', () => {
+  const o: RetryOptions = { maxTries: 3, budgetMs: 10_000, retryOn5xx: true, tryTimeoutMs: 4000 };
+  const full = 30_000;
+
+  test('when a replayable try can still be followed by another then it waits tryTimeoutMs for headers', () => {
+    assert.equal(tryHeadersTimeoutMs({ method: 'GET', tries: 1, elapsedMs: 0 }, o, full), 4000);
+    assert.equal(
+      tryHeadersTimeoutMs({ method: 'POST', idempotencyKey: true, tries: 1, elapsedMs: 0 }, o, full),
+      4000,
+    );
+    assert.equal(tryHeadersTimeoutMs({ method: 'DELETE', tries: 2, elapsedMs: 5000 }, o, full), 4000);
+  });
+
+  test('when a try is the last that fits, or not replayable, or the limit is off then it waits the full time', () => {
+    assert.equal(tryHeadersTimeoutMs({ method: 'GET', tries: 3, elapsedMs: 0 }, o, full), full);
+    assert.equal(tryHeadersTimeoutMs({ method: 'GET', tries: 2, elapsedMs: 6000 }, o, full), full);
+    assert.equal(tryHeadersTimeoutMs({ method: 'POST', tries: 1, elapsedMs: 0 }, o, full), full);
+    assert.equal(tryHeadersTimeoutMs({ method: 'PATCH', tries: 1, elapsedMs: 0 }, o, full), full);
+    assert.equal(
+      tryHeadersTimeoutMs({ method: 'GET', tries: 1, elapsedMs: 0 }, { ...o, tryTimeoutMs: 0 }, full),
+      full,
+    );
+    assert.equal(tryHeadersTimeoutMs({ method: 'GET', tries: 1, elapsedMs: 0 }, o, 3000), 3000);
   });
 });

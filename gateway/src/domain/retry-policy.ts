@@ -8,6 +8,11 @@ export interface RetryOptions {
   maxTries: number;
   budgetMs: number;
   retryOn5xx: boolean;
+  /**
+   * Time a replayable try gets for its response headers while a further try still fits (0 or absent: no such
+   * limit). See tryHeadersTimeoutMs.
+   */
+  tryTimeoutMs?: number;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -112,4 +117,28 @@ export function classifyError(err: unknown): TryFailure {
     default:
       return 'other';
   }
+}
+
+export interface TryTimeoutInput {
+  method: string;
+  idempotencyKey?: boolean;
+  /** Tries made so far, this one included. */
+  tries: number;
+  /** ms since the request arrived. */
+  elapsedMs: number;
+}
+
+/**
+ * How long a try waits for its response headers. A replayable try (idempotent method, or an Idempotency-Key)
+ * that could still be followed by another within the tries and the budget gets `tryTimeoutMs`: a request stuck on
+ * an instance the gateway no longer reaches (a partition: the socket stays open and nothing comes back) is
+ * abandoned and replayed elsewhere instead of waiting out `fullMs`. The last try that fits gets `fullMs`, so an
+ * answer that is merely slow still arrives. Other requests always get `fullMs`.
+ */
+export function tryHeadersTimeoutMs(i: TryTimeoutInput, o: RetryOptions, fullMs: number): number {
+  const t = o.tryTimeoutMs ?? 0;
+  if (t <= 0 || t >= fullMs) return fullMs;
+  if (!i.idempotencyKey && !isIdempotent(i.method)) return fullMs;
+  if (i.tries >= o.maxTries || i.elapsedMs + t >= o.budgetMs) return fullMs;
+  return t;
 }

@@ -26,6 +26,8 @@ export interface ProxyDeps {
   trustedProxies: ReadonlySet<string>;
   /** Body limit of a request, by its path (upload routes get more). */
   maxBodyBytes: (url: string) => number;
+  /** Response-header wait of a try that gets no shorter one (GATEWAY_RESPONSE_HEADER_TIMEOUT_MS). */
+  headersTimeoutMs: number;
   /** Set while draining: responses carry `Connection: close`. */
   draining: () => boolean;
 }

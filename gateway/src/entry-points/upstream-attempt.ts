@@ -3,7 +3,13 @@
 import type { Dispatcher } from 'undici';
 import type { Upstream } from '../domain/upstream.js';
 import { pickUpstream } from '../domain/balancer.js';
-import { classifyError, inProgressWaitMs, shouldRetry, type TryFailure } from '../domain/retry-policy.js';
+import {
+  classifyError,
+  inProgressWaitMs,
+  shouldRetry,
+  tryHeadersTimeoutMs,
+  type TryFailure,
+} from '../domain/retry-policy.js';
 import { clientResponseHeaders, headerValue } from './forward-headers.js';
 import { Outcome, type Exchange } from './exchange.js';
 import { failExchange, finish, reject } from './exchange-outcome.js';
@@ -34,6 +40,16 @@ export function tryNext(x: Exchange): void {
         method: x.req.method as Dispatcher.HttpMethod,
         headers: x.upHeaders,
         body: x.body,
+        headersTimeout: tryHeadersTimeoutMs(
+          {
+            method: x.req.method ?? 'GET',
+            idempotencyKey: x.idemKey,
+            tries: x.tries - x.polls,
+            elapsedMs: performance.now() - x.t0,
+          },
+          x.d.retry,
+          x.d.headersTimeoutMs,
+        ),
       },
       attempt,
     );

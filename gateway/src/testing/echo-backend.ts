@@ -44,6 +44,8 @@ const OK_BODY = (name: string, bytes = 0) => {
  * Routes (any prefix; the last path segment decides):
  *   …/__destroy      reads the whole request, then destroys the socket without answering
  *   …/__destroy-unless/NAME   like __destroy, except on the instance called NAME, which echoes
+ *   …/__stall-unless/NAME     reads the request and never answers (as behind a partition: the socket stays
+ *                             open, nothing comes back), except on the instance called NAME, which echoes
  *   …/__hop          names X-Private-Hop in its Connection header (and sends it); body: the request headers
  *   …/__idem         the Idempotency-Key life cycle of the API (see idemStore), per key across in-process backends
  *   …/__status/NNN   answers status NNN
@@ -110,6 +112,8 @@ export async function startEchoBackend(o: EchoOptions): Promise<EchoBackend> {
         req.socket.destroy();
         return;
       }
+      const stall = /\/__stall-unless\/([^/]+)$/.exec(path);
+      if (stall && stall[1] !== o.name) return;
       if (path.endsWith('/__hop')) {
         // Names a private header in its own Connection header: a proxy must not pass either on.
         res.writeHead(200, {
