@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpus, loadavg } from 'node:os';
 import { EventRepository } from '../../services/api/src/data-access/events/event.repository.js';
-import { NEARBY_LIMIT } from '../../services/api/src/domain/events/browse-events.use-case.js';
+import { NEARBY_DEFAULT } from '../../services/api/src/domain/events/browse-events.use-case.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000')
@@ -189,6 +189,8 @@ async function probePage(url: string, endpoint: string, path: string): Promise<n
     if (!(b.count! > 0) || !b.results?.length) fail('empty list');
   } else if (endpoint === 'nearby') {
     if (!Array.isArray(body) || body.length === 0) fail('no event nearby');
+    if (body.length > NEARBY_DEFAULT)
+      fail(`nearby answered ${body.length} events, more than its default page`);
   } else if (
     typeof (body as { id?: number }).id !== 'number' ||
     !(body as { title?: string }).title?.startsWith('bench ')
@@ -324,12 +326,12 @@ async function main(): Promise<void> {
           repo.nearbySql(
             undefined,
             { latitude: CITIES[0]![0], longitude: CITIES[0]![1], radiusKm: 10 },
-            NEARBY_LIMIT,
+            NEARBY_DEFAULT,
           ),
         ],
         [
           'nearby (Manaus, 10 km: sparse)',
-          repo.nearbySql(undefined, { latitude: -3.119, longitude: -60.0217, radiusKm: 10 }, NEARBY_LIMIT),
+          repo.nearbySql(undefined, { latitude: -3.119, longitude: -60.0217, radiusKm: 10 }, NEARBY_DEFAULT),
         ],
       ] as const) {
         const e = await explain(db, q);
@@ -337,10 +339,10 @@ async function main(): Promise<void> {
         console.log(
           `  EXPLAIN ${query} at ${size.toLocaleString('en')} events (rows into each sort: ${e.sorted.join(', ') || 'no sort'}):\n${e.text.replace(/^/gm, '    ')}`,
         );
-        const over = e.sorted.filter((n) => n > NEARBY_LIMIT);
+        const over = e.sorted.filter((n) => n > NEARBY_DEFAULT);
         if (over.length)
           planFailures.push(
-            `${query} at ${size}: sorts ${over.join(', ')} rows, more than the page (${NEARBY_LIMIT})`,
+            `${query} at ${size}: sorts ${over.join(', ')} rows, more than the page (${NEARBY_DEFAULT})`,
           );
         if (!/events_earth_idx/.test(e.text))
           planFailures.push(`${query} at ${size}: does not use events_earth_idx`);

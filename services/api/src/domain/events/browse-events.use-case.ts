@@ -38,6 +38,8 @@ export const DETAIL_FIRST = { resources: 50, photos: 20, commentThreads: 20, par
 
 /** Most events a nearby answer carries (nearest first). */
 export const NEARBY_LIMIT = 100;
+/** Events a nearby answer carries when the caller names no limit. */
+export const NEARBY_DEFAULT = 20;
 const LIST_TTL_S = 5;
 const CATEGORIES_TTL_S = 300;
 
@@ -89,8 +91,13 @@ export class BrowseEvents {
     return { count, items: await this.forViewer(undefined, items) };
   }
 
-  async nearby(actor: Actor | undefined, geo: GeoFilter): Promise<EventListItemForViewer[]> {
-    const rows = await this.ctx.events.nearby(this.ctx.reader(actor), actor?.id, geo, NEARBY_LIMIT);
+  async nearby(
+    actor: Actor | undefined,
+    geo: GeoFilter,
+    limit = NEARBY_DEFAULT,
+  ): Promise<EventListItemForViewer[]> {
+    const n = Math.min(Math.max(1, limit), NEARBY_LIMIT);
+    const rows = await this.ctx.events.nearby(this.ctx.reader(actor), actor?.id, geo, n);
     return this.forViewer(
       actor,
       rows.map((e) => eventListItem(e)),

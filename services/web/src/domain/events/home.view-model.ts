@@ -53,6 +53,7 @@ export async function nearbyView(api: ApiClient, q: NearbyQuery | undefined, fal
       latitude: q.lat.toFixed(6),
       longitude: q.lng.toFixed(6),
       radius: String(q.radiusKm),
+      limit: '12',
     });
     const r = await api.request<EventListItem[] | Page<EventListItem>>({ path: `/api/events/nearby/?${sp}` });
     const d = expectOk(r);

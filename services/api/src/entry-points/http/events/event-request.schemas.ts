@@ -1,6 +1,7 @@
 // Shapes of the events endpoints' bodies and query strings (zod); cross-field rules live in the domain.
 import { z } from 'zod';
 import { fields } from '../request-validation.js';
+import { NEARBY_DEFAULT, NEARBY_LIMIT as NEARBY_MAX } from '../../../domain/events/browse-events.use-case.js';
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 /** A type message that still says "required" when the field is absent. */
@@ -289,6 +290,14 @@ export const nearbyQuerySchema = z.object({
   latitude: latitude.optional(),
   longitude: longitude.optional(),
   radius: radius.default(10),
+  /** The nearest `limit` events (default 20, at most 100): a home page shows a dozen. */
+  limit: numeric(
+    z
+      .number(typeMsg('Informe um número válido.'))
+      .int('Informe um número inteiro.')
+      .min(1, 'O limite deve ser pelo menos 1.')
+      .max(NEARBY_MAX, `O limite deve ser no máximo ${NEARBY_MAX}.`),
+  ).default(NEARBY_DEFAULT),
 });
 
 /** GET /api/events/feed/ (issue #16): the public iCalendar feed, by city and/or category. */

@@ -278,6 +278,17 @@ describe('list', () => {
       [...d].sort((a: number, b: number) => a - b),
     );
     assert.ok(d.every((x: number) => x <= 5));
+    const three = await api.call('GET', `/api/events/nearby?latitude=5.1&longitude=${lng}&radius=5&limit=3`);
+    assert.equal(three.status, 200);
+    assert.deepEqual(
+      three.body.map((e: any) => e.id),
+      r.body.slice(0, 3).map((e: any) => e.id),
+    );
+    for (const bad of ['0', '101', '2.5', 'x']) {
+      const b = await api.call('GET', `/api/events/nearby?latitude=5.1&longitude=${lng}&limit=${bad}`);
+      assert.equal(b.status, 400, bad);
+      assert.equal(typeof b.body.limit?.[0], 'string', bad);
+    }
   });
 });
 

@@ -114,7 +114,7 @@ export function createEventsRouter(deps: ApiDeps): express.Router {
   r.get('/nearby', optionalAuth, async (req, res) => {
     const q = parseQuery(nearbyQuerySchema, req.query);
     const geo = assertGeo({ latitude: q.latitude, longitude: q.longitude, radiusKm: q.radius });
-    res.json(await browse.nearby(actorOf(req), geo));
+    res.json(await browse.nearby(actorOf(req), geo, q.limit));
   });
 
   r.get('/', optionalAuth, async (req, res) => {

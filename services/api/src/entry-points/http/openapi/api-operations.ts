@@ -273,7 +273,7 @@ export const OPERATIONS: OperationRow[] = [
     method: 'get',
     path: '/api/events/nearby/',
     tag: 'events',
-    summary: 'Published future events within `radius` km, nearest first (at most 100)',
+    summary: 'Published future events within `radius` km, nearest first (`limit`: default 20, at most 100)',
     auth: 'optional',
     query: nearbyQuerySchema,
     ok: { status: 200, schema: out.eventList, description: 'Events with distance_km.' },
