@@ -1,6 +1,7 @@
 // Tables written by the worker and the beat (services/worker, services/beat): report statistics, monthly
 // impact reports, the e-mail dedup ledger, beat ticks (idempotency keys + outbox for scheduled jobs),
-// dead-lettered jobs, and the probe rows the beat's accelerated test schedule leaves.
+// dead-lettered jobs, and the probe rows the beat's accelerated test schedule leaves. The api reads report_statistics
+// and monthly_impact_reports; why this file stays in the api's one sequence: docs/adr/0011.
 import type { MigrationContext } from '../migrator.js';
 
 const BADGES: Array<[string, string, string, string, string, number]> = [
