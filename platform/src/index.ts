@@ -12,4 +12,10 @@ export {
 export { AppError, type ErrorLevel } from './app-error.js';
 export { Lifecycle, type ShutdownStep } from './lifecycle.js';
 export { sleep, waitFor, withTimeout, type WaitForOptions } from './timing.js';
-export { serviceConfigShape, databaseConfigShape, redisConfigShape, LOG_LEVELS } from './service-config.js';
+export {
+  serviceConfigShape,
+  databaseConfigShape,
+  redisConfigShape,
+  dataServiceConfigShape,
+  LOG_LEVELS,
+} from './service-config.js';

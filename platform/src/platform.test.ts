@@ -6,6 +6,7 @@ import { Lifecycle } from './lifecycle.js';
 import { createLogger } from './logger.js';
 import { currentRequestId, runWithRequestId } from './request-context.js';
 import { waitFor } from './timing.js';
+import { dataServiceConfigShape, serviceConfigShape } from './service-config.js';
 
 const quiet = createLogger({ service: 'test', level: 'error' });
 
@@ -31,6 +32,25 @@ describe('defineConfig', () => {
         /PORT/.test(e.message) &&
         /SECRET/.test(e.message) &&
         /MODE/.test(e.message),
+    );
+  });
+});
+
+describe('shared configuration shapes', () => {
+  test('when a service spreads the base shape then it gets the shared defaults and their checks', () => {
+    const c = defineConfig(z.object({ ...dataServiceConfigShape('worker') }), {});
+    assert.equal(c.SERVICE_NAME, 'worker');
+    assert.equal(c.CONSUL_HTTP_ADDR, '127.0.0.1:8500');
+    assert.equal(c.REDIS_SENTINEL_MASTER, 'mutiroes');
+    assert.equal(c.DB_NAME, 'mutiroes');
+    assert.equal(c.PORT, 0);
+    assert.equal(defineConfig(z.object(serviceConfigShape('gateway', { port: 8080 })), {}).PORT, 8080);
+    assert.throws(
+      () => defineConfig(z.object(serviceConfigShape('web')), { LOG_LEVEL: 'loud', NODE_ENV: 'prod' }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.issues.some((i) => i.startsWith('LOG_LEVEL')) &&
+        e.issues.some((i) => i.startsWith('NODE_ENV')),
     );
   });
 });

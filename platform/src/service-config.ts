@@ -44,3 +44,8 @@ export const databaseConfigShape = {
   /** Required in production (each service's schema checks it). */
   DB_PASSWORD: z.string().optional(),
 };
+
+/** A service that uses both Postgres and Redis (api, worker, beat): the three shapes above, spread together. */
+export function dataServiceConfigShape(service: string, defaults: { port?: number } = {}) {
+  return { ...serviceConfigShape(service, defaults), ...databaseConfigShape, ...redisConfigShape };
+}

@@ -1,18 +1,10 @@
 // The API's one config schema: every environment variable the service reads, parsed once at boot.
 import { z } from 'zod';
-import {
-  databaseConfigShape,
-  defineConfig,
-  redisConfigShape,
-  serviceConfigShape,
-  type SecretSpec,
-} from '@mutiroes/platform';
+import { dataServiceConfigShape, defineConfig, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z
   .object({
-    ...serviceConfigShape('api'),
-    ...databaseConfigShape,
-    ...redisConfigShape,
+    ...dataServiceConfigShape('api'),
     /** HMAC secret of the JWTs. No default: the launcher generates one per run dir. */
     JWT_SECRET: z
       .string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' })

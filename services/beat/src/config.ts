@@ -1,17 +1,9 @@
 // The beat's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import {
-  databaseConfigShape,
-  defineConfig,
-  redisConfigShape,
-  serviceConfigShape,
-  type SecretSpec,
-} from '@mutiroes/platform';
+import { dataServiceConfigShape, defineConfig, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z.object({
-  ...serviceConfigShape('beat'),
-  ...databaseConfigShape,
-  ...redisConfigShape,
+  ...dataServiceConfigShape('beat'),
   /** Time zone of every schedule. */
   BEAT_TIMEZONE: z.string().default('America/Sao_Paulo'),
   /** Consul KV key of the leader lock: only its holder fires. */

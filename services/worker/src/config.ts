@@ -1,17 +1,9 @@
 // The worker's one config schema: every environment variable it reads, parsed once at boot.
 import { z } from 'zod';
-import {
-  databaseConfigShape,
-  defineConfig,
-  redisConfigShape,
-  serviceConfigShape,
-  type SecretSpec,
-} from '@mutiroes/platform';
+import { dataServiceConfigShape, defineConfig, type SecretSpec } from '@mutiroes/platform';
 
 const schema = z.object({
-  ...serviceConfigShape('worker'),
-  ...databaseConfigShape,
-  ...redisConfigShape,
+  ...dataServiceConfigShape('worker'),
   /** HMAC secret of the API's JWTs: the status page's admin actions need role 'admin'. */
   JWT_SECRET: z
     .string({ error: 'JWT_SECRET is required (the mesh launcher provides it)' })
