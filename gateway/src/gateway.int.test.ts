@@ -290,11 +290,19 @@ describe('gateway on the mesh', () => {
 
   test('when a replayable request stalls on an instance that never answers then it is replayed elsewhere after the try timeout, not after 30 s', async () => {
     const answering = backends[backends.length - 1]!;
+    // gw2: the drop tests above made gw1 eject the dropping instances (passive health), which would hide them.
+    await waitFor(
+      async () =>
+        (await gatewayStatus(gw2.adminUrl)).routes
+          .find((r) => r.prefix === PREFIX)
+          ?.instances.every((i) => !i.ejected) ?? false,
+      { timeoutMs: 35_000, description: 'gw2 has no ejected instance' },
+    );
     let stalled = 0;
     for (let i = 0; i < 12 && stalled < 2; i++) {
       const key = `stall-${randomUUID()}`;
       const t0 = performance.now();
-      const r = await fetch(`${gw1.url}${PREFIX}/__stall-unless/${answering.name}`, {
+      const r = await fetch(`${gw2.url}${PREFIX}/__stall-unless/${answering.name}`, {
         method: 'POST',
         body: '{"x":1}',
         headers: { 'idempotency-key': key, 'content-type': 'application/json', ...rotatingIp() },
