@@ -1,10 +1,43 @@
 // The web service's one config schema: every environment variable it reads, parsed once at boot.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { defineConfig, serviceConfigShape, type SecretSpec } from '@mutiroes/platform';
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An entry express's `trust proxy` accepts: a name, an address, or an address with a prefix length. */
+export function isProxyEntry(x: string): boolean {
+  if (PROXY_NAMES.has(x)) return true;
+  const [addr, bits, extra] = x.split('/');
+  const v = isIP(addr ?? '');
+  if (!v || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (v === 4 ? 32 : 128);
+}
 
 const schema = z
   .object({
     ...serviceConfigShape('web'),
+    /**
+     * Who may tell this server the client's protocol, host and address (X-Forwarded-Proto/-Host/-For): a comma list
+     * of addresses, CIDRs or express's names (loopback, linklocal, uniquelocal). The gateway is the proxy in front;
+     * on one host it is loopback, in the compose deployment it is on the private overlay network (uniquelocal).
+     * Behind TLS, the forwarded `https` is what makes same-origin checks and Secure cookies work.
+     */
+    WEB_TRUSTED_PROXIES: z
+      .string()
+      .default('loopback')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .refine((l) => l.length > 0 && l.every(isProxyEntry), {
+        message:
+          'WEB_TRUSTED_PROXIES: a comma list of IP addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+      }),
     /** Register in Consul as SERVICE_NAME (route `/`); false only for instances tests call directly. */
     WEB_REGISTER: z.stringbool().default(true),
     /** Consul service name of the API. */

@@ -11,7 +11,8 @@ export function expectedOrigin(proto: string, host: string | undefined): string 
 export function sameOriginMiddleware(): RequestHandler {
   return (req, res, next) => {
     if (SAFE.has(req.method)) return next();
-    const want = expectedOrigin(req.protocol, req.get('x-forwarded-host') ?? req.get('host'));
+    // req.protocol and req.host read X-Forwarded-Proto/-Host only from a trusted proxy (WEB_TRUSTED_PROXIES).
+    const want = expectedOrigin(req.protocol, req.host);
     const origin = req.get('origin');
     let from: string | undefined = origin && origin !== 'null' ? origin : undefined;
     if (!from) {

@@ -33,7 +33,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export function createWebApp(o: WebAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', o.config.WEB_TRUSTED_PROXIES);
   const secure = o.config.NODE_ENV === 'production';
   const csrf = new Csrf(o.config.WEB_SESSION_SECRET);
   const key = (o.build.entry.module as unknown as { webContext: RouterContext<WebContext> }).webContext;
