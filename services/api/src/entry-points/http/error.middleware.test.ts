@@ -56,6 +56,10 @@ before(async () => {
         original: { code: '25006' },
       });
     },
+    readtimeout: () => {
+      // pg's query_timeout: the server (a primary cut off by a partition) never answered the query.
+      throw Object.assign(new Error('Query read timeout'), { name: 'SequelizeDatabaseError' });
+    },
     bug: () => {
       throw new TypeError("Cannot read properties of undefined (reading 'secret internals')");
     },
@@ -98,7 +102,7 @@ describe('errorMiddleware', () => {
   });
 
   test('when the database is unreachable or read-only then 503 with Retry-After', async () => {
-    for (const p of ['/dbdown', '/readonly']) {
+    for (const p of ['/dbdown', '/readonly', '/readtimeout']) {
       const r = await get(p);
       assert.equal(r.status, 503, p);
       assert.ok(r.headers.get('retry-after'));

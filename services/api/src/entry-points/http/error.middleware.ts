@@ -42,7 +42,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (UNAVAILABLE_NAMES.has(err.name)) return true;
   const code = (err as { original?: { code?: string }; parent?: { code?: string } }).original?.code;
   if (code && UNAVAILABLE_PG_CODES.has(code)) return true;
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect|passing \S+ primar|no usable postgres primary|in recovery|read-only transaction/i.test(
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect|passing \S+ primar|no usable postgres primary|in recovery|read-only transaction|Query read timeout/i.test(
     err.message,
   );
 }
