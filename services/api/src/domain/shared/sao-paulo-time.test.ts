@@ -27,3 +27,11 @@ test('when a nullable value is null or a pg text timestamp then spIso copes', ()
   assert.equal(spIso(undefined), null);
   assert.equal(spIso('2026-12-13 11:00:00+00'), '2026-12-13T08:00:00-03:00');
 });
+
+test('when instants straddle a summer-time change then each gets the offset of its own hour', () => {
+  const at = (iso: string) => toSaoPauloIso(new Date(iso));
+  assert.equal(at('2018-11-04T02:59:59Z'), '2018-11-03T23:59:59-03:00');
+  assert.equal(at('2018-11-04T03:00:00Z'), '2018-11-04T01:00:00-02:00');
+  assert.equal(at('2019-02-17T01:59:59.5Z'), '2019-02-16T23:59:59.500-02:00');
+  assert.equal(at('2019-02-17T02:00:00Z'), '2019-02-16T23:00:00-03:00');
+});
