@@ -62,7 +62,11 @@ const schema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(1500),
   })
   .superRefine((c, ctx) => {
-    if (c.NODE_ENV === 'production' && c.WEB_TILE_URL.startsWith('/tiles/')) {
+    // The built-in stand-in, or .env.example's placeholder (https://change-me-tile-server.invalid/…).
+    if (
+      c.NODE_ENV === 'production' &&
+      (c.WEB_TILE_URL.startsWith('/tiles/') || /change-me|\.invalid\//i.test(c.WEB_TILE_URL))
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['WEB_TILE_URL'],

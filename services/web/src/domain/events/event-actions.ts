@@ -1,6 +1,5 @@
 // What a visitor can do on an event page, each one API call: join, leave, check in, comment, and the
 // organiser's approve/reject/cancel; plus saving the event, the report and photos.
-import { randomUUID } from 'node:crypto';
 import type { ApiClient, ApiResponse } from '../../data-access/api-client.js';
 import { fieldErrors } from '../auth/session.js';
 import { PageError } from '../page-error.js';
@@ -17,7 +16,7 @@ export function outcome(r: ApiResponse, message: string): ActionResult {
 }
 
 const post = (api: ApiClient, token: string, path: string, body: unknown = {}) =>
-  api.request({ method: 'POST', path, body, token, idempotencyKey: randomUUID() });
+  api.request({ method: 'POST', path, body, token, idempotencyKey: crypto.randomUUID() });
 
 export type EventIntent = 'join' | 'leave' | 'checkin' | 'comment' | 'approve' | 'reject' | 'cancel-event';
 
@@ -66,7 +65,7 @@ export async function runEventIntent(
           path: `${base}/participants/${pk}/`,
           body: { status },
           token,
-          idempotencyKey: randomUUID(),
+          idempotencyKey: crypto.randomUUID(),
         }),
         intent === 'approve' ? 'Participante aprovado.' : 'Participante recusado.',
       );
@@ -78,7 +77,7 @@ export async function runEventIntent(
           path: `${base}/`,
           body: { status: 'cancelled' },
           token,
-          idempotencyKey: randomUUID(),
+          idempotencyKey: crypto.randomUUID(),
         }),
         'Evento cancelado.',
       );
@@ -98,7 +97,7 @@ export async function saveEvent(
     path: id ? `/api/events/${id}/` : '/api/events/',
     body: eventApiBody(values),
     token,
-    idempotencyKey: randomUUID(),
+    idempotencyKey: crypto.randomUUID(),
   });
   const res = outcome(r, id ? 'Evento atualizado.' : 'Evento criado.');
   return res.ok ? { ...res, id: id ?? r.data.id } : res;
@@ -138,7 +137,7 @@ export async function saveReport(
     path: `/api/events/${eventId}/report/`,
     body,
     token,
-    idempotencyKey: randomUUID(),
+    idempotencyKey: crypto.randomUUID(),
   });
   return outcome(r, 'Relatório salvo.');
 }

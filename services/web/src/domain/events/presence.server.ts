@@ -1,6 +1,5 @@
 // Server side (loaders/actions) of QR check-in/out and hours (ADR 0014) as the web pages use them: the organisers' rotating code and the
 // participants with their hours; a participant's personal code and scan; the hours correction.
-import { randomUUID } from 'node:crypto';
 import type { ApiClient, ApiResponse } from '../../data-access/api-client.js';
 import { fieldErrors } from '../auth/session.js';
 import { PageError, expectOk } from '../page-error.js';
@@ -119,7 +118,7 @@ export async function runPresenceIntent(
           path,
           body: { code: c },
           token,
-          idempotencyKey: randomUUID(),
+          idempotencyKey: crypto.randomUUID(),
         }),
         'Presença registrada.',
       );

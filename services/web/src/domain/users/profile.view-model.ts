@@ -1,5 +1,4 @@
 // Profile pages: own profile with statistics, badges and history; edits; password change; public profiles.
-import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '../../data-access/api-client.js';
 import { fieldErrors } from '../auth/session.js';
 import { expectOk, PageError } from '../page-error.js';
@@ -116,7 +115,7 @@ export async function updateProfile(api: ApiClient, token: string, form: FormDat
     path: '/api/users/profile/',
     body,
     token,
-    idempotencyKey: randomUUID(),
+    idempotencyKey: crypto.randomUUID(),
   });
   if (r.status === 200) return { ok: true, message: 'Perfil atualizado.' };
   if (r.status === 401) throw new PageError('LOGIN_REQUIRED');

@@ -1,5 +1,4 @@
 // Registration through the API (its field errors come back keyed by field).
-import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '../../data-access/api-client.js';
 import { fieldErrors } from '../auth/session.js';
 
@@ -23,7 +22,7 @@ export async function registerUser(
     method: 'POST',
     path: '/api/users/register/',
     body: v,
-    idempotencyKey: randomUUID(),
+    idempotencyKey: crypto.randomUUID(),
   });
   if (r.status === 201 || r.status === 200) return { ok: true };
   return { ok: false, errors: fieldErrors(r) };
