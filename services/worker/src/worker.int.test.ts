@@ -62,13 +62,20 @@ describe('worker jobs', () => {
         )[0]!.n === '1',
       { timeoutMs: 30_000 },
     );
-    // Both jobs finished (the second found the ledger row 'sent').
-    await waitFor(
-      async () =>
-        Number(await f.redis.llen('bq:send_welcome_email:waiting')) === 0 &&
-        Number(await f.redis.llen('bq:send_welcome_email:active')) === 0,
-      { timeoutMs: 30_000 },
-    );
+    // Both jobs finished (the second found the ledger row 'sent'): neither id is waiting or active any more.
+    // By id, not by list length: the api suites before this one leave other welcome jobs that the mesh's workers
+    // may still be sending.
+    const pending = async () => {
+      const found: string[] = [];
+      for (const id of [`outbox:t-${run}-w1`, `outbox:t-${run}-w2`])
+        for (const list of ['waiting', 'active'])
+          if ((await f.redis.lpos(`bq:send_welcome_email:${list}`, id)) !== null) found.push(`${id} ${list}`);
+      return found;
+    };
+    await waitFor(async () => (await pending()).length === 0, {
+      timeoutMs: 30_000,
+      description: 'both welcome jobs finished',
+    });
     assert.equal((await mailsTo(u.email)).length, 1);
   });
 
