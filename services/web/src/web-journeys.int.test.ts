@@ -224,7 +224,15 @@ describe('web app journeys through the gateway', () => {
     await page.goto(nearUrl);
     await page.getByTestId('nearby-list').getByRole('link', { name: eventTitle }).click();
     await page.waitForURL(new RegExp(`/eventos/${eventId}$`));
-    // The place's map sits below the fold at 390 px: Leaflet is fetched when it scrolls near, and then shows one pin.
+    await page.getByRole('heading', { level: 1, name: eventTitle }).waitFor();
+    // The place's map sits below the fold on a phone: Leaflet is fetched when it scrolls near (200 px ahead), and
+    // then shows one pin. Checked on a fresh load at the top of a short phone screen (390 × 480): at 844 px the
+    // map sits about at the fold plus the margin, so a line more or less of text above it decided the outcome.
+    const detailUrl = page.url();
+    await page.setViewportSize({ width: 390, height: 480 });
+    await page.goto(nearUrl);
+    // networkidle: hydrated, and whatever the page fetches by itself fetched (Leaflet too, were the map near).
+    await page.goto(detailUrl, { waitUntil: 'networkidle' });
     const detailMap = page.getByTestId('events-map');
     assert.equal(
       await detailMap.getAttribute('data-ready'),
@@ -234,6 +242,7 @@ describe('web app journeys through the gateway', () => {
     await audit(page, 'evento');
     await detailMap.scrollIntoViewIfNeeded();
     await page.locator('[data-testid="events-map"][data-ready="1"]').waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Participar' }).click();
     await page.getByTestId('my-status').filter({ hasText: 'aguarda aprovação' }).waitFor();
 
