@@ -329,6 +329,11 @@ describe('docker-compose.distributed.yml', () => {
 describe('compose checks on a broken copy of the repository compose file', () => {
   let dir: string;
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  /** Writes `compose` as the copy's compose file and loads the project around it. */
+  const loadBroken = (compose: string) => {
+    fs.writeFileSync(path.join(dir, COMPOSE), compose);
+    return loadComposeProject(dir, COMPOSE, '.env.example');
+  };
 
   test('when the real file is broken in five known ways then exactly those problems are reported', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-mutated-'));
@@ -379,8 +384,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
       '    image: mutiroes/beat:',
       '    healthcheck: { disable: true }\n    image: mutiroes/beat:',
     );
-    fs.writeFileSync(path.join(dir, COMPOSE), broken);
-    const q = loadComposeProject(dir, COMPOSE, '.env.example');
+    const q = loadBroken(broken);
     assert.deepEqual(checkComposeProject(q, MESH_COMPOSE_RULES).sort(), [
       '.env.example defines LOG_LEVEL, which the compose file does not use',
       'compose uses ${NEW_LOG_LEVEL} but .env.example does not define it',
@@ -407,8 +411,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
     const tile = '      WEB_TILE_URL: ${WEB_TILE_URL:?set WEB_TILE_URL in .env (a real tile server)}\n';
     assert.ok(broken.includes(tile));
     broken = broken.replace(tile, '');
-    fs.writeFileSync(path.join(dir, COMPOSE), broken);
-    const q = loadComposeProject(dir, COMPOSE, '.env.example');
+    const q = loadBroken(broken);
     assert.deepEqual(checkAppEnvironment(q, MESH_COMPOSE_RULES).sort(), [
       "service web: CONSUL_HTTP_TOKEN must be its own kind's token ${CONSUL_TOKEN_WEB}",
       'service web: gets DB_PASSWORD, a secret it does not use',
@@ -425,8 +428,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
         '      SERVICE_NAME: gateway\n',
         '      SERVICE_NAME: gateway\n      WEB_SESSION_SECRET: ${WEB_SESSION_SECRET:?set WEB_SESSION_SECRET in .env}\n',
       );
-    fs.writeFileSync(path.join(dir, COMPOSE), standIn);
-    const r = loadComposeProject(dir, COMPOSE, '.env.example');
+    const r = loadBroken(standIn);
     assert.deepEqual(checkAppEnvironment(r, { ...MESH_COMPOSE_RULES }).sort(), [
       'service gateway: gets WEB_SESSION_SECRET, a secret it does not use',
     ]);
@@ -446,11 +448,9 @@ describe('compose checks on a broken copy of the repository compose file', () =>
     assert.ok(dockerfile.includes(build));
     dockerfile = dockerfile.replace(build, '');
     fs.writeFileSync(path.join(dir, 'broken-node.Dockerfile'), dockerfile);
-    fs.writeFileSync(
-      path.join(dir, COMPOSE),
+    const q = loadBroken(
       read(COMPOSE).replaceAll('dockerfile: docker/node.Dockerfile', 'dockerfile: broken-node.Dockerfile'),
     );
-    const q = loadComposeProject(dir, COMPOSE, '.env.example');
     assert.deepEqual(checkNodeImages(q, MESH_COMPOSE_RULES).sort(), [
       'broken-node.Dockerfile: build stage does not run the build script of services/web (react-router build)',
       'broken-node.Dockerfile: stage 0 runs npm ci without services/web/package.json',
@@ -467,8 +467,7 @@ describe('compose checks on a broken copy of the repository compose file', () =>
       '      CONSUL_HTTP_TOKEN: ${CONSUL_TOKEN_API:?set CONSUL_TOKEN_API in .env}\n' +
         '      DB_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}\n      JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET in .env}\n',
     );
-    fs.writeFileSync(path.join(dir, COMPOSE), broken);
-    const q = loadComposeProject(dir, COMPOSE, '.env.example');
+    const q = loadBroken(broken);
     assert.deepEqual(checkAppEnvironment(q, MESH_COMPOSE_RULES).sort(), [
       "service gateway: CONSUL_HTTP_TOKEN must be its own kind's token ${CONSUL_TOKEN_GATEWAY}",
       'service gateway: gets DB_PASSWORD, a secret it does not use',
