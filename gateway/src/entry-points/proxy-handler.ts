@@ -9,7 +9,6 @@ import { requestIdOf, startExchange } from './request-intake.js';
 import { sendError } from './exchange-outcome.js';
 
 export type { ProxyDeps, ProxyStats } from './exchange.js';
-export { requestIdOf } from './request-intake.js';
 
 export class ProxyHandler {
   readonly stats: ProxyStats = { inFlight: 0, requests: 0, retries: 0 };

@@ -55,22 +55,23 @@ export class WebSocketProxy {
     const url = req.url ?? '/';
     const route = this.d.state.table.match(url);
     if (!route) return refuse(socket, '404 Not Found');
+    const ip = clientIpOf(req, this.d.trustedProxies);
     const limiter = this.d.limiter;
-    if (!limiter) return this.tunnel(req, socket, head, route);
-    limiter.check(clientIpOf(req, this.d.trustedProxies), url, Date.now(), (v) => {
+    if (!limiter) return this.tunnel(req, socket, head, route, ip);
+    limiter.check(ip, url, Date.now(), (v) => {
       if (!v.allowed) return refuse(socket, `429 Too Many Requests\r\nRetry-After: ${v.retryAfterS}`);
       socket.once('close', v.release);
-      this.tunnel(req, socket, head, route);
+      this.tunnel(req, socket, head, route, ip);
     });
   };
 
-  private tunnel(req: UpgradeReq, socket: Socket, head: Buffer, route: Route): void {
+  private tunnel(req: UpgradeReq, socket: Socket, head: Buffer, route: Route, ip: string): void {
     const pool = choosePool(this.d.state, route);
     const up = 'upstreams' in pool ? pickUpstream(pool.upstreams) : undefined;
     if (!up) return refuse(socket, '503 Service Unavailable');
     const requestId = requestIdOf(req);
     const fwd: string[] = [];
-    pushForwardingHeaders(fwd, req, clientIpOf(req, this.d.trustedProxies), requestId, this.d.trustedProxies);
+    pushForwardingHeaders(fwd, req, ip, requestId, this.d.trustedProxies);
     for (let i = 0; i < fwd.length; i += 2) req.headers[fwd[i]!] = fwd[i + 1]!;
     req[kTarget] = up.origin;
     up.outstanding++;
