@@ -9,5 +9,5 @@ export {
   type MigrationContext,
   type MigrationUp,
 } from './data-access/migrator.js';
-export { seedDatabase } from './data-access/seed.js';
+export { seedDatabase, withSeededDatabase, type SeedResult } from './data-access/seed.js';
 export { PasswordHasher } from './domain/users/password-hasher.js';

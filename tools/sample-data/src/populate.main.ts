@@ -1,11 +1,10 @@
 // `make populate`: realistic pt-BR sample data for the Mutirões API, written straight to Postgres (found through
 // Consul like an API instance). POPULATE_SIZE=small|medium|large, or POPULATE_USERS / POPULATE_EVENTS;
 // POPULATE_TAG / POPULATE_SEED to reproduce a run; POPULATE_BATCH events per transaction.
-// Run: node --conditions=source --import tsx services/api/src/entry-points/populate/populate.main.ts
+// Run: make populate (node --conditions=source --import tsx tools/sample-data/src/populate.main.ts)
 import { pathToFileURL } from 'node:url';
 import { createLogger } from '@mutiroes/platform';
-import { ConsulRegistry, createPostgres } from '@mutiroes/registry';
-import { PasswordHasher, loadConfig, runMigrations, seedDatabase } from '@mutiroes/api';
+import { PasswordHasher, loadConfig, withSeededDatabase } from '@mutiroes/api';
 import { loadPopulateOptions } from './populate-options.js';
 import { populate, type PopulateProgress, type PopulateResult } from './populate.js';
 
@@ -84,42 +83,31 @@ async function main(): Promise<void> {
   const options = loadPopulateOptions();
   const config = loadConfig();
   const log = createLogger({ service: 'api-populate', level: 'warn' });
-  const registry = new ConsulRegistry({
-    consulAddr: config.CONSUL_HTTP_ADDR,
-    token: config.CONSUL_HTTP_TOKEN,
-    logger: log,
-  });
-  const pg = await createPostgres({
-    registry,
-    database: config.DB_NAME,
-    username: config.DB_USER,
-    password: config.DB_PASSWORD ?? '',
-    logger: log,
-    pool: { max: 2 },
-    // Batches of thousands of rows take longer than the API's 10 s per query.
-    sequelizeOptions: {
-      dialectOptions: { connectionTimeoutMillis: 5_000, query_timeout: 600_000, keepAlive: true },
+  console.log(
+    `[populate] ${options.size === 'custom' ? 'custom' : options.size}: ${num(options.users)} users, ${num(options.events)} events ` +
+      `(batches of ${num(options.batchSize)}, tag "${options.tag}", seed ${options.seed})`,
+  );
+  await withSeededDatabase(
+    config,
+    log,
+    async (sequelize) => {
+      // The API's own hasher (same scrypt parameters as registration), once: every sample user shares the hash.
+      const passwordHash = await new PasswordHasher(config.PASSWORD_SCRYPT_N).hash(SAMPLE_PASSWORD);
+      const result = await populate(sequelize, {
+        ...options,
+        passwordHash,
+        onProgress: (p) => console.log(progressLine(p)),
+      });
+      console.log(summaryTable(result));
     },
-  });
-  try {
-    console.log(
-      `[populate] ${options.size === 'custom' ? 'custom' : options.size}: ${num(options.users)} users, ${num(options.events)} events ` +
-        `(batches of ${num(options.batchSize)}, tag "${options.tag}", seed ${options.seed})`,
-    );
-    await runMigrations(pg.sequelize, log);
-    await seedDatabase(pg.sequelize, log);
-    // The API's own hasher (same scrypt parameters as registration), once: every sample user shares the hash.
-    const passwordHash = await new PasswordHasher(config.PASSWORD_SCRYPT_N).hash(SAMPLE_PASSWORD);
-    const result = await populate(pg.sequelize, {
-      ...options,
-      passwordHash,
-      onProgress: (p) => console.log(progressLine(p)),
-    });
-    console.log(summaryTable(result));
-  } finally {
-    await pg.close();
-    await registry.close();
-  }
+    {
+      pool: { max: 2 },
+      // Batches of thousands of rows take longer than the API's 10 s per query.
+      sequelizeOptions: {
+        dialectOptions: { connectionTimeoutMillis: 5_000, query_timeout: 600_000, keepAlive: true },
+      },
+    },
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -4,6 +4,8 @@
 import { pathToFileURL } from 'node:url';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createLogger, type Logger } from '@mutiroes/platform';
+import type { CreatePostgresOptions } from '@mutiroes/registry';
+import type { ApiConfig } from '../config.js';
 import { BadgeRepository } from './users/badge.repository.js';
 import type { BadgeRecord } from './users/user.records.js';
 
@@ -155,34 +157,56 @@ export async function seedDatabase(
   });
 }
 
-async function main(): Promise<void> {
-  const { loadConfig } = await import('../config.js');
+export type SeedResult = Awaited<ReturnType<typeof seedDatabase>>;
+
+/**
+ * For the scripts (`make seed`, `make populate`): the API's database found through Consul as the API finds it,
+ * migrated and seeded, handed to `work`, then closed.
+ */
+export async function withSeededDatabase<T>(
+  config: ApiConfig,
+  log: Logger,
+  work: (sequelize: Sequelize, seeded: SeedResult) => Promise<T>,
+  pgOptions: Pick<CreatePostgresOptions, 'pool' | 'sequelizeOptions'> = {},
+): Promise<T> {
   const { ConsulRegistry, createPostgres } = await import('@mutiroes/registry');
   const { runMigrations } = await import('./migrator.js');
-  const config = loadConfig();
-  const log = createLogger({ service: 'api-seed', level: config.LOG_LEVEL });
   const registry = new ConsulRegistry({
     consulAddr: config.CONSUL_HTTP_ADDR,
     token: config.CONSUL_HTTP_TOKEN,
     logger: log,
   });
-  const pg = await createPostgres({
-    registry,
-    database: config.DB_NAME,
-    username: config.DB_USER,
-    password: config.DB_PASSWORD ?? '',
-    logger: log,
-  });
   try {
-    await runMigrations(pg.sequelize, log);
-    const r = await seedDatabase(pg.sequelize, log);
-    // `-- --make-staff <username>`: the operator's way to give someone the admin role (JWT role=admin).
+    const pg = await createPostgres({
+      registry,
+      database: config.DB_NAME,
+      username: config.DB_USER,
+      password: config.DB_PASSWORD ?? '',
+      logger: log,
+      ...pgOptions,
+    });
+    try {
+      await runMigrations(pg.sequelize, log);
+      return await work(pg.sequelize, await seedDatabase(pg.sequelize, log));
+    } finally {
+      await pg.close();
+    }
+  } finally {
+    await registry.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { loadConfig } = await import('../config.js');
+  const config = loadConfig();
+  const log = createLogger({ service: 'api-seed', level: config.LOG_LEVEL });
+  await withSeededDatabase(config, log, async (sequelize, r) => {
     const i = process.argv.indexOf('--make-staff');
     let staff: string | undefined;
     if (i > 0) {
       const username = process.argv[i + 1];
       if (!username) throw new Error('--make-staff needs a username');
-      const rows = await pg.sequelize.query(
+      const rows = await sequelize.query(
         'UPDATE users SET is_staff = true WHERE lower(username) = lower($1) RETURNING id',
         {
           bind: [username],
@@ -193,10 +217,7 @@ async function main(): Promise<void> {
       staff = username;
     }
     console.log(JSON.stringify({ ...r, ...(staff ? { staff } : {}) }));
-  } finally {
-    await pg.close();
-    await registry.close();
-  }
+  });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
