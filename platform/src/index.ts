@@ -1,6 +1,6 @@
 // Shared runtime of every Mutirões process: config, logging with request ids, errors, ordered shutdown.
 export { defineConfig, ConfigError, type ConfigSchema, type ConfigOptions } from './config.js';
-export { secretProblems, MIN_SECRET_BYTES, type SecretSpec } from './secrets.js';
+export { secretProblems, isEnvExamplePlaceholder, MIN_SECRET_BYTES, type SecretSpec } from './secrets.js';
 export { createLogger, logger, type Logger, type LoggerOptions } from './logger.js';
 export {
   requestContext,

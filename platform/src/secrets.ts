@@ -13,6 +13,11 @@ const PLACEHOLDER = /change[-_ ]?me|placeholder|example|secret|password|^x+$|^0+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MIN_SECRET_BYTES = 32;
 
+/** True for a value left as .env.example has it (`change-me-…`): secrets and required settings alike. */
+export function isEnvExamplePlaceholder(v: string): boolean {
+  return /change[-_ ]?me/i.test(v);
+}
+
 /** One message per unusable secret (empty when all are fine). Only meaningful in production. */
 export function secretProblems(
   env: Record<string, string | undefined>,
@@ -23,7 +28,7 @@ export function secretProblems(
     const v = env[name];
     if (v === undefined || v === '') {
       problems.push(`${name}: required in production (no default)`);
-    } else if (/change[-_ ]?me/i.test(v)) {
+    } else if (isEnvExamplePlaceholder(v)) {
       problems.push(`${name}: is the .env.example placeholder; generate one (openssl rand -hex 32)`);
     } else if (kind === 'uuid') {
       if (!UUID.test(v) || /^[0-]+$/.test(v.replace(/-/g, '0')))

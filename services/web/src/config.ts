@@ -1,7 +1,12 @@
 // The web service's one config schema: every environment variable it reads, parsed once at boot.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { defineConfig, serviceConfigShape, type SecretSpec } from '@mutiroes/platform';
+import {
+  defineConfig,
+  isEnvExamplePlaceholder,
+  serviceConfigShape,
+  type SecretSpec,
+} from '@mutiroes/platform';
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -65,7 +70,9 @@ const schema = z
     // The built-in stand-in, or .env.example's placeholder (https://change-me-tile-server.invalid/…).
     if (
       c.NODE_ENV === 'production' &&
-      (c.WEB_TILE_URL.startsWith('/tiles/') || /change-me|\.invalid\//i.test(c.WEB_TILE_URL))
+      (c.WEB_TILE_URL.startsWith('/tiles/') ||
+        isEnvExamplePlaceholder(c.WEB_TILE_URL) ||
+        /\.invalid\//i.test(c.WEB_TILE_URL))
     ) {
       ctx.addIssue({
         code: 'custom',
