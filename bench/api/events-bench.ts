@@ -3,10 +3,11 @@
 // nearby and detail queries at each size. Refuses to report (exit 1) when a page is not the expected one (empty
 // list, empty nearby answer, a detail that is not the event) or when a plan sorts more rows than the page.
 // Env: BENCH_SIZES (default 10000,100000,1000000), BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 10),
-// BENCH_KEEP=1 keeps the seeded events afterwards (default: removed, so a dev mesh is not left with 1M test rows).
+// BENCH_KEEP=1 keeps the seeded events afterwards (default: removed, so a dev mesh is not left with 1M test rows),
+// BENCH_ENDPOINTS (default list,detail,nearby) measures only those.
 // Sizes are measured in ascending order from an empty bench set: earlier bench rows are removed first.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,9 @@ const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const BATCH = 50_000;
 const keep = process.env.BENCH_KEEP === '1';
+const endpoints = new Set(
+  (process.env.BENCH_ENDPOINTS ?? 'list,detail,nearby').split(',').map((s) => s.trim()),
+);
 // Nearby probes: big Brazilian cities (the seeded events are spread over Brazil, denser around them).
 const CITIES: Array<[number, number]> = [
   [-23.5505, -46.6333],
@@ -156,6 +160,9 @@ async function removeBenchEvents(db: pg.Client): Promise<void> {
   if (r.rowCount) {
     console.log(`  removed ${r.rowCount.toLocaleString('en')} bench events`);
     await db.query('VACUUM ANALYZE events');
+    // A million deleted rows leave the GiST index mostly empty pages (a GiST does not shrink); the next run
+    // would measure that debris, not the rows it seeded.
+    await db.query('REINDEX INDEX events_earth_idx');
   }
 }
 
@@ -165,6 +172,8 @@ interface Row {
   body_bytes: number;
   /** CPU time of the API process per request (user + system): what the machine's load does not inflate much. */
   api_cpu_us_per_req: number;
+  /** CPU time of every postgres process on the machine per request (the primary's backends do the work). */
+  pg_cpu_us_per_req: number;
   p50_ms: number;
   p99_ms: number;
   req_per_s: number;
@@ -232,11 +241,30 @@ async function explain(
   return { text, sorted: sortedRows(json) };
 }
 
-/** utime + stime of a process, in µs. */
+/** utime + stime of a process, in µs (0 once it is gone). */
 function cpuUs(pid: number): number {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let s: string;
+  try {
+    s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
+}
+
+/** utime + stime of every postgres process on the machine, in µs. */
+function postgresCpuUs(): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') total += cpuUs(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
 }
 
 async function load(
@@ -247,6 +275,7 @@ async function load(
 ): Promise<Omit<Row, 'size'>> {
   const bodyBytes = await probePage(url, endpoint, nextPath());
   const c0 = cpuUs(pid);
+  const p0 = postgresCpuUs();
   const r = await autocannon({
     url,
     connections,
@@ -258,6 +287,7 @@ async function load(
     endpoint,
     body_bytes: bodyBytes,
     api_cpu_us_per_req: Math.round((cpuUs(pid) - c0) / requests),
+    pg_cpu_us_per_req: Math.round((postgresCpuUs() - p0) / requests),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
     req_per_s: Math.round(r.requests.average),
@@ -313,10 +343,11 @@ async function main(): Promise<void> {
         ['detail', () => `/api/events/${ids[rand(ids.length)]}/`],
         ['nearby', () => `/api/events/nearby/?${probe()}`],
       ] as const) {
+        if (!endpoints.has(endpoint)) continue;
         const row = { size, ...(await load(url, child.pid!, endpoint, next)) };
         results.push(row);
         console.log(
-          `  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  ${String(row.body_bytes).padStart(6)} B  API CPU ${row.api_cpu_us_per_req} µs/req  errors ${row.errors} non-2xx ${row.non2xx}`,
+          `  ${endpoint.padEnd(7)} p50 ${String(row.p50_ms).padStart(5)} ms  p99 ${String(row.p99_ms).padStart(5)} ms  ${String(row.req_per_s).padStart(6)} req/s  ${String(row.body_bytes).padStart(6)} B  API CPU ${row.api_cpu_us_per_req} µs/req  Postgres CPU ${row.pg_cpu_us_per_req} µs/req  errors ${row.errors} non-2xx ${row.non2xx}`,
         );
       }
       const repo = new EventRepository();
@@ -360,12 +391,12 @@ async function main(): Promise<void> {
     `\n${cpus().length} cores, load average ${load1.join(' ')} (a shared machine: latency follows it)`,
   );
   console.log(
-    '\n| events | endpoint | body B | p50 ms | p99 ms | req/s | API CPU µs/req | errors | non-2xx |',
+    '\n| events | endpoint | body B | p50 ms | p99 ms | req/s | API CPU µs/req | Postgres CPU µs/req | errors | non-2xx |',
   );
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
-      `| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.body_bytes} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.api_cpu_us_per_req} | ${r.errors} | ${r.non2xx} |`,
+      `| ${r.size.toLocaleString('en')} | ${r.endpoint} | ${r.body_bytes} | ${r.p50_ms} | ${r.p99_ms} | ${r.req_per_s} | ${r.api_cpu_us_per_req} | ${r.pg_cpu_us_per_req} | ${r.errors} | ${r.non2xx} |`,
     );
   const targets = results
     .filter((r) => r.endpoint !== 'list')

@@ -1,6 +1,8 @@
 // CPU profile of the gateway's proxy path: one in-process gateway (static catalog, no Consul/Redis) in front of
 // 3 echo-backend processes, loaded by wrk; writes a .cpuprofile and prints the top self-time functions.
 //   node --conditions=source --import tsx bench/gateway/profile.ts        (env: PROFILE_SECONDS 8, PROFILE_ACCESS_LOG 1)
+// PROFILE_CPU_ONLY=1 runs without the profiler and prints only the gateway's CPU µs per request (user + system),
+// to compare changes to the proxy path quickly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -60,18 +62,32 @@ async function main(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+    const wrk = () =>
+      new Promise<string>((resolve, reject) => {
+        const w = spawn('wrk', ['-t1', '-c64', `-d${SECONDS}s`, `${gw.url}/api/bench`]);
+        let t = '';
+        w.stdout.on('data', (c) => (t += c));
+        w.on('exit', () => resolve(t));
+        w.on('error', reject);
+      });
+    if (process.env['PROFILE_CPU_ONLY'] === '1') {
+      await wrk(); // warm-up (JIT, pools)
+      const c0 = process.cpuUsage();
+      const out = await wrk();
+      const c = process.cpuUsage(c0);
+      const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+      process.stderr.write(
+        `${n} requests; gateway CPU ${((c.user + c.system) / n).toFixed(1)} µs/request (user ${(c.user / n).toFixed(1)}, system ${(c.system / n).toFixed(1)})\n`,
+      );
+      await gw.close();
+      return;
+    }
     const session = new Session();
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     await session.post('Profiler.start');
-    const out = await new Promise<string>((resolve, reject) => {
-      const w = spawn('wrk', ['-t1', '-c64', `-d${SECONDS}s`, `${gw.url}/api/bench`]);
-      let t = '';
-      w.stdout.on('data', (c) => (t += c));
-      w.on('exit', () => resolve(t));
-      w.on('error', reject);
-    });
+    const out = await wrk();
     const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: Node[] } };
     const file = path.join(tmpdir(), 'gateway.cpuprofile');
     writeFileSync(file, JSON.stringify(profile));

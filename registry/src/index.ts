@@ -23,3 +23,4 @@ export {
   type CreatePostgresOptions,
   type PostgresClients,
 } from './clients/postgres-client.js';
+export { queryPrepared } from './clients/postgres-prepared.js';

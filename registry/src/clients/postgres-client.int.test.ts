@@ -6,6 +6,7 @@ import { connectMesh, type Mesh } from '@mutiroes/mesh';
 import { sleep, waitFor } from '@mutiroes/platform';
 import { ConsulRegistry } from '../consul-registry.js';
 import { createPostgres, type PostgresClients } from './postgres-client.js';
+import { queryPrepared } from './postgres-prepared.js';
 import { testLogger } from '../testing/test-logger.fixture.js';
 
 const table = `regtest_writes_${process.pid}`;
@@ -50,6 +51,31 @@ describe('Postgres client through Consul (real Patroni failover)', () => {
     });
     assert.equal(r!.r, true, 'reads go to the replica');
     assert.equal((await pg.primary()).port, (await mesh.pgPrimary()).port);
+  });
+
+  test('when a hot read runs prepared then Postgres holds the named statement and errors keep the Sequelize shape', async () => {
+    const text = 'SELECT $1::int + 1 AS n, pg_is_in_recovery() AS r';
+    const rows = await pg.reader.transaction(async (tx) => {
+      const first = await queryPrepared<{ n: number; r: boolean }>(pg.reader, 'test.plus', text, [41], tx);
+      const again = await queryPrepared<{ n: number; r: boolean }>(pg.reader, 'test.plus', text, [1], tx);
+      const held = await pg.reader.query<{ name: string; statement: string }>(
+        'SELECT name, statement FROM pg_prepared_statements',
+        { type: QueryTypes.SELECT, transaction: tx },
+      );
+      return { first, again, held };
+    });
+    assert.deepEqual(rows.first, [{ n: 42, r: true }], 'runs on the reader (a replica)');
+    assert.deepEqual(rows.again, [{ n: 2, r: true }]);
+    const mine = rows.held.filter((h) => h.statement === text);
+    assert.equal(mine.length, 1, 'one named statement, reused by the second call');
+    assert.match(mine[0]!.name, /^test\.plus:/);
+    // Through the pool (no transaction) too; a bad query is a DatabaseError carrying the pg code.
+    assert.deepEqual(await queryPrepared(pg.sequelize, 'test.plus', text, [0]), [{ n: 1, r: false }]);
+    await assert.rejects(
+      queryPrepared(pg.sequelize, 'test.bad', 'SELECT * FROM no_such_table_here WHERE id = $1', [1]),
+      (e: Error & { original?: { code?: string } }) =>
+        e.name === 'SequelizeDatabaseError' && e.original?.code === '42P01',
+    );
   });
 
   test('when the primary is killed then inserts every 50 ms resume on the promoted node with no acknowledged row lost', async () => {

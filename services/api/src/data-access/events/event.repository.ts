@@ -1,5 +1,5 @@
 // Events and categories: list/detail/nearby queries (with the indexed geographic filter) and writes.
-import { Params, mutate, select, selectOne, type Conn } from './events-db.js';
+import { Params, mutate, select, selectOne, selectPrepared, type Conn } from './events-db.js';
 
 export type EventStatus = 'draft' | 'published' | 'cancelled' | 'completed';
 
@@ -199,13 +199,31 @@ function visibility(p: Params, viewerId: number | undefined, onlyPrivate = false
   return onlyPrivate ? `(${own} AND NOT ${PUBLICLY_VISIBLE})` : `(${PUBLICLY_VISIBLE} OR ${own})`;
 }
 
+/** Diameter of earthdistance's sphere (earth() = 6 378 168 m), so both measures agree. */
+const EARTH_DIAMETER_M = 12_756_336;
+
+/**
+ * Great-circle distance in metres from the point (`lat`, `lng` are placeholders) to the event: haversine with
+ * built-in functions only. earth_distance(ll_to_earth(…)) is the same number, but through SQL-language
+ * functions that Postgres runs per row (about 25 µs a row: half the nearby query's time).
+ */
+function metresFrom(lat: string, lng: string): string {
+  const hav =
+    `power(sin(radians(e.latitude::float8 - ${lat}::float8) / 2), 2) + ` +
+    `cos(radians(${lat}::float8)) * cos(radians(e.latitude::float8)) * power(sin(radians(e.longitude::float8 - ${lng}::float8) / 2), 2)`;
+  return `(${EARTH_DIAMETER_M} * asin(least(1.0, sqrt(${hav}))))`;
+}
+
 function geoTerms(p: Params, g: GeoFilter): { where: string; distanceKm: string; knn: string } {
-  const origin = `ll_to_earth(${p.add(g.latitude)}::float8, ${p.add(g.longitude)}::float8)`;
+  const lat = p.add(g.latitude);
+  const lng = p.add(g.longitude);
+  const origin = `ll_to_earth(${lat}::float8, ${lng}::float8)`;
   const radiusM = p.add(g.radiusKm * 1000);
+  const metres = metresFrom(lat, lng);
   return {
-    // earth_box is a bounding cube (index-assisted, slightly too wide); earth_distance is the exact great-circle cut.
-    where: `e.latitude IS NOT NULL AND earth_box(${origin}, ${radiusM}::float8) @> ${EVENT_EARTH} AND earth_distance(${origin}, ${EVENT_EARTH}) <= ${radiusM}::float8`,
-    distanceKm: `earth_distance(${origin}, ${EVENT_EARTH}) / 1000.0`,
+    // earth_box is a bounding cube (index-assisted, slightly too wide); the great-circle distance is the exact cut.
+    where: `e.latitude IS NOT NULL AND earth_box(${origin}, ${radiusM}::float8) @> ${EVENT_EARTH} AND ${metres} <= ${radiusM}::float8`,
+    distanceKm: `${metres} / 1000.0`,
     // Chord distance between earth cubes orders like the great-circle distance, and the GiST index answers it (KNN).
     knn: `${EVENT_EARTH} <-> ${origin}`,
   };
@@ -296,34 +314,39 @@ LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
   /** Published events not started yet within the radius, nearest first (GiST KNN). */
   async nearby(c: Conn, viewerId: number | undefined, geo: GeoFilter, limit: number): Promise<EventRecord[]> {
     const sql = this.nearbySql(viewerId, geo, limit);
-    return (await select<JoinedRow>(c, sql.text, sql.values)).map(toRecord);
+    return (await selectPrepared<JoinedRow>(c, 'events.nearby', sql.text, sql.values)).map(toRecord);
   }
 
   /**
    * The nearby query itself (the benchmark prints its EXPLAIN). The inner query walks the GiST index in distance
    * order (KNN) and stops after `limit` visible future events, whatever the table size and the density around the
    * point; the radius then keeps those within it — the nearest `limit` within the radius, since the nearest
-   * `limit` overall are the candidates. No sort of more than `limit` rows, no bounding-box bitmap scan.
+   * `limit` overall are the candidates. No sort of more than `limit` rows, no bounding-box bitmap scan. The
+   * category and organiser are joined inside (nested loops keep the index order), so events is read once.
    */
   nearbySql(
     viewerId: number | undefined,
     geo: GeoFilter,
     limit: number,
   ): { text: string; values: unknown[] } {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`nearby limit ${limit}`);
     const p = new Params();
-    const { where } = whereClause(p, { viewerId, status: 'published' });
-    const origin = `ll_to_earth(${p.add(geo.latitude)}::float8, ${p.add(geo.longitude)}::float8)`;
-    const radiusM = p.add(geo.radiusKm * 1000);
-    const text = `${SELECT_EVENT}, near.metres / 1000.0 AS distance_km${FROM_EVENT}
-JOIN (SELECT e.id, earth_distance(${origin}, ${EVENT_EARTH}) AS metres
-      FROM events e
+    // The status and the limit are literals, not parameters: with them known, the plan Postgres caches for the
+    // prepared statement (generic) is estimated as cheap as a fresh one, so it is reused instead of re-planned
+    // on every call (planning cost as much as running the query).
+    const { where } = whereClause(p, { viewerId });
+    const lat = p.add(geo.latitude);
+    const lng = p.add(geo.longitude);
+    const radiusKm = p.add(geo.radiusKm);
+    const text = `SELECT * FROM (${SELECT_EVENT}, ${metresFrom(lat, lng)} / 1000.0 AS distance_km${FROM_EVENT}
       WHERE ${where}
+        AND e.status = 'published'
         AND e.latitude IS NOT NULL
         AND e.start_date > now()
-      ORDER BY ${EVENT_EARTH} <-> ${origin}
-      LIMIT ${p.add(limit)}) near ON near.id = e.id
-WHERE near.metres <= ${radiusM}::float8
-ORDER BY near.metres, e.id`;
+      ORDER BY ${EVENT_EARTH} <-> ll_to_earth(${lat}::float8, ${lng}::float8)
+      LIMIT ${limit}) near
+WHERE near.distance_km <= ${radiusKm}::float8
+ORDER BY near.distance_km, near.id`;
     return { text, values: p.values };
   }
 
@@ -356,8 +379,9 @@ ORDER BY near.metres, e.id`;
   ): Promise<EventDetailHead | null> {
     const p = new Params();
     const idp = p.add(id);
-    const row = await selectOne<JoinedRow & DetailExtras>(
+    const [row] = await selectPrepared<JoinedRow & DetailExtras>(
       c,
+      'events.detail',
       `${SELECT_EVENT}, up.avatar AS organizer_avatar,
        (SELECT count(*)::int FROM event_resources x WHERE x.event_id = e.id) AS n_resources,
        (SELECT count(*)::int FROM event_photos x WHERE x.event_id = e.id) AS n_photos,

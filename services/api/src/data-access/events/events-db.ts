@@ -1,5 +1,6 @@
 // Thin SQL layer of the events repositories: parameterised queries returning plain rows.
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { queryPrepared } from '@mutiroes/registry';
 
 /** Where a query runs: a connection (primary or reader) and, inside a unit of work, its transaction. */
 export interface Conn {
@@ -9,6 +10,19 @@ export interface Conn {
 
 export async function select<T extends object>(c: Conn, sql: string, bind: unknown[] = []): Promise<T[]> {
   return c.sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT, transaction: c.tx ?? null });
+}
+
+/**
+ * A hot read as a named prepared statement (parsed and planned once per connection, not per call): for the
+ * queries every page asks (nearby, detail). `label` names it in pg_stat_activity and in errors.
+ */
+export async function selectPrepared<T extends object>(
+  c: Conn,
+  label: string,
+  sql: string,
+  bind: unknown[] = [],
+): Promise<T[]> {
+  return queryPrepared<T>(c.sequelize, label, sql, bind, c.tx);
 }
 
 export async function selectOne<T extends object>(
