@@ -76,6 +76,13 @@ async function main(): Promise<void> {
       const out = await wrk();
       const c = process.cpuUsage(c0);
       const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (gc) {
+        gc();
+        process.stderr.write(
+          `heap used after the run and a full GC: ${(process.memoryUsage().heapUsed / 1e6).toFixed(1)} MB\n`,
+        );
+      }
       process.stderr.write(
         `${n} requests; gateway CPU ${((c.user + c.system) / n).toFixed(1)} µs/request (user ${(c.user / n).toFixed(1)}, system ${(c.system / n).toFixed(1)})\n`,
       );

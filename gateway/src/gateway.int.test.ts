@@ -2,6 +2,7 @@
 // the mesh's Redis (Sentinel) for shared limits. Run: MESH_PROFILE=… MESH_PORT_BASE=… (mesh infra up).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
@@ -455,6 +456,81 @@ describe('gateway on the mesh', () => {
     await Promise.all(pools.map((p) => p.close()));
     console.log(`[concurrency again] ${again.filter((c) => c === 200).length} admitted`);
     assert.equal(again.filter((c) => c === 200).length, 50);
+  });
+
+  test('when a gateway runs 2 worker processes then its operator listener answers for both: /metrics and /status count each request once', async () => {
+    const gw = await startGatewayProc(
+      `gwtest-gw-w2-${process.pid}`,
+      B + 54,
+      env,
+      {
+        GATEWAY_ROUTED_SERVICES: `api,worker,web,${SERVICE}`,
+        GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
+        GATEWAY_REGISTER: 'false',
+        GATEWAY_DRAIN_GRACE_MS: '0',
+        GATEWAY_WORKERS: '2',
+      },
+      logDir,
+    );
+    type Cluster = {
+      workers: Array<{
+        gateway: string;
+        requests: number;
+        routes: Array<{ prefix: string; instances: unknown[] }>;
+      }>;
+      requests: number;
+      ready: boolean;
+    };
+    const status = async () => (await (await fetch(`${gw.adminUrl}/status?format=json`)).json()) as Cluster;
+    try {
+      await waitFor(
+        async () => {
+          const s = await status();
+          return (
+            s.ready &&
+            s.workers.every(
+              (w) => w.routes.find((r) => r.prefix === PREFIX)?.instances.length === backends.length,
+            )
+          );
+        },
+        { timeoutMs: 20_000, description: 'both workers ready and routing to the backends' },
+      );
+      // A new connection per request: the primary hands connections to the workers in turn.
+      const N = 40;
+      for (let i = 0; i < N; i++) {
+        const code = await new Promise<number>((resolve, reject) => {
+          http
+            .get(
+              `${gw.url}${PREFIX}/w2`,
+              { agent: false, headers: { connection: 'close', 'x-forwarded-for': ip(60 + (i % 20)) } },
+              (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              },
+            )
+            .on('error', reject);
+        });
+        assert.equal(code, 200);
+      }
+      const s = await status();
+      assert.equal(s.workers.length, 2, 'both workers answer');
+      assert.ok(
+        s.workers.every((w) => w.requests > 0),
+        `both served: ${s.workers.map((w) => w.requests).join(' + ')}`,
+      );
+      assert.equal(s.requests, N, 'the sum is every request once');
+      // Scraped twice (a scrape may land anywhere): the instance's total each time, not one worker's.
+      for (let k = 0; k < 2; k++) {
+        const text = await (await fetch(`${gw.adminUrl}/metrics`)).text();
+        const total = text
+          .split('\n')
+          .filter((l) => l.startsWith('gateway_requests_total{') && l.includes(`route="${PREFIX}"`))
+          .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+        assert.equal(total, N, `scrape ${k + 1}: gateway_requests_total sums both workers`);
+      }
+    } finally {
+      assert.equal(await gw.kill('SIGTERM'), 0, 'the primary stops its workers and exits cleanly');
+    }
   });
 
   test('when a gateway gets SIGTERM then it deregisters, finishes the requests in flight and exits cleanly', async () => {

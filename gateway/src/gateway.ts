@@ -16,7 +16,13 @@ import { RedisRateLimitStore, type RedisScripting } from './data-access/redis-ra
 import { GatewayMetrics } from './entry-points/metrics.js';
 import { ProxyHandler } from './entry-points/proxy-handler.js';
 import { WebSocketProxy } from './entry-points/websocket-proxy.js';
-import { createAdminApp, isPublicGatewayPath } from './entry-points/admin-app.js';
+import {
+  createAdminApp,
+  isPublicGatewayPath,
+  statusSnapshot,
+  type AdminDeps,
+  type StatusSnapshot,
+} from './entry-points/admin-app.js';
 import { AccessLog } from './entry-points/access-log.js';
 import { guardRequestBody, limitConnectionsPerAddress } from './entry-points/client-guards.js';
 import { isUploadPath } from './domain/route-class.js';
@@ -28,15 +34,22 @@ export interface GatewayDeps {
   log: Logger;
   /** When Consul last confirmed the view (ms epoch); defaults to the time of the last catalog snapshot. */
   viewConfirmedAt?: () => number;
+  /**
+   * Open the operator listener (default true). A cluster worker opens none: the primary answers for the
+   * instance (entry-points/cluster-admin.ts) and asks the workers for their metrics and status().
+   */
+  adminListener?: boolean;
 }
 
 export interface GatewayHandle {
   readonly server: http.Server;
   readonly port: number;
   readonly url: string;
-  /** The operator listener (/status, /metrics), on 127.0.0.1 only. */
-  readonly adminServer: http.Server;
-  readonly adminUrl: string;
+  /** The operator listener (/status, /metrics), on 127.0.0.1 only; null when deps.adminListener is false. */
+  readonly adminServer: http.Server | null;
+  readonly adminUrl: string | null;
+  /** This process's routing table and counters (what /status shows). */
+  status(): StatusSnapshot;
   readonly state: RoutingState;
   readonly proxy: ProxyHandler;
   readonly metrics: GatewayMetrics;
@@ -133,7 +146,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     headersTimeoutMs: config.GATEWAY_RESPONSE_HEADER_TIMEOUT_MS,
     draining: () => draining,
   });
-  const admin = createAdminApp({
+  const adminDeps: AdminDeps = {
     instanceId: config.INSTANCE_ID,
     state,
     metrics,
@@ -141,7 +154,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     rateLimitShared: () => (limiter ? limiter.isShared : null),
     viewAgeSeconds,
     draining: () => draining,
-  });
+  };
+  const admin = createAdminApp(adminDeps);
 
   const onCatalog = (catalog: Catalog) => {
     lastCatalogAt = Date.now();
@@ -180,10 +194,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       max: config.GATEWAY_MAX_CONNECTIONS_PER_IP,
     });
   });
-  const adminServer = http.createServer(
-    { headersTimeout: 10_000, requestTimeout: 30_000 },
-    (req, res) => void admin(req, res),
-  );
+  const adminServer =
+    deps.adminListener === false
+      ? null
+      : http.createServer(
+          { headersTimeout: 10_000, requestTimeout: 30_000 },
+          (req, res) => void admin(req, res),
+        );
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable && err.code !== 'ECONNRESET')
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -204,14 +221,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const port = (server.address() as AddressInfo).port;
   // Loopback only, whatever HOST is: the routing table and metrics are for the operator on this machine.
   const adminPort = config.GATEWAY_ADMIN_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 50);
-  await new Promise<void>((resolve, reject) => {
-    adminServer.once('error', reject);
-    adminServer.listen(adminPort, '127.0.0.1', () => {
-      adminServer.off('error', reject);
-      resolve();
+  if (adminServer) {
+    await new Promise<void>((resolve, reject) => {
+      adminServer.once('error', reject);
+      adminServer.listen(adminPort, '127.0.0.1', () => {
+        adminServer.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const adminBound = (adminServer.address() as AddressInfo).port;
+  }
+  const adminBound = adminServer ? (adminServer.address() as AddressInfo).port : null;
   log.info('gateway listening', {
     host: config.HOST,
     port,
@@ -224,7 +243,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     port,
     url: `http://${config.HOST}:${port}`,
     adminServer,
-    adminUrl: `http://127.0.0.1:${adminBound}`,
+    adminUrl: adminBound === null ? null : `http://127.0.0.1:${adminBound}`,
+    status: () => statusSnapshot(adminDeps),
     state,
     proxy,
     metrics,
@@ -252,8 +272,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       websockets.closeAll();
       server.closeAllConnections();
       server.close();
-      adminServer.closeAllConnections();
-      adminServer.close();
+      adminServer?.closeAllConnections();
+      adminServer?.close();
       deps.catalog.close();
       state.close();
       limiter?.close();

@@ -1,9 +1,12 @@
 // Boot of one gateway: config → logger → registry (Consul) → Redis → listen → register as `gateway` → signals.
 import cluster from 'node:cluster';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createLogger, Lifecycle, type Logger } from '@mutiroes/platform';
 import { ConsulRegistry, createRedis, registerLifecycle, type Registration } from '@mutiroes/registry';
 import { loadConfig, type GatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
+import { answerPrimary, createPrimaryAdminApp } from './entry-points/cluster-admin.js';
 import { RedisRateLimitStore, type RedisScripting } from './data-access/redis-rate-limit.store.js';
 
 async function connectRedisInBackground(
@@ -65,6 +68,7 @@ function consulConfirmation(addrs: string[]): { at: () => number; stop: () => vo
 }
 
 async function runGateway(config: GatewayConfig, log: Logger, register: boolean): Promise<void> {
+  const worker = cluster.isWorker;
   const registry = new ConsulRegistry({
     consulAddr: config.CONSUL_HTTP_ADDR,
     token: config.CONSUL_HTTP_TOKEN,
@@ -75,7 +79,14 @@ async function runGateway(config: GatewayConfig, log: Logger, register: boolean)
   const confirmation = consulConfirmation(
     config.CONSUL_HTTP_ADDR.split(',').map((a) => a.trim().replace(/^https?:\/\//, '')),
   );
-  const gw = await startGateway(config, { catalog, redis: null, log, viewConfirmedAt: confirmation.at });
+  const gw = await startGateway(config, {
+    catalog,
+    redis: null,
+    log,
+    viewConfirmedAt: confirmation.at,
+    adminListener: !worker,
+  });
+  if (worker) answerPrimary(gw.metrics.registry, gw.status);
   let stopping = false;
   let redis: (RedisScripting & { quit(): Promise<unknown> }) | null = null;
   if (config.GATEWAY_RATE_LIMIT) {
@@ -159,6 +170,20 @@ async function main(): Promise<void> {
     let shuttingDown = false;
     // Register only once a worker serves the port, so the HTTP check does not start out failing.
     await new Promise<void>((resolve) => cluster.once('listening', () => resolve()));
+    // The operator listener answers for the whole instance (workers open none).
+    const admin = http.createServer(
+      { headersTimeout: 10_000, requestTimeout: 30_000 },
+      createPrimaryAdminApp(config.INSTANCE_ID, workers),
+    );
+    const adminPort = config.GATEWAY_ADMIN_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 50);
+    await new Promise<void>((resolve, reject) => {
+      admin.once('error', reject);
+      admin.listen(adminPort, '127.0.0.1', () => resolve());
+    });
+    log.info('gateway primary: operator listener for all workers', {
+      admin_port: (admin.address() as AddressInfo).port,
+      workers,
+    });
     const registry = new ConsulRegistry({
       consulAddr: config.CONSUL_HTTP_ADDR,
       token: config.CONSUL_HTTP_TOKEN,
@@ -195,7 +220,11 @@ async function main(): Promise<void> {
       );
       await Promise.all(exits);
     });
-    lifecycle.onShutdown('gateway: close consul', 10, () => registry.close());
+    lifecycle.onShutdown('gateway: close consul and the operator listener', 10, async () => {
+      admin.closeAllConnections();
+      admin.close();
+      await registry.close();
+    });
     lifecycle.installSignalHandlers();
     return;
   }

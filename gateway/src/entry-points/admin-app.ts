@@ -34,6 +34,8 @@ function breakerName(b: BreakerGate | null): string {
   return 'closed';
 }
 
+export type StatusSnapshot = ReturnType<typeof statusSnapshot>;
+
 export function statusSnapshot(d: AdminDeps) {
   const now = Date.now();
   return {
@@ -83,7 +85,8 @@ const esc = (s: unknown): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-function statusHtml(s: ReturnType<typeof statusSnapshot>): string {
+/** One gateway process's table: its heading, its state line and a table per route. */
+export function statusSection(s: StatusSnapshot): string {
   const rows = s.routes
     .map((r) => {
       const inst = r.instances.length
@@ -100,16 +103,29 @@ function statusHtml(s: ReturnType<typeof statusSnapshot>): string {
 <table><tr><th>instance</th><th>address</th><th>node</th><th>in flight</th><th>state</th><th>ejections</th><th>breaker</th></tr>${inst}</table>`;
     })
     .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gateway ${esc(s.gateway)} — routing table</title>
-<meta http-equiv="refresh" content="5">
-<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
-tr.bad td{background:#fdd}tr.ok td{background:#efe}small{color:#666;font-weight:normal}</style></head><body>
-<h1>Gateway ${esc(s.gateway)}</h1>
+  return `<h1>Gateway ${esc(s.gateway)}</h1>
 <p>${s.ready ? 'ready' : 'not ready'}${s.draining ? ' (draining)' : ''} · Consul view age ${s.consul_view_age_s}s · table updated ${esc(s.table_updated_at)} ·
 rate limits ${esc(s.rate_limits)} · in flight ${s.in_flight} · requests ${s.requests} · retries ${s.retries}</p>
 ${rows || '<p>No routes: no service in Consul declares a <code>route</code> meta.</p>'}
-${s.conflicts.length ? `<p>Conflicting route claims: ${s.conflicts.map((c) => `${esc(c.prefix)} (${c.services.map(esc).join(', ')})`).join('; ')}</p>` : ''}
+${s.conflicts.length ? `<p>Conflicting route claims: ${s.conflicts.map((c) => `${esc(c.prefix)} (${c.services.map(esc).join(', ')})`).join('; ')}</p>` : ''}`;
+}
+
+/** The /status page around one section per gateway process. */
+export function statusPage(title: string, sections: string[]): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gateway ${esc(title)} — routing table</title>
+<meta http-equiv="refresh" content="5">
+<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
+tr.bad td{background:#fdd}tr.ok td{background:#efe}small{color:#666;font-weight:normal}</style></head><body>
+${sections.join('\n<hr>\n')}
 <p><a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a></p></body></html>`;
+}
+
+/** /status answers JSON for `?format=json` or a client that prefers it, else the HTML page. */
+export function wantsJson(req: Request): boolean {
+  return (
+    req.query['format'] === 'json' ||
+    (req.query['format'] !== 'html' && req.accepts(['html', 'json']) === 'json')
+  );
 }
 
 export function createAdminApp(d: AdminDeps): express.Express {
@@ -127,11 +143,8 @@ export function createAdminApp(d: AdminDeps): express.Express {
   };
   const status = (req: Request, res: Response) => {
     const s = statusSnapshot(d);
-    const wantsJson =
-      req.query['format'] === 'json' ||
-      (req.query['format'] !== 'html' && req.accepts(['html', 'json']) === 'json');
-    if (wantsJson) res.json(s);
-    else res.type('html').send(statusHtml(s));
+    if (wantsJson(req)) res.json(s);
+    else res.type('html').send(statusPage(s.gateway, [statusSection(s)]));
   };
   const metrics = async (_req: Request, res: Response) => {
     res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());

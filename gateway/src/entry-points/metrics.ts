@@ -54,6 +54,10 @@ class LeanCollector {
   reset(): void {}
 }
 
+/**
+ * One process's metrics. With GATEWAY_WORKERS > 1 the primary sums the workers' registries (cluster-admin.ts):
+ * counters and histograms add up; the gauges say how each combines (the worst worker, or all of them).
+ */
 export class GatewayMetrics {
   readonly registry = new client.Registry();
   readonly retries = new client.Counter({
@@ -73,12 +77,14 @@ export class GatewayMetrics {
     help: '1 while the instance is ejected',
     labelNames: ['service', 'instance'] as const,
     registers: [this.registry],
+    aggregator: 'max',
   });
   readonly breakerState = new client.Gauge({
     name: 'gateway_breaker_state',
     help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',
     labelNames: ['scope', 'name'] as const,
     registers: [this.registry],
+    aggregator: 'max',
   });
   readonly rejected = new client.Counter({
     name: 'gateway_rejected_total',
@@ -90,6 +96,7 @@ export class GatewayMetrics {
     name: 'gateway_rate_limit_shared',
     help: '1 when rate limits are decided in Redis (shared by all gateways), 0 on the per-process fallback',
     registers: [this.registry],
+    aggregator: 'min',
   });
   readonly consulViewAge: client.Gauge;
   readonly upstreams: client.Gauge<'service' | 'state'>;
@@ -104,6 +111,7 @@ export class GatewayMetrics {
       name: 'gateway_consul_view_age_seconds',
       help: 'Seconds since the routing table was last confirmed by Consul',
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         this.set(viewAgeSeconds());
       },
@@ -113,6 +121,7 @@ export class GatewayMetrics {
       help: 'Upstream instances in the routing table by service and state (available, ejected, breaker_open)',
       labelNames: ['service', 'state'] as const,
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         this.reset();
         for (const c of upstreamCounts()) this.set({ service: c.service, state: c.state }, c.n);
