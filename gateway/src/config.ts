@@ -134,6 +134,11 @@ export const gatewayConfigSchema = z.object({
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;
 
+/** The operator listener's port: GATEWAY_ADMIN_PORT, else PORT + 50 (any free port when PORT is 0). */
+export function adminPortOf(config: GatewayConfig): number {
+  return config.GATEWAY_ADMIN_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 50);
+}
+
 export function loadConfig(env?: Record<string, string | undefined>): GatewayConfig {
   return defineConfig(gatewayConfigSchema, env, {
     secrets: [{ name: 'REDIS_PASSWORD' }, { name: 'CONSUL_HTTP_TOKEN', kind: 'uuid' }],

@@ -3,7 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@mutiroes/platform';
-import type { GatewayConfig } from './config.js';
+import { adminPortOf, type GatewayConfig } from './config.js';
 import type { Catalog, CatalogSource } from './domain/catalog.js';
 import { RoutingState } from './domain/routing-state.js';
 import { EjectionPolicy } from './domain/ejection-policy.js';
@@ -60,6 +60,21 @@ export interface GatewayHandle {
   drain(timeoutMs: number): Promise<boolean>;
   /** Closes remaining connections, upstream pools, breakers and the catalog watch. */
   close(): Promise<void>;
+}
+
+/**
+ * Opens an operator listener: loopback only, whatever HOST is (the routing table and metrics are for the
+ * operator on this machine). Resolves with the bound port.
+ */
+export async function listenOperator(server: http.Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Promise<GatewayHandle> {
@@ -219,18 +234,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     });
   });
   const port = (server.address() as AddressInfo).port;
-  // Loopback only, whatever HOST is: the routing table and metrics are for the operator on this machine.
-  const adminPort = config.GATEWAY_ADMIN_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 50);
-  if (adminServer) {
-    await new Promise<void>((resolve, reject) => {
-      adminServer.once('error', reject);
-      adminServer.listen(adminPort, '127.0.0.1', () => {
-        adminServer.off('error', reject);
-        resolve();
-      });
-    });
-  }
-  const adminBound = adminServer ? (adminServer.address() as AddressInfo).port : null;
+  const adminBound = adminServer ? await listenOperator(adminServer, adminPortOf(config)) : null;
   log.info('gateway listening', {
     host: config.HOST,
     port,

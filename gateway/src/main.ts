@@ -1,11 +1,10 @@
 // Boot of one gateway: config → logger → registry (Consul) → Redis → listen → register as `gateway` → signals.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createLogger, Lifecycle, type Logger } from '@mutiroes/platform';
 import { ConsulRegistry, createRedis, registerLifecycle, type Registration } from '@mutiroes/registry';
-import { loadConfig, type GatewayConfig } from './config.js';
-import { startGateway } from './gateway.js';
+import { adminPortOf, loadConfig, type GatewayConfig } from './config.js';
+import { listenOperator, startGateway } from './gateway.js';
 import { answerPrimary, createPrimaryAdminApp } from './entry-points/cluster-admin.js';
 import { RedisRateLimitStore, type RedisScripting } from './data-access/redis-rate-limit.store.js';
 
@@ -175,13 +174,8 @@ async function main(): Promise<void> {
       { headersTimeout: 10_000, requestTimeout: 30_000 },
       createPrimaryAdminApp(config.INSTANCE_ID, workers),
     );
-    const adminPort = config.GATEWAY_ADMIN_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 50);
-    await new Promise<void>((resolve, reject) => {
-      admin.once('error', reject);
-      admin.listen(adminPort, '127.0.0.1', () => resolve());
-    });
     log.info('gateway primary: operator listener for all workers', {
-      admin_port: (admin.address() as AddressInfo).port,
+      admin_port: await listenOperator(admin, adminPortOf(config)),
       workers,
     });
     const registry = new ConsulRegistry({

@@ -128,35 +128,50 @@ export function wantsJson(req: Request): boolean {
   );
 }
 
-export function createAdminApp(d: AdminDeps): express.Express {
+/** What an operator app answers; async handlers may reject (express 5 passes the error on). */
+export interface OperatorPages {
+  health: (req: Request, res: Response) => unknown;
+  ready: (req: Request, res: Response) => unknown;
+  status: (req: Request, res: Response) => unknown;
+  metrics: (req: Request, res: Response) => unknown;
+}
+
+/** The gateway's own pages, at the root and under /_gateway; anything else is a JSON 404. */
+export function operatorApp(pages: OperatorPages): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const health = (_req: Request, res: Response) => {
-    res.json({ status: 'ok', gateway: d.instanceId });
-  };
-  const ready = (_req: Request, res: Response) => {
-    const ok = d.state.loaded && !d.draining();
-    res
-      .status(ok ? 200 : 503)
-      .json({ ready: ok, routes: d.state.table.routes.length, draining: d.draining() });
-  };
-  const status = (req: Request, res: Response) => {
-    const s = statusSnapshot(d);
-    if (wantsJson(req)) res.json(s);
-    else res.type('html').send(statusPage(s.gateway, [statusSection(s)]));
-  };
-  const metrics = async (_req: Request, res: Response) => {
-    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
-  };
   for (const base of ['', '/_gateway']) {
-    app.get(`${base}/health`, health);
-    app.get(`${base}/ready`, ready);
-    app.get(`${base}/status`, status);
-    app.get(`${base}/metrics`, metrics);
+    app.get(`${base}/health`, pages.health);
+    app.get(`${base}/ready`, pages.ready);
+    app.get(`${base}/status`, pages.status);
+    app.get(`${base}/metrics`, pages.metrics);
   }
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { code: 'not_found', message: 'unknown gateway page' } });
   });
   return app;
+}
+
+/** The pages of one gateway process. */
+export function createAdminApp(d: AdminDeps): express.Express {
+  return operatorApp({
+    health: (_req, res) => {
+      res.json({ status: 'ok', gateway: d.instanceId });
+    },
+    ready: (_req, res) => {
+      const ok = d.state.loaded && !d.draining();
+      res
+        .status(ok ? 200 : 503)
+        .json({ ready: ok, routes: d.state.table.routes.length, draining: d.draining() });
+    },
+    status: (req, res) => {
+      const s = statusSnapshot(d);
+      if (wantsJson(req)) res.json(s);
+      else res.type('html').send(statusPage(s.gateway, [statusSection(s)]));
+    },
+    metrics: async (_req, res) => {
+      res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+    },
+  });
 }

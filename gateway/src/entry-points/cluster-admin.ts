@@ -4,9 +4,9 @@
 // open no operator port. (Before, each worker listened on the shared admin port, so every scrape read the counters
 // of whichever worker the connection landed on: totals that jumped back and forth between scrapes.)
 import cluster from 'node:cluster';
-import express, { type Request, type Response } from 'express';
+import type express from 'express';
 import client from 'prom-client';
-import { statusPage, statusSection, wantsJson, type StatusSnapshot } from './admin-app.js';
+import { operatorApp, statusPage, statusSection, wantsJson, type StatusSnapshot } from './admin-app.js';
 
 const STATUS_REQUEST = 'gateway:status-request';
 const STATUS_REPLY = 'gateway:status-reply';
@@ -26,8 +26,10 @@ export function answerPrimary(registry: client.Registry, status: () => StatusSna
   });
 }
 
+let nextId = 1;
+
 /** Every connected worker's status snapshot; a worker that does not answer within `timeoutMs` is left out. */
-export function workerStatuses(timeoutMs = 2_000): Promise<StatusSnapshot[]> {
+function workerStatuses(timeoutMs = 2_000): Promise<StatusSnapshot[]> {
   const workers = Object.values(cluster.workers ?? {}).filter((w) => w?.isConnected());
   if (workers.length === 0) return Promise.resolve([]);
   const id = nextId++;
@@ -50,7 +52,6 @@ export function workerStatuses(timeoutMs = 2_000): Promise<StatusSnapshot[]> {
     }
   });
 }
-let nextId = 1;
 
 /** The whole instance as one status: the sums, plus each worker's own table. */
 export interface ClusterStatus {
@@ -78,53 +79,35 @@ export function clusterStatus(gateway: string, expected: number, workers: Status
   };
 }
 
-/** The primary's operator app (same paths as a single process's admin listener). */
+/** The primary's operator app (the same pages as a single process's admin listener, for the whole instance). */
 export function createPrimaryAdminApp(gateway: string, expectedWorkers: number): express.Express {
   const aggregator = new client.AggregatorRegistry();
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
   const current = async () => clusterStatus(gateway, expectedWorkers, await workerStatuses());
-  const health = (_req: Request, res: Response) => {
-    res.json({ status: 'ok', gateway, workers: expectedWorkers });
-  };
-  const ready = async (_req: Request, res: Response) => {
-    const s = await current();
-    res
-      .status(s.ready ? 200 : 503)
-      .json({ ready: s.ready, workers: s.workers_answering, workers_expected: s.workers_expected });
-  };
-  const status = async (req: Request, res: Response) => {
-    const s = await current();
-    if (wantsJson(req)) res.json(s);
-    else
+  return operatorApp({
+    health: (_req, res) => {
+      res.json({ status: 'ok', gateway, workers: expectedWorkers });
+    },
+    ready: async (_req, res) => {
+      const s = await current();
       res
-        .type('html')
-        .send(
-          statusPage(gateway, [
-            `<p>${s.workers_answering} of ${s.workers_expected} workers answered · ${s.ready ? 'ready' : 'not ready'} · requests ${s.requests} · in flight ${s.in_flight} · retries ${s.retries}</p>`,
-            ...s.workers.map(statusSection),
-          ]),
-        );
-  };
-  const metrics = async (_req: Request, res: Response) => {
-    try {
-      res.type(aggregator.contentType).send(await aggregator.clusterMetrics());
-    } catch (e) {
-      res
-        .status(503)
-        .type('text/plain')
-        .send(`metrics unavailable: ${(e as Error).message}\n`);
-    }
-  };
-  for (const base of ['', '/_gateway']) {
-    app.get(`${base}/health`, health);
-    app.get(`${base}/ready`, (req, res) => void ready(req, res));
-    app.get(`${base}/status`, (req, res) => void status(req, res));
-    app.get(`${base}/metrics`, (req, res) => void metrics(req, res));
-  }
-  app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'unknown gateway page' } });
+        .status(s.ready ? 200 : 503)
+        .json({ ready: s.ready, workers: s.workers_answering, workers_expected: s.workers_expected });
+    },
+    status: async (req, res) => {
+      const s = await current();
+      if (wantsJson(req)) return void res.json(s);
+      const summary = `<p>${s.workers_answering} of ${s.workers_expected} workers answered · ${s.ready ? 'ready' : 'not ready'} · requests ${s.requests} · in flight ${s.in_flight} · retries ${s.retries}</p>`;
+      res.type('html').send(statusPage(gateway, [summary, ...s.workers.map(statusSection)]));
+    },
+    metrics: async (_req, res) => {
+      try {
+        res.type(aggregator.contentType).send(await aggregator.clusterMetrics());
+      } catch (e) {
+        res
+          .status(503)
+          .type('text/plain')
+          .send(`metrics unavailable: ${(e as Error).message}\n`);
+      }
+    },
   });
-  return app;
 }
