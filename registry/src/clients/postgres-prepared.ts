@@ -23,7 +23,7 @@ const MAX_NAMED = 256;
 const names = new Map<string, string>();
 
 /** The statement name for a text: the label plus a digest, so one name never means two texts. */
-export function statementName(label: string, text: string): string | null {
+function statementName(label: string, text: string): string | null {
   let name = names.get(text);
   if (name === undefined) {
     if (names.size >= MAX_NAMED) return null;

@@ -214,12 +214,16 @@ function metresFrom(lat: string, lng: string): string {
   return `(${EARTH_DIAMETER_M} * asin(least(1.0, sqrt(${hav}))))`;
 }
 
-function geoTerms(p: Params, g: GeoFilter): { where: string; distanceKm: string; knn: string } {
+/** The query point as bound parameters: its earth cube (for the GiST index) and the distance to the event. */
+function geoOrigin(p: Params, g: GeoFilter): { origin: string; metres: string } {
   const lat = p.add(g.latitude);
   const lng = p.add(g.longitude);
-  const origin = `ll_to_earth(${lat}::float8, ${lng}::float8)`;
+  return { origin: `ll_to_earth(${lat}::float8, ${lng}::float8)`, metres: metresFrom(lat, lng) };
+}
+
+function geoTerms(p: Params, g: GeoFilter): { where: string; distanceKm: string; knn: string } {
+  const { origin, metres } = geoOrigin(p, g);
   const radiusM = p.add(g.radiusKm * 1000);
-  const metres = metresFrom(lat, lng);
   return {
     // earth_box is a bounding cube (index-assisted, slightly too wide); the great-circle distance is the exact cut.
     where: `e.latitude IS NOT NULL AND earth_box(${origin}, ${radiusM}::float8) @> ${EVENT_EARTH} AND ${metres} <= ${radiusM}::float8`,
@@ -335,15 +339,14 @@ LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
     // prepared statement (generic) is estimated as cheap as a fresh one, so it is reused instead of re-planned
     // on every call (planning cost as much as running the query).
     const { where } = whereClause(p, { viewerId });
-    const lat = p.add(geo.latitude);
-    const lng = p.add(geo.longitude);
+    const { origin, metres } = geoOrigin(p, geo);
     const radiusKm = p.add(geo.radiusKm);
-    const text = `SELECT * FROM (${SELECT_EVENT}, ${metresFrom(lat, lng)} / 1000.0 AS distance_km${FROM_EVENT}
+    const text = `SELECT * FROM (${SELECT_EVENT}, ${metres} / 1000.0 AS distance_km${FROM_EVENT}
       WHERE ${where}
         AND e.status = 'published'
         AND e.latitude IS NOT NULL
         AND e.start_date > now()
-      ORDER BY ${EVENT_EARTH} <-> ll_to_earth(${lat}::float8, ${lng}::float8)
+      ORDER BY ${EVENT_EARTH} <-> ${origin}
       LIMIT ${limit}) near
 WHERE near.distance_km <= ${radiusKm}::float8
 ORDER BY near.distance_km, near.id`;

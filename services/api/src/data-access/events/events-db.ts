@@ -14,7 +14,7 @@ export async function select<T extends object>(c: Conn, sql: string, bind: unkno
 
 /**
  * A hot read as a named prepared statement (parsed and planned once per connection, not per call): for the
- * queries every page asks (nearby, detail). `label` names it in pg_stat_activity and in errors.
+ * queries every page asks (nearby, detail). `label` starts the statement's name (pg_prepared_statements).
  */
 export async function selectPrepared<T extends object>(
   c: Conn,
