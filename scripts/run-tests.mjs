@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const kind = process.argv[2];
 if (kind !== 'unit' && kind !== 'integration') {
@@ -30,6 +31,11 @@ if (files.length === 0) {
   process.exit(0);
 }
 console.log(`${name}: ${files.length} ${kind} test file(s)`);
+// The spec reporter on the console, and the failed tests alone in a file that test-summary.mjs prints at the end.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const failuresDir = path.join(here, '..', 'test-results', 'failures');
+fs.mkdirSync(failuresDir, { recursive: true });
+const failuresLog = path.join(failuresDir, `${name.replace(/^@[^/]+\//, '')}-${kind}.log`);
 const r = spawnSync(
   process.execPath,
   [
@@ -39,6 +45,10 @@ const r = spawnSync(
     '--test',
     '--test-concurrency=1',
     '--test-force-exit',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${path.join(here, 'failures-reporter.mjs')}`,
+    `--test-reporter-destination=${failuresLog}`,
     ...process.argv.slice(3),
     ...files,
   ],

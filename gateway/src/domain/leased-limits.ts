@@ -11,6 +11,9 @@
 //   client are in flight across all gateways (never more); a gateway may hold up to 2·b free slots, handed back
 //   when in-flight drops, and none beyond its need once the client is past half its limit (then each release is
 //   given back at once) — so a client near its limit is refused only when it really has `limit` in flight.
+//   A slot goes back to the store just after its response ends (fire and forget): a client that starts new
+//   requests on another gateway the instant its last answers arrive may find them still counted for about one
+//   Redis round trip.
 // * b = 1 for small limits (auth 10/min, burst 10 → capacity 11: b = 1, exact).
 import type { BucketSpec } from './token-bucket.js';
 
