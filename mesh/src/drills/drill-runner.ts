@@ -57,6 +57,8 @@ export interface DrillResult {
   failed_requests: number;
   failed_by_status: Record<string, number>;
   retried_by_gateway: number | null;
+  /** Keyed writes answered 409 "still in progress" that the client waited on and sent again (same key). */
+  client_waits_in_progress: number;
   writes_acknowledged: number;
   writes_acknowledged_missing: number;
   writes_committed_but_reported_failed: number;
@@ -107,6 +109,9 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   const say = opts.say ?? ((l: string) => process.stdout.write(`[drill-${spec.name}] ${l}\n`));
   const runId = randomUUID().slice(0, 8);
   const ctx: DrillContext = { mesh, runId, say, facts: {} };
+  let inProgressWaits = 0;
+  const client = (ip: string) =>
+    new MutiroesClient({ baseUrl: base, clientIp: ip, onInProgress: () => void inProgressWaits++ });
   const base = opts.gatewayUrl;
   say(`run ${runId}: ${spec.proves}`);
 
@@ -144,10 +149,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
       op: 'read-list',
       weight: 5,
       run: async (seq) => {
-        const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).request(
-          'GET',
-          '/api/events/?page_size=5',
-        );
+        const r = await client(clientIp(seq)).request('GET', '/api/events/?page_size=5');
         return { status: r.status, ok: r.ok };
       },
     },
@@ -155,10 +157,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
       op: 'read-detail',
       weight: 3,
       run: async (seq) => {
-        const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).request(
-          'GET',
-          `/api/events/${eventId}/`,
-        );
+        const r = await client(clientIp(seq)).request('GET', `/api/events/${eventId}/`);
         return { status: r.status, ok: r.ok };
       },
     },
@@ -166,7 +165,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
       op: 'write',
       weight: 3,
       run: async (seq) => {
-        const c = new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) });
+        const c = client(clientIp(seq));
         c.token = org.token;
         const r = await c.request<{ id: number }>(
           'POST',
@@ -183,11 +182,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
       weight: 1,
       run: async (seq) => {
         const email = `drill-${runId}-${seq}@drill.mutiroes.test`;
-        const r = await new MutiroesClient({ baseUrl: base, clientIp: clientIp(seq) }).register(
-          `drill_${runId}_${seq}`,
-          email,
-          PASSWORD,
-        );
+        const r = await client(clientIp(seq)).register(`drill_${runId}_${seq}`, email, PASSWORD);
         return { status: r.status, ok: r.status === 201, ack: r.status === 201 ? email : undefined };
       },
     },
@@ -330,6 +325,7 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
     failed_requests: failedOutcomes.length,
     failed_by_status: byStatus,
     retried_by_gateway: retriesBefore !== null && retriesAfter !== null ? retriesAfter - retriesBefore : null,
+    client_waits_in_progress: inProgressWaits,
     writes_acknowledged: ackedWrites.length,
     writes_acknowledged_missing: missing,
     writes_committed_but_reported_failed: committedButFailed,
@@ -382,6 +378,7 @@ export function formatTable(results: DrillResult[]): string {
     ['requests', (r) => String(r.requests)],
     ['failed requests', (r) => String(r.failed_requests)],
     ['retried by gateway', (r) => (r.retried_by_gateway === null ? '-' : String(r.retried_by_gateway))],
+    ['client waits (409 in progress)', (r) => String(r.client_waits_in_progress)],
     ['writes acknowledged', (r) => String(r.writes_acknowledged)],
     ['acked writes missing', (r) => String(r.writes_acknowledged_missing)],
     ['committed, reported failed', (r) => String(r.writes_committed_but_reported_failed)],
