@@ -353,7 +353,45 @@ type Row = WrkResult & {
   body_bytes: number;
   /** Gateways only: event-loop delay and GC pauses during the constant-rate phase. */
   runtime?: Runtime;
+  /** Gateways with the access log on: their own time per request during the constant-rate phase. */
+  in_gateway?: InGateway;
 };
+
+/**
+ * From a gateway's access log, the requests it finished in [from, to): its own part of each (duration from the
+ * parsed request to the end of the response, minus the wait for the upstream's headers) and the whole duration.
+ * Beside the client's added p99 this tells time spent in the gateway's code from time spent before it sees the
+ * request or after it wrote the answer (socket queues, the process waiting for a core).
+ */
+interface InGateway {
+  requests: number;
+  own_p50_ms: number;
+  own_p99_ms: number;
+  duration_p99_ms: number;
+}
+
+function inGatewayTimes(logFile: string, from: string, to: string): InGateway | null {
+  const own: number[] = [];
+  const total: number[] = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"message":"access"')) continue;
+    const r = JSON.parse(line) as { timestamp: string; duration_ms: number; upstream_ms: number | null };
+    if (r.timestamp < from || r.timestamp >= to || r.upstream_ms === null) continue;
+    own.push(r.duration_ms - r.upstream_ms);
+    total.push(r.duration_ms);
+  }
+  if (own.length === 0) return null;
+  const q = (xs: number[], x: number) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * x))]! * 1000) / 1000;
+  };
+  return {
+    requests: own.length,
+    own_p50_ms: q(own, 0.5),
+    own_p99_ms: q(own, 0.99),
+    duration_p99_ms: q(total, 0.99),
+  };
+}
 
 const consulAddr = (): string => CONSUL!.split(',')[0]!;
 
@@ -433,6 +471,8 @@ interface Target {
   name: string;
   url: string;
   pid: number;
+  /** A gateway's log file (its JSON access log): where its own time per request is read. */
+  logFile?: string;
 }
 
 async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Promise<Record<string, Row>> {
@@ -500,10 +540,17 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
   for (const t of targets) if (t.name.startsWith('gateway')) before.set(t.name, await scrape(t.url));
   for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 0.5); // warm the pools
   for (const p of probes.values()) Object.assign(p, { lat: [], sent: 0, failed: 0 });
+  const phaseFrom = new Date().toISOString();
   for (let s = 0; s < seconds; s++)
     for (const t of targets) await constantRateSlice(probes.get(t.name)!, urlPath, RATE, 1);
+  const phaseTo = new Date(Date.now() + 1).toISOString();
+  if (ACCESS_LOG) await new Promise((r) => setTimeout(r, 200)); // the access log is flushed every 50 ms
   for (const t of targets) {
     results[t.name]!.constant_rate = rateSummary(probes.get(t.name)!);
+    if (ACCESS_LOG && 'logFile' in t && t.logFile) {
+      const g = inGatewayTimes(t.logFile, phaseFrom, phaseTo);
+      if (g) results[t.name]!.in_gateway = g;
+    }
     const after = before.has(t.name) ? await scrape(t.url) : '';
     if (before.get(t.name) && after) results[t.name]!.runtime = runtimeOf(before.get(t.name)!, after);
     await probes.get(t.name)!.pool.close();
@@ -575,6 +622,12 @@ function table(kind: Kind, s: ReturnType<typeof summarise> & { response_body_byt
           ? `${pad(`${r.runtime.event_loop_delay_p99_ms}/${r.runtime.event_loop_delay_max_ms}`, 23)}${r.runtime.gc_pauses} (${r.runtime.gc_pause_total_ms})`
           : ''),
     ),
+    ...Object.entries(s.results)
+      .filter(([, r]) => r.in_gateway)
+      .map(
+        ([n, r]) =>
+          `${n} at ${RATE} r/s, from its access log (${r.in_gateway!.requests} requests): own time p50 ${r.in_gateway!.own_p50_ms} ms, p99 ${r.in_gateway!.own_p99_ms} ms (duration minus the wait for the upstream's headers); whole duration p99 ${r.in_gateway!.duration_p99_ms} ms`,
+      ),
     `req/s per round: ${Object.entries(s.results)
       .map(([n, r]) => `${n.split(' ')[0]} ${r.rounds.join('/')}`)
       .join(', ')}`,
@@ -668,9 +721,9 @@ async function main(): Promise<void> {
     if (kind === 'api') await ensureSampleData(`http://127.0.0.1:${PORTS.backends[0]}`);
     const bytes = await expectedPage(kind, `http://127.0.0.1:${PORTS.backends[0]}`);
     const proxies = [
-      { name: NAMES.gw, url: gwUrl, pid: gw.pid! },
+      { name: NAMES.gw, url: gwUrl, pid: gw.pid!, logFile: path.join(work, 'gateway.log') },
       { name: NAMES.ngx, url: ngxUrl, pid: ngx.pid! },
-      { name: NAMES.gwl, url: gwlUrl, pid: gwl.pid! },
+      { name: NAMES.gwl, url: gwlUrl, pid: gwl.pid!, logFile: path.join(work, 'gateway-limited.log') },
       { name: NAMES.ngxl, url: ngxlUrl, pid: ngx.pid! },
     ];
     const results = await measure(

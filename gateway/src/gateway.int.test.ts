@@ -583,7 +583,10 @@ describe('gateway on the mesh', () => {
         },
       ),
     );
-    await sleep(300);
+    await waitFor(async () => (await gatewayStatus(gw3.adminUrl)).in_flight === 5, {
+      timeoutMs: 5_000,
+      description: 'the 5 slow requests in flight at gw3',
+    });
     const code = gw3.kill('SIGTERM');
     await waitFor(async () => !(await passingIds(consul, 'gateway')).includes(name), {
       timeoutMs: 5_000,
@@ -650,7 +653,11 @@ describe('gateway on the mesh', () => {
         },
         { timeoutMs: 10_000, description: 'consul down' },
       );
-      await sleep(1500);
+      // Ask once gw1 knows: its Consul probe (every 2 s) has failed, so its view is older than 2 s.
+      await waitFor(async () => (await gatewayStatus(gw1.adminUrl)).consul_view_age_s > 2, {
+        timeoutMs: 10_000,
+        description: "gw1's view of Consul older than its probe interval",
+      });
       let ok = 0;
       for (let i = 0; i < 100; i++) {
         const r = await fetch(`${gw1.url}${PREFIX}/x`, { headers: rotatingIp() });

@@ -175,6 +175,7 @@ export async function passingIds(consulHttp: string, service: string): Promise<s
 export async function gatewayStatus(adminUrl: string): Promise<{
   retries: number;
   requests: number;
+  in_flight: number;
   consul_view_age_s: number;
   routes: Array<{ prefix: string; service: string; instances: Array<{ id: string; ejected: boolean }> }>;
   rate_limits: string;
