@@ -26,6 +26,12 @@ describe('web app under failure', () => {
       results: Array<{ id: number }>;
     };
     const paths = ['/', '/eventos', ...(list.results[0] ? [`/eventos/${list.results[0].id}`] : [])];
+    // A page leaves the instance in one piece with its length (not streamed in chunks): a kill cannot cut it
+    // off half-way, only before its first byte, and then the gateway replays the GET elsewhere.
+    const page = await fetch(`${f.base}/eventos`, { headers: { 'x-forwarded-for': '10.9.9.9' } });
+    const html = Buffer.from(await page.arrayBuffer());
+    assert.equal(page.headers.get('content-length'), String(html.length));
+    assert.equal(page.headers.get('transfer-encoding'), null);
     let ok = 0;
     const failures: string[] = [];
     let stop = false;

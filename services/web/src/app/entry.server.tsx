@@ -1,6 +1,7 @@
-// Server rendering: the whole document once every loader has answered (no streaming: pages are small).
+// Server rendering: the whole document once every loader has answered, sent in one piece with its
+// Content-Length (no streaming: pages are small). Headers and body leave in one write, so an instance that dies
+// can cut a page off only before its first byte — and a GET that got no answer the gateway replays elsewhere.
 import { PassThrough } from 'node:stream';
-import { createReadableStreamFromReadable } from '@react-router/node';
 import { renderToPipeableStream } from 'react-dom/server';
 import { ServerRouter, type EntryContext } from 'react-router';
 
@@ -20,13 +21,18 @@ export default function handleRequest(
       <ServerRouter context={routerContext} url={request.url} />,
       {
         onAllReady() {
-          const body = new PassThrough();
-          headers.set('Content-Type', 'text/html; charset=utf-8');
-          if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'private, no-store');
-          resolve(
-            new Response(createReadableStreamFromReadable(body), { headers, status: failed ? 500 : status }),
-          );
-          pipe(body);
+          const chunks: Buffer[] = [];
+          const sink = new PassThrough();
+          sink.on('data', (c: Buffer) => chunks.push(c));
+          sink.on('error', reject);
+          sink.on('end', () => {
+            const html = Buffer.concat(chunks);
+            headers.set('Content-Type', 'text/html; charset=utf-8');
+            headers.set('Content-Length', String(html.length));
+            if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'private, no-store');
+            resolve(new Response(html, { headers, status: failed ? 500 : status }));
+          });
+          pipe(sink);
         },
         onShellError(e: unknown) {
           reject(e);
