@@ -46,6 +46,19 @@ describe('component specs and environments', () => {
     assert.equal(instanceEnv(profile, secrets, 'api', 0)['WEB_SESSION_SECRET'], undefined);
   });
 
+  test('when an API instance of the test profile gets its environment then it hashes passwords cheaply, and only there', () => {
+    const testProfile: Profile = { ...profile, name: 'test' };
+    assert.equal(instanceEnv(testProfile, secrets, 'api', 0)['PASSWORD_SCRYPT_N'], '1024');
+    assert.equal(instanceEnv(testProfile, secrets, 'web', 0)['PASSWORD_SCRYPT_N'], undefined);
+    assert.equal(serviceEnv(testProfile, secrets, 0)['PASSWORD_SCRYPT_N'], undefined);
+    for (const name of ['dev', 'cluster', 'bench-gw'])
+      assert.equal(
+        instanceEnv({ ...profile, name }, secrets, 'api', 0)['PASSWORD_SCRYPT_N'],
+        undefined,
+        name,
+      );
+  });
+
   test('when api, worker and beat get their environment then each has only the secrets it uses', () => {
     assert.equal(instanceEnv(profile, secrets, 'api', 0)['JWT_SECRET'], 'jwt');
     assert.equal(instanceEnv(profile, secrets, 'beat', 0)['JWT_SECRET'], undefined);
