@@ -250,10 +250,18 @@ async function constantRateSlice(
   await Promise.all(pending);
 }
 
+/** The x-quantile of ascending-sorted milliseconds, rounded to µs (NaN when empty). */
+function quantileMs(sorted: number[], x: number): number {
+  return (
+    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * x))] ?? NaN) * 1000) / 1000
+  );
+}
+
+const ascending = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
 function rateSummary(p: RateProbe): ConstantRate {
-  const lat = [...p.lat].sort((a, b) => a - b);
-  const q = (x: number) =>
-    Math.round((lat[Math.min(lat.length - 1, Math.floor(lat.length * x))] ?? NaN) * 1000) / 1000;
+  const lat = ascending(p.lat);
+  const q = (x: number) => quantileMs(lat, x);
   return { p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), sent: p.sent, failed: p.failed };
 }
 
@@ -381,15 +389,12 @@ function inGatewayTimes(logFile: string, from: string, to: string): InGateway | 
     total.push(r.duration_ms);
   }
   if (own.length === 0) return null;
-  const q = (xs: number[], x: number) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * x))]! * 1000) / 1000;
-  };
+  const ownSorted = ascending(own);
   return {
     requests: own.length,
-    own_p50_ms: q(own, 0.5),
-    own_p99_ms: q(own, 0.99),
-    duration_p99_ms: q(total, 0.99),
+    own_p50_ms: quantileMs(ownSorted, 0.5),
+    own_p99_ms: quantileMs(ownSorted, 0.99),
+    duration_p99_ms: quantileMs(ascending(total), 0.99),
   };
 }
 
@@ -477,7 +482,7 @@ interface Target {
 
 async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Promise<Record<string, Row>> {
   const urlPath = PATHS[kind];
-  const targets = [
+  const targets: Target[] = [
     { name: 'direct (1 backend)', url: `http://127.0.0.1:${PORTS.backends[0]}`, pid: 0 },
     ...proxies,
   ];
@@ -547,7 +552,7 @@ async function measure(kind: Kind, proxies: Target[], backendPids: number[]): Pr
   if (ACCESS_LOG) await new Promise((r) => setTimeout(r, 200)); // the access log is flushed every 50 ms
   for (const t of targets) {
     results[t.name]!.constant_rate = rateSummary(probes.get(t.name)!);
-    if (ACCESS_LOG && 'logFile' in t && t.logFile) {
+    if (ACCESS_LOG && t.logFile) {
       const g = inGatewayTimes(t.logFile, phaseFrom, phaseTo);
       if (g) results[t.name]!.in_gateway = g;
     }

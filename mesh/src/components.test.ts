@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkSettingsEnv, ensureConfLines, instanceEnv, serviceEnv, specByName } from './components.js';
-import { portsFor, type Profile } from './profile.js';
+import { portsFor, resolveProfile, type Profile } from './profile.js';
 import { newConsulSecrets } from './consul-acl.js';
 import type { MeshSecrets } from './run-dir.js';
 
@@ -47,16 +47,15 @@ describe('component specs and environments', () => {
   });
 
   test('when an API instance of the test profile gets its environment then it hashes passwords cheaply, and only there', () => {
-    const testProfile: Profile = { ...profile, name: 'test' };
+    const at = (name: string, base = '') =>
+      resolveProfile({ MESH_PROFILE: name, MESH_PORT_BASE: base, MESH_RUN_ROOT: root });
+    const testProfile = at('test');
     assert.equal(instanceEnv(testProfile, secrets, 'api', 0)['PASSWORD_SCRYPT_N'], '1024');
     assert.equal(instanceEnv(testProfile, secrets, 'web', 0)['PASSWORD_SCRYPT_N'], undefined);
     assert.equal(serviceEnv(testProfile, secrets, 0)['PASSWORD_SCRYPT_N'], undefined);
-    for (const name of ['dev', 'cluster', 'bench-gw'])
-      assert.equal(
-        instanceEnv({ ...profile, name }, secrets, 'api', 0)['PASSWORD_SCRYPT_N'],
-        undefined,
-        name,
-      );
+    assert.equal(instanceEnv(at('dev'), secrets, 'api', 0)['PASSWORD_SCRYPT_N'], undefined);
+    for (const p of [at('dev'), at('cluster'), at('bench-gw', '26500')])
+      assert.equal(p.apiScryptN, undefined, p.name);
   });
 
   test('when api, worker and beat get their environment then each has only the secrets it uses', () => {

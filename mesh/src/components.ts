@@ -111,11 +111,7 @@ export function instanceEnv(
     delete env['DB_USER'];
   }
   env['CONSUL_HTTP_TOKEN'] = secrets.consul.tokens[kind] ?? '';
-  // The test profile's API instances serve the short drills of `make test`, which register a user every
-  // half second on a 2-core machine: at the production cost (scrypt N = 2^17, ~0.35 s of CPU each) hashing
-  // alone took a third of the machine and registrations outlasted the gateway's retry budget while instances
-  // restarted. There they hash at N = 2^10; every other profile (dev, cluster, `make drill-*`) keeps 2^17.
-  if (kind === 'api' && profile.name === 'test') env['PASSWORD_SCRYPT_N'] = String(2 ** 10);
+  if (kind === 'api' && profile.apiScryptN) env['PASSWORD_SCRYPT_N'] = String(profile.apiScryptN);
   return env;
 }
 

@@ -42,6 +42,8 @@ export interface Profile {
   scale: { api: number; worker: number; beat: number; web: number; gateway: number };
   /** Set for the profiles that spread the mesh over simulated hosts (network namespaces). */
   cluster?: ClusterPlan;
+  /** scrypt cost N of the API instances the launcher starts; unset = the API's default (2^17). */
+  apiScryptN?: number;
 }
 
 const KNOWN_BASES: Record<string, number> = { dev: 8500, test: 18500, cluster: 29500, 'cluster-test': 30500 };
@@ -99,6 +101,11 @@ export function resolveProfile(env: NodeJS.ProcessEnv = process.env): Profile {
       gateway: n('MESH_GATEWAYS', cluster ? 3 : 1),
     },
     ...(cluster ? { cluster } : {}),
+    // The test profile's API instances serve the short drills of `make test`, which register a user every half
+    // second on a 2-core machine: at the production cost (scrypt N = 2^17, ~0.35 s of CPU each) hashing alone
+    // took a third of the machine and registrations outlasted the gateway's retry budget while instances
+    // restarted. There they hash at N = 2^10; every other profile (dev, cluster, `make drill-*`) keeps 2^17.
+    ...(name === 'test' ? { apiScryptN: 2 ** 10 } : {}),
   };
 }
 

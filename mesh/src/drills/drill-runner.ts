@@ -109,10 +109,10 @@ export async function runDrill(mesh: Mesh, spec: DrillSpec, opts: DrillOptions):
   const say = opts.say ?? ((l: string) => process.stdout.write(`[drill-${spec.name}] ${l}\n`));
   const runId = randomUUID().slice(0, 8);
   const ctx: DrillContext = { mesh, runId, say, facts: {} };
+  const base = opts.gatewayUrl;
   let inProgressWaits = 0;
   const client = (ip: string) =>
     new MutiroesClient({ baseUrl: base, clientIp: ip, onInProgress: () => void inProgressWaits++ });
-  const base = opts.gatewayUrl;
   say(`run ${runId}: ${spec.proves}`);
 
   // Setup: an organiser with a published event to read and comment on.

@@ -30,8 +30,8 @@ export class MutiroesClient {
    * `idempotencyKey`: like a well-behaved app, writes carry a key so that the gateway (or the client) may
    * retry them safely when an instance dies mid-request; the API answers a repeat with the stored response.
    * When the first request with the key is still running (the gateway gave up waiting on a slow instance),
-   * the answer is 409 + Retry-After: the client waits as told and asks again with the same key (the API's contract, idempotency.middleware.ts),
-   * for up to 30 s, and gets the stored response once the first request ends.
+   * the answer is 409 + Retry-After: the client waits as told and asks again with the same key (the API's
+   * contract, idempotency.middleware.ts), for up to 30 s, and gets the stored response once the first ends.
    */
   async request<T = unknown>(
     method: string,
@@ -44,7 +44,7 @@ export class MutiroesClient {
     for (;;) {
       const r = await this.once<T>(method, path, body, headers, idempotencyKey);
       const wait = Number(r.retryAfter);
-      const inProgress = idempotencyKey && r.status === 409 && r.retryAfter !== null && wait >= 0;
+      const inProgress = idempotencyKey && r.result.status === 409 && r.retryAfter !== null && wait >= 0;
       if (!inProgress || Date.now() - t0 + wait * 1000 > IN_PROGRESS_PATIENCE_MS) return r.result;
       this.opts.onInProgress?.();
       await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 5) * 1000));
@@ -57,7 +57,7 @@ export class MutiroesClient {
     body: unknown,
     headers: Record<string, string>,
     idempotencyKey: string | undefined,
-  ): Promise<{ result: HttpResult<T>; status: number; retryAfter: string | null }> {
+  ): Promise<{ result: HttpResult<T>; retryAfter: string | null }> {
     const h: Record<string, string> = { accept: 'application/json', ...headers };
     if (idempotencyKey) h['idempotency-key'] = idempotencyKey;
     if (body !== undefined) h['content-type'] = 'application/json';
@@ -83,7 +83,6 @@ export class MutiroesClient {
         body: parsed as T,
         requestId: res.headers.get('x-request-id'),
       },
-      status: res.status,
       retryAfter: res.headers.get('retry-after'),
     };
   }
