@@ -192,6 +192,9 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       keepAliveTimeout: config.GATEWAY_CLIENT_KEEPALIVE_MS,
       headersTimeout: config.GATEWAY_CLIENT_HEADERS_TIMEOUT_MS,
       requestTimeout: config.GATEWAY_CLIENT_REQUEST_TIMEOUT_MS,
+      // A request without a body (no Content-Length / Transfer-Encoding: most of them) starts out ended, so
+      // node:http runs no stream events for it: ~3 µs of CPU per request less (A/B on the echo bench).
+      optimizeEmptyRequests: true,
     },
     (req: IncomingMessage, res: ServerResponse) => {
       const url = req.url ?? '/';
