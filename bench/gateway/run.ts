@@ -57,6 +57,9 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) |
 const work = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
 const children: ChildProcess[] = [];
 const NODE = [process.execPath, '--conditions=source', '--import', 'tsx'];
+/** Every proxy (gateway, nginx, floor) alike may run at another scheduling priority: BENCH_PROXY_NICE (0). */
+const PROXY_NICE = Number(process.env['BENCH_PROXY_NICE'] ?? 0);
+const PROXY = PROXY_NICE ? ['nice', '-n', String(PROXY_NICE)] : [];
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -727,7 +730,7 @@ async function main(): Promise<void> {
     );
 
   // The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
-  const gw = start('gateway', [...NODE, 'gateway/src/main.ts'], {
+  const gw = start('gateway', [...PROXY, ...NODE, 'gateway/src/main.ts'], {
     PORT: String(PORTS.gateway),
     GATEWAY_ADMIN_PORT: String(PORTS.gatewayAdmin),
     HOST: '127.0.0.1',
@@ -739,7 +742,7 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
   });
   const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
-  const gwl = start('gateway-limited', [...NODE, 'gateway/src/main.ts'], {
+  const gwl = start('gateway-limited', [...PROXY, ...NODE, 'gateway/src/main.ts'], {
     PORT: String(PORTS.gatewayLimited),
     GATEWAY_ADMIN_PORT: String(PORTS.gatewayLimitedAdmin),
     HOST: '127.0.0.1',
@@ -759,6 +762,7 @@ async function main(): Promise<void> {
   mkdirSync(path.join(work, 'nginx-body'), { recursive: true });
   writeFileSync(path.join(work, 'nginx.conf'), nginxConf());
   const ngx = start('nginx', [
+    ...PROXY,
     'nginx',
     '-c',
     path.join(work, 'nginx.conf'),
@@ -769,7 +773,7 @@ async function main(): Promise<void> {
   ]);
   const ngxUrl = `http://127.0.0.1:${PORTS.nginx}`;
   const ngxlUrl = `http://127.0.0.1:${PORTS.nginxLimited}`;
-  const floor = start('floor-proxy', [...NODE, 'bench/gateway/floor-proxy.ts'], {
+  const floor = start('floor-proxy', [...PROXY, ...NODE, 'bench/gateway/floor-proxy.ts'], {
     PORT: String(PORTS.floor),
     FLOOR_UPSTREAMS: PORTS.backends.map((p) => `127.0.0.1:${p}`).join(','),
     FLOOR_WORKERS: String(WORKERS),

@@ -79,4 +79,50 @@ describe('access log', () => {
     assert.equal(lines[1]!['error'], 'ECONNREFUSED');
     assert.match(String(lines[1]!['timestamp']), /^\d{4}-\d\d-\d\dT/);
   });
+
+  test('when a batch fills its buffer then whole lines go out in order, non-ASCII intact, and a line longer than the buffer goes alone', () => {
+    const writes: Buffer[] = [];
+    const out = new Writable({
+      write(c: Buffer, _e, cb) {
+        writes.push(c);
+        cb();
+      },
+    });
+    const log = new AccessLog('gateway', 'gw-1', out, 10_000, 2048);
+    const route = { prefix: '/api', service: 'api' };
+    const record = (i: number, path: string) => ({
+      requestId: `r${i}`,
+      method: 'GET',
+      path,
+      status: 200,
+      route,
+      upstream: null,
+      tries: 1,
+      retried: null,
+      error: null,
+      durationMs: 1,
+      upstreamMs: 1,
+      bytesOut: 1,
+      clientIp: '127.0.0.1',
+    });
+    const paths = Array.from({ length: 12 }, (_, i) => `/api/mutirões/ação-${i}`);
+    paths.splice(5, 0, `/api/${'ç'.repeat(1500)}`);
+    paths.forEach((p, i) => log.request(record(i, p)));
+    log.flush();
+    assert.ok(writes.length >= 3, `${writes.length} writes`);
+    for (const w of writes) assert.equal(w.at(-1), 0x0a, 'each write ends on a whole line');
+    const lines = Buffer.concat(writes)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      lines.map((l) => l['path']),
+      paths,
+    );
+    assert.ok(
+      writes.some((w) => w.length > 2048 && w.toString('utf8').split('\n').length === 2),
+      'the long line was written on its own',
+    );
+  });
 });

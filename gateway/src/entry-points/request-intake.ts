@@ -85,7 +85,9 @@ export function startExchange(x: Exchange): void {
   }
 
   const cl = req.headers['content-length'];
-  x.maxBody = d.maxBodyBytes(req.url ?? '/');
+  // The limit depends on the path (uploads get more); a request without a body needs none.
+  if (cl !== undefined || req.headers['transfer-encoding'] !== undefined)
+    x.maxBody = d.maxBodyBytes(req.url ?? '/');
   if (cl !== undefined && Number(cl) > x.maxBody) {
     tooLarge(x);
     return;
