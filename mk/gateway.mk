@@ -5,6 +5,7 @@ BENCH_TARGETS += bench-gateway
 
 # Its own mesh profile (infrastructure only; the bench starts its 3 API instances, the gateway and nginx itself),
 # so a dev or test mesh may stay up. BENCH_BACKENDS=api,echo  BENCH_DURATION_S=10  BENCH_ROUNDS=2  GATEWAY_WORKERS=1
+# BENCH_PROXY_NICE=0  BENCH_GATEWAY_NODE_FLAGS=  (ADR 0018: the floor target, busy/steal %, when a tail is measurable)
 bench-gateway: ## gateway vs nginx vs direct in front of 3 real API instances, then 3 echo backends; writes bench/results/gateway.json
 	@MESH_PROFILE=bench-gw MESH_PORT_BASE=26500 $(MESH) test-run -- node --conditions=source --import tsx bench/gateway/run.ts
 

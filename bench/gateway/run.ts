@@ -9,13 +9,15 @@
 // The API case refuses to report unless the page is the expected one (count > 0, a full page, the same body size
 // through every proxy); every row prints the body size; the JSON carries the load average and the core count.
 // During the constant-rate phase the gateways' event-loop delay (monitorEventLoopDelay) and GC pauses are read
-// from their /metrics: where an added tail comes from.
+// from their /metrics: where an added tail comes from. A 'floor' target (floor-proxy.ts: bare node:http + undici)
+// shows what any Node proxy reaches here, and each round records the machine's busy/steal % (ADR 0018).
 // Prints a table per kind and writes bench/results/gateway.json.   make bench-gateway   (or: make bench)
 // Runs inside `mesh test-run` (profile bench-gw): needs its env (CONSUL_HTTP_ADDR, DB_*, JWT_SECRET, …).
 //
-// Env: MESH_PORT_BASE (the mesh's; ports B+60..B+83 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
+// Env: MESH_PORT_BASE (the mesh's; ports B+60..B+84 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
 //      (/api/events/?page_size=10), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2),
-//      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1), BENCH_ACCESS_LOG (1).
+//      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1, nginx's and the floor's too),
+//      BENCH_ACCESS_LOG (1), BENCH_PROXY_NICE (0: every proxy under nice -n N), BENCH_GATEWAY_NODE_FLAGS ('').
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync, openSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -60,6 +62,8 @@ const NODE = [process.execPath, '--conditions=source', '--import', 'tsx'];
 /** Every proxy (gateway, nginx, floor) alike may run at another scheduling priority: BENCH_PROXY_NICE (0). */
 const PROXY_NICE = Number(process.env['BENCH_PROXY_NICE'] ?? 0);
 const PROXY = PROXY_NICE ? ['nice', '-n', String(PROXY_NICE)] : [];
+/** Node/V8 flags to try on the two gateways only (e.g. GC sizing): BENCH_GATEWAY_NODE_FLAGS. */
+const GW_FLAGS = (process.env['BENCH_GATEWAY_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -730,7 +734,7 @@ async function main(): Promise<void> {
     );
 
   // The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
-  const gw = start('gateway', [...PROXY, ...NODE, 'gateway/src/main.ts'], {
+  const gw = start('gateway', [...PROXY, ...NODE, ...GW_FLAGS, 'gateway/src/main.ts'], {
     PORT: String(PORTS.gateway),
     GATEWAY_ADMIN_PORT: String(PORTS.gatewayAdmin),
     HOST: '127.0.0.1',
@@ -742,7 +746,7 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
   });
   const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
-  const gwl = start('gateway-limited', [...PROXY, ...NODE, 'gateway/src/main.ts'], {
+  const gwl = start('gateway-limited', [...PROXY, ...NODE, ...GW_FLAGS, 'gateway/src/main.ts'], {
     PORT: String(PORTS.gatewayLimited),
     GATEWAY_ADMIN_PORT: String(PORTS.gatewayLimitedAdmin),
     HOST: '127.0.0.1',
@@ -827,6 +831,8 @@ async function main(): Promise<void> {
       node: process.version,
       nginx_workers: WORKERS,
       gateway_workers: WORKERS,
+      gateway_node_flags: GW_FLAGS,
+      proxy_nice: PROXY_NICE,
       access_log: ACCESS_LOG,
     },
     load: {
