@@ -447,14 +447,34 @@ describe('gateway on the mesh', () => {
             : r.statusCode;
         }),
       );
+    // 50 requests hold a slot each: they are admitted unless a rate token is missing. Rate tokens leased as
+    // extras while the shared bucket was more than half full can sit unused in another gateway (at most b − 1 =
+    // 5 per gateway, leased-limits.ts), so up to 15 of the 50 may meet a 429 for the rate instead. The
+    // concurrency refusals are exact: never more than 50 in flight, never a refusal below 50.
+    const RATE = "rate limit 'api' exceeded";
     const summary = (answers: (number | string)[]) => ({
-      admitted: answers.filter((a) => a === 200).length,
+      admittedOrRate: answers.filter((a) => a === 200 || a === RATE).length,
       concurrency: answers.filter((a) => a === 'too many concurrent requests from this address').length,
-      other: answers.filter((a) => a !== 200 && a !== 'too many concurrent requests from this address'),
+      other: answers.filter(
+        (a) => a !== 200 && a !== RATE && a !== 'too many concurrent requests from this address',
+      ),
+      rate: answers.filter((a) => a === RATE).length,
     });
+    const checkBurst = (s: ReturnType<typeof summary>) => {
+      assert.deepEqual(
+        { admittedOrRate: s.admittedOrRate, concurrency: s.concurrency, other: s.other },
+        { admittedOrRate: 50, concurrency: 10, other: [] },
+      );
+      assert.ok(
+        s.rate <= 15,
+        `${s.rate} refused for the rate: more than the 3 × 5 tokens that can be stranded`,
+      );
+    };
     const first = summary(await burst());
-    console.log(`[concurrency] ${first.admitted} admitted, ${first.concurrency} × 429 (concurrency)`);
-    assert.deepEqual(first, { admitted: 50, concurrency: 10, other: [] });
+    console.log(
+      `[concurrency] ${first.admittedOrRate - first.rate} admitted, ${first.rate} × 429 (rate), ${first.concurrency} × 429 (concurrency)`,
+    );
+    checkBurst(first);
     // Each slot goes back to Redis just after its response ends (fire and forget, so a moment after the client has
     // it): wait until the client's count in the store has settled (unchanged over 5 reads 20 ms apart) — then
     // nothing of the first burst is counted any more, and the same burst is admitted the same way.
@@ -475,8 +495,10 @@ describe('gateway on the mesh', () => {
     }
     const again = summary(await burst());
     await Promise.all(pools.map((p) => p.close()));
-    console.log(`[concurrency again] ${again.admitted} admitted, ${again.concurrency} × 429 (concurrency)`);
-    assert.deepEqual(again, { admitted: 50, concurrency: 10, other: [] });
+    console.log(
+      `[concurrency again] ${again.admittedOrRate - again.rate} admitted, ${again.rate} × 429 (rate), ${again.concurrency} × 429 (concurrency)`,
+    );
+    checkBurst(again);
   });
 
   test('when a gateway runs 2 worker processes then its operator listener answers for both: /metrics and /status count each request once', async () => {

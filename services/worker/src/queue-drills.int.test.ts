@@ -204,11 +204,27 @@ describe('queue drills', () => {
       [],
     );
     assert.ok(resent <= 1, `${resent} recipients got a second copy`);
-    const sent = await f.sql<{ n: string }>(
-      `SELECT count(*) AS n FROM email_deliveries WHERE template = 'event_reminder' AND ref LIKE $1 AND status = 'sent'`,
-      [`event:${ev}:%`],
-    );
-    assert.equal(Number(sent[0]!.n), P);
+    // Every ledger row ends 'sent'. The message in flight at the kill may have reached the SMTP server before its
+    // row was marked: that row stays 'sending' under the dead worker's lease (20 s), the survivor finishes the
+    // others and retries the job for it once the lease has lapsed — so the count is polled, not read once.
+    const sentRows = async () =>
+      Number(
+        (
+          await f.sql<{ n: string }>(
+            `SELECT count(*) AS n FROM email_deliveries WHERE template = 'event_reminder' AND ref LIKE $1 AND status = 'sent'`,
+            [`event:${ev}:%`],
+          )
+        )[0]!.n,
+      );
+    await waitFor(async () => (await sentRows()) >= P, {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      description: 'every reminder marked sent in the ledger',
+    }).catch(async (e: unknown) => {
+      assert.equal(await sentRows(), P); // names the count when the wait times out
+      throw e;
+    });
+    assert.equal(await sentRows(), P);
     // Restore: a replacement worker for the rest of the file.
     const replacement = spawnService('worker', `${victim.name}-r`, f.env, DRILL_WORKER_ENV);
     workers.splice(workers.indexOf(victim), 1, replacement);
