@@ -6,11 +6,11 @@
 import cluster from 'node:cluster';
 import http, { type ServerResponse } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
+import { HOP_BY_HOP as HOP } from '../../gateway/src/domain/hop-by-hop.js';
 
 const PORT = Number(process.env['PORT']);
 const WORKERS = Number(process.env['FLOOR_WORKERS'] ?? 1);
 const UPSTREAMS = (process.env['FLOOR_UPSTREAMS'] ?? '').split(',').filter(Boolean);
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te']);
 
 class Forward implements Dispatcher.DispatchHandler {
   constructor(private readonly res: ServerResponse) {}

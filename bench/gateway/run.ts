@@ -603,6 +603,10 @@ const NAMES = {
   floor: 'floor (node+undici)',
 } as const;
 
+/** a's proxy CPU per request minus b's (null when either target has no process of its own). */
+const cpuMinus = (a: Row, b: Row): number | null =>
+  a.cpu_us_per_req !== null && b.cpu_us_per_req !== null ? a.cpu_us_per_req - b.cpu_us_per_req : null;
+
 function summarise(kind: Kind, results: Record<string, Row>) {
   const [direct, gwr, ngr, gwl, ngl, floor] = [
     NAMES.direct,
@@ -615,6 +619,8 @@ function summarise(kind: Kind, results: Record<string, Row>) {
   const p99s = [gwr, ngr, gwl, ngl, floor].map((r) => r.constant_rate.p99_ms);
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const ms3 = (x: number) => Math.round(x * 1000) / 1000;
+  /** What a target adds over the direct baseline at the constant rate, at one quantile. */
+  const over = (r: Row, q: 'p50_ms' | 'p99_ms') => ms3(r.constant_rate[q] - direct.constant_rate[q]);
   return {
     backends:
       kind === 'api'
@@ -631,21 +637,12 @@ function summarise(kind: Kind, results: Record<string, Row>) {
       /** Limits on for both: the comparison the issue's target is read on. */
       limited_gateway_vs_limited_nginx_throughput: r2(gwl.rps / ngl.rps),
       /** What the limits cost the gateway, in its own CPU per request (target ≤ 15 µs). */
-      gateway_limits_cpu_us_per_req:
-        gwl.cpu_us_per_req !== null && gwr.cpu_us_per_req !== null
-          ? gwl.cpu_us_per_req - gwr.cpu_us_per_req
-          : null,
-      nginx_limits_cpu_us_per_req:
-        ngl.cpu_us_per_req !== null && ngr.cpu_us_per_req !== null
-          ? ngl.cpu_us_per_req - ngr.cpu_us_per_req
-          : null,
+      gateway_limits_cpu_us_per_req: cpuMinus(gwl, gwr),
+      nginx_limits_cpu_us_per_req: cpuMinus(ngl, ngr),
       /** The bare node:http + undici proxy against nginx: the most a Node proxy could reach here. */
       floor_vs_nginx_throughput: r2(floor.rps / ngr.rps),
       gateway_vs_floor_throughput: r2(gwr.rps / floor.rps),
-      gateway_minus_floor_cpu_us_per_req:
-        gwr.cpu_us_per_req !== null && floor.cpu_us_per_req !== null
-          ? gwr.cpu_us_per_req - floor.cpu_us_per_req
-          : null,
+      gateway_minus_floor_cpu_us_per_req: cpuMinus(gwr, floor),
     },
     /**
      * An added p99 is a difference of two tails taken at different moments: it is only read when the direct
@@ -654,16 +651,16 @@ function summarise(kind: Kind, results: Record<string, Row>) {
      */
     tail_measurable: p99s.every((p) => p >= direct.constant_rate.p99_ms),
     added_latency_at_constant_rate_ms: {
-      gateway_p50: ms3(gwr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
-      gateway_p99: ms3(gwr.constant_rate.p99_ms - direct.constant_rate.p99_ms),
-      nginx_p50: ms3(ngr.constant_rate.p50_ms - direct.constant_rate.p50_ms),
-      nginx_p99: ms3(ngr.constant_rate.p99_ms - direct.constant_rate.p99_ms),
-      rate_limited_gateway_p50: ms3(gwl.constant_rate.p50_ms - direct.constant_rate.p50_ms),
-      rate_limited_gateway_p99: ms3(gwl.constant_rate.p99_ms - direct.constant_rate.p99_ms),
-      rate_limited_nginx_p50: ms3(ngl.constant_rate.p50_ms - direct.constant_rate.p50_ms),
-      rate_limited_nginx_p99: ms3(ngl.constant_rate.p99_ms - direct.constant_rate.p99_ms),
-      floor_p50: ms3(floor.constant_rate.p50_ms - direct.constant_rate.p50_ms),
-      floor_p99: ms3(floor.constant_rate.p99_ms - direct.constant_rate.p99_ms),
+      gateway_p50: over(gwr, 'p50_ms'),
+      gateway_p99: over(gwr, 'p99_ms'),
+      nginx_p50: over(ngr, 'p50_ms'),
+      nginx_p99: over(ngr, 'p99_ms'),
+      rate_limited_gateway_p50: over(gwl, 'p50_ms'),
+      rate_limited_gateway_p99: over(gwl, 'p99_ms'),
+      rate_limited_nginx_p50: over(ngl, 'p50_ms'),
+      rate_limited_nginx_p99: over(ngl, 'p99_ms'),
+      floor_p50: over(floor, 'p50_ms'),
+      floor_p99: over(floor, 'p99_ms'),
     },
   };
 }
@@ -711,14 +708,7 @@ async function main(): Promise<void> {
   log(
     `work dir ${work}; ${cpus().length} cores; ports ${PORTS.backends.join(',')} (backends), ${PORTS.nginx} (nginx), ${PORTS.gateway} (gateway); Consul ${consulAddr()}`,
   );
-  const all = [
-    ...PORTS.backends,
-    PORTS.nginx,
-    PORTS.nginxLimited,
-    PORTS.gateway,
-    PORTS.gatewayLimited,
-    PORTS.floor,
-  ];
+  const all = Object.values(PORTS).flat();
   const loadAtStart = loadavg().map((x) => Math.round(x * 10) / 10);
   const busy = (await Promise.all(all.map(async (p) => ((await portInUse(p)) ? p : 0)))).filter(Boolean);
   if (busy.length)

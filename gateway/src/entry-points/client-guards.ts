@@ -8,12 +8,14 @@ import { normalizeIp } from '../domain/client-address.js';
  * client_body_timeout). The socket's own timeout is used, so the proxy handler's reading of the body is untouched;
  * it is disarmed once the body is complete, because waiting for the upstream is not the client's silence.
  */
+/** Whether a request carries a body: a non-zero Content-Length, or a Transfer-Encoding without one. */
+export function hasRequestBody(req: IncomingMessage): boolean {
+  const cl = req.headers['content-length'];
+  return cl !== undefined ? cl !== '0' : req.headers['transfer-encoding'] !== undefined;
+}
+
 export function guardRequestBody(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
-  const hasBody =
-    req.headers['content-length'] !== undefined
-      ? req.headers['content-length'] !== '0'
-      : req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || req.complete) return;
+  if (!hasRequestBody(req) || req.complete) return;
   const onTimeout = () => {
     if (!res.headersSent) {
       res.writeHead(408, { 'Content-Type': 'application/json', Connection: 'close' });

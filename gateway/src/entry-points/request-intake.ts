@@ -12,6 +12,7 @@ import { upstreamRequestHeaders } from './forward-headers.js';
 import { Outcome, type Exchange } from './exchange.js';
 import { finish, onClientClose, reject } from './exchange-outcome.js';
 import { tryNext } from './upstream-attempt.js';
+import { hasRequestBody } from './client-guards.js';
 
 const REQUEST_ID_RE = /^[\w\-.:/+=@]{1,128}$/;
 const swallow = (): void => {};
@@ -84,10 +85,9 @@ export function startExchange(x: Exchange): void {
     }
   }
 
-  const cl = req.headers['content-length'];
   // The limit depends on the path (uploads get more); a request without a body needs none.
-  if (cl !== undefined || req.headers['transfer-encoding'] !== undefined)
-    x.maxBody = d.maxBodyBytes(req.url ?? '/');
+  const cl = req.headers['content-length'];
+  if (hasRequestBody(req)) x.maxBody = d.maxBodyBytes(req.url ?? '/');
   if (cl !== undefined && Number(cl) > x.maxBody) {
     tooLarge(x);
     return;
@@ -118,9 +118,7 @@ function afterLimit(x: Exchange, v: Verdict): void {
 
 function readBody(x: Exchange): void {
   const req = x.req;
-  const cl = req.headers['content-length'];
-  const hasBody = cl !== undefined ? cl !== '0' : req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody) {
+  if (!hasRequestBody(req)) {
     proceed(x);
     return;
   }
