@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { Pool } from 'undici';
+import { builtMain, ensureServiceBuild } from '@mutiroes/mesh';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const B = Number(process.env['MESH_PORT_BASE'] ?? 24500);
@@ -59,11 +60,14 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) |
 const work = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
 const children: ChildProcess[] = [];
 const NODE = [process.execPath, '--conditions=source', '--import', 'tsx'];
+/** The gateways and API instances run their tsc output, as the launcher and the images do (ADR 0019). */
+const API = [process.execPath, builtMain('services/api')];
 /** Every proxy (gateway, nginx, floor) alike may run at another scheduling priority: BENCH_PROXY_NICE (0). */
 const PROXY_NICE = Number(process.env['BENCH_PROXY_NICE'] ?? 0);
 const PROXY = PROXY_NICE ? ['nice', '-n', String(PROXY_NICE)] : [];
 /** Node/V8 flags to try on the two gateways only (e.g. GC sizing): BENCH_GATEWAY_NODE_FLAGS. */
 const GW_FLAGS = (process.env['BENCH_GATEWAY_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+const GATEWAY = [...PROXY, process.execPath, ...GW_FLAGS, builtMain('gateway')];
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -442,7 +446,7 @@ function startBackends(kind: Kind): ChildProcess[] {
       LOG_LEVEL: 'warn',
     };
     return kind === 'api'
-      ? start(`api-${i + 1}`, [...NODE, 'services/api/src/main.ts'], env)
+      ? start(`api-${i + 1}`, API, env)
       : start(`echo-${i + 1}`, [...NODE, 'gateway/src/testing/echo-backend.ts'], env);
   });
 }
@@ -708,6 +712,7 @@ async function main(): Promise<void> {
   log(
     `work dir ${work}; ${cpus().length} cores; ports ${PORTS.backends.join(',')} (backends), ${PORTS.nginx} (nginx), ${PORTS.gateway} (gateway); Consul ${consulAddr()}`,
   );
+  await ensureServiceBuild((l) => log(l));
   const all = Object.values(PORTS).flat();
   const loadAtStart = loadavg().map((x) => Math.round(x * 10) / 10);
   const busy = (await Promise.all(all.map(async (p) => ((await portInUse(p)) ? p : 0)))).filter(Boolean);
@@ -723,8 +728,8 @@ async function main(): Promise<void> {
       `${registered.length} \`api\` instance(s) already registered in this mesh's Consul: the bench needs a mesh without API instances (make down for its profile)`,
     );
 
-  // The gateway (main.ts, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
-  const gw = start('gateway', [...PROXY, ...NODE, ...GW_FLAGS, 'gateway/src/main.ts'], {
+  // The gateway (dist/main.js, exactly what the launcher runs), routes from Consul, no rate limits (one client IP).
+  const gw = start('gateway', GATEWAY, {
     PORT: String(PORTS.gateway),
     GATEWAY_ADMIN_PORT: String(PORTS.gatewayAdmin),
     HOST: '127.0.0.1',
@@ -736,7 +741,7 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
   });
   const gwUrl = `http://127.0.0.1:${PORTS.gateway}`;
-  const gwl = start('gateway-limited', [...PROXY, ...NODE, ...GW_FLAGS, 'gateway/src/main.ts'], {
+  const gwl = start('gateway-limited', GATEWAY, {
     PORT: String(PORTS.gatewayLimited),
     GATEWAY_ADMIN_PORT: String(PORTS.gatewayLimitedAdmin),
     HOST: '127.0.0.1',

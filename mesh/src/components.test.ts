@@ -6,7 +6,7 @@ import path from 'node:path';
 import { checkSettingsEnv, ensureConfLines, instanceEnv, serviceEnv, specByName } from './components.js';
 import { portsFor, resolveProfile, type Profile } from './profile.js';
 import { newConsulSecrets } from './consul-acl.js';
-import type { MeshSecrets } from './run-dir.js';
+import { repoRoot, type MeshSecrets } from './run-dir.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'components-'));
 const profile: Profile = {
@@ -68,6 +68,21 @@ describe('component specs and environments', () => {
       'mgmt',
       'the operator environment has the management token',
     );
+  });
+
+  test('when a service or the SMTP sink is specified then it runs its tsc output with no TypeScript loader', () => {
+    for (const [name, file] of [
+      ['api-1', 'services/api/dist/main.js'],
+      ['worker-1', 'services/worker/dist/main.js'],
+      ['beat-1', 'services/beat/dist/main.js'],
+      ['web-1', 'services/web/dist/main.js'],
+      ['gateway-1', 'gateway/dist/main.js'],
+      ['smtp', 'mesh/dist/smtp-sink.main.js'],
+    ] as const) {
+      const spec = specByName(profile, secrets, name);
+      assert.equal(spec.command, process.execPath, name);
+      assert.deepEqual(spec.args, [path.join(repoRoot, file)], name);
+    }
   });
 
   test('when a caller names something that is not a component or passes code-running variables then it is refused', () => {

@@ -11,6 +11,7 @@ import {
   redisClusterExtra,
   sentinelClusterExtra,
 } from './cluster/cluster-components.js';
+import { builtMain } from './build.js';
 import { dirs, postgresUser, render, repoRoot, type MeshSecrets } from './run-dir.js';
 
 const APP_WORKSPACES: Record<string, string> = {
@@ -305,7 +306,7 @@ export function smtpSpec(profile: Profile): ProcessSpec {
     name: 'smtp',
     kind: 'smtp',
     command: process.execPath,
-    args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'mesh', 'src', 'smtp-sink.main.ts')],
+    args: [builtMain('mesh', 'smtp-sink.main.js')],
     env: {
       ...baseEnv(),
       SMTP_PORT: String(profile.ports.smtp),
@@ -344,7 +345,8 @@ export function appSpec(
     name,
     kind,
     command: process.execPath,
-    args: ['--conditions=source', '--import', 'tsx', path.join(repoRoot, ws, 'src', 'main.ts')],
+    // The tsc output, as in the images (ADR 0019): `Mesh` runs `tsc -b` before it starts one.
+    args: [builtMain(ws)],
     env: {
       ...baseEnv(),
       ...instanceEnv(profile, secrets, kind, agent),

@@ -15,7 +15,7 @@ import { addrOf, resolveProfile, type MeshPorts, type Profile } from './profile.
 import { createNetwork, subnetOf, teardownNetwork } from './cluster/network-namespaces.js';
 import { dirs, loadSecrets, prepareRunDir, repoRoot, writeSecrets, type MeshSecrets } from './run-dir.js';
 import { SupervisorClient } from './supervisor-client.js';
-import { ensureWebBuild } from './web-build.js';
+import { builtMain, ensureServiceBuild, ensureWebBuild } from './build.js';
 
 export type Progress = (line: string) => void;
 
@@ -79,6 +79,7 @@ export class Mesh {
         },
       );
     }
+    await step('build: tsc -b (every service runs its dist/main.js)', () => ensureServiceBuild());
     await step(`supervisor on ${dirs(this.profile).supervisorSocket}`, () => this.ensureSupervisor());
     const running = new Set((await this.supervisor.status()).filter((c) => c.running).map((c) => c.name));
     const start = async (name: string) => {
@@ -281,23 +282,20 @@ export class Mesh {
 
   async ensureSupervisor(): Promise<void> {
     if (await this.supervisor.reachable()) return;
+    await ensureServiceBuild();
     const logFile = path.join(dirs(this.profile).logs, 'supervisor.log');
     const out = fs.openSync(logFile, 'a');
-    const child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'mesh', 'src', 'supervisor.main.ts')],
-      {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          MESH_PROFILE: this.profile.name,
-          MESH_PORT_BASE: String(this.profile.base),
-          MESH_RUN_ROOT: path.dirname(this.profile.runDir),
-        },
-        detached: true,
-        stdio: ['ignore', out, out],
+    const child = spawn(process.execPath, [builtMain('mesh', 'supervisor.main.js')], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        MESH_PROFILE: this.profile.name,
+        MESH_PORT_BASE: String(this.profile.base),
+        MESH_RUN_ROOT: path.dirname(this.profile.runDir),
       },
-    );
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
     child.unref();
     fs.closeSync(out);
     await waitFor(() => this.supervisor.reachable(), {
@@ -467,6 +465,7 @@ export class Mesh {
       .filter((c) => c.kind === kind)
       .map((c) => Number(c.name.split('-')[1]));
     const n = existing.length ? Math.max(...existing) + 1 : 1;
+    await ensureServiceBuild();
     if (kind === 'web') await ensureWebBuild();
     const name = `${kind}-${n}`;
     await this.supervisor.start(name, opts.env);
@@ -477,6 +476,7 @@ export class Mesh {
   async scale(kind: ComponentKind, n: number, progress: Progress = () => {}): Promise<void> {
     if (!APP_KINDS.includes(kind)) throw new Error(`only app services scale: ${APP_KINDS.join(', ')}`);
     if (!appExists(kind)) throw new Error(`no ${kind} service in this checkout`);
+    await ensureServiceBuild(progress);
     if (kind === 'web') await ensureWebBuild(progress);
     const current = (await this.status())
       .filter((c) => c.kind === kind)
