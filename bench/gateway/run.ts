@@ -17,7 +17,8 @@
 // Env: MESH_PORT_BASE (the mesh's; ports B+60..B+84 are used), BENCH_BACKENDS (api,echo), BENCH_API_PATH
 //      (/api/events/?page_size=10), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2),
 //      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1, nginx's and the floor's too),
-//      BENCH_ACCESS_LOG (1), BENCH_PROXY_NICE (0: every proxy under nice -n N), BENCH_GATEWAY_NODE_FLAGS ('').
+//      BENCH_ACCESS_LOG (1), BENCH_PROXY_NICE (0: every proxy under nice -n N), BENCH_BACKEND_NICE (0: the 3 backends
+//      under nice -n N), BENCH_GATEWAY_NODE_FLAGS ('').
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync, openSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -60,11 +61,14 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) |
 const work = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
 const children: ChildProcess[] = [];
 const NODE = [process.execPath, '--conditions=source', '--import', 'tsx'];
-/** The gateways and API instances run their tsc output, as the launcher and the images do (ADR 0019). */
-const API = [process.execPath, builtMain('services/api')];
 /** Every proxy (gateway, nginx, floor) alike may run at another scheduling priority: BENCH_PROXY_NICE (0). */
 const PROXY_NICE = Number(process.env['BENCH_PROXY_NICE'] ?? 0);
 const PROXY = PROXY_NICE ? ['nice', '-n', String(PROXY_NICE)] : [];
+/** The 3 backends (API or echo) likewise, the same for every target: BENCH_BACKEND_NICE (0). */
+const BACKEND_NICE = Number(process.env['BENCH_BACKEND_NICE'] ?? 0);
+const BACKEND = BACKEND_NICE ? ['nice', '-n', String(BACKEND_NICE)] : [];
+/** The gateways and API instances run their tsc output, as the launcher and the images do (ADR 0019). */
+const API = [...BACKEND, process.execPath, builtMain('services/api')];
 /** Node/V8 flags to try on the two gateways only (e.g. GC sizing): BENCH_GATEWAY_NODE_FLAGS. */
 const GW_FLAGS = (process.env['BENCH_GATEWAY_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 const GATEWAY = [...PROXY, process.execPath, ...GW_FLAGS, builtMain('gateway')];
@@ -447,7 +451,7 @@ function startBackends(kind: Kind): ChildProcess[] {
     };
     return kind === 'api'
       ? start(`api-${i + 1}`, API, env)
-      : start(`echo-${i + 1}`, [...NODE, 'gateway/src/testing/echo-backend.ts'], env);
+      : start(`echo-${i + 1}`, [...BACKEND, ...NODE, 'gateway/src/testing/echo-backend.ts'], env);
   });
 }
 
@@ -828,6 +832,7 @@ async function main(): Promise<void> {
       gateway_workers: WORKERS,
       gateway_node_flags: GW_FLAGS,
       proxy_nice: PROXY_NICE,
+      backend_nice: BACKEND_NICE,
       access_log: ACCESS_LOG,
     },
     load: {
