@@ -18,7 +18,8 @@
 //      (/api/events/?page_size=10), BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2),
 //      BENCH_RATE (constant-rate phase, 500 r/s), GATEWAY_WORKERS (1, nginx's and the floor's too),
 //      BENCH_ACCESS_LOG (1), BENCH_PROXY_NICE (0: every proxy under nice -n N), BENCH_BACKEND_NICE (0: the 3 backends
-//      under nice -n N), BENCH_GATEWAY_NODE_FLAGS ('').
+//      under nice -n N), BENCH_GATEWAY_NODE_FLAGS (default: the gateway's package.json
+//      mutiroes.nodeFlags; '' for none).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync, openSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -26,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { Pool } from 'undici';
-import { builtMain, ensureServiceBuild } from '@mutiroes/mesh';
+import { builtMain, ensureServiceBuild, nodeFlagsOf } from '@mutiroes/mesh';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const B = Number(process.env['MESH_PORT_BASE'] ?? 24500);
@@ -69,8 +70,11 @@ const BACKEND_NICE = Number(process.env['BENCH_BACKEND_NICE'] ?? 0);
 const BACKEND = BACKEND_NICE ? ['nice', '-n', String(BACKEND_NICE)] : [];
 /** The gateways and API instances run their tsc output, as the launcher and the images do (ADR 0019). */
 const API = [...BACKEND, process.execPath, builtMain('services/api')];
-/** Node/V8 flags to try on the two gateways only (e.g. GC sizing): BENCH_GATEWAY_NODE_FLAGS. */
-const GW_FLAGS = (process.env['BENCH_GATEWAY_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+/** The gateways' Node flags: the gateway's own (package.json), or others to try: BENCH_GATEWAY_NODE_FLAGS. */
+const GW_FLAGS =
+  process.env['BENCH_GATEWAY_NODE_FLAGS'] !== undefined
+    ? process.env['BENCH_GATEWAY_NODE_FLAGS'].split(' ').filter(Boolean)
+    : nodeFlagsOf('gateway');
 const GATEWAY = [...PROXY, process.execPath, ...GW_FLAGS, builtMain('gateway')];
 
 function log(msg: string): void {

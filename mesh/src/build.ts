@@ -59,6 +59,23 @@ export async function ensureWebBuild(progress: Progress = () => {}): Promise<boo
   return true;
 }
 
+/**
+ * The Node flags a workspace's process runs with: `mutiroes.nodeFlags` in its package.json, the one place that
+ * the launcher, the image's entrypoint (docker/node/entrypoint.sh) and the benches read them from.
+ */
+export function nodeFlagsOf(workspace: string): string[] {
+  const file = path.join(repoRoot, workspace, 'package.json');
+  if (!fs.existsSync(file)) return [];
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { mutiroes?: { nodeFlags?: unknown } };
+  const flags = pkg.mutiroes?.nodeFlags ?? [];
+  if (
+    !Array.isArray(flags) ||
+    !flags.every((f) => typeof f === 'string' && /^--[a-z0-9-]+(=[\w.-]+)?$/.test(f))
+  )
+    throw new Error(`${file}: mutiroes.nodeFlags must be a list of --flag or --flag=value strings`);
+  return flags as string[];
+}
+
 /** The file a service's process runs: its workspace's tsc output. */
 export function builtMain(workspace: string, file = 'main.js'): string {
   return path.join(repoRoot, workspace, 'dist', file);

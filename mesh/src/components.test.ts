@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { nodeFlagsOf } from './build.js';
 import { checkSettingsEnv, ensureConfLines, instanceEnv, serviceEnv, specByName } from './components.js';
 import { portsFor, resolveProfile, type Profile } from './profile.js';
 import { newConsulSecrets } from './consul-acl.js';
@@ -81,8 +82,16 @@ describe('component specs and environments', () => {
     ] as const) {
       const spec = specByName(profile, secrets, name);
       assert.equal(spec.command, process.execPath, name);
-      assert.deepEqual(spec.args, [path.join(repoRoot, file)], name);
+      assert.equal(spec.args.at(-1), path.join(repoRoot, file), name);
+      assert.ok(!spec.args.some((a) => /tsx|conditions/.test(a)), name);
     }
+  });
+
+  test('when a gateway is specified then it runs with the Node flags of its package.json, the other services without', () => {
+    assert.deepEqual(nodeFlagsOf('gateway'), ['--min-semi-space-size=16']);
+    assert.deepEqual(specByName(profile, secrets, 'gateway-1').args.slice(0, -1), nodeFlagsOf('gateway'));
+    for (const name of ['api-1', 'worker-1', 'beat-1', 'web-1'])
+      assert.equal(specByName(profile, secrets, name).args.length, 1, name);
   });
 
   test('when a caller names something that is not a component or passes code-running variables then it is refused', () => {

@@ -11,7 +11,7 @@ import {
   redisClusterExtra,
   sentinelClusterExtra,
 } from './cluster/cluster-components.js';
-import { builtMain } from './build.js';
+import { builtMain, nodeFlagsOf } from './build.js';
 import { dirs, postgresUser, render, repoRoot, type MeshSecrets } from './run-dir.js';
 
 const APP_WORKSPACES: Record<string, string> = {
@@ -346,7 +346,7 @@ export function appSpec(
     kind,
     command: process.execPath,
     // The tsc output, as in the images (ADR 0019): `Mesh` runs `tsc -b` before it starts one.
-    args: [builtMain(ws)],
+    args: [...nodeFlagsOf(ws), builtMain(ws)],
     env: {
       ...baseEnv(),
       ...instanceEnv(profile, secrets, kind, agent),

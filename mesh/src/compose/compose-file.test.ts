@@ -231,7 +231,9 @@ describe('docker-compose.distributed.yml', () => {
 
   test('when the node image runs then it starts <workspace>/dist/main.js and health-checks with fetch', () => {
     const entry = read('docker/node/entrypoint.sh');
-    assert.match(entry, /exec node "\/app\/\$\{WORKSPACE\}\/dist\/main\.js"/);
+    assert.match(entry, /exec node \$flags "\/app\/\$\{WORKSPACE\}\/dist\/main\.js"/);
+    // the flags come from the workspace's package.json, the list the launcher reads too (nodeFlagsOf)
+    assert.match(entry, /mutiroes\?\.nodeFlags/);
     const hc = read('docker/node/healthcheck.mjs');
     assert.match(hc, /await fetch\(/);
     // the beat's health is its own TTL check in Consul (its /health answers 200 unconditionally)
