@@ -3,7 +3,7 @@
 //   node --conditions=source --import tsx bench/gateway/profile.ts        (env: PROFILE_SECONDS 8, PROFILE_ACCESS_LOG 1)
 // PROFILE_CPU_ONLY=1 runs without the profiler and prints only the gateway's CPU µs per request (user + system),
 // to compare changes to the proxy path quickly. PROFILE_HEAP=1 prints the bytes allocated per request by function
-// and the GCs per 1 000 requests instead.
+// and the GCs per 1 000 requests instead; PROFILE_RATE=500 a light bursty load and the GCs it causes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -38,26 +38,14 @@ interface HeapNode {
  * number of GCs per 1 000 requests.
  */
 async function allocationProfile(session: Session, wrk: () => Promise<string>): Promise<void> {
-  const { PerformanceObserver } = await import('node:perf_hooks');
-  const gcs = { minor: 0, major: 0, ms: 0 };
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
-      if (kind === 1) gcs.minor++;
-      else gcs.major++;
-      gcs.ms += e.duration;
-    }
-  });
-  obs.observe({ entryTypes: ['gc'] });
   await session.post('HeapProfiler.enable');
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 1024,
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  const out = await wrk();
+  const { result: out, ...gcs } = await countingGcs(wrk);
   const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: HeapNode } };
-  obs.disconnect();
   const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
   const bySite = new Map<string, number>();
   let total = 0;
@@ -74,6 +62,72 @@ async function allocationProfile(session: Session, wrk: () => Promise<string>): 
   );
   const top = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env['PROFILE_TOP'] ?? 30));
   for (const [k, v] of top) process.stderr.write(`${(v / n).toFixed(0).padStart(7)} B/req  ${k}\n`);
+}
+
+/** GCs of this process while `fn` runs: minor (scavenges) and major counts, and their summed pause. */
+async function countingGcs<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; minor: number; major: number; ms: number }> {
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  const gcs = { minor: 0, major: 0, ms: 0, maxMs: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
+      if (kind === 1) gcs.minor++;
+      else gcs.major++;
+      gcs.ms += e.duration;
+      gcs.maxMs = Math.max(gcs.maxMs, e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  try {
+    return { result: await fn(), ...gcs };
+  } finally {
+    obs.disconnect();
+  }
+}
+
+/**
+ * A light, bursty load like bench-gateway's constant-rate phase, where each target gets 0.25 s slices in turn:
+ * PROFILE_BURSTS bursts (default 32) of 125 requests at `rate` r/s (autocannon, 10 connections, its own process),
+ * each after 1.25 s idle. Prints the gateway's GCs per 1 000 requests and their pauses: with little to allocate
+ * between bursts V8 shrinks the young generation. Compare runs with and without a Node flag
+ * (node <flag> --conditions=source --import tsx bench/gateway/profile.ts).
+ */
+async function burstyRate(url: string, rate: number): Promise<void> {
+  const bursts = Number(process.env['PROFILE_BURSTS'] ?? 32);
+  const burst = () =>
+    new Promise<number>((resolve, reject) => {
+      const a = spawn(path.join(ROOT, 'node_modules/.bin/autocannon'), [
+        '-j',
+        '-c10',
+        `-R${rate}`,
+        `-a${Math.round(rate / 4)}`,
+        `${url}/api/bench`,
+      ]);
+      let t = '';
+      a.stdout.on('data', (c) => (t += c));
+      a.on('exit', () => resolve((JSON.parse(t) as { requests: { total: number } }).requests.total));
+      a.on('error', reject);
+    });
+  await burst(); // warm-up
+  const {
+    result: n,
+    minor,
+    major,
+    ms,
+    maxMs,
+  } = await countingGcs(async () => {
+    let total = 0;
+    for (let i = 0; i < bursts; i++) {
+      await new Promise((r) => setTimeout(r, 1250));
+      total += await burst();
+    }
+    return total;
+  });
+  process.stderr.write(
+    `${n} requests in ${bursts} bursts at ${rate} r/s; GCs per 1 000 requests: ${((1000 * minor) / n).toFixed(2)} minor, ${((1000 * major) / n).toFixed(2)} major; pauses ${ms.toFixed(1)} ms in all, the longest ${maxMs.toFixed(1)} ms\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -142,6 +196,11 @@ async function main(): Promise<void> {
     }
     const session = new Session();
     session.connect();
+    if (process.env['PROFILE_RATE']) {
+      await burstyRate(gw.url, Number(process.env['PROFILE_RATE']));
+      await gw.close();
+      return;
+    }
     if (process.env['PROFILE_HEAP'] === '1') {
       await wrk(); // warm-up (JIT, pools)
       await allocationProfile(session, wrk);
