@@ -67,7 +67,7 @@ async function allocationProfile(session: Session, wrk: () => Promise<string>): 
 /** GCs of this process while `fn` runs: minor (scavenges) and major counts, and their summed pause. */
 async function countingGcs<T>(
   fn: () => Promise<T>,
-): Promise<{ result: T; minor: number; major: number; ms: number }> {
+): Promise<{ result: T; minor: number; major: number; ms: number; maxMs: number }> {
   const { PerformanceObserver } = await import('node:perf_hooks');
   const gcs = { minor: 0, major: 0, ms: 0, maxMs: 0 };
   const obs = new PerformanceObserver((list) => {
