@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PerformanceObserver, constants as perf } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mutiroes/platform';
@@ -20,16 +21,32 @@ const SECONDS = Number(process.env['PROFILE_SECONDS'] ?? 8);
 const B = Number(process.env['MESH_PORT_BASE'] ?? 24500);
 const ports = [B + 60, B + 61, B + 62];
 
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
 interface Node {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   hitCount: number;
 }
 
 interface HeapNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   selfSize: number;
   children: HeapNode[];
+}
+
+/** `function path:line` of a profile frame, paths relative to node_modules or the repository. */
+function frameKey(f: CallFrame): string {
+  return `${f.functionName || '(anon)'} ${f.url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}/`, '')}:${f.lineNumber + 1}`;
+}
+
+/** The request count wrk reports. */
+function wrkRequests(out: string): number {
+  return Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
 }
 
 /**
@@ -46,12 +63,11 @@ async function allocationProfile(session: Session, wrk: () => Promise<string>): 
   });
   const { result: out, ...gcs } = await countingGcs(wrk);
   const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: HeapNode } };
-  const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const n = wrkRequests(out);
   const bySite = new Map<string, number>();
   let total = 0;
   const walk = (node: HeapNode) => {
-    const f = node.callFrame;
-    const k = `${f.functionName || '(anon)'} ${f.url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}/`, '')}:${f.lineNumber + 1}`;
+    const k = frameKey(node.callFrame);
     bySite.set(k, (bySite.get(k) ?? 0) + node.selfSize);
     total += node.selfSize;
     node.children.forEach(walk);
@@ -68,12 +84,11 @@ async function allocationProfile(session: Session, wrk: () => Promise<string>): 
 async function countingGcs<T>(
   fn: () => Promise<T>,
 ): Promise<{ result: T; minor: number; major: number; ms: number; maxMs: number }> {
-  const { PerformanceObserver } = await import('node:perf_hooks');
   const gcs = { minor: 0, major: 0, ms: 0, maxMs: 0 };
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
-      if (kind === 1) gcs.minor++;
+      if (kind === perf.NODE_PERFORMANCE_GC_MINOR) gcs.minor++;
       else gcs.major++;
       gcs.ms += e.duration;
       gcs.maxMs = Math.max(gcs.maxMs, e.duration);
@@ -180,7 +195,7 @@ async function main(): Promise<void> {
       const c0 = process.cpuUsage();
       const out = await wrk();
       const c = process.cpuUsage(c0);
-      const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+      const n = wrkRequests(out);
       const gc = (globalThis as { gc?: () => void }).gc;
       if (gc) {
         gc();
@@ -194,13 +209,13 @@ async function main(): Promise<void> {
       await gw.close();
       return;
     }
-    const session = new Session();
-    session.connect();
     if (process.env['PROFILE_RATE']) {
       await burstyRate(gw.url, Number(process.env['PROFILE_RATE']));
       await gw.close();
       return;
     }
+    const session = new Session();
+    session.connect();
     if (process.env['PROFILE_HEAP'] === '1') {
       await wrk(); // warm-up (JIT, pools)
       await allocationProfile(session, wrk);
@@ -224,8 +239,7 @@ async function main(): Promise<void> {
     let total = 0;
     for (const n of profile.nodes) {
       total += n.hitCount;
-      const f = n.callFrame;
-      const k = `${f.functionName || '(anon)'} ${f.url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}/`, '')}:${f.lineNumber + 1}`;
+      const k = frameKey(n.callFrame);
       self.set(k, (self.get(k) ?? 0) + n.hitCount);
     }
     const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env['PROFILE_TOP'] ?? 40));

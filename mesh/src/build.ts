@@ -84,7 +84,7 @@ export function builtMain(workspace: string, file = 'main.js'): string {
 let serviceBuild: Promise<void> | undefined;
 
 /**
- * `tsc -b` over every workspace, once per launcher process (incremental: about 1 s when nothing changed).
+ * `tsc -b` over every workspace, once per launcher process (incremental: 0.3–1 s when nothing changed).
  * A type error stops the start: a service never runs code that does not type-check.
  */
 export function ensureServiceBuild(progress: Progress = () => {}): Promise<void> {
